@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Process lifecycle: exec and the exit of a whole process. */
+#include "tapio.h"
+
+/* RSS counters count pages; Tapio's kernels use 4 KiB pages. */
+#define TAPIO_PAGE_SHIFT 12
+
+/*
+ * The peak resident set of the process's current image. Where the exit tracepoint still
+ * sees the memory map (recent kernels), it is the map's high-water mark or its current
+ * size, whichever is larger (the mark is only updated lazily). Otherwise it falls back to
+ * signal->maxrss, which, like getrusage(2), also counts the images before the last exec
+ * and so reports a forking parent's size for a small child.
+ */
+static __always_inline __u64 peak_rss_pages(struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	__u64 current, hiwater;
+
+	if (!mm)
+		return BPF_CORE_READ(task, signal, maxrss);
+	current = BPF_CORE_READ(mm, rss_stat[MM_FILEPAGES].count) +
+		  BPF_CORE_READ(mm, rss_stat[MM_ANONPAGES].count) +
+		  BPF_CORE_READ(mm, rss_stat[MM_SHMEMPAGES].count);
+	hiwater = BPF_CORE_READ(mm, hiwater_rss);
+	return hiwater > current ? hiwater : current;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tapio_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	const __u32 type = TAPIO_EVENT_EXEC;
+	const struct tapio_config *cfg = tapio_enabled(type);
+	struct tapio_exec_event *e;
+	struct tapio_subject subject;
+	long len;
+
+	if (!cfg)
+		return 0;
+	tapio_subject_current(&subject);
+	if (tapio_ignored(type, &subject))
+		return 0;
+	e = tapio_reserve(type, sizeof(*e));
+	if (!e)
+		return 0;
+	tapio_header_fill(&e->header, type, sizeof(*e), bpf_ktime_get_ns(), &subject);
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	len = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
+	e->filename_len = len > 0 ? len - 1 : 0;
+	e->pad = 0;
+	tapio_submit(e, type, cfg);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tapio_exit, struct task_struct *task)
+{
+	const __u32 type = TAPIO_EVENT_EXIT;
+	const struct tapio_config *cfg;
+	struct tapio_exit_event *e;
+	struct tapio_subject subject;
+	__u64 now;
+	int code;
+
+	/* One event per process: only the last thread out reports. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	cfg = tapio_enabled(type);
+	if (!cfg)
+		return 0;
+	tapio_subject_current(&subject);
+	if (tapio_ignored(type, &subject))
+		return 0;
+	e = tapio_reserve(type, sizeof(*e));
+	if (!e)
+		return 0;
+	now = bpf_ktime_get_ns();
+	tapio_header_fill(&e->header, type, sizeof(*e), now, &subject);
+	code = BPF_CORE_READ(task, exit_code);
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->exit_status = (code >> 8) & 0xff;
+	e->signal = code & 0x7f;
+	e->core_dumped = (code & 0x80) != 0;
+	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+	e->lifetime_ns = now - BPF_CORE_READ(task, group_leader, start_time);
+	e->max_rss_bytes = peak_rss_pages(task) << TAPIO_PAGE_SHIFT;
+	tapio_submit(e, type, cfg);
+	return 0;
+}

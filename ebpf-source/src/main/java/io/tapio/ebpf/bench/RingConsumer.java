@@ -1,0 +1,115 @@
+package io.tapio.ebpf.bench;
+
+import io.tapio.ebpf.collector.KernelCollector;
+import io.tapio.ebpf.event.EventHeader;
+import io.tapio.ebpf.event.Malformation;
+import io.tapio.ebpf.libbpf.LibbpfRingBuffer;
+import io.tapio.ebpf.ring.RingBufferReader;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+
+/**
+ * The two ways a benchmark reads the ring: Tapio's mapped reader, and libbpf's consumer with
+ * a Java callback per record. Both do the same work per record: validate it, read its
+ * timestamp, count it.
+ */
+public enum RingConsumer {
+    JAVA_MMAP("java-mmap") {
+        @Override
+        Session open(KernelCollector collector) {
+            RingBufferReader reader = collector.reader();
+            Counter counter = new Counter();
+            return new Session(counter) {
+                @Override
+                int poll(Duration timeout) {
+                    return reader.poll((ring, offset, length) -> counter.add(EventHeader.timestampNs(ring, offset)),
+                            BATCH, timeout);
+                }
+
+                @Override
+                int drain() {
+                    return reader.drain((ring, offset, length) -> counter.add(EventHeader.timestampNs(ring, offset)),
+                            BATCH);
+                }
+
+                @Override
+                public void close() {
+                    // the collector owns the reader
+                }
+            };
+        }
+    },
+    LIBBPF_CALLBACK("libbpf-callback") {
+        @Override
+        Session open(KernelCollector collector) {
+            Counter counter = new Counter();
+            LibbpfRingBuffer ring = LibbpfRingBuffer.open(collector.ringBufferMap(), record -> {
+                if (Malformation.find(record, 0, record.byteSize()) == null) {
+                    counter.add(EventHeader.timestampNs(record, 0));
+                } else {
+                    counter.malformed++;
+                }
+            });
+            return new Session(counter) {
+                @Override
+                int poll(Duration timeout) {
+                    return ring.poll((int) Math.max(1, timeout.toMillis()));
+                }
+
+                @Override
+                int drain() {
+                    return ring.consume();
+                }
+
+                @Override
+                public void close() {
+                    ring.close();
+                }
+            };
+        }
+    };
+
+    static final int BATCH = 1 << 16;
+
+    private final String label;
+
+    RingConsumer(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    abstract Session open(KernelCollector collector);
+
+    /** Counts what a consumer read; the checksum keeps the timestamp reads from being optimized away. */
+    static final class Counter {
+        long records;
+        long malformed;
+        long checksum;
+
+        void add(long timestamp) {
+            records++;
+            checksum ^= timestamp;
+        }
+    }
+
+    /** One consumer reading; used by a single thread. */
+    abstract static class Session implements AutoCloseable {
+        final Counter counter;
+
+        Session(Counter counter) {
+            this.counter = counter;
+        }
+
+        /** Waits up to {@code timeout} for data and reads what there is. */
+        abstract int poll(Duration timeout);
+
+        /** Reads what there is without waiting. */
+        abstract int drain();
+
+        @Override
+        public abstract void close();
+    }
+}

@@ -1,0 +1,308 @@
+package io.tapio.ebpf.collector;
+
+import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.libbpf.BpfException;
+import io.tapio.ebpf.libbpf.BpfLink;
+import io.tapio.ebpf.libbpf.BpfMap;
+import io.tapio.ebpf.libbpf.BpfObject;
+import io.tapio.ebpf.libbpf.BpfProgram;
+import io.tapio.ebpf.libbpf.KernelBtf;
+import io.tapio.ebpf.ring.RingBufferReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tapio's BPF programs, loaded and attached on this node, and the ring buffer they write to.
+ *
+ * <pre>{@code
+ * try (KernelCollector collector = KernelCollector.open(CollectorConfig.defaults())) {
+ *     collector.reader().poll(handler, 1024, Duration.ofMillis(10));
+ * }
+ * }</pre>
+ *
+ * <p>Closing detaches every program and frees the maps and the mapping. A collector left
+ * open is closed by a JVM shutdown hook, and in any case the kernel detaches the programs
+ * when the process exits: their links are file descriptors, never pinned.
+ *
+ * <p>A type whose tracepoint this kernel lacks is left out and reported by
+ * {@link #unavailable()}; the other types still run.
+ */
+public final class KernelCollector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KernelCollector.class);
+    private static final String OBJECT_RESOURCE = "/io/tapio/bpf/tapio.bpf.o";
+    private static final Set<KernelCollector> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(KernelCollector::close),
+                "tapio-collector-shutdown"));
+    }
+
+    private final BpfObject object;
+    private final Map<EventType, List<BpfProgram>> programs;
+    private final Map<EventType, String> unavailable;
+    private final Map<EventType, List<BpfLink>> links = new EnumMap<>(EventType.class);
+    private final BpfMap configMap;
+    private final BpfMap statsMap;
+    private final BpfMap ignoredComms;
+    private final BpfMap ignoredCgroups;
+    private final BpfMap openPrefixes;
+    private final RingBufferReader reader;
+    private CollectorConfig config;
+    private boolean closed;
+
+    private KernelCollector(BpfObject object, Map<EventType, List<BpfProgram>> programs,
+                            Map<EventType, String> unavailable) {
+        this.object = object;
+        this.programs = programs;
+        this.unavailable = Collections.unmodifiableMap(unavailable);
+        this.configMap = object.map("tapio_config");
+        this.statsMap = object.map("tapio_stats");
+        this.ignoredComms = object.map("tapio_ignored_comms");
+        this.ignoredCgroups = object.map("tapio_ignored_cgroups");
+        this.openPrefixes = object.map("tapio_open_prefixes");
+        this.reader = RingBufferReader.open(object.map("tapio_events"));
+    }
+
+    /**
+     * Checks the machine, loads the programs, writes the configuration and attaches the
+     * programs of every enabled type this kernel supports.
+     *
+     * @throws MissingRequirementException when a privilege, BTF or tracefs is missing
+     * @throws io.tapio.ebpf.libbpf.MissingLibbpfException when libbpf is not installed
+     * @throws io.tapio.ebpf.libbpf.BpfLoadException when the kernel refuses the programs
+     */
+    public static KernelCollector open(CollectorConfig config) {
+        Preflight.checkKernelBtf();
+        Preflight.checkPrivileges();
+        BpfObject object = BpfObject.open("tapio", objectBytes());
+        KernelCollector collector = null;
+        try {
+            object.map("tapio_events").setMaxEntries(config.ringBufferBytes());
+            Map<EventType, List<BpfProgram>> programs = new EnumMap<>(EventType.class);
+            for (BpfProgram program : object.programs()) {
+                programs.computeIfAbsent(EventPrograms.typeOf(program.name()), t -> new ArrayList<>()).add(program);
+            }
+            Map<EventType, String> unavailable = missingTracepoints(programs);
+            unavailable.keySet().forEach(type -> programs.remove(type).forEach(p -> p.setAutoload(false)));
+            unavailable.forEach((type, why) -> LOG.warn("{} events are unavailable: {}", type.label(), why));
+            object.load();
+            collector = new KernelCollector(object, programs, unavailable);
+            collector.apply(config);
+            OPEN.add(collector);
+            return collector;
+        } catch (RuntimeException | Error e) {
+            if (collector != null) {
+                collector.close();
+            } else {
+                object.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The ring buffer the programs write to. */
+    public RingBufferReader reader() {
+        return reader;
+    }
+
+    /**
+     * The ring buffer map itself, for a consumer other than {@link #reader()} (the benchmark's
+     * libbpf reference). Never read it while {@link #reader()} does.
+     */
+    public BpfMap ringBufferMap() {
+        return object.map("tapio_events");
+    }
+
+    /** The kernel's counters: candidates per type, and what became of them. */
+    public KernelStats kernelStats() {
+        return KernelStats.read(statsMap);
+    }
+
+    /** Types this kernel cannot provide, with the reason. */
+    public Map<EventType, String> unavailable() {
+        return unavailable;
+    }
+
+    /** Types whose programs are attached now. */
+    public synchronized Set<EventType> attachedTypes() {
+        return Set.copyOf(links.keySet());
+    }
+
+    public synchronized CollectorConfig config() {
+        return config;
+    }
+
+    /**
+     * Applies a new configuration to the running programs: filters, thresholds and ignore
+     * lists take effect at once, and the programs of newly enabled or disabled types are
+     * attached or detached. The ring buffer's size cannot change.
+     */
+    public synchronized void reconfigure(CollectorConfig next) {
+        if (next.ringBufferBytes() != config.ringBufferBytes()) {
+            throw new IllegalArgumentException("the ring buffer's size cannot change while running ("
+                    + config.ringBufferBytes() + " -> " + next.ringBufferBytes() + " bytes)");
+        }
+        apply(next);
+    }
+
+    private void apply(CollectorConfig next) {
+        CollectorConfig previous = config;
+        // Detach before the kernel stops counting them as disabled; attach after it starts.
+        for (EventType type : EventType.values()) {
+            if (!next.enabled(type)) {
+                detach(type);
+            }
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(KernelConfigLayout.CONFIG);
+            KernelConfigLayout.writeConfig(value, next);
+            configMap.update(arena.allocate(ValueLayout.JAVA_INT), value);
+            syncSet(ignoredComms, previous == null ? Set.of() : previous.ignoredComms(), next.ignoredComms(),
+                    KernelCollector::commKey, arena);
+            syncSet(ignoredCgroups, previous == null ? Set.of() : previous.ignoredCgroups(), next.ignoredCgroups(),
+                    KernelCollector::cgroupKey, arena);
+            syncPathRules(previous == null ? List.of() : previous.pathRules(), next.pathRules(), arena);
+        }
+        for (EventType type : next.enabledTypes()) {
+            attach(type);
+        }
+        config = next;
+    }
+
+    private void attach(EventType type) {
+        if (links.containsKey(type) || !programs.containsKey(type)) {
+            return;
+        }
+        List<BpfLink> attached = new ArrayList<>();
+        try {
+            for (BpfProgram program : programs.get(type)) {
+                attached.add(program.attach());
+            }
+        } catch (BpfException e) {
+            attached.forEach(BpfLink::close);
+            throw e;
+        }
+        links.put(type, attached);
+    }
+
+    private void detach(EventType type) {
+        List<BpfLink> attached = links.remove(type);
+        if (attached != null) {
+            attached.forEach(BpfLink::close);
+        }
+    }
+
+    private interface KeyWriter<T> {
+        MemorySegment key(T value, Arena arena);
+    }
+
+    private static <T> void syncSet(BpfMap map, Set<T> previous, Set<T> next, KeyWriter<T> keys, Arena arena) {
+        MemorySegment present = arena.allocate(ValueLayout.JAVA_BYTE);
+        present.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+        for (T gone : previous) {
+            if (!next.contains(gone)) {
+                map.delete(keys.key(gone, arena));
+            }
+        }
+        for (T added : next) {
+            map.update(keys.key(added, arena), present);
+        }
+    }
+
+    private void syncPathRules(List<PathRule> previous, List<PathRule> next, Arena arena) {
+        Set<String> nextPrefixes = new HashSet<>();
+        next.forEach(rule -> nextPrefixes.add(rule.prefix()));
+        for (PathRule gone : previous) {
+            if (!nextPrefixes.contains(gone.prefix())) {
+                openPrefixes.delete(prefixKey(gone.prefix(), arena));
+            }
+        }
+        MemorySegment action = arena.allocate(ValueLayout.JAVA_BYTE);
+        for (PathRule rule : next) {
+            action.set(ValueLayout.JAVA_BYTE, 0, (byte) (rule.report() ? 0 : 1));
+            openPrefixes.update(prefixKey(rule.prefix(), arena), action);
+        }
+    }
+
+    private static MemorySegment commKey(String comm, Arena arena) {
+        MemorySegment key = arena.allocate(16);
+        byte[] bytes = comm.getBytes(StandardCharsets.UTF_8);
+        MemorySegment.copy(bytes, 0, key, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return key;
+    }
+
+    private static MemorySegment cgroupKey(Long cgroupId, Arena arena) {
+        return arena.allocateFrom(ValueLayout.JAVA_LONG, cgroupId);
+    }
+
+    private static MemorySegment prefixKey(String prefix, Arena arena) {
+        MemorySegment key = arena.allocate(KernelConfigLayout.PATH_PREFIX_KEY);
+        KernelConfigLayout.writePrefixKey(key, prefix);
+        return key;
+    }
+
+    /** Types whose tracepoints this kernel lacks, with why; mounts tracefs if it must. */
+    private static Map<EventType, String> missingTracepoints(Map<EventType, List<BpfProgram>> programs) {
+        Map<EventType, String> missing = new EnumMap<>(EventType.class);
+        boolean tracefsNeeded = programs.values().stream().flatMap(List::stream)
+                .anyMatch(p -> EventPrograms.needsTracefs(p.section()));
+        Path tracefs = tracefsNeeded ? Preflight.ensureTracefs() : null;
+        try (KernelBtf btf = KernelBtf.load()) {
+            programs.forEach((type, list) -> {
+                for (BpfProgram program : list) {
+                    EventPrograms.btfTracepoint(program.section()).filter(tp -> !btf.hasTracepoint(tp))
+                            .ifPresent(tp -> missing.put(type, "this kernel has no tracepoint " + tp));
+                    EventPrograms.tracefsEvent(program.section())
+                            .filter(event -> !Files.isDirectory(tracefs.resolve("events").resolve(event)))
+                            .ifPresent(event -> missing.put(type, "this kernel has no tracepoint " + event));
+                }
+            });
+        }
+        return missing;
+    }
+
+    private static byte[] objectBytes() {
+        try (InputStream in = KernelCollector.class.getResourceAsStream(OBJECT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(OBJECT_RESOURCE + " is not on the class path: the tapio-bpf jar "
+                        + "is missing (build it with 'mvn -pl bpf package')");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + OBJECT_RESOURCE, e);
+        }
+    }
+
+    /** Detaches every program, unmaps the ring buffer and unloads the object. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        OPEN.remove(this);
+        try {
+            List.copyOf(links.keySet()).forEach(this::detach);
+            reader.close();
+        } finally {
+            object.close();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.tapio.ebpf.event;
+
+import static io.tapio.ebpf.event.Layouts.chars;
+import static io.tapio.ebpf.event.Layouts.field;
+import static io.tapio.ebpf.event.Layouts.struct;
+import static io.tapio.ebpf.event.Layouts.u16;
+import static io.tapio.ebpf.event.Layouts.u32;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+/** A process replaced its image: {@code struct tapio_exec_event}. */
+public record Exec(int ppid, String filename) implements EventPayload {
+    static final StructLayout LAYOUT = struct("tapio_exec_event",
+            EventHeader.LAYOUT.withName("header"),
+            u32("ppid"),
+            u16("filename_len"),
+            u16("pad"),
+            chars("filename", EventHeader.PATH_LEN));
+
+    private static final VarHandle PPID = field(LAYOUT, "ppid");
+    private static final VarHandle FILENAME_LEN = field(LAYOUT, "filename_len");
+    private static final long FILENAME = Layouts.offset(LAYOUT, "filename");
+
+    static Exec decode(MemorySegment r) {
+        int length = Math.min(Short.toUnsignedInt((short) FILENAME_LEN.get(r, 0L)), EventHeader.PATH_LEN - 1);
+        return new Exec((int) PPID.get(r, 0L), Layouts.string(r, FILENAME, length));
+    }
+}

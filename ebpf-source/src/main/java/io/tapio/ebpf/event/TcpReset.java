@@ -1,0 +1,19 @@
+package io.tapio.ebpf.event;
+
+import static io.tapio.ebpf.event.Layouts.struct;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+
+/** A RST arrived on a socket past its SYN: {@code struct tapio_tcp_reset_event}. */
+public record TcpReset(TcpEndpoints endpoints) implements EventPayload {
+    static final StructLayout LAYOUT = struct("tapio_tcp_reset_event",
+            EventHeader.LAYOUT.withName("header"),
+            TcpEndpoints.LAYOUT.withName("endpoints"));
+
+    private static final long ENDPOINTS = Layouts.offset(LAYOUT, "endpoints");
+
+    static TcpReset decode(MemorySegment r) {
+        return new TcpReset(TcpEndpoints.decode(r, ENDPOINTS));
+    }
+}

@@ -1,0 +1,30 @@
+package io.tapio.ebpf.collector;
+
+/**
+ * Opens a collector in a JVM of its own, for tests of what happens to the programs when that
+ * JVM ends badly, and of what it says when it lacks privileges.
+ *
+ * <p>{@code halt}: stops the JVM without running shutdown hooks. {@code throw}: dies of an
+ * uncaught exception. Exit code 3 and the message on stdout when a requirement is missing.
+ */
+public final class CollectorProcessMain {
+    private CollectorProcessMain() {}
+
+    public static void main(String[] args) {
+        KernelCollector collector;
+        try {
+            collector = KernelCollector.open(CollectorConfig.builder().ringBufferBytes(1 << 20).build());
+        } catch (MissingRequirementException e) {
+            System.out.println(e.getMessage());
+            System.exit(3);
+            return;
+        }
+        System.out.println("attached " + collector.attachedTypes().size() + " types");
+        System.out.flush();
+        switch (args[0]) {
+            case "halt" -> Runtime.getRuntime().halt(7);
+            case "throw" -> throw new IllegalStateException("dying with the collector open");
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package io.tapio.ebpf.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tapio.ebpf.event.BlockIoLatency;
+import io.tapio.ebpf.event.BlockOp;
+import io.tapio.ebpf.event.ConnectOutcome;
+import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.event.Exec;
+import io.tapio.ebpf.event.Exit;
+import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.event.OomKill;
+import io.tapio.ebpf.event.OpenFailed;
+import io.tapio.ebpf.event.RunqLatency;
+import io.tapio.ebpf.event.Signal;
+import io.tapio.ebpf.event.TcpConnect;
+import io.tapio.ebpf.event.TcpReset;
+import io.tapio.ebpf.testing.Commands;
+import io.tapio.ebpf.testing.RecordingReader;
+import io.tapio.ebpf.testing.TestCgroup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real programs, loaded into this kernel and attached, watching real processes that the
+ * tests start and make fail. Runs as root.
+ */
+class KernelCollectorTest {
+    private static final long SELF = ProcessHandle.current().pid();
+    private static final CollectorConfig CONFIG = CollectorConfig.builder()
+            .ringBufferBytes(8 << 20)
+            .runqThreshold(Duration.ofMillis(1))
+            .blockThreshold(Duration.ZERO)
+            .connectThreshold(Duration.ZERO)
+            .build();
+
+    private static KernelCollector collector;
+    private static RecordingReader events;
+
+    @BeforeAll
+    static void load() {
+        collector = KernelCollector.open(CONFIG);
+        events = new RecordingReader(collector.reader());
+    }
+
+    @AfterAll
+    static void unload() {
+        events.close();
+        collector.close();
+    }
+
+    private static Predicate<KernelEvent> of(EventType type, long pid) {
+        return e -> e.type() == type && e.pid() == pid;
+    }
+
+    @Test
+    void everyTypeIsAvailableAndAttachedOnThisKernel() {
+        assertEquals(List.of(), List.copyOf(collector.unavailable().keySet()));
+        assertEquals(CONFIG.enabledTypes(), collector.attachedTypes());
+    }
+
+    @Test
+    void execReportsTheFilenameAndParent() {
+        Commands.Result result = Commands.run("/bin/true");
+
+        KernelEvent exec = events.await("exec of /bin/true", e -> of(EventType.EXEC, result.pid()).test(e)
+                && e.payload(Exec.class).filename().equals("/bin/true"));
+        assertEquals("true", exec.comm());
+        assertTrue(exec.payload(Exec.class).ppid() > 0);
+    }
+
+    @Test
+    void exitReportsTheExitCode() {
+        Commands.Result result = Commands.run("/bin/sh", "-c", "exit 3");
+
+        Exit exit = events.await("exit of sh", of(EventType.EXIT, result.pid())).payload(Exit.class);
+        assertEquals(3, exit.exitStatus());
+        assertEquals(0, exit.signal());
+        assertTrue(exit.abnormal());
+        assertTrue(exit.lifetimeNs() > 0);
+        assertTrue(exit.maxRssBytes() > 0, "max RSS of a process that ran: " + exit.maxRssBytes());
+    }
+
+    @Test
+    void sigkillFromAnotherProcessIsSeenFromBothSides() throws InterruptedException {
+        Process target = Commands.start(List.of("/bin/sleep", "30"));
+        Commands.Result killer = Commands.run("/bin/sh", "-c", "kill -9 " + target.pid());
+        assertTrue(target.waitFor(10, TimeUnit.SECONDS));
+
+        KernelEvent signal = events.await("SIGKILL to sleep", of(EventType.SIGNAL, target.pid()));
+        Signal sent = signal.payload(Signal.class);
+        assertEquals(9, sent.signal());
+        assertEquals(killer.pid(), sent.senderPid());
+        assertEquals("sh", sent.senderComm());
+        assertEquals(Signal.SI_USER, sent.code());
+        assertEquals("sleep", signal.comm());
+
+        Exit exit = events.await("exit of sleep", of(EventType.EXIT, target.pid())).payload(Exit.class);
+        assertEquals(9, exit.signal());
+        assertEquals(0, exit.exitStatus());
+    }
+
+    @Test
+    void failedOpenIsReportedWithPathAndErrnoAndSuccessfulOpenIsNot() throws IOException {
+        String missing = "/tmp/tapio-missing-" + UUID.randomUUID();
+        Path present = Files.writeString(Files.createTempFile("tapio-present", ".txt"), "here");
+        try {
+            Commands.Result failed = Commands.run("/bin/cat", missing);
+            Commands.Result succeeded = Commands.run("/bin/cat", present.toString());
+            assertEquals(0, succeeded.exitCode());
+
+            OpenFailed open = events.await("failed open", e -> of(EventType.OPEN_FAILED, failed.pid()).test(e)
+                    && e.payload(OpenFailed.class).path().equals(missing)).payload(OpenFailed.class);
+            assertEquals(OpenFailed.ENOENT, open.error());
+
+            // The exit is recorded after the open by the same task: once it is here, an open would be too.
+            events.await("exit of the successful cat", of(EventType.EXIT, succeeded.pid()));
+            assertEquals(List.of(), events.matching(of(EventType.OPEN_FAILED, succeeded.pid())));
+        } finally {
+            Files.delete(present);
+        }
+    }
+
+    @Test
+    void refusedConnectIsReportedWithTheDestination() throws IOException {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort), 2000);
+        } catch (IOException expected) {
+            // refused, as intended
+        }
+
+        KernelEvent event = events.await("refused connect", e -> of(EventType.TCP_CONNECT, SELF).test(e)
+                && e.payload(TcpConnect.class).endpoints().destination().getPort() == closedPort);
+        TcpConnect connect = event.payload(TcpConnect.class);
+        assertEquals(ConnectOutcome.REFUSED, connect.outcome());
+        assertEquals(111, connect.error());
+        assertEquals(InetAddress.getLoopbackAddress(), connect.endpoints().destination().getAddress());
+        assertTrue(connect.latencyNs() > 0);
+    }
+
+    @Test
+    void establishedConnectReportsItsLatencyAndAResetIsReceived() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            try (Socket accepted = server.accept()) {
+                accepted.setSoLinger(true, 0); // close with a RST
+            }
+            int port = server.getLocalPort();
+
+            TcpConnect connect = events.await("established connect", e -> of(EventType.TCP_CONNECT, SELF).test(e)
+                    && e.payload(TcpConnect.class).endpoints().destination().getPort() == port)
+                    .payload(TcpConnect.class);
+            assertEquals(ConnectOutcome.ESTABLISHED, connect.outcome());
+            assertTrue(connect.latencyNs() > 0);
+
+            TcpReset reset = events.await("reset on the client socket", e -> of(EventType.TCP_RESET, SELF).test(e)
+                    && e.payload(TcpReset.class).endpoints().destination().getPort() == port)
+                    .payload(TcpReset.class);
+            assertEquals(client.getLocalPort(), reset.endpoints().source().getPort());
+        }
+    }
+
+    @Test
+    void oomKillNamesTheVictimAndTheMemoryLimit() throws InterruptedException {
+        long limit = 64L << 20;
+        try (TestCgroup cgroup = TestCgroup.withMemoryLimit(limit)) {
+            Process hog = Commands.start(cgroup.wrap("/usr/bin/tail /dev/zero"));
+            assertTrue(hog.waitFor(30, TimeUnit.SECONDS), "the memory hog was not killed");
+
+            KernelEvent oom = events.await("OOM kill of tail", of(EventType.OOM_KILL, hog.pid()));
+            assertEquals("tail", oom.comm());
+            assertEquals(cgroup.id(), oom.cgroupId());
+            OomKill kill = oom.payload(OomKill.class);
+            assertEquals(limit, kill.memcgLimitBytes());
+            assertTrue(kill.memcgUsageBytes() >= limit * 9 / 10, "usage at the kill: " + kill.memcgUsageBytes());
+            assertEquals(9, events.await("exit of tail", of(EventType.EXIT, hog.pid())).payload(Exit.class).signal());
+        }
+    }
+
+    @Test
+    void runQueueWaitsOverTheThresholdAreReported() throws InterruptedException {
+        AtomicBoolean spinning = new AtomicBoolean(true);
+        int threads = 2 * Runtime.getRuntime().availableProcessors() + 1;
+        List<Thread> spinners = java.util.stream.IntStream.range(0, threads)
+                .mapToObj(i -> Thread.ofPlatform().name("tapio-spin-" + i).start(() -> {
+                    while (spinning.get()) {
+                        Thread.onSpinWait();
+                    }
+                })).toList();
+        try {
+            KernelEvent wait = events.await("run-queue wait of a spinning thread",
+                    e -> of(EventType.RUNQ_LATENCY, SELF).test(e) && e.comm().startsWith("tapio-spin-"));
+            assertTrue(wait.payload(RunqLatency.class).latencyNs() >= Duration.ofMillis(1).toNanos());
+        } finally {
+            spinning.set(false);
+            for (Thread t : spinners) {
+                t.join();
+            }
+        }
+    }
+
+    @Test
+    void blockIoIsReportedForTheSubmitter() throws IOException {
+        Path file = Files.createTempFile(Path.of("/var/tmp"), "tapio-block", ".bin");
+        try {
+            Commands.Result dd = Commands.run("/usr/bin/dd", "if=/dev/zero", "of=" + file, "bs=1M", "count=4",
+                    "oflag=direct");
+            assertEquals(0, dd.exitCode(), dd.output());
+
+            BlockIoLatency io = events.await("direct write by dd", e -> of(EventType.BLOCK_IO_LATENCY, dd.pid()).test(e)
+                    && e.payload(BlockIoLatency.class).op() == BlockOp.WRITE).payload(BlockIoLatency.class);
+            assertTrue(io.latencyNs() > 0);
+            assertTrue(io.bytes() > 0);
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void eventTimestampsAreOnTheJvmsMonotonicClock() {
+        long before = System.nanoTime();
+        Commands.Result result = Commands.run("/bin/true");
+        long after = System.nanoTime();
+
+        KernelEvent exec = events.await("exec of /bin/true", of(EventType.EXEC, result.pid()));
+        assertTrue(exec.timestampNs() > before && exec.timestampNs() < after,
+                before + " < " + exec.timestampNs() + " < " + after);
+    }
+
+    @Test
+    void filtersAreAppliedInTheKernelAndCounted() {
+        String ignoredDir = "/tmp/tapio-ignored-" + UUID.randomUUID() + "/";
+        collector.reconfigure(CONFIG.toBuilder().ignoreComm("tail").addPathRule(PathRule.ignore(ignoredDir)).build());
+        try {
+            KernelStats before = collector.kernelStats();
+            Commands.Result byComm = Commands.run("/usr/bin/tail", "/tmp/tapio-missing-" + UUID.randomUUID());
+            Commands.Result byPath = Commands.run("/bin/cat", ignoredDir + "file");
+            Commands.Result reported = Commands.run("/bin/cat", "/tmp/tapio-missing-" + UUID.randomUUID());
+            events.await("the failed open that no filter matches", of(EventType.OPEN_FAILED, reported.pid()));
+            KernelStats delta = collector.kernelStats().since(before);
+
+            assertEquals(List.of(), events.matching(of(EventType.OPEN_FAILED, byComm.pid())));
+            assertEquals(List.of(), events.matching(of(EventType.OPEN_FAILED, byPath.pid())));
+            assertTrue(delta.count(EventType.OPEN_FAILED, Disposition.IGNORED_COMM) >= 1);
+            assertTrue(delta.count(EventType.OPEN_FAILED, Disposition.IGNORED_PATH) >= 1);
+            assertTrue(delta.count(EventType.OPEN_FAILED, Disposition.SUCCEEDED) >= 1, "cat opens its libraries");
+        } finally {
+            collector.reconfigure(CONFIG);
+        }
+    }
+
+    @Test
+    void aTypeDisabledAtRunTimeIsDetachedAndDeliversNothing() {
+        collector.reconfigure(CONFIG.toBuilder().enabledTypes(List.of(EventType.EXIT)).build());
+        try {
+            assertEquals(java.util.Set.of(EventType.EXIT), collector.attachedTypes());
+            Commands.Result result = Commands.run("/bin/true");
+            events.await("exit of true", of(EventType.EXIT, result.pid()));
+            assertFalse(events.matching(of(EventType.EXEC, result.pid())).iterator().hasNext());
+        } finally {
+            collector.reconfigure(CONFIG);
+        }
+        assertEquals(CONFIG.enabledTypes(), collector.attachedTypes());
+    }
+}

@@ -1,0 +1,36 @@
+package io.tapio.ebpf.testing;
+
+import io.tapio.ebpf.libbpf.BpfObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/** The BPF programs only tests load (bpf/test/test_programs.bpf.c). */
+public final class TestPrograms {
+    private static final MethodHandle GETPPID = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+
+    private TestPrograms() {}
+
+    public static BpfObject open() {
+        try (InputStream in = TestPrograms.class.getResourceAsStream("/io/tapio/bpf/tapio-test.bpf.o")) {
+            return BpfObject.open("tapio_test", in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The syscall that triggers tapio_test_records. */
+    public static void getppid() {
+        try {
+            int ignored = (int) GETPPID.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+}
