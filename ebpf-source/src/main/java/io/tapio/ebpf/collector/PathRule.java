@@ -1,12 +1,13 @@
 package io.tapio.ebpf.collector;
 
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Whether failed opens of paths under {@code prefix} are reported. The longest matching
  * prefix decides; paths no rule matches follow {@link CollectorConfig#reportUnmatchedOpens()}.
  */
-public record PathRule(String prefix, boolean report) {
+public record PathRule(String prefix, boolean report) implements Serializable {
     /** Prefixes longer than this many bytes cannot be matched in the kernel. */
     public static final int MAX_PREFIX_BYTES = 64;
 

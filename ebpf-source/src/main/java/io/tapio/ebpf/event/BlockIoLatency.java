@@ -43,4 +43,12 @@ public record BlockIoLatency(long latencyNs, long sector, int bytes, int device,
         return new BlockIoLatency((long) LATENCY.get(r, 0L), (long) SECTOR.get(r, 0L), (int) BYTES.get(r, 0L),
                 (int) DEV.get(r, 0L), BlockOp.ofCode(Byte.toUnsignedInt((byte) OP.get(r, 0L))));
     }
+
+    void encode(MemorySegment r) {
+        LATENCY.set(r, 0L, latencyNs);
+        SECTOR.set(r, 0L, sector);
+        BYTES.set(r, 0L, bytes);
+        DEV.set(r, 0L, device);
+        OP.set(r, 0L, (byte) op.ordinal()); // BlockOp's ordinals are the ABI's codes
+    }
 }

@@ -88,4 +88,18 @@ public final class EventHeader {
     public static String comm(MemorySegment s, long record) {
         return Layouts.cString(s, record + COMM, COMM_LEN);
     }
+
+    /** Writes the whole header of a record of {@code type} about {@code subject}. */
+    static void write(MemorySegment s, EventType type, EventSubject subject) {
+        MAGIC_FIELD.set(s, 0L, (short) MAGIC);
+        VERSION.set(s, 0L, (byte) ABI_VERSION);
+        TYPE.set(s, 0L, (byte) type.code());
+        RECORD_SIZE.set(s, 0L, (short) type.size());
+        CPU.set(s, 0L, (short) subject.cpu());
+        TIMESTAMP.set(s, 0L, subject.timestampNs());
+        PID.set(s, 0L, subject.pid());
+        TID.set(s, 0L, subject.tid());
+        CGROUP_ID.set(s, 0L, subject.cgroupId());
+        Layouts.putString(s, COMM, COMM_LEN, subject.comm());
+    }
 }

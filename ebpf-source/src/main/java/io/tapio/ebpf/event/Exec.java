@@ -27,4 +27,9 @@ public record Exec(int ppid, String filename) implements EventPayload {
         int length = Math.min(Short.toUnsignedInt((short) FILENAME_LEN.get(r, 0L)), EventHeader.PATH_LEN - 1);
         return new Exec((int) PPID.get(r, 0L), Layouts.string(r, FILENAME, length));
     }
+
+    void encode(MemorySegment r) {
+        PPID.set(r, 0L, ppid);
+        FILENAME_LEN.set(r, 0L, (short) Layouts.putString(r, FILENAME, EventHeader.PATH_LEN, filename));
+    }
 }

@@ -45,4 +45,13 @@ public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, lon
         return new Exit((int) PPID.get(r, 0L), (int) EXIT_STATUS.get(r, 0L), (int) SIGNAL.get(r, 0L),
                 (byte) CORE_DUMPED.get(r, 0L) != 0, (long) LIFETIME.get(r, 0L), (long) MAX_RSS.get(r, 0L));
     }
+
+    void encode(MemorySegment r) {
+        PPID.set(r, 0L, ppid);
+        EXIT_STATUS.set(r, 0L, exitStatus);
+        SIGNAL.set(r, 0L, signal);
+        CORE_DUMPED.set(r, 0L, (byte) (coreDumped ? 1 : 0));
+        LIFETIME.set(r, 0L, lifetimeNs);
+        MAX_RSS.set(r, 0L, maxRssBytes);
+    }
 }

@@ -49,6 +49,19 @@ public final class KernelEvent {
         return new KernelEvent(record);
     }
 
+    /**
+     * The event whose record the kernel would have written for this subject and payload: the
+     * header's magic, ABI version, type and size follow from the payload.
+     */
+    public static KernelEvent of(EventSubject subject, EventPayload payload) {
+        EventType type = EventType.of(payload);
+        byte[] record = new byte[type.size()];
+        MemorySegment segment = MemorySegment.ofArray(record);
+        EventHeader.write(segment, type, subject);
+        type.encode(payload, segment);
+        return new KernelEvent(record);
+    }
+
     public EventType type() {
         return type;
     }
@@ -78,6 +91,11 @@ public final class KernelEvent {
 
     public String comm() {
         return EventHeader.comm(segment, 0);
+    }
+
+    /** The header's values that describe the event. */
+    public EventSubject subject() {
+        return new EventSubject(timestampNs(), cpu(), pid(), tid(), cgroupId(), comm());
     }
 
     public EventPayload payload() {

@@ -78,4 +78,18 @@ public final class Layouts {
         MemorySegment.copy(segment, U8, offset, bytes, 0, length);
         return new String(bytes, StandardCharsets.UTF_8);
     }
+
+    /**
+     * Writes {@code value} as the kernel's {@code bpf_probe_read_str} would: its UTF-8 bytes
+     * cut to {@code capacity - 1}, then a NUL.
+     *
+     * @return the number of bytes before the NUL, for the records that store it
+     */
+    static int putString(MemorySegment segment, long offset, int capacity, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(bytes.length, capacity - 1);
+        MemorySegment.copy(bytes, 0, segment, U8, offset, length);
+        segment.set(U8, offset + length, (byte) 0);
+        return length;
+    }
 }

@@ -46,4 +46,14 @@ public record OomKill(int triggerPid, int triggerTid, String triggerComm, long m
                 Layouts.cString(r, TRIGGER_COMM, EventHeader.COMM_LEN), (long) MEMCG_ID.get(r, 0L),
                 (long) MEMCG_LIMIT.get(r, 0L), (long) MEMCG_USAGE.get(r, 0L), (long) TOTAL_VM.get(r, 0L));
     }
+
+    void encode(MemorySegment r) {
+        TRIGGER_PID.set(r, 0L, triggerPid);
+        TRIGGER_TID.set(r, 0L, triggerTid);
+        Layouts.putString(r, TRIGGER_COMM, EventHeader.COMM_LEN, triggerComm);
+        MEMCG_ID.set(r, 0L, memcgId);
+        MEMCG_LIMIT.set(r, 0L, memcgLimitBytes);
+        MEMCG_USAGE.set(r, 0L, memcgUsageBytes);
+        TOTAL_VM.set(r, 0L, victimTotalVmBytes);
+    }
 }

@@ -37,4 +37,10 @@ public record OpenFailed(int error, int flags, String path) implements EventPayl
         int length = Math.min(Short.toUnsignedInt((short) PATH_LEN.get(r, 0L)), EventHeader.PATH_LEN - 1);
         return new OpenFailed((int) ERROR.get(r, 0L), (int) FLAGS.get(r, 0L), Layouts.string(r, PATH, length));
     }
+
+    void encode(MemorySegment r) {
+        ERROR.set(r, 0L, error);
+        FLAGS.set(r, 0L, flags);
+        PATH_LEN.set(r, 0L, (short) Layouts.putString(r, PATH, EventHeader.PATH_LEN, path));
+    }
 }

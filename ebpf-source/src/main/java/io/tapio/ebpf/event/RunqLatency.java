@@ -19,4 +19,8 @@ public record RunqLatency(long latencyNs) implements EventPayload {
     static RunqLatency decode(MemorySegment r) {
         return new RunqLatency((long) LATENCY.get(r, 0L));
     }
+
+    void encode(MemorySegment r) {
+        LATENCY.set(r, 0L, latencyNs);
+    }
 }

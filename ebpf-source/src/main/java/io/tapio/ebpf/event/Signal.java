@@ -48,4 +48,13 @@ public record Signal(int senderPid, int senderTid, String senderComm, long sende
                 Layouts.cString(r, SENDER_COMM, EventHeader.COMM_LEN), (long) SENDER_CGROUP.get(r, 0L),
                 (int) SIGNAL.get(r, 0L), (int) CODE.get(r, 0L));
     }
+
+    void encode(MemorySegment r) {
+        SENDER_PID.set(r, 0L, senderPid);
+        SENDER_TID.set(r, 0L, senderTid);
+        Layouts.putString(r, SENDER_COMM, EventHeader.COMM_LEN, senderComm);
+        SENDER_CGROUP.set(r, 0L, senderCgroupId);
+        SIGNAL.set(r, 0L, signal);
+        CODE.set(r, 0L, code);
+    }
 }

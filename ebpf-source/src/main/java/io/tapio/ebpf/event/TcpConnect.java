@@ -36,4 +36,11 @@ public record TcpConnect(TcpEndpoints endpoints, long latencyNs, int error, Conn
         return new TcpConnect(TcpEndpoints.decode(r, ENDPOINTS), (long) LATENCY.get(r, 0L), (int) ERROR.get(r, 0L),
                 ConnectOutcome.ofCode(Byte.toUnsignedInt((byte) OUTCOME.get(r, 0L))));
     }
+
+    void encode(MemorySegment r) {
+        endpoints.encode(r, ENDPOINTS);
+        LATENCY.set(r, 0L, latencyNs);
+        ERROR.set(r, 0L, error);
+        OUTCOME.set(r, 0L, (byte) outcome.ordinal()); // ConnectOutcome's ordinals are the ABI's codes
+    }
 }

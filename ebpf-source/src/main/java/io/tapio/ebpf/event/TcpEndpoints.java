@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -52,5 +53,40 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 bytes are always an address", e);
         }
+    }
+
+    /**
+     * Writes the endpoints at {@code offset} of the record. A socket has one family: when either
+     * end is IPv6 both are written as IPv6, an IPv4 end in its v4-mapped form, as the kernel
+     * keeps a dual-stack socket.
+     */
+    void encode(MemorySegment r, long offset) {
+        boolean ipv6 = address(source) instanceof Inet6Address || address(destination) instanceof Inet6Address;
+        FAMILY.set(r, offset, (short) (ipv6 ? AF_INET6 : AF_INET));
+        SPORT.set(r, offset, (short) source.getPort());
+        DPORT.set(r, offset, (short) destination.getPort());
+        STATE.set(r, offset, (byte) state.ordinal()); // TcpState's ordinals are the kernel's numbers
+        putAddress(r, offset + SADDR, address(source), ipv6);
+        putAddress(r, offset + DADDR, address(destination), ipv6);
+    }
+
+    private static InetAddress address(InetSocketAddress endpoint) {
+        InetAddress address = endpoint.getAddress();
+        if (address == null) {
+            throw new IllegalArgumentException("a record holds addresses, not the unresolved " + endpoint);
+        }
+        return address;
+    }
+
+    private static void putAddress(MemorySegment r, long offset, InetAddress address, boolean ipv6) {
+        byte[] bytes = address.getAddress();
+        if (ipv6 && bytes.length == 4) {
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(bytes, 0, mapped, 12, 4);
+            bytes = mapped;
+        }
+        MemorySegment.copy(bytes, 0, r, ValueLayout.JAVA_BYTE, offset, bytes.length);
     }
 }

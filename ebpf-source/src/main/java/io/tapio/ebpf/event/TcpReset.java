@@ -16,4 +16,8 @@ public record TcpReset(TcpEndpoints endpoints) implements EventPayload {
     static TcpReset decode(MemorySegment r) {
         return new TcpReset(TcpEndpoints.decode(r, ENDPOINTS));
     }
+
+    void encode(MemorySegment r) {
+        endpoints.encode(r, ENDPOINTS);
+    }
 }

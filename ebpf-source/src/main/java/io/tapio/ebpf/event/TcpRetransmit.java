@@ -22,4 +22,9 @@ public record TcpRetransmit(TcpEndpoints endpoints, int totalRetransmits) implem
     static TcpRetransmit decode(MemorySegment r) {
         return new TcpRetransmit(TcpEndpoints.decode(r, ENDPOINTS), (int) TOTAL_RETRANS.get(r, 0L));
     }
+
+    void encode(MemorySegment r) {
+        endpoints.encode(r, ENDPOINTS);
+        TOTAL_RETRANS.set(r, 0L, totalRetransmits);
+    }
 }

@@ -1,0 +1,88 @@
+package io.tapio.ebpf.source.ebpf;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.tapio.ebpf.collector.Disposition;
+import io.tapio.ebpf.collector.KernelStats;
+import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.ring.RingBufferReader;
+import io.tapio.ebpf.source.AdaptiveBatchSize;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+
+/**
+ * What an eBPF source reader reports, both as Flink metrics (the web UI) and in Micrometer's
+ * global registry (the Prometheus endpoint, with the names operators alert on):
+ * {@code tapio_ringbuf_used_ratio}, {@code tapio_events_dropped_total{reason}},
+ * {@code tapio_kernel_events_total{type,disposition}} (every candidate the programs saw and
+ * what became of it), {@code tapio_source_batch_size}, {@code tapio_source_restarts_total}.
+ */
+final class EbpfReaderMetrics implements AutoCloseable {
+    private final MeterRegistry registry = Metrics.globalRegistry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final Supplier<EbpfSplit> split;
+    private volatile KernelStats kernelStats;
+
+    EbpfReaderMetrics(String node, SourceReaderMetricGroup flink, RingBufferReader reader, AdaptiveBatchSize batch,
+                      Supplier<EbpfSplit> split) {
+        this.split = split;
+        flink.setPendingBytesGauge(reader::pendingBytes);
+        flink.gauge("ringFillRatio", (Gauge<Double>) reader::fillRatio);
+        flink.gauge("batchSize", (Gauge<Integer>) batch::size);
+        flink.gauge("lostInRing", (Gauge<Long>) () -> split.get().lostInRing());
+        flink.gauge("malformedRecords", (Gauge<Long>) () -> split.get().malformed());
+        flink.gauge("restarts", (Gauge<Integer>) () -> split.get().restarts());
+        flink.gauge("unobservedMillis", (Gauge<Long>) () -> split.get().unobservedMillis());
+        MetricGroup kernel = flink.addGroup("kernel");
+        for (EventType type : EventType.values()) {
+            for (Disposition d : Disposition.values()) {
+                kernel.addGroup("type", type.label()).addGroup("disposition", d.label())
+                        .gauge("events", (Gauge<Long>) () -> kernelStats.count(type, d));
+            }
+        }
+
+        meters.add(io.micrometer.core.instrument.Gauge.builder("tapio.ringbuf.used.ratio", reader, RingBufferReader::fillRatio).tag("node", node)
+                .description("How full the kernel's ring buffer is, 0 to 1").register(registry));
+        meters.add(io.micrometer.core.instrument.Gauge.builder("tapio.source.batch.size", batch, AdaptiveBatchSize::size).tag("node", node)
+                .description("Records the source hands over per call, as the adaptive batcher chose")
+                .register(registry));
+        dropped(node, "ring_full", s -> s.lostInRing());
+        dropped(node, "malformed", s -> s.malformed());
+        meters.add(FunctionCounter.builder("tapio.source.restarts", this, m -> m.split.get().restarts())
+                .tag("node", node).description("Restarts from a checkpoint; kernel events are not replayed")
+                .register(registry));
+        for (EventType type : EventType.values()) {
+            for (Disposition d : Disposition.values()) {
+                meters.add(FunctionCounter.builder("tapio.kernel.events", this, m -> m.kernelStats.count(type, d))
+                        .tags("node", node, "type", type.label(), "disposition", d.label())
+                        .description("Candidate events the programs saw, by what became of them").register(registry));
+            }
+        }
+    }
+
+    private void dropped(String node, String reason, ToDoubleFunction<EbpfSplit> count) {
+        meters.add(FunctionCounter.builder("tapio.events.dropped", this, m -> count.applyAsDouble(m.split.get()))
+                .tags("node", node, "reason", reason).description("Events lost before reaching the job")
+                .register(registry));
+    }
+
+    void kernelStats(KernelStats stats) {
+        this.kernelStats = stats;
+    }
+
+    KernelStats latestKernelStats() {
+        return kernelStats;
+    }
+
+    @Override
+    public void close() {
+        meters.forEach(registry::remove);
+    }
+}

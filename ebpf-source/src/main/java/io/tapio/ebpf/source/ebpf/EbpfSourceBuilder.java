@@ -1,0 +1,46 @@
+package io.tapio.ebpf.source.ebpf;
+
+import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.ebpf.source.AdaptiveBatchSize;
+import java.time.Duration;
+
+/**
+ * Builds an {@link EbpfSource}.
+ *
+ * <pre>{@code
+ * EbpfSource source = EbpfSource.builder()
+ *         .setCollectorConfig(CollectorConfig.defaults())
+ *         .setBatchSize(new AdaptiveBatchSize.Settings(64, 16_384, Duration.ofMillis(2), 0.05))
+ *         .build();
+ * env.fromSource(source, watermarks, "kernel");
+ * }</pre>
+ */
+public final class EbpfSourceBuilder {
+    private CollectorConfig collector = CollectorConfig.defaults();
+    private AdaptiveBatchSize.Settings batch = AdaptiveBatchSize.Settings.defaults();
+    private Duration idlePollInterval = Duration.ofNanos(200_000);
+
+    EbpfSourceBuilder() {}
+
+    /** What the programs collect and filter; default {@link CollectorConfig#defaults()}. */
+    public EbpfSourceBuilder setCollectorConfig(CollectorConfig config) {
+        this.collector = config;
+        return this;
+    }
+
+    /** Bounds and latency target of the adaptive batch; default {@link AdaptiveBatchSize.Settings#defaults()}. */
+    public EbpfSourceBuilder setBatchSize(AdaptiveBatchSize.Settings settings) {
+        this.batch = settings;
+        return this;
+    }
+
+    /** How often an idle reader looks at the ring; default 200 µs. */
+    public EbpfSourceBuilder setIdlePollInterval(Duration interval) {
+        this.idlePollInterval = interval;
+        return this;
+    }
+
+    public EbpfSource build() {
+        return new EbpfSource(new EbpfSourceOptions(collector, batch, idlePollInterval));
+    }
+}

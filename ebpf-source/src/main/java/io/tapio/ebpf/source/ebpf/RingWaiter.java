@@ -1,0 +1,81 @@
+package io.tapio.ebpf.source.ebpf;
+
+import io.tapio.ebpf.ring.RingBufferReader;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Tells an idle source reader when the ring has data again, on a thread of its own, so that
+ * the task thread never blocks. The programs wake readers only when the ring fills, so the
+ * waiter looks at the ring every {@code pollInterval} while data came recently, and falls
+ * back to sleeping in epoll once the node has been quiet for a while.
+ */
+final class RingWaiter implements AutoCloseable {
+    private static final Duration QUIET_AFTER = Duration.ofMillis(100);
+    private static final Duration QUIET_WAIT = Duration.ofMillis(10);
+
+    private final RingBufferReader reader;
+    private final long pollIntervalNanos;
+    private final long quietAfterPolls;
+    private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    RingWaiter(RingBufferReader reader, Duration pollInterval, String name) {
+        this.reader = reader;
+        this.pollIntervalNanos = pollInterval.toNanos();
+        this.quietAfterPolls = Math.max(1, QUIET_AFTER.toNanos() / pollIntervalNanos);
+        this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
+    }
+
+    /** A future that completes once the ring has data; completed already if it has. */
+    CompletableFuture<Void> available() {
+        if (reader.pendingBytes() > 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        CompletableFuture<Void> previous = waiting.getAndSet(future);
+        if (previous != null) {
+            future.whenComplete((ignored, error) -> previous.complete(null));
+        }
+        LockSupport.unpark(thread);
+        return future;
+    }
+
+    private void run() {
+        long idlePolls = 0;
+        while (running) {
+            CompletableFuture<Void> future = waiting.get();
+            if (future == null) {
+                LockSupport.park(this);
+                continue;
+            }
+            boolean data;
+            if (idlePolls < quietAfterPolls) {
+                LockSupport.parkNanos(pollIntervalNanos);
+                data = reader.pendingBytes() > 0;
+            } else {
+                data = reader.await(QUIET_WAIT);
+            }
+            if (data && waiting.compareAndSet(future, null)) {
+                future.complete(null);
+                idlePolls = 0;
+            } else if (!data) {
+                idlePolls++;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        LockSupport.unpark(thread);
+        thread.join();
+        CompletableFuture<Void> future = waiting.getAndSet(null);
+        if (future != null) {
+            future.complete(null);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.tapio.ebpf.source.replay;
+
+import io.tapio.ebpf.capture.CaptureReader;
+import io.tapio.ebpf.capture.ReplayPacing;
+import io.tapio.ebpf.event.KernelEvent;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.io.InputStatus;
+
+/**
+ * Reads captures one after the other. At recorded speed, an event that is not due yet makes
+ * the reader report nothing available and a timer completes its availability when it is
+ * due: the task thread never sleeps.
+ */
+final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit> {
+    private static final int BATCH = 1024;
+
+    private final SourceReaderContext context;
+    private final boolean recordedSpeed;
+    private final Deque<ReplaySplit> splits = new ArrayDeque<>();
+    private ScheduledExecutorService timer;
+    private CompletableFuture<Void> available = new CompletableFuture<>();
+    private boolean noMoreSplits;
+    private ReplaySplit current;
+    private CaptureReader capture;
+    private ReplayPacing pacing;
+    private KernelEvent next;
+    private long emitted;
+
+    ReplaySourceReader(SourceReaderContext context, boolean recordedSpeed) {
+        this.context = context;
+        this.recordedSpeed = recordedSpeed;
+    }
+
+    @Override
+    public void start() {
+        context.sendSplitRequest();
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<KernelEvent> output) throws IOException {
+        for (int i = 0; i < BATCH; i++) {
+            if (capture == null && !openNext()) {
+                return noMoreSplits ? InputStatus.END_OF_INPUT : nothingAvailable();
+            }
+            if (next == null && (next = capture.next()) == null) {
+                finishSplit();
+                continue;
+            }
+            long delay = pacing.delayNanos(next.timestampNs(), System.nanoTime());
+            if (delay > 0) {
+                CompletableFuture<Void> due = resetAvailability();
+                timer().schedule(() -> due.complete(null), delay, TimeUnit.NANOSECONDS);
+                return InputStatus.NOTHING_AVAILABLE;
+            }
+            output.collect(next, capture.header().epochNanosOf(next.timestampNs()) / 1_000_000L);
+            emitted++;
+            next = null;
+        }
+        return InputStatus.MORE_AVAILABLE;
+    }
+
+    /** Opens the next capture, skipping what an earlier run already emitted. */
+    private boolean openNext() throws IOException {
+        current = splits.poll();
+        if (current == null) {
+            return false;
+        }
+        capture = CaptureReader.open(Path.of(current.file()));
+        for (emitted = 0; emitted < current.recordsEmitted(); emitted++) {
+            if (capture.next() == null) {
+                throw new IOException(current.file() + " holds " + emitted + " records, fewer than the "
+                        + current.recordsEmitted() + " a checkpoint says were replayed: it changed since");
+            }
+        }
+        next = capture.next();
+        pacing = next != null && recordedSpeed ? ReplayPacing.atRecordedSpeed(next.timestampNs(), System.nanoTime())
+                : ReplayPacing.asFastAsPossible();
+        return true;
+    }
+
+    private void finishSplit() throws IOException {
+        capture.close();
+        capture = null;
+        current = null;
+        context.sendSplitRequest();
+    }
+
+    private InputStatus nothingAvailable() {
+        resetAvailability();
+        return InputStatus.NOTHING_AVAILABLE;
+    }
+
+    private CompletableFuture<Void> resetAvailability() {
+        if (available.isDone()) {
+            available = new CompletableFuture<>();
+        }
+        return available;
+    }
+
+    private ScheduledExecutorService timer() {
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tapio-replay-pacing")
+                    .daemon().factory());
+        }
+        return timer;
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        return available;
+    }
+
+    @Override
+    public void addSplits(List<ReplaySplit> added) {
+        splits.addAll(added);
+        available.complete(null);
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {
+        noMoreSplits = true;
+        available.complete(null);
+    }
+
+    @Override
+    public List<ReplaySplit> snapshotState(long checkpointId) {
+        List<ReplaySplit> state = new ArrayList<>();
+        if (current != null) {
+            state.add(new ReplaySplit(current.file(), emitted));
+        }
+        state.addAll(splits);
+        return state;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (capture != null) {
+            capture.close();
+        }
+    }
+}

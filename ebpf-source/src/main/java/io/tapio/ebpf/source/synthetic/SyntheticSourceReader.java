@@ -1,0 +1,143 @@
+package io.tapio.ebpf.source.synthetic;
+
+import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.source.KernelClock;
+import io.tapio.ebpf.synthetic.SyntheticConfig;
+import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.io.InputStatus;
+
+/**
+ * Generates the split's events a slice of time at a time. Paced, an event that is not due
+ * yet makes the reader report nothing available until a timer says it is; on virtual time
+ * it generates as fast as downstream takes the events.
+ */
+final class SyntheticSourceReader implements SourceReader<KernelEvent, SyntheticSplit> {
+    /** How much (real or virtual) time one call generates at most. */
+    private static final long SLICE_NANOS = 1_000_000L;
+
+    private final SourceReaderContext context;
+    private final SyntheticConfig config;
+    private final long maxEvents;
+    private final boolean paced;
+    private final KernelClock clock = KernelClock.local();
+    private final Deque<KernelEvent> buffer = new ArrayDeque<>();
+    private ScheduledExecutorService timer;
+    private CompletableFuture<Void> available = new CompletableFuture<>();
+    private SyntheticSplit split;
+    private SyntheticEventGenerator generator;
+    private long emitted;
+    private boolean noMoreSplits;
+
+    SyntheticSourceReader(SourceReaderContext context, SyntheticConfig config, long maxEvents, boolean paced) {
+        this.context = context;
+        this.config = config;
+        this.maxEvents = maxEvents;
+        this.paced = paced;
+    }
+
+    @Override
+    public void start() {
+        context.sendSplitRequest();
+    }
+
+    @Override
+    public void addSplits(List<SyntheticSplit> splits) {
+        split = splits.getFirst();
+        long start = split.startTimestampNs() == 0 ? System.nanoTime() : split.startTimestampNs();
+        generator = new SyntheticEventGenerator(config, start);
+        // On virtual time the sequence is the same as before the checkpoint: skip what was emitted.
+        for (long skipped = 0; skipped < split.emitted(); skipped++) {
+            nextEvent(Long.MAX_VALUE);
+        }
+        emitted = split.emitted();
+        available.complete(null);
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<KernelEvent> output) {
+        if (generator == null) {
+            return noMoreSplits ? InputStatus.END_OF_INPUT : nothingAvailable();
+        }
+        long now = System.nanoTime();
+        long until = (paced ? now : generator.nextTimestampNs()) + (paced ? 0 : SLICE_NANOS);
+        long sliceEnd = Math.min(until, generator.nextTimestampNs() + SLICE_NANOS);
+        KernelEvent event;
+        while (emitted < maxEvents && (event = nextEvent(sliceEnd)) != null) {
+            output.collect(event, clock.epochMillis(event.timestampNs()));
+            emitted++;
+        }
+        if (emitted >= maxEvents) {
+            generator = null;
+            context.sendSplitRequest();
+            return InputStatus.MORE_AVAILABLE;
+        }
+        long due = generator.nextTimestampNs() - System.nanoTime();
+        if (paced && buffer.isEmpty() && due > 0) {
+            CompletableFuture<Void> wake = resetAvailability();
+            timer().schedule(() -> wake.complete(null), due, TimeUnit.NANOSECONDS);
+            return InputStatus.NOTHING_AVAILABLE;
+        }
+        return InputStatus.MORE_AVAILABLE;
+    }
+
+    /** The next event up to {@code until}, or null when none is due by then. */
+    private KernelEvent nextEvent(long until) {
+        if (buffer.isEmpty()) {
+            buffer.addAll(generator.next(Math.min(until, generator.nextTimestampNs() + SLICE_NANOS)));
+        }
+        return buffer.poll();
+    }
+
+    private InputStatus nothingAvailable() {
+        resetAvailability();
+        return InputStatus.NOTHING_AVAILABLE;
+    }
+
+    private CompletableFuture<Void> resetAvailability() {
+        if (available.isDone()) {
+            available = new CompletableFuture<>();
+        }
+        return available;
+    }
+
+    private ScheduledExecutorService timer() {
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tapio-synthetic-pacing")
+                    .daemon().factory());
+        }
+        return timer;
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        return available;
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {
+        noMoreSplits = true;
+        available.complete(null);
+    }
+
+    @Override
+    public List<SyntheticSplit> snapshotState(long checkpointId) {
+        return generator == null ? List.of() : List.of(new SyntheticSplit(split.startTimestampNs(), emitted));
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}

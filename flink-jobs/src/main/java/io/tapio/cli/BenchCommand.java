@@ -1,0 +1,142 @@
+package io.tapio.cli;
+
+import io.tapio.ebpf.bench.CollectorBenchmark;
+import io.tapio.ebpf.bench.OverheadBenchmark;
+import io.tapio.ebpf.bench.RingConsumer;
+import io.tapio.ebpf.bench.Stats;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tapio bench}: Tapio's own benchmarks, run on this machine, reported as medians. */
+@Command(name = "bench",
+        description = "Benchmarks on this machine (root; real BPF programs). Figures are medians of rounds.",
+        subcommands = {BenchCommand.Collector.class, BenchCommand.Overhead.class})
+final class BenchCommand {
+    private BenchCommand() {}
+
+    @Command(name = "collector", mixinStandardHelpOptions = true,
+            description = {"Kernel-to-Java throughput: a failed-open load generator against the real programs, "
+                    + "read by Tapio's mapped reader and by libbpf's callback consumer in alternating rounds.",
+                    "Prints events/s, drops, unaccounted events (must be 0), and a drain of a pre-filled ring."})
+    static final class Collector implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Rounds per consumer (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--round-seconds", defaultValue = "5", description = "Load per sustained round (default: ${DEFAULT-VALUE} s).")
+        int roundSeconds;
+
+        @Option(names = "--load-threads", defaultValue = "1", description = "Threads making failed opens (default: ${DEFAULT-VALUE}).")
+        int loadThreads;
+
+        @Option(names = "--ring-mib", defaultValue = "16", description = "Ring size for the sustained rounds (default: ${DEFAULT-VALUE} MiB).")
+        int ringMib;
+
+        @Option(names = "--drain-ring-mib", defaultValue = "256", description = "Ring size for the drain rounds, filled to 90% (default: ${DEFAULT-VALUE} MiB).")
+        int drainRingMib;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            var options = new CollectorBenchmark.Options(Duration.ofSeconds(roundSeconds), rounds, loadThreads,
+                    ringMib << 20, drainRingMib << 20);
+            List<CollectorBenchmark.SustainedRound> sustained = CollectorBenchmark.sustained(options, progress(out));
+            List<CollectorBenchmark.DrainRound> drain = CollectorBenchmark.drain(options, progress(out));
+
+            out.printf("%nSustained: %d rounds of %d s per consumer, %d load thread(s), %d MiB ring%n", rounds,
+                    roundSeconds, loadThreads, ringMib);
+            Table table = new Table("consumer", "events/s (median)", "lost (sum)", "unaccounted (sum)");
+            for (var entry : byConsumer(sustained, CollectorBenchmark.SustainedRound::consumer).entrySet()) {
+                List<CollectorBenchmark.SustainedRound> r = entry.getValue();
+                table.row(entry.getKey().label(), String.format("%,.0f", median(r, CollectorBenchmark.SustainedRound::eventsPerSecond)),
+                        r.stream().mapToLong(CollectorBenchmark.SustainedRound::lost).sum(),
+                        r.stream().mapToLong(CollectorBenchmark.SustainedRound::unaccounted).sum());
+            }
+            out.print(table);
+            out.printf("ratio java-mmap / libbpf-callback: %.2f%n", ratio(sustained,
+                    CollectorBenchmark.SustainedRound::consumer, CollectorBenchmark.SustainedRound::eventsPerSecond));
+
+            out.printf("%nDrain: a %d MiB ring filled to 90%%, read to the end, %d rounds per consumer%n",
+                    drainRingMib, rounds);
+            Table drainTable = new Table("consumer", "records/s (median)");
+            for (var entry : byConsumer(drain, CollectorBenchmark.DrainRound::consumer).entrySet()) {
+                drainTable.row(entry.getKey().label(),
+                        String.format("%,.0f", median(entry.getValue(), CollectorBenchmark.DrainRound::recordsPerSecond)));
+            }
+            out.print(drainTable);
+            out.printf("ratio java-mmap / libbpf-callback: %.2f%n",
+                    ratio(drain, CollectorBenchmark.DrainRound::consumer, CollectorBenchmark.DrainRound::recordsPerSecond));
+            boolean accounted = sustained.stream().allMatch(r -> r.unaccounted() == 0);
+            out.println(accounted ? "every event delivered or counted as lost: yes" : "UNACCOUNTED EVENTS: see the rounds above");
+            return accounted ? 0 : 1;
+        }
+    }
+
+    @Command(name = "overhead", mixinStandardHelpOptions = true,
+            description = "The cost to the node: realistic workloads timed without and with the programs attached, "
+                    + "in alternating rounds. Target: under 1% slower.")
+    static final class Overhead implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "Rounds per workload (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--spawns", defaultValue = "1000", description = "Processes per shell-loop run (default: ${DEFAULT-VALUE}).")
+        int spawns;
+
+        @Option(names = "--sources", defaultValue = "48", description = "C files per build run (default: ${DEFAULT-VALUE}).")
+        int sources;
+
+        @Option(names = "--http-requests", defaultValue = "20000", description = "Requests per HTTP run (default: ${DEFAULT-VALUE}).")
+        int httpRequests;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<OverheadBenchmark.Result> results = OverheadBenchmark.run(
+                    new OverheadBenchmark.Options(rounds, spawns, sources, httpRequests), progress(out));
+            out.printf("%nOverhead: %d rounds per workload, alternating untraced and traced%n", rounds);
+            Table table = new Table("workload", "untraced (median s)", "traced (median s)", "slowdown");
+            for (OverheadBenchmark.Result r : results) {
+                table.row(r.workload().description(), String.format("%.3f", r.untracedMedian()),
+                        String.format("%.3f", r.tracedMedian()), String.format("%+.1f%%", 100 * r.slowdown()));
+            }
+            out.print(table);
+            return 0;
+        }
+    }
+
+    private static java.util.function.Consumer<String> progress(PrintWriter out) {
+        return line -> {
+            out.println("  " + line);
+            out.flush();
+        };
+    }
+
+    private static <R> Map<RingConsumer, List<R>> byConsumer(List<R> rounds, Function<R, RingConsumer> consumer) {
+        return rounds.stream().collect(Collectors.groupingBy(consumer, () -> new java.util.EnumMap<>(RingConsumer.class),
+                Collectors.toList()));
+    }
+
+    private static <R> double median(List<R> rounds, ToDoubleFunction<R> figure) {
+        return Stats.median(rounds.stream().map(r -> figure.applyAsDouble(r)).toList());
+    }
+
+    private static <R> double ratio(List<R> rounds, Function<R, RingConsumer> consumer, ToDoubleFunction<R> figure) {
+        Map<RingConsumer, List<R>> grouped = byConsumer(rounds, consumer);
+        return median(grouped.get(RingConsumer.JAVA_MMAP), figure) / median(grouped.get(RingConsumer.LIBBPF_CALLBACK), figure);
+    }
+}

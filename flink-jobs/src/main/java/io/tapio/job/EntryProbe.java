@@ -1,0 +1,36 @@
+package io.tapio.job;
+
+import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.metrics.StageMetrics;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+
+/** Where events enter the job: counted by node and type, and their latency from the kernel measured. */
+final class EntryProbe extends RichMapFunction<KernelEvent, KernelEvent> {
+    private final String node;
+    private final boolean live;
+    private transient StageMetrics metrics;
+
+    EntryProbe(String node, boolean live) {
+        this.node = node;
+        this.live = live;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        metrics = StageMetrics.entry("source", node);
+    }
+
+    @Override
+    public KernelEvent map(KernelEvent event) {
+        metrics.record(event, live);
+        return event;
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) {
+            metrics.flush();
+        }
+    }
+}

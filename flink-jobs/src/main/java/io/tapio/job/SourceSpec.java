@@ -1,0 +1,67 @@
+package io.tapio.job;
+
+import io.tapio.ebpf.collector.CollectorConfig;
+import java.io.Serial;
+import java.io.Serializable;
+import java.nio.file.Path;
+
+/** Where the streaming job's kernel events come from. */
+public sealed interface SourceSpec extends Serializable {
+    /** A short name for status and logs: {@code ebpf}, {@code synthetic}, {@code replay:FILE}. */
+    String label();
+
+    /** Whether event timestamps are this machine's clock now, so latency can be measured. */
+    boolean live();
+
+    /** This node's kernel, through Tapio's BPF programs. */
+    record Ebpf(CollectorConfig collector) implements SourceSpec {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String label() {
+            return "ebpf";
+        }
+
+        @Override
+        public boolean live() {
+            return true;
+        }
+    }
+
+    /**
+     * Generated events, paced in real time (live timestamps), or as fast as possible up to a
+     * count (deterministic, replayable).
+     */
+    record Synthetic(io.tapio.ebpf.synthetic.SyntheticConfig config, long maxEvents, boolean paced)
+            implements SourceSpec {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String label() {
+            return "synthetic";
+        }
+
+        @Override
+        public boolean live() {
+            return paced;
+        }
+    }
+
+    /** A capture written by {@code tapio record}. */
+    record Replay(Path file, boolean recordedSpeed) implements SourceSpec {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String label() {
+            return "replay:" + file;
+        }
+
+        @Override
+        public boolean live() {
+            return false;
+        }
+    }
+}
