@@ -222,6 +222,18 @@ struct tapio_config {
 };
 
 /*
+ * The only entry of the tapio_reader array, which user space maps into its memory. The
+ * programs submit without waking the reader (a wakeup per record costs most of the
+ * throughput); a reader about to sleep sets `sleeping`, and the next record written clears
+ * it and wakes the reader. Sparse events are thus seen at once, and a busy stream, read by
+ * a reader that never sleeps, causes no wakeups.
+ */
+struct tapio_reader_state {
+	__u32 sleeping;
+	__u32 pad;
+};
+
+/*
  * Key of the tapio_open_prefixes LPM trie: the longest matching prefix decides whether a
  * failed open is reported (value 0) or ignored (value 1).
  */

@@ -5,6 +5,7 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 struct tapio_events_map tapio_events SEC(".maps");
+struct tapio_reader_map tapio_reader SEC(".maps");
 struct tapio_config_map tapio_config SEC(".maps");
 struct tapio_stats_map tapio_stats SEC(".maps");
 struct tapio_ignored_comms_map tapio_ignored_comms SEC(".maps");
@@ -27,6 +28,7 @@ struct tapio_abi_anchor {
 	struct tapio_tcp_retransmit_event tcp_retransmit;
 	struct tapio_runq_latency_event runq_latency;
 	struct tapio_block_io_latency_event block_io_latency;
+	struct tapio_reader_state reader;
 	enum tapio_event_type type;
 	enum tapio_reason reason;
 	enum tapio_connect_outcome outcome;

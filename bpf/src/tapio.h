@@ -46,7 +46,16 @@ struct tapio_ignored_cgroups_map {
 	__type(value, __u8);
 };
 
+struct tapio_reader_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct tapio_reader_state);
+};
+
 extern struct tapio_events_map tapio_events SEC(".maps");
+extern struct tapio_reader_map tapio_reader SEC(".maps");
 extern struct tapio_config_map tapio_config SEC(".maps");
 extern struct tapio_stats_map tapio_stats SEC(".maps");
 extern struct tapio_ignored_comms_map tapio_ignored_comms SEC(".maps");
@@ -142,15 +151,23 @@ static __always_inline void *tapio_reserve(__u32 type, __u32 size)
 }
 
 /*
- * Submits without waking the reader, unless enough data is waiting: a wakeup per record
- * would cost most of the throughput, and the reader polls with a short timeout for the tail.
+ * Submits without waking the reader (a wakeup per record would cost most of the
+ * throughput), unless the reader said it sleeps (struct tapio_reader_state) or enough data
+ * is waiting that it must not sleep on.
  */
 static __always_inline void tapio_submit(void *record, __u32 type, const struct tapio_config *cfg)
 {
-	__u64 pending = bpf_ringbuf_query(&tapio_events, BPF_RB_AVAIL_DATA);
+	__u32 zero = 0;
+	struct tapio_reader_state *reader = bpf_map_lookup_elem(&tapio_reader, &zero);
+	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	bpf_ringbuf_submit(record, pending >= cfg->wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-								: BPF_RB_NO_WAKEUP);
+	if (reader && reader->sleeping) {
+		reader->sleeping = 0;
+		flags = BPF_RB_FORCE_WAKEUP;
+	} else if (bpf_ringbuf_query(&tapio_events, BPF_RB_AVAIL_DATA) >= cfg->wakeup_bytes) {
+		flags = BPF_RB_FORCE_WAKEUP;
+	}
+	bpf_ringbuf_submit(record, flags);
 	tapio_count(type, TAPIO_REASON_EMITTED);
 }
 

@@ -11,13 +11,18 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tapio 0.1.0",
         description = "Kernel-level performance observability for Kubernetes nodes, on Apache Flink.",
-        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, RecordCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Tapio {
     /** Exit code for a usage error or a missing requirement: Tapio cannot tell anything. */
     static final int CANNOT_RUN = 2;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cli = commandLine();
+        int exit = cli.execute(args);
+        cli.getOut().flush();
+        cli.getErr().flush();
+        System.exit(exit);
     }
 
     static CommandLine commandLine() {

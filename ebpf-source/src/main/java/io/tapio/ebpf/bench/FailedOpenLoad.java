@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A syscall load generator: threads that call openat(2) on a path that does not exist, as
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class FailedOpenLoad implements AutoCloseable {
     private static final int AT_FDCWD = -100;
+    private static final long PACING_STEP_NANOS = 1_000_000L;
     private static final MethodHandle OPENAT = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("openat").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -46,13 +48,27 @@ public final class FailedOpenLoad implements AutoCloseable {
         calls.add(count);
     }
 
-    /** Starts {@code threadCount} threads that open until {@link #stop()}. */
+    /** Starts {@code threadCount} threads that open as fast as they can until {@link #stop()}. */
     public void start(int threadCount) {
+        start(threadCount, 0);
+    }
+
+    /**
+     * Starts {@code threadCount} threads that open until {@link #stop()}, together at
+     * {@code perSecond} opens a second (0: as fast as they can), paced in 1 ms steps.
+     */
+    public void start(int threadCount, long perSecond) {
         running.set(true);
+        double perThreadPerNano = perSecond / 1e9 / threadCount;
         for (int i = 0; i < threadCount; i++) {
             threads.add(Thread.ofPlatform().name("tapio-load-" + i).daemon().start(() -> {
+                long start = System.nanoTime();
                 long local = 0;
                 while (running.get()) {
+                    if (perSecond > 0 && local >= (System.nanoTime() - start) * perThreadPerNano) {
+                        LockSupport.parkNanos(PACING_STEP_NANOS);
+                        continue;
+                    }
                     openMissing();
                     local++;
                 }

@@ -63,6 +63,7 @@ public final class KernelCollector implements AutoCloseable {
     private final BpfMap ignoredComms;
     private final BpfMap ignoredCgroups;
     private final BpfMap openPrefixes;
+    private final ReaderWakeup wakeup;
     private final RingBufferReader reader;
     private CollectorConfig config;
     private boolean closed;
@@ -77,7 +78,8 @@ public final class KernelCollector implements AutoCloseable {
         this.ignoredComms = object.map("tapio_ignored_comms");
         this.ignoredCgroups = object.map("tapio_ignored_cgroups");
         this.openPrefixes = object.map("tapio_open_prefixes");
-        this.reader = RingBufferReader.open(object.map("tapio_events"));
+        this.wakeup = new ReaderWakeup(object.map("tapio_reader"));
+        this.reader = RingBufferReader.open(object.map("tapio_events"), wakeup);
     }
 
     /**
@@ -301,6 +303,7 @@ public final class KernelCollector implements AutoCloseable {
         try {
             List.copyOf(links.keySet()).forEach(this::detach);
             reader.close();
+            wakeup.close();
         } finally {
             object.close();
         }

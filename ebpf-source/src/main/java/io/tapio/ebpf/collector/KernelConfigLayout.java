@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The configuration the programs read, as the ABI declares it: {@code struct tapio_config}
- * (the only entry of {@code tapio_config}) and {@code struct tapio_path_prefix_key} (the
- * keys of {@code tapio_open_prefixes}).
+ * (the only entry of {@code tapio_config}), {@code struct tapio_path_prefix_key} (the keys
+ * of {@code tapio_open_prefixes}) and {@code struct tapio_reader_state} (the only entry of
+ * {@code tapio_reader}, mapped into the JVM by {@link ReaderWakeup}).
  */
 public final class KernelConfigLayout {
     public static final StructLayout CONFIG = struct("tapio_config",
@@ -31,6 +32,10 @@ public final class KernelConfigLayout {
     public static final StructLayout PATH_PREFIX_KEY = struct("tapio_path_prefix_key",
             u32("prefix_bits"),
             chars("path", PathRule.MAX_PREFIX_BYTES));
+
+    public static final StructLayout READER_STATE = struct("tapio_reader_state",
+            u32("sleeping"),
+            u32("pad"));
 
     private static final VarHandle ENABLED_TYPES = field(CONFIG, "enabled_types");
     private static final VarHandle OPEN_DEFAULT_IGNORE = field(CONFIG, "open_default_ignore");

@@ -1,5 +1,6 @@
 package io.tapio.ebpf.collector;
 
+import io.tapio.ebpf.libbpf.KernelBtf;
 import io.tapio.ebpf.libbpf.LibC;
 import io.tapio.ebpf.libbpf.NativeException;
 import java.io.IOException;
@@ -48,6 +49,15 @@ public final class Preflight {
                     + "[BPF, PERFMON, SYS_RESOURCE]. Without them, './tapio run --source synthetic' runs the rest of "
                     + "the pipeline.");
         }
+    }
+
+    /**
+     * libbpf is installed and can read the kernel's BTF.
+     *
+     * @throws io.tapio.ebpf.libbpf.MissingLibbpfException naming the package to install
+     */
+    public static void checkLibbpf() {
+        KernelBtf.load().close();
     }
 
     /** CO-RE programs are relocated against the kernel's own type information. */

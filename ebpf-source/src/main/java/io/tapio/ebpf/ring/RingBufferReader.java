@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class RingBufferReader implements AutoCloseable {
     private final MappedRingBuffer ring;
+    private final Runnable beforeSleep;
     private final Arena arena = Arena.ofShared();
     private final int epollFd;
     private final MemorySegment epollScratch;
@@ -29,18 +30,29 @@ public final class RingBufferReader implements AutoCloseable {
     private volatile long bytes;
     private boolean closed;
 
-    private RingBufferReader(MappedRingBuffer ring, int fd) {
+    private RingBufferReader(MappedRingBuffer ring, int fd, Runnable beforeSleep) {
         this.ring = ring;
+        this.beforeSleep = beforeSleep;
         this.epollFd = LibC.epollFor(fd);
         this.epollScratch = LibC.epollScratch(arena);
     }
 
     /** Maps the ring buffer map {@code map} of a loaded object. */
     public static RingBufferReader open(BpfMap map) {
+        return open(map, () -> {});
+    }
+
+    /**
+     * Maps the ring buffer map {@code map} of a loaded object.
+     *
+     * @param beforeSleep tells the producer that this reader is about to wait for a wakeup
+     *     (for producers that otherwise do not wake it); runs before every wait
+     */
+    public static RingBufferReader open(BpfMap map, Runnable beforeSleep) {
         int fd = map.fd();
         MappedRingBuffer ring = new MappedRingBuffer(fd, Integer.toUnsignedLong(map.maxEntries()));
         try {
-            return new RingBufferReader(ring, fd);
+            return new RingBufferReader(ring, fd, beforeSleep);
         } catch (RuntimeException e) {
             ring.close();
             throw e;
@@ -96,6 +108,10 @@ public final class RingBufferReader implements AutoCloseable {
     public boolean await(Duration timeout) {
         if (pendingBytes() > 0) {
             return true;
+        }
+        beforeSleep.run();
+        if (pendingBytes() > 0) {
+            return true; // written before the producer saw the request: no wakeup will come for it
         }
         long millis = timeout.toMillis();
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, millis == 0 && !timeout.isZero() ? 1 : millis);

@@ -46,6 +46,7 @@ class AbiCompatibilityTest {
         layouts.add(TcpEndpoints.LAYOUT);
         layouts.add(KernelConfigLayout.CONFIG);
         layouts.add(KernelConfigLayout.PATH_PREFIX_KEY);
+        layouts.add(KernelConfigLayout.READER_STATE);
         return layouts.stream();
     }
 

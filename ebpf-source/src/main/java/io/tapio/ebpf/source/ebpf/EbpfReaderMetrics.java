@@ -11,6 +11,7 @@ import io.tapio.ebpf.ring.RingBufferReader;
 import io.tapio.ebpf.source.AdaptiveBatchSize;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.flink.metrics.Gauge;
@@ -31,7 +32,7 @@ final class EbpfReaderMetrics implements AutoCloseable {
     private volatile KernelStats kernelStats;
 
     EbpfReaderMetrics(String node, SourceReaderMetricGroup flink, RingBufferReader reader, AdaptiveBatchSize batch,
-                      Supplier<EbpfSplit> split) {
+                      Supplier<EbpfSplit> split, Map<EventType, String> unavailable) {
         this.split = split;
         flink.setPendingBytesGauge(reader::pendingBytes);
         flink.gauge("ringFillRatio", (Gauge<Double>) reader::fillRatio);
@@ -58,6 +59,9 @@ final class EbpfReaderMetrics implements AutoCloseable {
         meters.add(FunctionCounter.builder("tapio.source.restarts", this, m -> m.split.get().restarts())
                 .tag("node", node).description("Restarts from a checkpoint; kernel events are not replayed")
                 .register(registry));
+        unavailable.forEach((type, why) -> meters.add(io.micrometer.core.instrument.Gauge
+                .builder("tapio.kernel.type.unavailable", () -> 1).tags("node", node, "type", type.label(), "reason", why)
+                .description("An event type this kernel cannot provide, and why").register(registry)));
         for (EventType type : EventType.values()) {
             for (Disposition d : Disposition.values()) {
                 meters.add(FunctionCounter.builder("tapio.kernel.events", this, m -> m.kernelStats.count(type, d))

@@ -18,7 +18,7 @@ import java.time.Duration;
 public final class EbpfSourceBuilder {
     private CollectorConfig collector = CollectorConfig.defaults();
     private AdaptiveBatchSize.Settings batch = AdaptiveBatchSize.Settings.defaults();
-    private Duration idlePollInterval = Duration.ofNanos(200_000);
+    private Duration idlePollInterval = Duration.ofNanos(50_000);
 
     EbpfSourceBuilder() {}
 
@@ -34,7 +34,7 @@ public final class EbpfSourceBuilder {
         return this;
     }
 
-    /** How often an idle reader looks at the ring; default 200 µs. */
+    /** How often an idle reader looks at the ring while events come and go; default 50 µs. */
     public EbpfSourceBuilder setIdlePollInterval(Duration interval) {
         this.idlePollInterval = interval;
         return this;

@@ -63,7 +63,7 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
                     LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
             waiter = new RingWaiter(collector.reader(), options.idlePollInterval(), "tapio-ring-waiter");
             metrics = new EbpfReaderMetrics(NodeName.local(), context.metricGroup(), collector.reader(), batch,
-                    this::currentSplit);
+                    this::currentSplit, collector.unavailable());
             metrics.kernelStats(collector.kernelStats());
         }
         assigned.complete(null);

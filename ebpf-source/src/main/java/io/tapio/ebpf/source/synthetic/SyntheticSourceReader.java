@@ -24,6 +24,11 @@ import org.apache.flink.core.io.InputStatus;
 final class SyntheticSourceReader implements SourceReader<KernelEvent, SyntheticSplit> {
     /** How much (real or virtual) time one call generates at most. */
     private static final long SLICE_NANOS = 1_000_000L;
+    /**
+     * The shortest wait for the next event: waking for each event at a high rate would cost
+     * more than generating it, so events due within this are handed over together.
+     */
+    private static final long MIN_WAIT_NANOS = 200_000L;
 
     private final SourceReaderContext context;
     private final SyntheticConfig config;
@@ -84,7 +89,7 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
         long due = generator.nextTimestampNs() - System.nanoTime();
         if (paced && buffer.isEmpty() && due > 0) {
             CompletableFuture<Void> wake = resetAvailability();
-            timer().schedule(() -> wake.complete(null), due, TimeUnit.NANOSECONDS);
+            timer().schedule(() -> wake.complete(null), Math.max(due, MIN_WAIT_NANOS), TimeUnit.NANOSECONDS);
             return InputStatus.NOTHING_AVAILABLE;
         }
         return InputStatus.MORE_AVAILABLE;

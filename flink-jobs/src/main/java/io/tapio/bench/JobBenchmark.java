@@ -1,0 +1,74 @@
+package io.tapio.bench;
+
+import io.tapio.ebpf.bench.FailedOpenLoad;
+import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.job.SourceSpec;
+import io.tapio.local.LocalTapio;
+import io.tapio.local.RunOptions;
+import io.tapio.status.TapioStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The whole local job on the eBPF source, driven by a failed-open load at fixed rates: the
+ * events per second that entered the job, what was lost, and the latency from the kernel's
+ * timestamp to the end of the job, per rate.
+ */
+public final class JobBenchmark {
+    /** Let the job settle (JIT, first checkpoint) before measuring a rate. */
+    private static final Duration WARM_UP = Duration.ofSeconds(3);
+
+    /**
+     * @param rates the load's rates in opens per second; 0 means as fast as it can
+     * @param step how long each rate is measured
+     */
+    public record Options(List<Long> rates, Duration step, int loadThreads) {
+        public static Options defaults() {
+            return new Options(List.of(10_000L, 100_000L, 500_000L, 0L), Duration.ofSeconds(10), 1);
+        }
+    }
+
+    /**
+     * One rate: what entered the job, what was lost before it, and the latency quantiles (in
+     * seconds) over {@code latencySamples} events.
+     */
+    public record Step(long targetRate, double eventsPerSecond, long lostInRing, long latencySamples, Double p50,
+                       Double p99, Double p999) {}
+
+    private JobBenchmark() {}
+
+    public static List<Step> run(Options options, Consumer<String> progress) throws Exception {
+        Path dataDir = Files.createTempDirectory("tapio-bench");
+        List<Step> steps = new ArrayList<>();
+        try (FailedOpenLoad load = new FailedOpenLoad();
+             LocalTapio tapio = LocalTapio.start(new RunOptions(new SourceSpec.Ebpf(
+                     CollectorConfig.builder().addPathRule(load.rule()).build()), null, dataDir, 0, 0, 0, null,
+                     Duration.ofSeconds(10)))) {
+            progress.accept("warming up");
+            load.start(options.loadThreads(), 10_000);
+            Thread.sleep(WARM_UP);
+            load.stop();
+            for (long rate : options.rates()) {
+                TapioStatus before = tapio.refresh(); // opens the measuring window
+                load.start(options.loadThreads(), rate);
+                Thread.sleep(options.step());
+                load.stop();
+                Thread.sleep(200); // what is in flight reaches the end of the job
+                TapioStatus after = tapio.refresh();
+                TapioStatus.Latency latency = after.latency();
+                Step step = new Step(rate,
+                        (after.eventsProcessed() - before.eventsProcessed()) / (options.step().toNanos() / 1e9),
+                        after.drops().getOrDefault("ring_full", 0L) - before.drops().getOrDefault("ring_full", 0L),
+                        latency.samples(), latency.p50(), latency.p99(), latency.p999());
+                progress.accept(String.format("%-10s %,12.0f events/s into the job, p99 %s", rate == 0 ? "max" : rate,
+                        step.eventsPerSecond(), step.p99() == null ? "-" : String.format("%.0f µs", step.p99() * 1e6)));
+                steps.add(step);
+            }
+        }
+        return steps;
+    }
+}

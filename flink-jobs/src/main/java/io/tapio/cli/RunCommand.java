@@ -1,0 +1,141 @@
+package io.tapio.cli;
+
+import io.tapio.local.LocalTapio;
+import io.tapio.local.RunOptions;
+import io.tapio.status.StatusStore;
+import io.tapio.status.StatusView;
+import io.tapio.status.TapioStatus;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tapio run}: Tapio on this machine, until Ctrl-C or the end of {@code --duration}. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs Tapio's streaming job on this machine: a local Flink MiniCluster with its web UI, a "
+                + "Prometheus endpoint and a status endpoint, all on 127.0.0.1, and a live summary.",
+                "Stops cleanly on Ctrl-C or at the end of --duration, and prints a final summary."})
+final class RunCommand implements Callable<Integer> {
+    private static final long REFRESH_MILLIS = 1_000;
+    /** Without a terminal to redraw, a summary line every this many refreshes. */
+    private static final int LINE_EVERY = 10;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    SourceOption source = new SourceOption();
+
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "D",
+            description = "Stop after this long (30s, 5m, 2h; default: until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = DataDir.DESCRIPTION)
+    Path dataDir;
+
+    @Option(names = "--ui-port", defaultValue = "8081", description = "Flink web UI port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int uiPort;
+
+    @Option(names = "--metrics-port", defaultValue = "9249", description = "Prometheus endpoint port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--status-port", defaultValue = "9250", description = "Status endpoint port on 127.0.0.1, read by tapio check (default: ${DEFAULT-VALUE}).")
+    int statusPort;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How often the job checkpoints (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Record a Java Flight Recorder profile of the run to FILE (open it with JDK Mission Control or 'jfr print').")
+    Path profile;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        RunOptions options = new RunOptions(source.resolve(), duration, DataDir.orDefault(dataDir), uiPort,
+                metricsPort, statusPort, profile, checkpointInterval);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            main.interrupt();
+            awaitQuietly(stopped);
+        }, "tapio-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            try (LocalTapio tapio = LocalTapio.start(options)) {
+                out.printf("Tapio is running (source %s).%n  web UI   http://127.0.0.1:%d%n  metrics  "
+                        + "http://127.0.0.1:%d/metrics%n  status   http://127.0.0.1:%d/status   (./tapio check)%n"
+                        + "  data     %s%nCtrl-C stops it.%n%n", options.source().label(), tapio.uiPort(),
+                        tapio.metricsPort(), tapio.statusPort(), options.dataDir());
+                out.flush();
+                Integer failed = watch(tapio, out);
+                if (failed != null) {
+                    return failed;
+                }
+            }
+            out.println("\nTapio stopped. Final summary:");
+            out.print(StatusView.render(new StatusStore(options.dataDir()).lastStatus().orElseThrow()));
+            out.flush();
+            return 0;
+        } finally {
+            // Ctrl-C: the shutdown hook waits for this, so that the final summary gets out.
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running
+            }
+        }
+    }
+
+    /** Refreshes the summary until the duration ends, Ctrl-C, or the job fails; non-null: the exit code. */
+    private Integer watch(LocalTapio tapio, PrintWriter out) {
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        boolean terminal = System.console() != null;
+        for (int refresh = 1; System.nanoTime() < deadline; refresh++) {
+            try {
+                Thread.sleep(REFRESH_MILLIS);
+            } catch (InterruptedException ctrlC) {
+                return null;
+            }
+            if (!tapio.jobRunning()) {
+                Throwable failure = tapio.jobFailure();
+                spec.commandLine().getErr().println("tapio: the job stopped"
+                        + (failure == null ? "" : ": " + rootMessage(failure)));
+                return 1;
+            }
+            TapioStatus status = tapio.refresh();
+            if (terminal) {
+                out.print("\033[H\033[2J" + StatusView.render(status));
+            } else if (refresh % LINE_EVERY == 0) {
+                out.printf("%s  %,.0f events/s, %,d processed, %d problem(s)%n", status.updatedAt(),
+                        status.eventsPerSecond().total(), status.eventsProcessed(), status.health().problems().size());
+            }
+            out.flush();
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

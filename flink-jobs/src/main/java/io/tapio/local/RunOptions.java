@@ -1,0 +1,15 @@
+package io.tapio.local;
+
+import io.tapio.job.SourceSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How {@code tapio run} runs.
+ *
+ * @param duration how long to run; null for until stopped
+ * @param profile a Java Flight Recorder file to write; null for none
+ * @param statusPort the loopback port {@code tapio check} reads the running instance from
+ */
+public record RunOptions(SourceSpec source, Duration duration, Path dataDir, int uiPort, int metricsPort,
+                         int statusPort, Path profile, Duration checkpointInterval) {}

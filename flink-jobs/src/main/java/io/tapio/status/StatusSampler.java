@@ -1,0 +1,106 @@
+package io.tapio.status;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Builds a {@link TapioStatus} from the meters this JVM's job registered, each call covering
+ * the time since the previous one (rates, latency, drops in the interval) and the run so far
+ * (totals).
+ */
+public final class StatusSampler {
+    private final MeterRegistry registry;
+    private final String source;
+    private final String node;
+    private final Instant startedAt;
+    private final Supplier<List<TapioStatus.Finding>> findings;
+    private final LatencyWindow latency = new LatencyWindow();
+    private Map<String, Double> previousByType = Map.of();
+    private Map<String, Long> previousDrops = Map.of();
+    private double previousRestarts;
+    private final long startedNanos = System.nanoTime();
+    private long previousNanos = startedNanos;
+
+    public StatusSampler(MeterRegistry registry, String source, String node, Instant startedAt,
+                         Supplier<List<TapioStatus.Finding>> findings) {
+        this.registry = registry;
+        this.source = source;
+        this.node = node;
+        this.startedAt = startedAt;
+        this.findings = findings;
+    }
+
+    /**
+     * The status now. While running, rates and latency cover the time since the last call;
+     * the final status of a stopped run gives the rates over the whole run.
+     */
+    public synchronized TapioStatus sample(boolean running) {
+        long now = System.nanoTime();
+        double seconds = Math.max(1e-3, (now - (running ? previousNanos : startedNanos)) / 1e9);
+        previousNanos = now;
+
+        Map<String, Double> byType = sumBy("tapio.events.processed", "type");
+        Map<String, Double> since = running ? previousByType : Map.of();
+        Map<String, Double> rates = new TreeMap<>();
+        byType.forEach((type, count) -> rates.put(type, (count - since.getOrDefault(type, 0.0)) / seconds));
+        previousByType = byType;
+        long processed = Math.round(byType.values().stream().mapToDouble(Double::doubleValue).sum());
+
+        Map<String, Long> drops = new TreeMap<>();
+        sumBy("tapio.events.dropped", "reason").forEach((reason, count) -> drops.put(reason, Math.round(count)));
+        Map<String, Long> dropsInInterval = new HashMap<>();
+        drops.forEach((reason, count) -> dropsInInterval.put(reason, count - previousDrops.getOrDefault(reason, 0L)));
+        previousDrops = drops;
+
+        Map<String, Double> dispositions = sumBy("tapio.kernel.events", "disposition");
+        long delivered = Math.round(dispositions.getOrDefault("emitted", 0.0));
+        long lost = Math.round(dispositions.getOrDefault("ring_full", 0.0));
+        long candidates = Math.round(dispositions.values().stream().mapToDouble(Double::doubleValue).sum());
+        TapioStatus.Kernel kernel = new TapioStatus.Kernel(candidates, delivered, candidates - delivered - lost, lost);
+
+        double restarts = sumBy("tapio.source.restarts", "node").values().stream().mapToDouble(Double::doubleValue)
+                .sum();
+        long restartsInInterval = Math.round(restarts - previousRestarts);
+        previousRestarts = restarts;
+
+        Gauge fill = registry.find("tapio.ringbuf.used.ratio").gauge();
+        double ringFill = fill == null ? 0 : fill.value();
+        Map<String, String> unavailable = new TreeMap<>();
+        registry.find("tapio.kernel.type.unavailable").meters()
+                .forEach(m -> unavailable.put(m.getId().getTag("type"), m.getId().getTag("reason")));
+        Timer endToEnd = registry.find("tapio.event.processing.duration").tag("stage", "end").timer();
+        TapioStatus.Latency window = latency.next(endToEnd);
+
+        List<TapioStatus.Finding> latest = findings.get();
+        return new TapioStatus(TapioStatus.VERSION, running, source, node, startedAt.toString(),
+                Instant.now().toString(), processed,
+                new TapioStatus.Rates(rates.values().stream().mapToDouble(Double::doubleValue).sum(), rates), window,
+                kernel, drops, ringFill, unavailable, latest,
+                HealthAdvisor.assess(running, dropsInInterval, ringFill, window, unavailable, latest,
+                        restartsInInterval));
+    }
+
+    /** The counters named {@code name}, summed by the value of one tag. */
+    private Map<String, Double> sumBy(String name, String tag) {
+        Map<String, Double> sums = new HashMap<>();
+        for (Meter meter : registry.find(name).meters()) {
+            double count = switch (meter) {
+                case Counter c -> c.count();
+                case FunctionCounter c -> c.count();
+                default -> 0;
+            };
+            sums.merge(meter.getId().getTag(tag), count, Double::sum);
+        }
+        return sums;
+    }
+}
