@@ -1,24 +1,26 @@
 package io.tapio.job;
 
 import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.source.NodeName;
 import io.tapio.metrics.StageMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
-/** Where events enter the job: counted by node and type, and their latency from the kernel measured. */
+/**
+ * Where events enter the job: counted by node (the one this task runs on) and type, and their
+ * latency from the kernel measured.
+ */
 final class EntryProbe extends RichMapFunction<KernelEvent, KernelEvent> {
-    private final String node;
     private final boolean live;
     private transient StageMetrics metrics;
 
-    EntryProbe(String node, boolean live) {
-        this.node = node;
+    EntryProbe(boolean live) {
         this.live = live;
     }
 
     @Override
     public void open(OpenContext context) {
-        metrics = StageMetrics.entry("source", node);
+        metrics = StageMetrics.entry("source", NodeName.local());
     }
 
     @Override

@@ -22,14 +22,14 @@ public final class TapioJob {
     private TapioJob() {}
 
     /** Adds the job to {@code env}. */
-    public static void define(StreamExecutionEnvironment env, SourceSpec spec, String node) {
+    public static void define(StreamExecutionEnvironment env, SourceSpec spec) {
         env.getConfig().enableObjectReuse();
         DataStream<KernelEvent> events = env.fromSource(source(spec),
                         WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
                                 .withIdleness(Duration.ofSeconds(5)),
                         "kernel events (" + spec.label() + ")")
                 .uid("kernel-events")
-                .map(new EntryProbe(node, spec.live())).name("entry").uid("entry");
+                .map(new EntryProbe(spec.live())).name("entry").uid("entry");
         events.sinkTo(new ExitProbe(spec.live())).name("end").uid("end");
     }
 

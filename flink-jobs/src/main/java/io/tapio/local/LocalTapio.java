@@ -44,7 +44,7 @@ public final class LocalTapio implements AutoCloseable {
         this.sampler = new StatusSampler(Metrics.globalRegistry, options.source().label(), node, Instant.now(),
                 List::of);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
-        TapioJob.define(env, options.source(), node);
+        TapioJob.define(env, options.source());
         this.job = env.executeAsync(TapioJob.NAME);
         this.latest = sampler.sample(true);
         this.statusServer = StatusServer.start(options.statusPort(), () -> latest);

@@ -1,0 +1,41 @@
+package io.tapio.model;
+
+import java.util.List;
+
+/**
+ * What Tapio tells a person: one episode of a pattern in one workload, with its evidence and
+ * what to do. An episode is reported when it opens, updated while it lasts, and closed when
+ * it ends; {@link #episodeId} ties the reports of one episode together.
+ *
+ * @param episodeId stable for the episode: pattern, workload key, subject and first time
+ * @param status OPEN when first reported, UPDATE while it lasts, RESOLVED when over
+ * @param pattern which pattern found it ({@code oom_crash_loop}, ...)
+ * @param subject what in the workload it is about, beyond the workload (a destination, a
+ *     path, a sender); "" when the workload is the whole subject
+ * @param firstSeenEpochMillis the first event of the episode, wall clock
+ * @param lastSeenEpochMillis the latest event of the episode, wall clock
+ * @param count events in the episode so far
+ * @param summary one sentence a person can act on
+ * @param recommendation what to do
+ * @param evidence the events that triggered it, most recent last (bounded)
+ * @param detectedEpochMillis when this report was made, wall clock
+ * @param latencyNanos from the kernel's timestamp of the event that completed this report to
+ *     the report (the pipeline's detection latency)
+ */
+public record Finding(String episodeId, Status status, String pattern, Severity severity, Workload workload,
+                      String subject, long firstSeenEpochMillis, long lastSeenEpochMillis, long count, String summary,
+                      String recommendation, List<Evidence> evidence, long detectedEpochMillis, long latencyNanos) {
+    /** Where an episode stands. */
+    public enum Status { OPEN, UPDATE, RESOLVED }
+
+    public Finding {
+        evidence = List.copyOf(evidence);
+    }
+
+    /**
+     * One event behind a finding, as a person reads it.
+     *
+     * @param description e.g. "exit status 1 after 2.1 s", "connect to 10.0.0.7:5432 refused"
+     */
+    public record Evidence(long epochMillis, String type, int pid, String comm, String description) {}
+}
