@@ -1,6 +1,8 @@
 package io.tapio.bench;
 
+import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.bench.FailedOpenLoad;
+import io.tapio.rollup.RegressionConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.job.SourceSpec;
 import io.tapio.local.LocalTapio;
@@ -47,7 +49,7 @@ public final class JobBenchmark {
         try (FailedOpenLoad load = new FailedOpenLoad();
              LocalTapio tapio = LocalTapio.start(new RunOptions(new SourceSpec.Ebpf(
                      CollectorConfig.builder().addPathRule(load.rule()).build()), null, dataDir, 0, 0, 0, null,
-                     Duration.ofSeconds(10)))) {
+                     Duration.ofSeconds(10), CorrelationConfig.defaults(), RegressionConfig.defaults()))) {
             progress.accept("warming up");
             load.start(options.loadThreads(), 10_000);
             Thread.sleep(WARM_UP);

@@ -1,6 +1,8 @@
 package io.tapio.cli;
 
+import io.tapio.correlate.CorrelationConfig;
 import io.tapio.local.LocalTapio;
+import io.tapio.rollup.RegressionConfig;
 import io.tapio.local.RunOptions;
 import io.tapio.status.StatusStore;
 import io.tapio.status.StatusView;
@@ -60,7 +62,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         RunOptions options = new RunOptions(source.resolve(), duration, DataDir.orDefault(dataDir), uiPort,
-                metricsPort, statusPort, profile, checkpointInterval);
+                metricsPort, statusPort, profile, checkpointInterval, CorrelationConfig.defaults(),
+                RegressionConfig.defaults());
         CountDownLatch stopped = new CountDownLatch(1);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {

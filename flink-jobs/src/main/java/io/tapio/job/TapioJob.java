@@ -1,36 +1,80 @@
 package io.tapio.job;
 
+import io.tapio.correlate.CorrelationConfig;
+import io.tapio.correlate.Correlator;
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.source.ebpf.EbpfSource;
 import io.tapio.ebpf.source.replay.ReplaySource;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Finding;
+import io.tapio.model.Regression;
+import io.tapio.model.Rollup;
+import io.tapio.model.types.EnrichedEventSerializer;
+import io.tapio.model.types.JavaSerializer;
+import io.tapio.rollup.RegressionConfig;
+import io.tapio.rollup.RegressionDetector;
+import io.tapio.rollup.Rollups;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Tapio's streaming job: kernel events in, through the stages of DESIGN.md's data flow, to
- * the end of the job.
+ * Tapio's streaming job, as DESIGN.md draws it: kernel events in; the job's filter; workload
+ * identity; keyed by workload into the correlator, which finds the patterns; and one-minute
+ * rollups into the regression detector.
  */
 public final class TapioJob {
     public static final String NAME = "tapio";
     /** Events from different CPUs reach the ring slightly out of order; this much is tolerated. */
     static final Duration OUT_OF_ORDERNESS = Duration.ofMillis(200);
+    /**
+     * How long a partly filled network buffer may wait before it is sent on. Flink's default
+     * (100 ms) would be most of the latency of a quiet stream; at high rates buffers fill first.
+     */
+    static final Duration BUFFER_TIMEOUT = Duration.ofMillis(1);
+
+    /** What the job's stages produce, for the sinks to take. */
+    public record Outputs(DataStream<EnrichedEvent> events, DataStream<Finding> findings, DataStream<Rollup> rollups,
+                          DataStream<Regression> regressions) {}
 
     private TapioJob() {}
 
-    /** Adds the job to {@code env}. */
-    public static void define(StreamExecutionEnvironment env, SourceSpec spec) {
+    /** Adds the job to {@code env}, with the local sinks (metrics, the findings board). */
+    public static Outputs define(StreamExecutionEnvironment env, SourceSpec spec, CorrelationConfig correlation,
+                                 RegressionConfig regression) {
         env.getConfig().enableObjectReuse();
-        DataStream<KernelEvent> events = env.fromSource(source(spec),
+        env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
+        DataStream<EnrichedEvent> events = env.fromSource(source(spec),
                         WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
                                 .withIdleness(Duration.ofSeconds(5)),
                         "kernel events (" + spec.label() + ")")
                 .uid("kernel-events")
-                .map(new EntryProbe(spec.live())).name("entry").uid("entry");
-        events.sinkTo(new ExitProbe(spec.live())).name("end").uid("end");
+                .map(new EntryProbe(spec.live())).name("entry").uid("entry")
+                .filter(new Relevance()).name("relevant").uid("relevant")
+                .map(new NodeWorkloads(), EnrichedEventSerializer.TYPE).name("enrich").uid("enrich");
+        SingleOutputStreamOperator<Finding> findings = findings(events, correlation, spec.live());
+        findings.sinkTo(new FindingsBoard()).name("findings board").uid("findings-board");
+        SingleOutputStreamOperator<Rollup> rollups = Rollups.of(events);
+        SingleOutputStreamOperator<Regression> regressions = rollups.keyBy(Rollup::workloadKey)
+                .process(new RegressionDetector(regression), JavaSerializer.typeOf(Regression.class))
+                .name("regressions").uid("regressions");
+        return new Outputs(events, findings, rollups, regressions);
+    }
+
+    /**
+     * Keyed by workload into the correlator.
+     *
+     * @param live whether event timestamps are this machine's clock now (latency is measured)
+     */
+    public static SingleOutputStreamOperator<Finding> findings(DataStream<EnrichedEvent> events,
+                                                              CorrelationConfig correlation, boolean live) {
+        return events.keyBy(e -> e.workload().key())
+                .process(new Correlator(correlation, live), JavaSerializer.typeOf(Finding.class))
+                .name("correlate").uid("correlate");
     }
 
     static Source<KernelEvent, ?, ?> source(SourceSpec spec) {

@@ -1,6 +1,8 @@
 package io.tapio.job;
 
+import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.rollup.RegressionConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -13,7 +15,8 @@ public final class TapioJobMain {
 
     public static void main(String[] args) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        TapioJob.define(env, new SourceSpec.Ebpf(CollectorConfig.defaults()));
+        TapioJob.define(env, new SourceSpec.Ebpf(CollectorConfig.defaults()), CorrelationConfig.defaults(),
+                RegressionConfig.defaults());
         env.execute(TapioJob.NAME);
     }
 }

@@ -1,7 +1,9 @@
 package io.tapio.local;
 
 import io.micrometer.core.instrument.Metrics;
+import io.tapio.job.FindingsBoard;
 import io.tapio.job.TapioJob;
+import io.tapio.model.Finding;
 import io.tapio.metrics.MetricsEndpoint;
 import io.tapio.status.StatusSampler;
 import io.tapio.status.StatusServer;
@@ -10,7 +12,6 @@ import io.tapio.status.TapioStatus;
 import io.tapio.ebpf.source.NodeName;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -42,9 +43,10 @@ public final class LocalTapio implements AutoCloseable {
         this.metrics = MetricsEndpoint.start(options.metricsPort());
         String node = NodeName.local();
         this.sampler = new StatusSampler(Metrics.globalRegistry, options.source().label(), node, Instant.now(),
-                List::of);
+                () -> FindingsBoard.latest().stream().map(LocalTapio::statusOf).toList());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
-        TapioJob.define(env, options.source());
+        FindingsBoard.clear();
+        TapioJob.define(env, options.source(), options.correlation(), options.regression());
         this.job = env.executeAsync(TapioJob.NAME);
         this.latest = sampler.sample(true);
         this.statusServer = StatusServer.start(options.statusPort(), () -> latest);
@@ -53,6 +55,12 @@ public final class LocalTapio implements AutoCloseable {
 
     public static LocalTapio start(RunOptions options) throws Exception {
         return new LocalTapio(options);
+    }
+
+    private static TapioStatus.Finding statusOf(Finding f) {
+        return new TapioStatus.Finding(f.pattern(), f.status() == Finding.Status.RESOLVED ? "info" : f.severity().label(),
+                f.workload().displayName(), Instant.ofEpochMilli(f.firstSeenEpochMillis()).toString(),
+                Instant.ofEpochMilli(f.lastSeenEpochMillis()).toString(), f.count(), f.summary(), f.recommendation());
     }
 
     /** Everything listens on loopback; the web UI with flame graphs on the chosen port. */

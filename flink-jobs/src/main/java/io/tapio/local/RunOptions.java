@@ -1,6 +1,8 @@
 package io.tapio.local;
 
+import io.tapio.correlate.CorrelationConfig;
 import io.tapio.job.SourceSpec;
+import io.tapio.rollup.RegressionConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,4 +14,5 @@ import java.time.Duration;
  * @param statusPort the loopback port {@code tapio check} reads the running instance from
  */
 public record RunOptions(SourceSpec source, Duration duration, Path dataDir, int uiPort, int metricsPort,
-                         int statusPort, Path profile, Duration checkpointInterval) {}
+                         int statusPort, Path profile, Duration checkpointInterval, CorrelationConfig correlation,
+                         RegressionConfig regression) {}

@@ -1,5 +1,7 @@
 package io.tapio.model;
 
+import java.io.Serial;
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -24,7 +26,11 @@ import java.util.List;
  */
 public record Finding(String episodeId, Status status, String pattern, Severity severity, Workload workload,
                       String subject, long firstSeenEpochMillis, long lastSeenEpochMillis, long count, String summary,
-                      String recommendation, List<Evidence> evidence, long detectedEpochMillis, long latencyNanos) {
+                      String recommendation, List<Evidence> evidence, long detectedEpochMillis, long latencyNanos)
+        implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
     /** Where an episode stands. */
     public enum Status { OPEN, UPDATE, RESOLVED }
 
@@ -37,5 +43,6 @@ public record Finding(String episodeId, Status status, String pattern, Severity 
      *
      * @param description e.g. "exit status 1 after 2.1 s", "connect to 10.0.0.7:5432 refused"
      */
-    public record Evidence(long epochMillis, String type, int pid, String comm, String description) {}
+    public record Evidence(long epochMillis, String type, int pid, String comm, String description)
+            implements Serializable {}
 }

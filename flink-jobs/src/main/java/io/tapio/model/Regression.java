@@ -1,5 +1,8 @@
 package io.tapio.model;
 
+import java.io.Serial;
+import java.io.Serializable;
+
 /**
  * A workload's metric that moved away from its own baseline, beyond the threshold, for long
  * enough and on enough data to trust.
@@ -12,4 +15,7 @@ package io.tapio.model;
  */
 public record Regression(String workloadKey, Workload workload, RollupMetric metric, long windowStartEpochMillis,
                          double baseline, double current, double changePercent, double confidence, int windows,
-                         long samples) {}
+                         long samples) implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+}

@@ -1,5 +1,7 @@
 package io.tapio.model;
 
+import java.io.Serial;
+import java.io.Serializable;
 import java.util.Map;
 
 /**
@@ -13,12 +15,15 @@ import java.util.Map;
  *     events behind it
  */
 public record Rollup(String workloadKey, Workload workload, long minuteEpochMillis, Map<String, Long> events,
-                     long failures, Map<RollupMetric, Sample> metrics) {
+                     long failures, Map<RollupMetric, Sample> metrics) implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
     public Rollup {
         events = Map.copyOf(events);
         metrics = Map.copyOf(metrics);
     }
 
     /** A metric's value over {@code count} events. */
-    public record Sample(double value, long count) {}
+    public record Sample(double value, long count) implements Serializable {}
 }

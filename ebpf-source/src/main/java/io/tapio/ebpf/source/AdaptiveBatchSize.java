@@ -55,16 +55,29 @@ public final class AdaptiveBatchSize {
     }
 
     /**
-     * Adjusts after a batch.
+     * Adjusts after a source's batch: halves when handing it over took longer than the
+     * target, doubles while the buffer fills.
      *
      * @param batchNanos how long handing the batch over took
      * @param fillRatio how full the source's buffer was after the batch, from 0 to 1
      */
     public void update(long batchNanos, double fillRatio) {
-        if (batchNanos > latencyTargetNanos) {
+        adjust(batchNanos > latencyTargetNanos, fillRatio > settings.growWhenFilled());
+    }
+
+    /**
+     * Adjusts after a batch measured against the latency target: halves when over it,
+     * otherwise doubles if {@code grow}.
+     */
+    public void adjust(boolean overTarget, boolean grow) {
+        if (overTarget) {
             size = Math.max(settings.min(), size / 2);
-        } else if (fillRatio > settings.growWhenFilled()) {
+        } else if (grow) {
             size = (int) Math.min(settings.max(), 2L * size);
         }
+    }
+
+    public long latencyTargetNanos() {
+        return latencyTargetNanos;
     }
 }

@@ -15,6 +15,8 @@ import org.apache.flink.core.memory.DataOutputView;
  */
 public final class KernelEventSerializer extends TypeSerializerSingleton<KernelEvent> {
     public static final KernelEventSerializer INSTANCE = new KernelEventSerializer();
+    /** The Flink type of kernel events, serialized by this. */
+    public static final SerializerTypeInfo<KernelEvent> TYPE = new SerializerTypeInfo<>(KernelEvent.class, INSTANCE);
 
     @Override
     public boolean isImmutableType() {

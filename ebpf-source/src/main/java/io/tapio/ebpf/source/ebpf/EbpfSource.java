@@ -1,7 +1,7 @@
 package io.tapio.ebpf.source.ebpf;
 
 import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelEventTypeInfo;
+import io.tapio.ebpf.source.KernelEventSerializer;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -70,6 +70,6 @@ public final class EbpfSource implements Source<KernelEvent, EbpfSplit, EbpfEnum
 
     @Override
     public TypeInformation<KernelEvent> getProducedType() {
-        return KernelEventTypeInfo.INSTANCE;
+        return KernelEventSerializer.TYPE;
     }
 }

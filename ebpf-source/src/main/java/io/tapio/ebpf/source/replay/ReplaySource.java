@@ -1,7 +1,7 @@
 package io.tapio.ebpf.source.replay;
 
 import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelEventTypeInfo;
+import io.tapio.ebpf.source.KernelEventSerializer;
 import io.tapio.ebpf.source.PendingSplitsEnumerator;
 import io.tapio.ebpf.source.SplitListSerializer;
 import java.nio.file.Path;
@@ -74,6 +74,6 @@ public final class ReplaySource implements Source<KernelEvent, ReplaySplit, List
 
     @Override
     public TypeInformation<KernelEvent> getProducedType() {
-        return KernelEventTypeInfo.INSTANCE;
+        return KernelEventSerializer.TYPE;
     }
 }

@@ -1,7 +1,7 @@
 package io.tapio.ebpf.source.synthetic;
 
 import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelEventTypeInfo;
+import io.tapio.ebpf.source.KernelEventSerializer;
 import io.tapio.ebpf.source.PendingSplitsEnumerator;
 import io.tapio.ebpf.source.SplitListSerializer;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
@@ -87,6 +87,6 @@ public final class SyntheticSource implements Source<KernelEvent, SyntheticSplit
 
     @Override
     public TypeInformation<KernelEvent> getProducedType() {
-        return KernelEventTypeInfo.INSTANCE;
+        return KernelEventSerializer.TYPE;
     }
 }

@@ -1,13 +1,22 @@
 package io.tapio.ebpf.source;
 
-import io.tapio.ebpf.event.KernelEvent;
+import java.io.Serial;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
-/** The Flink type of {@link KernelEvent}, serialized by {@link KernelEventSerializer}. */
-public final class KernelEventTypeInfo extends TypeInformation<KernelEvent> {
-    public static final KernelEventTypeInfo INSTANCE = new KernelEventTypeInfo();
+/** The Flink type of a class with a serializer of its own (no Kryo, no reflection). */
+public final class SerializerTypeInfo<T> extends TypeInformation<T> {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final Class<T> type;
+    private final TypeSerializer<T> serializer;
+
+    public SerializerTypeInfo(Class<T> type, TypeSerializer<T> serializer) {
+        this.type = type;
+        this.serializer = serializer;
+    }
 
     @Override
     public boolean isBasicType() {
@@ -30,8 +39,8 @@ public final class KernelEventTypeInfo extends TypeInformation<KernelEvent> {
     }
 
     @Override
-    public Class<KernelEvent> getTypeClass() {
-        return KernelEvent.class;
+    public Class<T> getTypeClass() {
+        return type;
     }
 
     @Override
@@ -40,27 +49,27 @@ public final class KernelEventTypeInfo extends TypeInformation<KernelEvent> {
     }
 
     @Override
-    public TypeSerializer<KernelEvent> createSerializer(SerializerConfig config) {
-        return KernelEventSerializer.INSTANCE;
+    public TypeSerializer<T> createSerializer(SerializerConfig config) {
+        return serializer.duplicate();
     }
 
     @Override
     public String toString() {
-        return "KernelEvent";
+        return type.getSimpleName();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KernelEventTypeInfo;
+        return o instanceof SerializerTypeInfo<?> other && other.type.equals(type);
     }
 
     @Override
     public int hashCode() {
-        return KernelEventTypeInfo.class.hashCode();
+        return type.hashCode();
     }
 
     @Override
     public boolean canEqual(Object o) {
-        return o instanceof KernelEventTypeInfo;
+        return o instanceof SerializerTypeInfo<?>;
     }
 }

@@ -1,0 +1,198 @@
+package io.tapio.correlate;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.tapio.ebpf.source.AdaptiveBatchSize;
+import io.tapio.metrics.StageMetrics;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Finding;
+import io.tapio.model.types.JavaSerializer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Finds the patterns in one workload's events (the stream is keyed by workload), in batches:
+ * a key's events wait until its batch is full or {@code flushAfter} has passed, then go
+ * through every pattern together. The batch size is the operator's, and moves between its
+ * bounds to hold the latency target from kernel timestamp to finding: halved when a batch's
+ * oldest event waited longer, doubled when it did not.
+ *
+ * <p>Each event's latency from the kernel to the end of its path (here) is measured as stage
+ * {@code end}; each report's as stage {@code finding}.
+ *
+ * <p>Everything is in Flink keyed state (the waiting events, each pattern's episodes), so it
+ * survives checkpoints and rescaling. Episodes end on event time, when the watermark passes
+ * their quiet period.
+ */
+public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent, Finding> {
+    private final CorrelationConfig config;
+    private final boolean live;
+    private transient ListState<TimedEvent> waiting;
+    private transient ValueState<Integer> waitingCount;
+    private transient MapState<String, Episode> episodes;
+    private transient AdaptiveBatchSize batch;
+    private transient Map<String, Pattern> patterns;
+    private transient FindingMetrics metrics;
+    private transient StageMetrics end;
+
+    /** @param live whether event timestamps are this machine's clock now, so latency can be measured */
+    public Correlator(CorrelationConfig config, boolean live) {
+        this.config = config;
+        this.live = live;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", TimedEvent.TYPE));
+        waitingCount = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
+        episodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("episodes", Types.STRING,
+                JavaSerializer.typeOf(Episode.class)));
+        batch = new AdaptiveBatchSize(config.batch());
+        patterns = new java.util.LinkedHashMap<>();
+        config.patterns().forEach(p -> patterns.put(p.name(), p));
+        getRuntimeContext().getMetricGroup().gauge("batchSize", (Gauge<Integer>) batch::size);
+        metrics = new FindingMetrics(batch, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        end = StageMetrics.stage("end");
+    }
+
+    @Override
+    public void processElement(EnrichedEvent event, Context ctx, Collector<Finding> out) throws Exception {
+        waiting.add(new TimedEvent(ctx.timestamp() == null ? System.currentTimeMillis() : ctx.timestamp(), event));
+        int count = waitingCount.value() == null ? 1 : waitingCount.value() + 1;
+        if (count >= batch.size()) {
+            correlate(ctx, out);
+            return;
+        }
+        waitingCount.update(count);
+        if (count == 1) {
+            ctx.timerService().registerProcessingTimeTimer(
+                    ctx.timerService().currentProcessingTime() + config.flushAfter().toMillis());
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            correlate(ctx, out);
+        } else {
+            endEpisodes(timestamp, ctx, out);
+        }
+    }
+
+    /** Runs the key's waiting events through the patterns, oldest first, and resizes the batch. */
+    private void correlate(Context ctx, Collector<Finding> out) throws Exception {
+        List<TimedEvent> events = new ArrayList<>();
+        waiting.get().forEach(events::add);
+        waiting.clear();
+        waitingCount.clear();
+        if (events.isEmpty()) {
+            return;
+        }
+        events.sort(Comparator.comparingLong(TimedEvent::epochMillis));
+        long oldestKernelNs = Long.MAX_VALUE;
+        for (TimedEvent timed : events) {
+            EnrichedEvent e = timed.event();
+            oldestKernelNs = Math.min(oldestKernelNs, e.event().timestampNs());
+            for (Pattern pattern : patterns.values()) {
+                Role role = pattern.role(e);
+                if (role == Role.IGNORE) {
+                    continue;
+                }
+                String key = pattern.name() + "|" + pattern.subject(e);
+                Episode episode = episodes.get(key);
+                if (episode == null) {
+                    episode = new Episode(pattern.name(), pattern.subject(e));
+                }
+                Finding.Status report = episode.observe(pattern, role, timed.epochMillis(), e.workload(),
+                        EvidenceText.of(e.event(), timed.epochMillis()));
+                episodes.put(key, episode);
+                ctx.timerService().registerEventTimeTimer(toSecond(timed.epochMillis() + pattern.rule().memoryMillis()));
+                if (report != null) {
+                    long latency = live ? System.nanoTime() - e.event().timestampNs() : 0;
+                    out.collect(finding(pattern, episode, report, latency));
+                    ctx.timerService().registerEventTimeTimer(
+                            toSecond(episode.lastSeen() + pattern.rule().quiet().toMillis()));
+                }
+            }
+        }
+        for (TimedEvent timed : events) {
+            end.record(timed.event().event(), live);
+        }
+        if (live) {
+            batch.adjust(System.nanoTime() - oldestKernelNs > batch.latencyTargetNanos(), true);
+        }
+    }
+
+    /** At event time {@code now}: closes the episodes that are over, forgets what is too old to matter. */
+    private void endEpisodes(long now, OnTimerContext ctx, Collector<Finding> out) throws Exception {
+        Iterator<Map.Entry<String, Episode>> all = episodes.iterator();
+        while (all.hasNext()) {
+            Episode episode = all.next().getValue();
+            Pattern pattern = patterns.get(episode.pattern);
+            if (episode.over(pattern, now)) {
+                out.collect(finding(pattern, episode, Finding.Status.RESOLVED, 0));
+                all.remove();
+            } else if (episode.forgettable(pattern, now)) {
+                all.remove();
+            } else if (episode.open()) {
+                ctx.timerService().registerEventTimeTimer(
+                        toSecond(episode.lastSeen() + pattern.rule().quiet().toMillis()));
+            }
+        }
+    }
+
+    /**
+     * Timers at the next whole second: a busy key then registers at most one per second and
+     * rule, instead of one per event; ending an episode up to a second late is harmless.
+     */
+    private static long toSecond(long epochMillis) {
+        return (epochMillis / 1000 + 1) * 1000;
+    }
+
+    private Finding finding(Pattern pattern, Episode episode, Finding.Status status, long latencyNanos) {
+        Finding finding = new Finding(episode.id(), status, pattern.name(), pattern.severity(), episode.workload(),
+                episode.subject(), episode.firstSeen(), episode.lastSeen(), episode.count(), pattern.summary(episode),
+                pattern.recommendation(episode), episode.evidence(), System.currentTimeMillis(), latencyNanos);
+        metrics.reported(finding);
+        return finding;
+    }
+
+    /** tapio_findings_total{pattern,severity}, and the latency of each report. */
+    private static final class FindingMetrics {
+        private final Timer latency = Timer.builder("tapio.event.processing.duration").tag("stage", "finding")
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofNanos(1_000))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(Metrics.globalRegistry);
+
+        FindingMetrics(AdaptiveBatchSize batch, int subtask) {
+            io.micrometer.core.instrument.Gauge.builder("tapio.correlator.batch.size", batch, AdaptiveBatchSize::size)
+                    .tag("subtask", Integer.toString(subtask))
+                    .description("Events a key's batch holds, as the adaptive batcher chose").register(Metrics.globalRegistry);
+        }
+
+        void reported(Finding finding) {
+            if (finding.status() == Finding.Status.OPEN) {
+                Metrics.counter("tapio.findings", "pattern", finding.pattern(), "severity", finding.severity().label())
+                        .increment();
+            }
+            if (finding.latencyNanos() > 0) {
+                latency.record(finding.latencyNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+}

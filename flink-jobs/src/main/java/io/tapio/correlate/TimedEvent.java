@@ -1,0 +1,80 @@
+package io.tapio.correlate;
+
+import io.tapio.ebpf.source.SerializerTypeInfo;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.types.EnrichedEventSerializer;
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * An event waiting in a key's batch, with its event time (epoch millis). The wall-clock time
+ * is fixed by the source on the event's own node, where the kernel's clock is known.
+ */
+record TimedEvent(long epochMillis, EnrichedEvent event) {
+    static final SerializerTypeInfo<TimedEvent> TYPE = new SerializerTypeInfo<>(TimedEvent.class, new Serializer());
+
+    /** The time, then the event. */
+    static final class Serializer extends TypeSerializerSingleton<TimedEvent> {
+        @Override
+        public boolean isImmutableType() {
+            return true;
+        }
+
+        @Override
+        public TimedEvent createInstance() {
+            return null;
+        }
+
+        @Override
+        public TimedEvent copy(TimedEvent from) {
+            return from;
+        }
+
+        @Override
+        public TimedEvent copy(TimedEvent from, TimedEvent reuse) {
+            return from;
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public void serialize(TimedEvent record, DataOutputView out) throws IOException {
+            out.writeLong(record.epochMillis());
+            EnrichedEventSerializer.INSTANCE.serialize(record.event(), out);
+        }
+
+        @Override
+        public TimedEvent deserialize(DataInputView in) throws IOException {
+            return new TimedEvent(in.readLong(), EnrichedEventSerializer.INSTANCE.deserialize(in));
+        }
+
+        @Override
+        public TimedEvent deserialize(TimedEvent reuse, DataInputView in) throws IOException {
+            return deserialize(in);
+        }
+
+        @Override
+        public void copy(DataInputView in, DataOutputView out) throws IOException {
+            serialize(deserialize(in), out);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<TimedEvent> snapshotConfiguration() {
+            return new Snapshot();
+        }
+    }
+
+    /** No configuration. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<TimedEvent> {
+        public Snapshot() {
+            super(Serializer::new);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.tapio.correlate.patterns;
+
+import io.tapio.correlate.Episode;
+import io.tapio.correlate.Pattern;
+import io.tapio.correlate.Rule;
+import io.tapio.model.Finding;
+import io.tapio.model.Severity;
+import java.io.Serial;
+import java.util.List;
+
+/** What every pattern has: its name, severity and rule. */
+abstract class BasePattern implements Pattern {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private final Severity severity;
+    private final Rule rule;
+
+    BasePattern(String name, Severity severity, Rule rule) {
+        this.name = name;
+        this.severity = severity;
+        this.rule = rule;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Severity severity() {
+        return severity;
+    }
+
+    @Override
+    public Rule rule() {
+        return rule;
+    }
+
+    /** What the newest evidence says, for a summary. */
+    static String latest(Episode episode) {
+        List<Finding.Evidence> evidence = episode.evidence();
+        return evidence.isEmpty() ? "" : evidence.getLast().description();
+    }
+
+    static String times(long count) {
+        return count == 1 ? "once" : count + " times";
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + rule;
+    }
+}

@@ -1,0 +1,45 @@
+package io.tapio.correlate.patterns;
+
+import io.tapio.correlate.Episode;
+import io.tapio.correlate.Role;
+import io.tapio.correlate.Rule;
+import io.tapio.ebpf.event.BlockIoLatency;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Severity;
+import java.time.Duration;
+
+/**
+ * A workload's block I/O is slow far more often than usual. The kernel only reports requests
+ * over its block-I/O threshold; this counts them against the workload's usual rate.
+ */
+public final class SlowDiskPattern extends BasePattern {
+    public static final Rule DEFAULT = Rule.count(5, Duration.ofMinutes(1), Duration.ofMinutes(2))
+            .overBaseline(5, 10);
+
+    public SlowDiskPattern(Rule rule) {
+        super("slow_disk", Severity.WARNING, rule);
+    }
+
+    @Override
+    public Role role(EnrichedEvent e) {
+        return e.event().payload() instanceof BlockIoLatency ? Role.OCCURRENCE : Role.IGNORE;
+    }
+
+    /** The device. */
+    @Override
+    public String subject(EnrichedEvent e) {
+        return e.event().payload(BlockIoLatency.class).deviceName();
+    }
+
+    @Override
+    public String summary(Episode episode) {
+        return episode.workload().displayName() + " waits on slow disk I/O on device " + episode.subject() + ": "
+                + episode.count() + " slow requests (last: " + latest(episode) + ").";
+    }
+
+    @Override
+    public String recommendation(Episode episode) {
+        return "Look at the device's queue and latency (iostat -x), other workloads writing to it, and the volume's "
+                + "IOPS limits.";
+    }
+}

@@ -1,0 +1,64 @@
+package io.tapio.job;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.tapio.ebpf.event.Exit;
+import io.tapio.ebpf.event.KernelEvent;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFilterFunction;
+
+/**
+ * The job's own filter, after the kernel's: of the delivered events, only those that can
+ * matter to a pattern or a rollup go on. Today that leaves out clean exits (status 0, no
+ * signal): the kernel cannot tell them from failures before the process is gone. Counted as
+ * {@code tapio_events_relevant_total} and {@code tapio_events_irrelevant_total}.
+ */
+final class Relevance extends RichFilterFunction<KernelEvent> {
+    private static final long FLUSH_EVERY_NANOS = 200_000_000L;
+
+    private transient Counter relevant;
+    private transient Counter irrelevant;
+    private transient long pendingRelevant;
+    private transient long pendingIrrelevant;
+    private transient long lastFlush;
+
+    static boolean relevant(KernelEvent event) {
+        return !(event.payload() instanceof Exit exit) || exit.abnormal();
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        relevant = Metrics.counter("tapio.events.relevant");
+        irrelevant = Metrics.counter("tapio.events.irrelevant");
+    }
+
+    @Override
+    public boolean filter(KernelEvent event) {
+        boolean keep = relevant(event);
+        if (keep) {
+            pendingRelevant++;
+        } else {
+            pendingIrrelevant++;
+        }
+        long now = System.nanoTime();
+        if (now - lastFlush > FLUSH_EVERY_NANOS) {
+            flush();
+            lastFlush = now;
+        }
+        return keep;
+    }
+
+    private void flush() {
+        relevant.increment(pendingRelevant);
+        irrelevant.increment(pendingIrrelevant);
+        pendingRelevant = 0;
+        pendingIrrelevant = 0;
+    }
+
+    @Override
+    public void close() {
+        if (relevant != null) {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.tapio.rollup;
+
+import io.micrometer.core.instrument.Metrics;
+import io.tapio.model.Regression;
+import io.tapio.model.Rollup;
+import io.tapio.model.RollupMetric;
+import io.tapio.model.types.JavaSerializer;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Compares each workload's one-minute rollups with the workload's own baseline (its earlier
+ * minutes), metric by metric: a regression is an increase beyond the threshold, on enough
+ * events, unlikely under the baseline's variation, lasting enough windows. Reported once per
+ * episode; {@code tapio_regressions_total} counts them.
+ */
+public final class RegressionDetector extends KeyedProcessFunction<String, Rollup, Regression> {
+    private final RegressionConfig config;
+    private transient MapState<String, MetricHistory> history;
+
+    public RegressionDetector(RegressionConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        history = getRuntimeContext().getMapState(new MapStateDescriptor<>("metric-history", Types.STRING,
+                JavaSerializer.typeOf(MetricHistory.class)));
+    }
+
+    @Override
+    public void processElement(Rollup rollup, Context ctx, Collector<Regression> out) throws Exception {
+        for (var entry : rollup.metrics().entrySet()) {
+            RollupMetric metric = entry.getKey();
+            Rollup.Sample sample = entry.getValue();
+            if (sample.count() < config.minSamples()) {
+                continue;
+            }
+            MetricHistory metricHistory = history.get(metric.label());
+            if (metricHistory == null) {
+                metricHistory = new MetricHistory();
+            }
+            MetricHistory.Verdict verdict = metricHistory.observe(sample.value(), sample.count(), config);
+            history.put(metric.label(), metricHistory);
+            if (verdict != null) {
+                Metrics.counter("tapio.regressions", "metric", metric.label()).increment();
+                out.collect(new Regression(rollup.workloadKey(), rollup.workload(), metric,
+                        rollup.minuteEpochMillis(), verdict.baseline(), verdict.current(), 100 * verdict.change(),
+                        verdict.confidence(), verdict.windows(), verdict.samples()));
+            }
+        }
+    }
+}

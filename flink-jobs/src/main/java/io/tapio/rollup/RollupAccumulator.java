@@ -1,0 +1,86 @@
+package io.tapio.rollup;
+
+import io.tapio.ebpf.event.BlockIoLatency;
+import io.tapio.ebpf.event.ConnectOutcome;
+import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.event.Exit;
+import io.tapio.ebpf.event.RunqLatency;
+import io.tapio.ebpf.event.TcpConnect;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Rollup;
+import io.tapio.model.RollupMetric;
+import io.tapio.model.Workload;
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What one workload's events in one minute add up to, while the minute lasts. */
+final class RollupAccumulator implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final long[] events = new long[EventType.CODE_LIMIT];
+    private final LatencyHistogram runq = new LatencyHistogram();
+    private final LatencyHistogram block = new LatencyHistogram();
+    private final LatencyHistogram connect = new LatencyHistogram();
+    private long failures;
+    private Workload workload;
+
+    void add(EnrichedEvent e) {
+        workload = e.workload();
+        events[e.event().type().code()]++;
+        switch (e.event().payload()) {
+            case Exit exit when exit.abnormal() -> failures++;
+            case TcpConnect c when c.outcome() == ConnectOutcome.ESTABLISHED -> connect.record(c.latencyNs());
+            case TcpConnect c when c.outcome() != ConnectOutcome.ABORTED -> failures++;
+            case RunqLatency r -> runq.record(r.latencyNs());
+            case BlockIoLatency b -> block.record(b.latencyNs());
+            default -> {
+                EventType type = e.event().type();
+                if (type == EventType.OOM_KILL || type == EventType.OPEN_FAILED) {
+                    failures++;
+                }
+            }
+        }
+    }
+
+    RollupAccumulator merge(RollupAccumulator other) {
+        for (int i = 0; i < events.length; i++) {
+            events[i] += other.events[i];
+        }
+        runq.merge(other.runq);
+        block.merge(other.block);
+        connect.merge(other.connect);
+        failures += other.failures;
+        workload = workload == null ? other.workload : workload;
+        return this;
+    }
+
+    Rollup toRollup(String workloadKey, long minuteEpochMillis) {
+        Map<String, Long> byType = new HashMap<>();
+        long total = 0;
+        for (EventType type : EventType.values()) {
+            if (events[type.code()] > 0) {
+                byType.put(type.label(), events[type.code()]);
+                total += events[type.code()];
+            }
+        }
+        Map<RollupMetric, Rollup.Sample> metrics = new EnumMap<>(RollupMetric.class);
+        metrics.put(RollupMetric.EVENT_RATE, new Rollup.Sample(total, total));
+        metrics.put(RollupMetric.FAILURES, new Rollup.Sample(failures, total));
+        metrics.put(RollupMetric.RUNQ_SLOW_WAITS, new Rollup.Sample(runq.count(), runq.count()));
+        metrics.put(RollupMetric.BLOCK_IO_SLOW, new Rollup.Sample(block.count(), block.count()));
+        quantile(metrics, RollupMetric.RUNQ_LATENCY_P99, runq);
+        quantile(metrics, RollupMetric.BLOCK_IO_LATENCY_P99, block);
+        quantile(metrics, RollupMetric.CONNECT_LATENCY_P99, connect);
+        return new Rollup(workloadKey, workload, minuteEpochMillis, byType, failures, metrics);
+    }
+
+    private static void quantile(Map<RollupMetric, Rollup.Sample> metrics, RollupMetric metric, LatencyHistogram h) {
+        if (h.count() > 0) {
+            metrics.put(metric, new Rollup.Sample(h.quantileSeconds(0.99), h.count()));
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.tapio.correlate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.source.synthetic.SyntheticSource;
+import io.tapio.ebpf.synthetic.InjectedFault;
+import io.tapio.ebpf.synthetic.SyntheticConfig;
+import io.tapio.ebpf.synthetic.Workload;
+import io.tapio.job.TapioJob;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Finding;
+import io.tapio.model.Severity;
+import io.tapio.model.types.EnrichedEventSerializer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The correlator on the synthetic source's injected faults, in a real MiniCluster: every
+ * fault found as its pattern in its workload, and nothing of severity warning or above
+ * anywhere else. Deterministic: the synthetic source on virtual time.
+ */
+class FindingsOnSyntheticFaultsTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final InjectedFault OOM_LOOP = new InjectedFault.OomLoop(new Workload(20_001, "payments"),
+            Duration.ofSeconds(20), Duration.ofSeconds(2), 256L << 20);
+    private static final InjectedFault CRASH_LOOP = new InjectedFault.CrashLoop(new Workload(20_002, "checkout"),
+            Duration.ofSeconds(10), Duration.ofSeconds(3), 1);
+    private static final InjectedFault REFUSED = new InjectedFault.RefusedConnections(new Workload(20_003, "frontend"),
+            Duration.ofSeconds(1), Duration.ofSeconds(1), new InetSocketAddress("10.0.0.7", 5432));
+    private static final InjectedFault MISSING = new InjectedFault.MissingFile(new Workload(20_004, "api"),
+            Duration.ofSeconds(2), Duration.ofSeconds(1), "/etc/config/app.yaml");
+
+    /** A busy node without failures of its own: exits, signals and OOM kills come only from the faults. */
+    private static final SyntheticConfig CONFIG = SyntheticConfig.builder().seed(7).eventsPerSecond(1_000)
+            .weight(EventType.EXIT, 0).weight(EventType.SIGNAL, 0).weight(EventType.OOM_KILL, 0)
+            .fault(OOM_LOOP).fault(CRASH_LOOP).fault(REFUSED).fault(MISSING).build();
+    /** Three minutes of virtual time. */
+    private static final long EVENTS = 180_000;
+
+    private static List<Finding> findings;
+
+    /** Runs the job once, on the first test (the MiniCluster extension is ready by then). */
+    @BeforeEach
+    void run() throws Exception {
+        if (findings != null) {
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        var events = env.fromSource(SyntheticSource.asFastAsPossible(CONFIG, EVENTS),
+                        WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(Duration.ofMillis(200)), "synthetic")
+                .map(e -> new EnrichedEvent(e, io.tapio.model.Workload.host("node-1", e.cgroupId(), "")),
+                        EnrichedEventSerializer.TYPE);
+        List<Finding> collected = new ArrayList<>();
+        try (CloseableIterator<Finding> it = TapioJob.findings(events, CorrelationConfig.defaults(), false)
+                .executeAndCollect("synthetic-faults")) {
+            it.forEachRemaining(collected::add);
+        }
+        findings = collected;
+    }
+
+    private static Set<String> openedPatterns(InjectedFault fault) {
+        return findings.stream().filter(f -> f.status() == Finding.Status.OPEN
+                        && f.workload().cgroupId() == fault.workload().cgroupId())
+                .map(Finding::pattern).collect(Collectors.toSet());
+    }
+
+    @Test
+    void everyInjectedFaultIsFoundAsItsPatternInItsWorkload() {
+        assertEquals(Set.of("oom_kill", "oom_crash_loop"), openedPatterns(OOM_LOOP));
+        assertEquals(Set.of("crash_loop"), openedPatterns(CRASH_LOOP));
+        assertEquals(Set.of("dependency_unreachable"), openedPatterns(REFUSED));
+        assertEquals(Set.of("missing_file"), openedPatterns(MISSING));
+    }
+
+    @Test
+    void nothingOfSeverityWarningOrAboveIsFoundInTheBackground() {
+        Set<Long> faulty = Set.of(20_001L, 20_002L, 20_003L, 20_004L);
+        List<Finding> background = findings.stream().filter(f -> !faulty.contains(f.workload().cgroupId())
+                && f.severity().atLeast(Severity.WARNING)).toList();
+        assertEquals(List.of(), background);
+    }
+
+    @Test
+    void eachEpisodeOpensOnceAndIsResolvedWhenTheStreamEnds() {
+        Map<String, List<Finding.Status>> byEpisode = findings.stream().collect(Collectors.groupingBy(
+                Finding::episodeId, Collectors.mapping(Finding::status, Collectors.toList())));
+        byEpisode.forEach((episode, statuses) -> {
+            assertEquals(Finding.Status.OPEN, statuses.getFirst(), episode);
+            assertEquals(1, statuses.stream().filter(s -> s == Finding.Status.OPEN).count(), episode);
+            assertEquals(Finding.Status.RESOLVED, statuses.getLast(), episode);
+        });
+    }
+
+    @Test
+    void findingsCarryEvidenceASummaryAndARecommendation() {
+        Finding crashLoop = findings.stream().filter(f -> f.pattern().equals("crash_loop")).findFirst().orElseThrow();
+        assertEquals(Severity.WARNING, crashLoop.severity());
+        assertTrue(crashLoop.count() >= 3);
+        assertTrue(crashLoop.summary().contains("checkout") && crashLoop.summary().contains("keeps failing"),
+                crashLoop.summary());
+        assertTrue(!crashLoop.recommendation().isBlank());
+        assertTrue(crashLoop.evidence().stream().anyMatch(e -> e.description().contains("exited with status 1")),
+                crashLoop.evidence().toString());
+        Finding refused = findings.stream().filter(f -> f.pattern().equals("dependency_unreachable")).findFirst()
+                .orElseThrow();
+        assertEquals("10.0.0.7:5432", refused.subject());
+    }
+}
