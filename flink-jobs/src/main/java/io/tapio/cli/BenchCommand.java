@@ -1,5 +1,8 @@
 package io.tapio.cli;
 
+import io.tapio.accuracy.AccuracyReport;
+import io.tapio.accuracy.AccuracyRun;
+import io.tapio.accuracy.Scenarios;
 import io.tapio.bench.JobBenchmark;
 import io.tapio.ebpf.bench.CollectorBenchmark;
 import io.tapio.ebpf.bench.OverheadBenchmark;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code tapio bench}: Tapio's own benchmarks, run on this machine, reported as medians. */
 @Command(name = "bench",
         description = "Benchmarks on this machine (root; real BPF programs). Figures are medians of rounds.",
-        subcommands = {BenchCommand.Job.class, BenchCommand.Collector.class, BenchCommand.Overhead.class})
+        subcommands = {BenchCommand.Job.class, BenchCommand.Accuracy.class, BenchCommand.Collector.class,
+                BenchCommand.Overhead.class})
 final class BenchCommand {
     private BenchCommand() {}
 
@@ -62,6 +66,58 @@ final class BenchCommand {
 
         private static String micros(Double seconds) {
             return seconds == null ? "-" : String.format("%,.0f µs", seconds * 1e6);
+        }
+    }
+
+    @Command(name = "accuracy", mixinStandardHelpOptions = true,
+            description = {"The fault suite: real faults made on this machine (an OOM crash loop, a crash loop, a "
+                    + "SIGKILL from another process, refused connects, a missing file, a CPU hog starving a process) "
+                    + "while benign activity runs, read by the real BPF programs and pipeline; findings are matched "
+                    + "with what was injected.", "Prints recall, precision, false positives and time to finding. "
+                    + "Targets: recall and precision >= 98%, no finding of severity warning or above on a benign machine.",
+                    "Exit status 0 when the targets are met."})
+    static final class Accuracy implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Runs with the faults (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--benign-runs", defaultValue = "2", description = "Runs with benign activity only (default: ${DEFAULT-VALUE}).")
+        int benignRuns;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            List<AccuracyRun.Result> faults = new java.util.ArrayList<>();
+            List<AccuracyRun.Result> benign = new java.util.ArrayList<>();
+            for (int r = 1; r <= runs; r++) {
+                out.printf("fault run %d/%d%n", r, runs);
+                faults.add(AccuracyRun.run(Scenarios.all(), Scenarios.correlation(), progress(out)));
+            }
+            for (int r = 1; r <= benignRuns; r++) {
+                out.printf("benign run %d/%d%n", r, benignRuns);
+                benign.add(AccuracyRun.run(List.of(), Scenarios.correlation(), progress(out)));
+            }
+            AccuracyReport report = new AccuracyReport(faults, benign);
+            out.printf("%nAccuracy over %d fault run(s) and %d benign run(s)%n", runs, benignRuns);
+            report.byScenario().forEach((scenario, line) -> out.printf("  %-45s %s%n", scenario, line));
+            out.printf("recall     %.1f%% (%d of %d injected faults found)%n", 100 * report.recall(), report.detected(),
+                    report.injected());
+            out.printf("precision  %.1f%% (%d true, %d false findings of severity warning or above)%n",
+                    100 * report.precision(), report.truePositives(), report.falsePositives().size());
+            report.falsePositives().forEach(f -> out.printf("  false positive: %s: %s%n", f.pattern(), f.summary()));
+            List<Long> latencies = report.pipelineLatenciesNanos();
+            if (!latencies.isEmpty()) {
+                out.printf("pipeline latency, kernel event to finding: p50 %.2f ms, max %.2f ms (%d findings)%n",
+                        latencies.get(latencies.size() / 2) / 1e6, latencies.getLast() / 1e6, latencies.size());
+            }
+            long outside = faults.stream().mapToLong(r -> r.outsideExperiment().size()).sum()
+                    + benign.stream().mapToLong(r -> r.outsideExperiment().size()).sum();
+            out.printf("(%d finding(s) about other workloads of this machine, outside the experiment, not counted)%n",
+                    outside);
+            out.println(report.meetsTargets() ? "targets met" : "TARGETS MISSED");
+            return report.meetsTargets() ? 0 : 1;
         }
     }
 

@@ -13,7 +13,11 @@ import io.tapio.ebpf.source.AdaptiveBatchSize;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What the correlator looks for and how it batches.
@@ -29,23 +33,49 @@ public record CorrelationConfig(List<Pattern> patterns, AdaptiveBatchSize.Settin
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** Every pattern by name, with its default rule and how to make it with another. */
+    private static final Map<String, Entry> PATTERNS = new LinkedHashMap<>();
+
+    private record Entry(Rule defaultRule, Function<Rule, Pattern> make) {}
+
+    static {
+        register("oom_kill", OomKillPattern.DEFAULT, OomKillPattern::new);
+        register("oom_crash_loop", OomCrashLoopPattern.DEFAULT, OomCrashLoopPattern::new);
+        register("crash_loop", CrashLoopPattern.DEFAULT, CrashLoopPattern::new);
+        register("killed_by_signal", KilledBySignalPattern.DEFAULT, KilledBySignalPattern::new);
+        register("dependency_unreachable", DependencyUnreachablePattern.DEFAULT, DependencyUnreachablePattern::new);
+        register("retransmit_storm", RetransmitStormPattern.DEFAULT, RetransmitStormPattern::new);
+        register("missing_file", FileAccessStormPattern.DEFAULT, FileAccessStormPattern::missingFile);
+        register("permission_denied", FileAccessStormPattern.DEFAULT, FileAccessStormPattern::permissionDenied);
+        register("cpu_starvation", CpuStarvationPattern.DEFAULT, CpuStarvationPattern::new);
+        register("slow_disk", SlowDiskPattern.DEFAULT, SlowDiskPattern::new);
+    }
+
+    private static void register(String name, Rule rule, Function<Rule, Pattern> make) {
+        PATTERNS.put(name, new Entry(rule, make));
+    }
+
     public CorrelationConfig {
         patterns = List.copyOf(patterns);
     }
 
     /** Every pattern with its default rule; batches of 1 to 256 held to 2 ms. */
     public static CorrelationConfig defaults() {
-        return new CorrelationConfig(List.of(
-                new OomKillPattern(OomKillPattern.DEFAULT),
-                new OomCrashLoopPattern(OomCrashLoopPattern.DEFAULT),
-                new CrashLoopPattern(CrashLoopPattern.DEFAULT),
-                new KilledBySignalPattern(KilledBySignalPattern.DEFAULT),
-                new DependencyUnreachablePattern(DependencyUnreachablePattern.DEFAULT),
-                new RetransmitStormPattern(RetransmitStormPattern.DEFAULT),
-                FileAccessStormPattern.missingFile(FileAccessStormPattern.DEFAULT),
-                FileAccessStormPattern.permissionDenied(FileAccessStormPattern.DEFAULT),
-                new CpuStarvationPattern(CpuStarvationPattern.DEFAULT),
-                new SlowDiskPattern(SlowDiskPattern.DEFAULT)),
-                new AdaptiveBatchSize.Settings(1, 256, Duration.ofMillis(2), 0.5), Duration.ofMillis(1));
+        List<Pattern> patterns = new ArrayList<>();
+        PATTERNS.values().forEach(entry -> patterns.add(entry.make().apply(entry.defaultRule())));
+        return new CorrelationConfig(patterns, new AdaptiveBatchSize.Settings(1, 256, Duration.ofMillis(2), 0.5),
+                Duration.ofMillis(1));
+    }
+
+    /** The same configuration with {@code pattern}'s rule replaced. */
+    public CorrelationConfig withRule(String pattern, Rule rule) {
+        Entry entry = PATTERNS.get(pattern);
+        if (entry == null) {
+            throw new IllegalArgumentException("no pattern named '" + pattern + "': the patterns are "
+                    + String.join(", ", PATTERNS.keySet()));
+        }
+        List<Pattern> replaced = new ArrayList<>();
+        patterns.forEach(p -> replaced.add(p.name().equals(pattern) ? entry.make().apply(rule) : p));
+        return new CorrelationConfig(replaced, batch, flushAfter);
     }
 }

@@ -94,9 +94,15 @@ public final class Episode implements java.io.Serializable {
         if (since == 0) {
             since = at;
         }
+        long spacing = rule.minSpacing().toMillis();
         if (role == Role.RESTART) {
-            remember(restarts, at, memory);
+            if (restarts.isEmpty() || at - restarts.getLast() >= spacing) {
+                remember(restarts, at, memory);
+            }
             return null;
+        }
+        if (spacing > 0 && !occurrences.isEmpty() && at - occurrences.getLast() < spacing) {
+            return null; // the same attempt, as far as a loop goes
         }
         remember(occurrences, at, memory);
         evidence.addLast(seen);

@@ -19,9 +19,12 @@ import java.time.Duration;
  *     the usual level is the average window over the {@code baselineWindows} before, and
  *     nothing opens before the workload has been watched that long
  * @param baselineWindows how many windows the usual level is taken over
+ * @param minSpacing occurrences (and restarts) closer than this to the previous one are one:
+ *     a supervisor restarting a failed program waits between attempts, a script calling a
+ *     tool that "fails" (grep, readlink, test) does not
  */
 public record Rule(int occurrences, Duration window, Duration quiet, boolean restartsBetween, double baselineFactor,
-                   int baselineWindows) implements Serializable {
+                   int baselineWindows, Duration minSpacing) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
     public static final double LOOP_FAILURE_SHARE = 0.8;
@@ -37,15 +40,16 @@ public record Rule(int occurrences, Duration window, Duration quiet, boolean res
 
     /** {@code occurrences} within {@code window}; over after {@code quiet} without one. */
     public static Rule count(int occurrences, Duration window, Duration quiet) {
-        return new Rule(occurrences, window, quiet, false, 0, 0);
+        return new Rule(occurrences, window, quiet, false, 0, 0, Duration.ZERO);
     }
 
-    public Rule withRestartsBetween() {
-        return new Rule(occurrences, window, quiet, true, baselineFactor, baselineWindows);
+    /** A loop: restarted between occurrences at least {@code minSpacing} apart, nearly every run failing. */
+    public Rule withRestartsBetween(Duration minSpacing) {
+        return new Rule(occurrences, window, quiet, true, baselineFactor, baselineWindows, minSpacing);
     }
 
     public Rule overBaseline(double factor, int windows) {
-        return new Rule(occurrences, window, quiet, restartsBetween, factor, windows);
+        return new Rule(occurrences, window, quiet, restartsBetween, factor, windows, minSpacing);
     }
 
     /** How far back an episode needs to remember occurrences. */

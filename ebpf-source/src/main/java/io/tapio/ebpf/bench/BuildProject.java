@@ -8,10 +8,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /** A small C project, generated, that make builds in parallel: the benchmark's compile workload. */
-final class BuildProject {
+public final class BuildProject {
     private BuildProject() {}
 
-    static Path create(Path parent, int sources) {
+    public static Path create(Path parent, int sources) {
         Path dir = parent.resolve("build");
         try {
             Files.createDirectories(dir);
@@ -28,7 +28,7 @@ final class BuildProject {
     }
 
     /** Rebuilds everything, with as many jobs as there are CPUs. */
-    static void build(Path dir) {
+    public static void build(Path dir) {
         Commands.check("make", "-s", "-B", "-j" + Runtime.getRuntime().availableProcessors(), "-C", dir.toString());
     }
 

@@ -35,11 +35,13 @@ public final class CollectorConfig implements Serializable {
 
     /**
      * Failed opens that are the normal way programs search for files: the dynamic loader
-     * probing library directories, locale lookups, and the kernel's own pseudo files.
+     * probing library directories, compilers probing include directories, locale lookups,
+     * and the kernel's own pseudo files.
      */
     public static final List<PathRule> DEFAULT_PATH_RULES = List.of(
             PathRule.ignore("/lib/"), PathRule.ignore("/lib64/"), PathRule.ignore("/usr/lib/"),
             PathRule.ignore("/usr/lib64/"), PathRule.ignore("/usr/local/lib/"), PathRule.ignore("/etc/ld.so"),
+            PathRule.ignore("/usr/include/"), PathRule.ignore("/usr/local/include/"),
             PathRule.ignore("/usr/share/locale/"), PathRule.ignore("/proc/"), PathRule.ignore("/sys/"),
             PathRule.ignore("/dev/"));
 

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public final class CrashLoopPattern extends BasePattern {
     public static final Rule DEFAULT = Rule.count(3, Duration.ofMinutes(5), Duration.ofMinutes(10))
-            .withRestartsBetween();
+            .withRestartsBetween(Duration.ofMillis(500));
 
     /** SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS: the program crashed. */
     private static final Set<Integer> CRASH_SIGNALS = Set.of(4, 5, 6, 7, 8, 11, 31);
