@@ -20,6 +20,8 @@ final class MetricHistory implements Serializable {
 
     private final Deque<Double> baseline = new ArrayDeque<>();
     private final List<Double> increase = new ArrayList<>();
+    /** The least significant window of the increase, in baseline standard deviations. */
+    private double weakestZ = Double.POSITIVE_INFINITY;
     private long increaseSamples;
     private boolean reported;
 
@@ -40,14 +42,16 @@ final class MetricHistory implements Serializable {
             increase.forEach(v -> push(v, config));
             increase.clear();
             increaseSamples = 0;
+            weakestZ = Double.POSITIVE_INFINITY;
             reported = false;
             push(value, config);
             return null;
         }
         increase.add(value);
         increaseSamples += samples;
+        weakestZ = Math.min(weakestZ, sd == 0 ? Double.POSITIVE_INFINITY : (value - mean) / sd);
         double current = increase.stream().mapToDouble(Double::doubleValue).average().orElse(value);
-        double confidence = confidence(current, mean, sd, increase.size());
+        double confidence = normal(weakestZ);
         if (increase.size() >= config.persistWindows() && !reported && confidence >= config.minConfidence()) {
             reported = true;
             return new Verdict(mean, current, mean > 0 ? (current - mean) / mean : Double.POSITIVE_INFINITY,
@@ -57,16 +61,12 @@ final class MetricHistory implements Serializable {
     }
 
     /**
-     * How unlikely the windows' mean is under the baseline's variation: the normal
-     * distribution's P(X < current) for the mean of {@code n} windows. A baseline without
-     * variation makes any increase certain.
+     * How sure the increase is: every one of its windows must stand out from the baseline's
+     * own variation, so the weakest decides. The normal distribution's P(X < z); a baseline
+     * without variation makes any increase certain.
      */
-    static double confidence(double current, double mean, double sd, int n) {
-        if (sd == 0) {
-            return current > mean ? 1 : 0.5;
-        }
-        double z = (current - mean) / (sd / Math.sqrt(n));
-        return 0.5 * (1 + erf(z / Math.sqrt(2)));
+    static double normal(double z) {
+        return z == Double.POSITIVE_INFINITY ? 1 : 0.5 * (1 + erf(z / Math.sqrt(2)));
     }
 
     /** Abramowitz and Stegun 7.1.26: within 1.5e-7. */

@@ -13,7 +13,8 @@ import java.io.Serializable;
  * @param persistWindows how many consecutive windows the increase must last
  * @param minSamples the fewest events a window's value must rest on to count at all
  * @param minConfidence how sure, from 0 to 1, the increase must be beyond the baseline's own
- *     variation
+ *     variation: each of its windows is measured in the baseline's standard deviations, and
+ *     the weakest decides
  */
 public record RegressionConfig(double threshold, int baselineWindows, int minBaselineWindows, int persistWindows,
                                long minSamples, double minConfidence) implements Serializable {
@@ -28,6 +29,6 @@ public record RegressionConfig(double threshold, int baselineWindows, int minBas
     }
 
     public static RegressionConfig defaults() {
-        return new RegressionConfig(0.10, 30, 5, 3, 20, 0.95);
+        return new RegressionConfig(0.10, 30, 10, 3, 20, 0.95);
     }
 }
