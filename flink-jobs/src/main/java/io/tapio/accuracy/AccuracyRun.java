@@ -61,7 +61,21 @@ public final class AccuracyRun {
      * @param outsideExperiment opened findings (warning or above) in other workloads of the machine
      */
     public record Result(List<Outcome> outcomes, List<Finding> truePositives, List<Finding> falsePositives,
-                         List<Finding> outsideExperiment) {}
+                         List<Finding> outsideExperiment, Filtering filtering) {}
+
+    /**
+     * How much of the kernel's activity reached the correlators, over the run.
+     *
+     * @param raw every event the programs considered
+     * @param delivered written to the ring (the kernel's filters dropped the rest)
+     * @param relevant left after the job's own filter
+     */
+    public record Filtering(long raw, long delivered, long relevant) {
+        /** The share of raw events filtered out before the correlators. */
+        public double filteredOut() {
+            return raw == 0 ? 0 : 1 - (double) relevant / raw;
+        }
+    }
 
     private AccuracyRun() {}
 
@@ -85,6 +99,7 @@ public final class AccuracyRun {
         Map<Scenario, Long> cgroups = new ConcurrentHashMap<>();
         Map<Scenario, Long> started = new ConcurrentHashMap<>();
         long benign;
+        Filtering filtering;
         try (Background background = new Background()) {
             benign = background.cgroupId();
             awaitEvents(meters);
@@ -109,17 +124,19 @@ public final class AccuracyRun {
             }
             progress.accept("faults done; waiting for their findings");
             Thread.sleep(SETTLE);
+            filtering = filtering(meters);
         } finally {
             job.cancel().get();
             collected.close();
             reader.join(10_000);
             Metrics.removeRegistry(meters);
         }
-        return evaluate(scenarios, cgroups, started, benign, List.copyOf(findings));
+        return evaluate(scenarios, cgroups, started, benign, List.copyOf(findings), filtering);
     }
 
     private static Result evaluate(List<Scenario> scenarios, Map<Scenario, Long> cgroups,
-                                   Map<Scenario, Long> started, long benign, List<Finding> findings) {
+                                   Map<Scenario, Long> started, long benign, List<Finding> findings,
+                                   Filtering filtering) {
         List<Finding> opened = findings.stream().filter(f -> f.status() == Finding.Status.OPEN
                 && f.severity().atLeast(Severity.WARNING)).toList();
         List<Outcome> outcomes = new ArrayList<>();
@@ -143,7 +160,7 @@ public final class AccuracyRun {
                 falsePositives.add(f);
             }
         }
-        return new Result(outcomes, truePositives, falsePositives, outside);
+        return new Result(outcomes, truePositives, falsePositives, outside, filtering);
     }
 
     /** Whether an injected fault makes this finding (in one of the run's workloads) true. */
@@ -152,6 +169,20 @@ public final class AccuracyRun {
             return finding.pattern().equals(scenario.expectedPattern()) || scenario.alsoTrue().contains(finding.pattern());
         }
         return scenario.harmsOthers() && finding.pattern().equals(scenario.expectedPattern());
+    }
+
+    private static Filtering filtering(SimpleMeterRegistry meters) {
+        return new Filtering(Math.round(sum(meters, "tapio.kernel.events", null)),
+                Math.round(sum(meters, "tapio.kernel.events", "emitted")), Math.round(sum(meters, "tapio.events.relevant", null)));
+    }
+
+    private static double sum(SimpleMeterRegistry meters, String name, String disposition) {
+        var search = disposition == null ? meters.find(name) : meters.find(name).tag("disposition", disposition);
+        return search.meters().stream().mapToDouble(m -> switch (m) {
+            case io.micrometer.core.instrument.Counter c -> c.count();
+            case io.micrometer.core.instrument.FunctionCounter c -> c.count();
+            default -> 0;
+        }).sum();
     }
 
     /** Until the job has seen kernel events: the programs are attached and read. */

@@ -153,13 +153,13 @@ public final class Scenarios {
 
     /**
      * A process that wakes every few milliseconds, alone on CPU 1 long enough for its usual
-     * level, then starved by CPU hogs pinned to the same CPU with more CPU weight (nice -5: a
+     * level, then starved by CPU hogs pinned to the same CPU with more CPU weight (nice -10: a
      * noisy neighbour with a bigger share).
      */
     static final class CpuStarvation implements Scenario {
         static final long BASELINE_MILLIS = 25_000;
         static final long STARVED_MILLIS = 10_000;
-        private static final int HOGS = 4;
+        private static final int HOGS = 6;
 
         @Override
         public String name() {
@@ -186,7 +186,7 @@ public final class Scenarios {
                     Processes.pause(BASELINE_MILLIS);
                     for (int i = 0; i < HOGS; i++) {
                         hogs.add(Processes.start(hogGroup.wrap(
-                                "/usr/bin/nice -n -5 /usr/bin/taskset -c 1 /bin/sh -c 'while :; do :; done'")));
+                                "/usr/bin/nice -n -10 /usr/bin/taskset -c 1 /bin/sh -c 'while :; do :; done'")));
                     }
                     Processes.pause(STARVED_MILLIS);
                 } finally {

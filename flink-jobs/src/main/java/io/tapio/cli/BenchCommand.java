@@ -112,6 +112,9 @@ final class BenchCommand {
                 out.printf("pipeline latency, kernel event to finding: p50 %.2f ms, max %.2f ms (%d findings)%n",
                         latencies.get(latencies.size() / 2) / 1e6, latencies.getLast() / 1e6, latencies.size());
             }
+            faults.forEach(r -> out.printf("filtering: %,d raw kernel events, %,d delivered by the kernel, %,d relevant: "
+                    + "%.2f%% filtered out before the correlators%n", r.filtering().raw(), r.filtering().delivered(),
+                    r.filtering().relevant(), 100 * r.filtering().filteredOut()));
             long outside = faults.stream().mapToLong(r -> r.outsideExperiment().size()).sum()
                     + benign.stream().mapToLong(r -> r.outsideExperiment().size()).sum();
             out.printf("(%d finding(s) about other workloads of this machine, outside the experiment, not counted)%n",

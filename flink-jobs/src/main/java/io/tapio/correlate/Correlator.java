@@ -165,6 +165,13 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         return (epochMillis / 1000 + 1) * 1000;
     }
 
+    @Override
+    public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
     private Finding finding(Pattern pattern, Episode episode, Finding.Status status, long latencyNanos) {
         Finding finding = new Finding(episode.id(), status, pattern.name(), pattern.severity(), episode.workload(),
                 episode.subject(), episode.firstSeen(), episode.lastSeen(), episode.count(), pattern.summary(episode),
@@ -179,10 +186,16 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
                 .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofNanos(1_000))
                 .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(Metrics.globalRegistry);
 
+        private final io.micrometer.core.instrument.Gauge batchSize;
+
         FindingMetrics(AdaptiveBatchSize batch, int subtask) {
-            io.micrometer.core.instrument.Gauge.builder("tapio.correlator.batch.size", batch, AdaptiveBatchSize::size)
-                    .tag("subtask", Integer.toString(subtask))
+            batchSize = io.micrometer.core.instrument.Gauge.builder("tapio.correlator.batch.size", batch,
+                            AdaptiveBatchSize::size).tag("subtask", Integer.toString(subtask))
                     .description("Events a key's batch holds, as the adaptive batcher chose").register(Metrics.globalRegistry);
+        }
+
+        void close() {
+            Metrics.globalRegistry.remove(batchSize);
         }
 
         void reported(Finding finding) {
