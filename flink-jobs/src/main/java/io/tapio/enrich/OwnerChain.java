@@ -49,6 +49,7 @@ final class OwnerChain {
             case "Job" -> parent(namespace, "Job", name,
                     () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get(),
                     () -> new Owner("Job", name));
+            case "Node" -> Owner.NONE; // a static pod's mirror: the pod is the workload
             default -> new Owner(controller.getKind(), name);
         };
     }

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The pods of this node by uid, as the informer last saw them. Every change bumps a
+ * The pods of this node by the uid their cgroup paths carry, as the informer last saw them. Every change bumps a
  * generation, so that identities completed from an older state are completed again (a pod
  * the API did not know yet, a container whose id its status did not report yet). A deleted
  * pod stays for the grace period: the events of its last moments arrive after it is gone.
@@ -23,12 +23,12 @@ final class PodIndex {
     }
 
     void put(PodInfo pod) {
-        pods.put(pod.uid(), pod);
+        pods.put(pod.cgroupUid(), pod);
         generation.incrementAndGet();
     }
 
-    void deleted(String uid) {
-        deletedAt.put(uid, System.nanoTime());
+    void deleted(String cgroupUid) {
+        deletedAt.put(cgroupUid, System.nanoTime());
     }
 
     /** Forgets pods deleted longer ago than the grace period. */

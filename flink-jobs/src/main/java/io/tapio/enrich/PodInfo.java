@@ -15,10 +15,15 @@ import java.util.stream.Stream;
 /**
  * What the API says about one pod of this node, reduced to what events are named by.
  *
+ * @param cgroupUid the uid in the pod's cgroup path: its uid, or for a static pod (whose API
+ *                  object is a mirror kubelet creates after starting it) the hash of its manifest
  * @param containers by container runtime id, as the pod's status reports them once they started
  */
-record PodInfo(String namespace, String name, String uid, String qosClass, Map<String, String> labels, Owner owner,
-               Map<String, ContainerInfo> containers) {
+record PodInfo(String namespace, String name, String cgroupUid, String qosClass, Map<String, String> labels,
+               Owner owner, Map<String, ContainerInfo> containers) {
+    /** The annotation by which a mirror pod names its static pod's hash. */
+    static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+
     /** The workload a pod belongs to: its controller, followed up to the top (ReplicaSet to Deployment). */
     record Owner(String kind, String name) {
         static final Owner NONE = new Owner("", "");
@@ -48,9 +53,15 @@ record PodInfo(String namespace, String name, String uid, String qosClass, Map<S
                                 images.getOrDefault(s.getName(), blank(s.getImage())), containerId.substring(0, scheme)));
                     }
                 });
-        return new PodInfo(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), pod.getMetadata().getUid(),
+        return new PodInfo(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), cgroupUid(pod),
                 blank(status.getQosClass()), Map.copyOf(Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of())), owner,
                 Map.copyOf(containers));
+    }
+
+    static String cgroupUid(Pod pod) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        String mirrored = annotations == null ? null : annotations.get(MIRROR_ANNOTATION);
+        return mirrored != null && !mirrored.isEmpty() ? mirrored : pod.getMetadata().getUid();
     }
 
     private static <T> List<T> list(List<T> maybe) {

@@ -19,18 +19,24 @@ final class PodInformer implements AutoCloseable {
 
     private final KubernetesClient client;
     private final SharedIndexInformer<Pod> informer;
+    private final AtomicBoolean closed;
 
-    private PodInformer(KubernetesClient client, SharedIndexInformer<Pod> informer) {
+    private PodInformer(KubernetesClient client, SharedIndexInformer<Pod> informer, AtomicBoolean closed) {
         this.client = client;
         this.informer = informer;
+        this.closed = closed;
     }
 
     static PodInformer start(KubernetesClient client, String node, PodIndex index) {
         OwnerChain owners = new OwnerChain(client);
         AtomicBoolean failing = new AtomicBoolean();
+        AtomicBoolean closed = new AtomicBoolean();
         SharedIndexInformer<Pod> informer = client.pods().inAnyNamespace().withField("spec.nodeName", node)
                 .runnableInformer(0);
         informer.exceptionHandler((started, error) -> {
+            if (closed.get()) {
+                return false; // closing: the failure is ours
+            }
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("The Kubernetes API at {} does not answer ({}); retrying. Until it does, pods are named "
                         + "by uid from their cgroup paths", client.getMasterUrl(), error.toString());
@@ -50,21 +56,22 @@ final class PodInformer implements AutoCloseable {
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
-                index.deleted(pod.getMetadata().getUid());
+                index.deleted(PodInfo.cgroupUid(pod));
             }
         });
         informer.start().whenComplete((done, error) -> {
             if (error == null) {
                 failing.set(false);
-                LOG.info("Watching the {} pods of node {} through the Kubernetes API at {}", index.size(), node,
-                        client.getMasterUrl());
+                LOG.info("Watching the pods of node {} through the Kubernetes API at {} ({} now)", node,
+                        client.getMasterUrl(), index.size());
             }
         });
-        return new PodInformer(client, informer);
+        return new PodInformer(client, informer, closed);
     }
 
     @Override
     public void close() {
+        closed.set(true);
         informer.close();
         client.close();
     }
