@@ -43,7 +43,8 @@ public record EnrichConfig(String node, Kubernetes kubernetes, String apiUrl, Du
         if (node.isBlank()) {
             throw new IllegalArgumentException("the node name is empty");
         }
-        if (kubernetes == Kubernetes.API != !apiUrl.isBlank()) {
+        boolean needsUrl = kubernetes == Kubernetes.API;
+        if (needsUrl == apiUrl.isBlank()) {
             throw new IllegalArgumentException("an API URL goes with Kubernetes.API, and only with it: " + kubernetes
                     + " '" + apiUrl + "'");
         }

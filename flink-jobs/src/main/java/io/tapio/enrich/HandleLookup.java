@@ -87,7 +87,8 @@ final class HandleLookup implements CgroupLookup {
                 return Optional.of(lookup);
             }
             LOG.warn("Cannot open cgroups by id in {} (errno {}{}); falling back to an index of the hierarchy "
-                    + "refreshed in the background", root, -probe, -probe == EPERM ? ": CAP_DAC_READ_SEARCH is missing" : "");
+                    + "refreshed in the background", root, -probe,
+                    -probe == EPERM ? ": CAP_DAC_READ_SEARCH is missing" : "");
         } catch (IOException e) {
             LOG.warn("Cannot read the id of {}: {}", root, e.toString());
         }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ final class KubernetesAccess {
         }
         String kubeconfig = environment.get("KUBECONFIG");
         if (kubeconfig != null && !kubeconfig.isBlank()) {
-            return java.util.Arrays.stream(kubeconfig.split(":")).anyMatch(file -> Files.isRegularFile(Path.of(file)));
+            return Arrays.stream(kubeconfig.split(":")).anyMatch(file -> Files.isRegularFile(Path.of(file)));
         }
         return Files.isRegularFile(home.resolve(".kube/config"));
     }

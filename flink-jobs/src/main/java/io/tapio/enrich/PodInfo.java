@@ -53,9 +53,9 @@ record PodInfo(String namespace, String name, String cgroupUid, String qosClass,
                                 images.getOrDefault(s.getName(), blank(s.getImage())), containerId.substring(0, scheme)));
                     }
                 });
+        Map<String, String> labels = Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of());
         return new PodInfo(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), cgroupUid(pod),
-                blank(status.getQosClass()), Map.copyOf(Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of())), owner,
-                Map.copyOf(containers));
+                blank(status.getQosClass()), Map.copyOf(labels), owner, Map.copyOf(containers));
     }
 
     static String cgroupUid(Pod pod) {
