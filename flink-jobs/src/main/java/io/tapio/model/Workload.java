@@ -57,6 +57,33 @@ public record Workload(Kind kind, String node, long cgroupId, String cgroupPath,
                 Map.of());
     }
 
+    /** A process of a systemd unit on the node, e.g. {@code sshd.service}. */
+    public static Workload systemdUnit(String node, long cgroupId, String cgroupPath, String unit) {
+        return new Workload(Kind.SYSTEMD_UNIT, node, cgroupId, cgroupPath, "", "", "", "", "", "", "", "", "", "",
+                unit, Map.of());
+    }
+
+    /**
+     * A container of a pod known only from its cgroup path: the pod's uid and QoS class, and
+     * the container's runtime and id where the path names them ("" for the pod's own cgroup).
+     */
+    public static Workload podFromPath(String node, long cgroupId, String cgroupPath, String podUid,
+                                       String containerId, String runtime, String qosClass) {
+        return new Workload(Kind.POD_UNRESOLVED, node, cgroupId, cgroupPath, "", "", podUid, "", containerId, runtime,
+                "", qosClass, "", "", "", Map.of());
+    }
+
+    /**
+     * This identity completed with what the Kubernetes API says about its pod: a {@link Kind#POD}.
+     * The API's runtime and QoS class win over what the path suggested; blanks keep the path's.
+     */
+    public Workload describedBy(String namespace, String pod, String container, String image, String runtime,
+                                String qosClass, String ownerKind, String ownerName, Map<String, String> labels) {
+        return new Workload(Kind.POD, node, cgroupId, cgroupPath, namespace, pod, podUid, container, containerId,
+                runtime.isEmpty() ? this.runtime : runtime, image, qosClass.isEmpty() ? this.qosClass : qosClass,
+                ownerKind, ownerName, unit, labels);
+    }
+
     /**
      * What findings and rollups are keyed by: the owning workload for pods (so that restarts
      * and replicas are one workload), else the pod, the unit, or the cgroup, always on its node.

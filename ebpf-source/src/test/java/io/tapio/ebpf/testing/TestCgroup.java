@@ -36,7 +36,11 @@ public final class TestCgroup implements AutoCloseable {
             write(memory.resolve("memory.limit_in_bytes"), Long.toString(memoryLimitBytes));
         } else {
             memory = null;
-            write(unified.getParent().resolve("cgroup.subtree_control"), "+memory");
+            // The controller must be enabled in every ancestor down to the cgroup's parent.
+            for (Path ancestor = v2Root; !ancestor.equals(unified); ancestor = ancestor.resolve(
+                    unified.getName(ancestor.getNameCount()))) {
+                write(ancestor.resolve("cgroup.subtree_control"), "+memory");
+            }
             write(unified.resolve("memory.max"), Long.toString(memoryLimitBytes));
         }
     }
@@ -48,7 +52,18 @@ public final class TestCgroup implements AutoCloseable {
 
     /** A cgroup with a memory limit, so that a process in it that uses more is OOM-killed. */
     public static TestCgroup withMemoryLimit(long bytes) {
-        return new TestCgroup("tapio-test-" + UUID.randomUUID(), bytes);
+        return withMemoryLimit("tapio-test-" + UUID.randomUUID(), bytes);
+    }
+
+    /**
+     * A memory-limited cgroup at {@code relativePath} (kubelet-style names welcome): in the v2
+     * hierarchy, and on a hybrid layout in the v1 memory controller as well, where the limit is.
+     */
+    public static TestCgroup withMemoryLimit(String relativePath, long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("a memory limit is positive, not " + bytes);
+        }
+        return new TestCgroup(relativePath, bytes);
     }
 
     public static TestCgroup create() {

@@ -1,0 +1,110 @@
+package io.tapio.enrich;
+
+import io.tapio.model.Workload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * The cgroups seen so far, by id, with what their paths say. A cgroup that has been removed
+ * stays for a grace period, because its last events (the OOM kill of its container, the
+ * exits) reach the job after it is gone. Bounded: when full, removed cgroups go first, then
+ * live ones, which are simply looked up again on their next event.
+ */
+final class CgroupCache {
+    /** A cached cgroup. */
+    static final class Entry {
+        final Workload fromPath;
+        /** When it was found removed, by {@link System#nanoTime()}; 0 while it exists. */
+        volatile long goneSince;
+        /** What the pod directory said, and at which of its generations; null until asked. */
+        volatile Described described;
+
+        Entry(Workload fromPath, long goneSince) {
+            this.fromPath = fromPath;
+            this.goneSince = goneSince;
+        }
+    }
+
+    /** An identity completed by the pod directory at one of its generations. */
+    record Described(long generation, Workload workload) {}
+
+    private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+    private final Path root;
+    private final long graceNanos;
+    private final int bound;
+
+    CgroupCache(Path root, Duration grace, int bound) {
+        this.root = root;
+        this.graceNanos = grace.toNanos();
+        this.bound = bound;
+    }
+
+    Entry get(long cgroupId) {
+        return entries.get(cgroupId);
+    }
+
+    /** Caches a cgroup found at its path. */
+    Entry addLive(Workload fromPath) {
+        return add(new Entry(fromPath, 0));
+    }
+
+    /** Caches an id that no cgroup has any more, so that its later events cost no lookup. */
+    Entry addGone(Workload identity) {
+        return add(new Entry(identity, System.nanoTime()));
+    }
+
+    private Entry add(Entry entry) {
+        if (entries.size() >= bound) {
+            trim();
+        }
+        Entry previous = entries.putIfAbsent(entry.fromPath.cgroupId(), entry);
+        return previous != null ? previous : entry;
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    /** Notes which cgroups are gone and forgets those gone for longer than the grace period. */
+    void sweep() {
+        long now = System.nanoTime();
+        entries.values().removeIf(entry -> {
+            if (entry.goneSince == 0 && !exists(entry.fromPath)) {
+                entry.goneSince = now;
+            }
+            return entry.goneSince != 0 && now - entry.goneSince > graceNanos;
+        });
+    }
+
+    /** Its directory is still there and still the same cgroup (a new one may have taken the path). */
+    private boolean exists(Workload cgroup) {
+        try {
+            Object inode = Files.getAttribute(root.resolve(cgroup.cgroupPath().substring(1)), "unix:ino");
+            return ((Number) inode).longValue() == cgroup.cgroupId();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Makes room for a tenth of the bound: removed cgroups first, then any. */
+    private void trim() {
+        sweep();
+        int target = bound - Math.max(1, bound / 10);
+        evict(entry -> entry.goneSince != 0, target);
+        evict(entry -> true, target);
+    }
+
+    private void evict(Predicate<Entry> which, int target) {
+        for (Iterator<Entry> it = entries.values().iterator(); entries.size() > target && it.hasNext(); ) {
+            if (which.test(it.next())) {
+                it.remove();
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.tapio.enrich;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Metrics;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A resolver's state in Micrometer's global registry, read when scraped so that events pay
+ * nothing for it: {@code tapio_enrich_cache_entries{node}}, {@code tapio_enrich_pods{node}},
+ * {@code tapio_enrich_lookups_total{node,result=hit|miss}}. Function counters read their adders
+ * through weak references: the resolver is what keeps them alive.
+ */
+final class EnrichMetrics implements AutoCloseable {
+    private final List<Meter> meters;
+
+    private EnrichMetrics(List<Meter> meters) {
+        this.meters = meters;
+    }
+
+    static EnrichMetrics register(String node, IntSupplier cacheEntries, LongAdder hits, LongAdder misses,
+                                  IntSupplier pods) {
+        return new EnrichMetrics(List.of(
+                Gauge.builder("tapio.enrich.cache.entries", cacheEntries::getAsInt).tag("node", node)
+                        .description("Cgroups the enrichment remembers").strongReference(true)
+                        .register(Metrics.globalRegistry),
+                Gauge.builder("tapio.enrich.pods", pods::getAsInt).tag("node", node)
+                        .description("Pods of the node known from the Kubernetes API").strongReference(true)
+                        .register(Metrics.globalRegistry),
+                FunctionCounter.builder("tapio.enrich.lookups", hits, LongAdder::sum)
+                        .tags("node", node, "result", "hit")
+                        .description("Cgroup lookups answered from the cache, or not").register(Metrics.globalRegistry),
+                FunctionCounter.builder("tapio.enrich.lookups", misses, LongAdder::sum)
+                        .tags("node", node, "result", "miss")
+                        .description("Cgroup lookups answered from the cache, or not").register(Metrics.globalRegistry)));
+    }
+
+    @Override
+    public void close() {
+        meters.forEach(Metrics.globalRegistry::remove);
+    }
+}

@@ -1,0 +1,114 @@
+package io.tapio.enrich;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tapio.ebpf.event.EventSubject;
+import io.tapio.ebpf.event.Exec;
+import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.source.KernelEventTypeInfo;
+import io.tapio.ebpf.testing.TestCgroup;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The enrichment stage in a Flink MiniCluster: events whose cgroup ids are real cgroups of
+ * this machine (a pod's container, a systemd unit) and one that exists nowhere, enriched by
+ * two parallel tasks sharing one resolver, then sent across the network to the next stage.
+ */
+class WorkloadEnricherTest {
+    private static final String NODE = "minicluster-node";
+
+    private static KernelEvent exec(long cgroupId, int pid) {
+        return KernelEvent.of(new EventSubject(System.nanoTime(), 0, pid, pid, cgroupId, "probe"),
+                new Exec(1, "/usr/bin/probe"));
+    }
+
+    @Test
+    void aJobGivesEveryEventItsWorkloadAndCountsThemByKind() throws Exception {
+        String uid = KubeletPaths.uid();
+        String id = KubeletPaths.containerId();
+        long unknown = 987_654_321_987L;
+        try (TestCgroup pod = TestCgroup.create(KubeletPaths.systemd("burstable", uid, "cri-containerd", id));
+             TestCgroup unit = TestCgroup.create(KubeletPaths.prefix() + "system.slice/tapio-probe.service")) {
+            List<KernelEvent> input = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                input.add(exec(i % 3 == 0 ? pod.id() : i % 3 == 1 ? unit.id() : unknown, 1000 + i));
+            }
+
+            PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Metrics.addRegistry(prometheus);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            List<String> identities = new ArrayList<>();
+            env.fromData(KernelEventTypeInfo.INSTANCE, input.toArray(KernelEvent[]::new))
+                    .map(new WorkloadEnricher(EnrichConfig.defaults().withNode(NODE).withoutKubernetes()))
+                    .rebalance() // to the next task over the network: EnrichedEvent's own serializer
+                    .map(enriched -> enriched.workload().kind() + " " + enriched.workload().key()
+                            + " " + enriched.workload().containerId() + " " + enriched.event().pid())
+                    .returns(Types.STRING)
+                    .executeAndCollect("enrich").forEachRemaining(identities::add);
+
+            Map<String, Long> byWorkload = identities.stream()
+                    .collect(Collectors.groupingBy(s -> s.substring(0, s.lastIndexOf(' ')), Collectors.counting()));
+            assertEquals(Map.of(
+                    "POD_UNRESOLVED pod-uid/" + uid + " " + id, 100L,
+                    "SYSTEMD_UNIT " + NODE + "/unit/tapio-probe.service ", 100L,
+                    "HOST " + NODE + "/cgroup/" + unknown + " ", 100L), byWorkload);
+            String scrape = prometheus.scrape();
+            Metrics.removeRegistry(prometheus);
+            for (String kind : List.of("pod_unresolved", "systemd_unit", "host")) {
+                assertTrue(scrape.contains("tapio_enrich_events_total{kind=\"" + kind + "\",node=\"" + NODE
+                        + "\"} 100.0"), scrape);
+            }
+        }
+    }
+
+    @Test
+    void theResolverReportsItsCacheAndLookupsToPrometheus() {
+        String node = "metrics-node";
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(prometheus);
+        try (TestCgroup cgroup = TestCgroup.create(KubeletPaths.prefix() + "system.slice/tapio-probe.service");
+             NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode(node)
+                     .withoutKubernetes())) {
+            for (int i = 0; i < 10; i++) {
+                resolver.resolve(cgroup.id());
+            }
+            String scrape = prometheus.scrape();
+            assertTrue(scrape.contains("tapio_enrich_cache_entries{node=\"" + node + "\"} 1.0"), scrape);
+            assertTrue(scrape.contains("tapio_enrich_lookups_total{node=\"" + node + "\",result=\"hit\"} 9.0"), scrape);
+            assertTrue(scrape.contains("tapio_enrich_lookups_total{node=\"" + node + "\",result=\"miss\"} 1.0"), scrape);
+        } finally {
+            Metrics.removeRegistry(prometheus);
+        }
+    }
+
+    @Test
+    void theSerializerCarriesTheEventAndEveryFieldOfItsWorkload() throws Exception {
+        Workload workload = Workload.podFromPath(NODE, 42, "/kubepods/pod" + KubeletPaths.uid() + "/x",
+                KubeletPaths.uid(), KubeletPaths.containerId(), "containerd", "Burstable").describedBy("payments",
+                "checkout-7f9c", "api", "checkout:1.4", "", "", "Deployment", "checkout",
+                Map.of("app", "checkout", "tier", "web"));
+        EnrichedEvent enriched = new EnrichedEvent(exec(42, 7), workload);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        EnrichedEventSerializer.INSTANCE.serialize(enriched, out);
+        EnrichedEvent back = EnrichedEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(enriched, back);
+        Function<EnrichedEvent, String> shown = e -> e.workload().displayName();
+        assertEquals("payments/checkout-7f9c, container api, Deployment checkout", shown.apply(back));
+    }
+}
