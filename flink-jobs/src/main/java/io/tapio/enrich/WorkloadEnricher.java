@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
+import io.tapio.model.types.EnrichedEventSerializer;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -83,7 +84,7 @@ public final class WorkloadEnricher extends RichMapFunction<KernelEvent, Enriche
 
     @Override
     public TypeInformation<EnrichedEvent> getProducedType() {
-        return EnrichedEventTypeInfo.INSTANCE;
+        return EnrichedEventSerializer.TYPE;
     }
 
     @Override

@@ -6,11 +6,12 @@ import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.source.ebpf.EbpfSource;
 import io.tapio.ebpf.source.replay.ReplaySource;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
+import io.tapio.enrich.EnrichConfig;
+import io.tapio.enrich.WorkloadEnricher;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Regression;
 import io.tapio.model.Rollup;
-import io.tapio.model.types.EnrichedEventSerializer;
 import io.tapio.model.types.JavaSerializer;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.rollup.RegressionDetector;
@@ -24,8 +25,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Tapio's streaming job, as DESIGN.md draws it: kernel events in; the job's filter; workload
- * identity; keyed by workload into the correlator, which finds the patterns; and one-minute
- * rollups into the regression detector.
+ * identity (chained to the source: cgroup ids only mean something on their own node); keyed by
+ * workload into the correlator, which finds the patterns; and one-minute rollups into the
+ * regression detector.
  */
 public final class TapioJob {
     public static final String NAME = "tapio";
@@ -55,7 +57,8 @@ public final class TapioJob {
                 .uid("kernel-events")
                 .map(new EntryProbe(spec.live())).name("entry").uid("entry")
                 .filter(new Relevance()).name("relevant").uid("relevant")
-                .map(new NodeWorkloads(), EnrichedEventSerializer.TYPE).name("enrich").uid("enrich");
+                .map(new WorkloadEnricher(spec instanceof SourceSpec.Ebpf ? EnrichConfig.defaults()
+                        : EnrichConfig.defaults().withoutKubernetes())).name("enrich").uid("enrich");
         SingleOutputStreamOperator<Finding> findings = findings(events, correlation, spec.live());
         findings.sinkTo(new FindingsBoard()).name("findings board").uid("findings-board");
         SingleOutputStreamOperator<Rollup> rollups = Rollups.of(events);

@@ -11,7 +11,7 @@ import io.tapio.ebpf.event.Exec;
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
-import io.tapio.ebpf.testing.TestCgroup;
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.model.Workload;
 import io.tapio.model.Workload.Kind;
 import java.nio.file.Files;
@@ -55,7 +55,7 @@ class CgroupAttributionTest {
     }
 
     /** Runs /bin/true in the cgroup and returns its exec and exit events. */
-    static List<KernelEvent> runTrueIn(TestCgroup cgroup, RecordingReader events) {
+    static List<KernelEvent> runTrueIn(WorkloadCgroup cgroup, RecordingReader events) {
         Commands.Result result = Commands.run(cgroup.wrap("/bin/true"));
         assertEquals(0, result.exitCode(), result.output());
         KernelEvent exec = events.await("exec of /bin/true in " + cgroup.path(), e -> e.type() == EventType.EXEC
@@ -65,7 +65,7 @@ class CgroupAttributionTest {
     }
 
     /** The directory below the hierarchy's root that a test cgroup was created in, to check it is gone. */
-    static Path testRoot(TestCgroup cgroup) {
+    static Path testRoot(WorkloadCgroup cgroup) {
         Path path = cgroup.path();
         while (!path.getFileName().toString().startsWith("tapio-test-")) {
             path = path.getParent();
@@ -90,7 +90,7 @@ class CgroupAttributionTest {
         }
         for (Case c : cases) {
             Path root;
-            try (TestCgroup cgroup = TestCgroup.create(c.path())) {
+            try (WorkloadCgroup cgroup = WorkloadCgroup.create(c.path())) {
                 root = testRoot(cgroup);
                 for (KernelEvent event : runTrueIn(cgroup, events)) {
                     Workload w = resolver.resolve(event.cgroupId());
@@ -110,9 +110,9 @@ class CgroupAttributionTest {
     @Test
     void processesOutsidePodsCarryTheirUnitOrTheNodeAndNothingThrows() {
         String prefix = KubeletPaths.prefix();
-        try (TestCgroup unit = TestCgroup.create(prefix + "system.slice/tapio-probe.service");
-             TestCgroup plain = TestCgroup.create(prefix + "plain");
-             TestCgroup malformed = TestCgroup.create(prefix + "kubepods/burstable/podnot-a-uid/"
+        try (WorkloadCgroup unit = WorkloadCgroup.create(prefix + "system.slice/tapio-probe.service");
+             WorkloadCgroup plain = WorkloadCgroup.create(prefix + "plain");
+             WorkloadCgroup malformed = WorkloadCgroup.create(prefix + "kubepods/burstable/podnot-a-uid/"
                      + KubeletPaths.containerId())) {
             Workload service = resolver.resolve(runTrueIn(unit, events).getFirst().cgroupId());
             assertEquals(Kind.SYSTEMD_UNIT, service.kind());
@@ -139,7 +139,7 @@ class CgroupAttributionTest {
         String id = KubeletPaths.containerId();
         KernelEvent oom;
         Path root;
-        try (TestCgroup cgroup = TestCgroup.withMemoryLimit(KubeletPaths.cgroupfs("burstable", uid, id), 32L << 20)) {
+        try (WorkloadCgroup cgroup = WorkloadCgroup.withMemoryLimit(KubeletPaths.cgroupfs("burstable", uid, id), 32L << 20)) {
             root = testRoot(cgroup);
             Process hog = Commands.start(cgroup.wrap("/usr/bin/tail /dev/zero"));
             // The job enriches events as they come: the exec while the container lives...
@@ -170,10 +170,10 @@ class CgroupAttributionTest {
             throws InterruptedException {
         Path hierarchy = UnifiedHierarchy.find().orElseThrow();
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor();
-        try (TestCgroup before = TestCgroup.create(KubeletPaths.prefix() + "before")) {
+        try (WorkloadCgroup before = WorkloadCgroup.create(KubeletPaths.prefix() + "before")) {
             TreeIndex index = new TreeIndex(hierarchy, background);
             assertEquals("/" + hierarchy.relativize(before.path()), index.find(before.id()).path());
-            try (TestCgroup after = TestCgroup.create(KubeletPaths.prefix() + "after")) {
+            try (WorkloadCgroup after = WorkloadCgroup.create(KubeletPaths.prefix() + "after")) {
                 assertFalse(index.find(after.id()).found(), "not walked yet");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!index.find(after.id()).found() && System.nanoTime() < deadline) {

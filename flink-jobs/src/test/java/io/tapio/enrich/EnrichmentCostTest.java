@@ -15,7 +15,7 @@ import io.tapio.ebpf.event.Exec;
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
-import io.tapio.ebpf.testing.TestCgroup;
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import java.net.InetAddress;
@@ -45,7 +45,7 @@ class EnrichmentCostTest {
     private static final String NODE = "bench-node";
     private static final int PODS = 100;
 
-    private static final List<TestCgroup> cgroups = new ArrayList<>();
+    private static final List<WorkloadCgroup> cgroups = new ArrayList<>();
     private static KubernetesMockServer server;
     private static KubernetesClient api;
 
@@ -64,14 +64,14 @@ class EnrichmentCostTest {
                             .withName("main").withContainerID("containerd://" + id).endContainerStatus().endStatus()
                             .build())
                     .create().getMetadata().getUid();
-            cgroups.add(TestCgroup.create(i % 2 == 0 ? KubeletPaths.systemd("burstable", uid, "cri-containerd", id)
+            cgroups.add(WorkloadCgroup.create(i % 2 == 0 ? KubeletPaths.systemd("burstable", uid, "cri-containerd", id)
                     : KubeletPaths.cgroupfs("burstable", uid, id)));
         }
     }
 
     @AfterAll
     static void removePods() {
-        cgroups.forEach(TestCgroup::close);
+        cgroups.forEach(WorkloadCgroup::close);
         api.close();
         server.destroy();
     }
@@ -126,7 +126,7 @@ class EnrichmentCostTest {
         Path hierarchy = UnifiedHierarchy.find().orElseThrow();
         double[] missNanos = new double[PODS];
         try (HandleLookup lookup = HandleLookup.open(hierarchy).orElseThrow()) {
-            for (TestCgroup warmUp : cgroups) {
+            for (WorkloadCgroup warmUp : cgroups) {
                 lookup.find(warmUp.id());
             }
             for (int i = 0; i < PODS; i++) {
@@ -160,7 +160,7 @@ class EnrichmentCostTest {
             long podEventsAttributed = 0;
             for (KernelEvent event : recorded) {
                 Workload w = resolver.resolve(event.cgroupId());
-                Optional<TestCgroup> fromPod = cgroups.stream().filter(c -> c.id() == event.cgroupId()).findFirst();
+                Optional<WorkloadCgroup> fromPod = cgroups.stream().filter(c -> c.id() == event.cgroupId()).findFirst();
                 if (fromPod.isPresent()) {
                     podEvents++;
                     podEventsAttributed += w.kind() == Workload.Kind.POD_UNRESOLVED ? 1 : 0;

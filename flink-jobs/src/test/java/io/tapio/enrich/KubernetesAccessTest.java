@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.tapio.ebpf.testing.TestCgroup;
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.model.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ class KubernetesAccessTest {
                 "this machine has a kubeconfig");
         String uid = KubeletPaths.uid();
         String id = KubeletPaths.containerId();
-        try (TestCgroup cgroup = TestCgroup.create(KubeletPaths.cgroupfs("", uid, id));
+        try (WorkloadCgroup cgroup = WorkloadCgroup.create(KubeletPaths.cgroupfs("", uid, id));
              NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults())) {
             Workload w = resolver.resolve(cgroup.id());
             assertEquals(Workload.Kind.POD_UNRESOLVED, w.kind());

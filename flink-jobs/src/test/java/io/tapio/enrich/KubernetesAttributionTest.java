@@ -21,7 +21,7 @@ import io.tapio.ebpf.event.Exec;
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
-import io.tapio.ebpf.testing.TestCgroup;
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.model.Workload;
 import io.tapio.model.Workload.Kind;
 import java.net.InetAddress;
@@ -123,7 +123,7 @@ class KubernetesAttributionTest {
         return w;
     }
 
-    private static List<KernelEvent> runTrueIn(TestCgroup cgroup) {
+    private static List<KernelEvent> runTrueIn(WorkloadCgroup cgroup) {
         return CgroupAttributionTest.runTrueIn(cgroup, events);
     }
 
@@ -163,7 +163,7 @@ class KubernetesAttributionTest {
             Pod pod = create(c.pod());
             String path = c.layout().apply(pod.getMetadata().getUid());
             Path root;
-            try (TestCgroup cgroup = TestCgroup.create(path)) {
+            try (WorkloadCgroup cgroup = WorkloadCgroup.create(path)) {
                 root = CgroupAttributionTest.testRoot(cgroup);
                 awaitResolved(cgroup.id(), w -> w.kind() == Kind.POD);
                 for (KernelEvent event : runTrueIn(cgroup)) {
@@ -199,7 +199,7 @@ class KubernetesAttributionTest {
     void aPodCreatedInTheApiAfterItsProcessStartedIsNamedOnceTheInformerCatchesUp() throws InterruptedException {
         String hash = KubeletPaths.containerId().substring(0, 32);
         String id = KubeletPaths.containerId();
-        try (TestCgroup cgroup = TestCgroup.create(KubeletPaths.cgroupfs("burstable", hash, id))) {
+        try (WorkloadCgroup cgroup = WorkloadCgroup.create(KubeletPaths.cgroupfs("burstable", hash, id))) {
             Process etcd = Commands.start(cgroup.wrap("/bin/sleep 30"));
             KernelEvent exec = events.await("exec of sleep", e -> e.type() == EventType.EXEC
                     && e.pid() == etcd.pid() && e.payload(Exec.class).filename().equals("/bin/sleep"));
@@ -232,7 +232,7 @@ class KubernetesAttributionTest {
                 "Burstable", "containerd", id, Map.of("app", "etl")));
         String uid = pod.getMetadata().getUid();
         KernelEvent oom;
-        try (TestCgroup cgroup = TestCgroup.withMemoryLimit(KubeletPaths.systemd("burstable", uid, "cri-containerd", id),
+        try (WorkloadCgroup cgroup = WorkloadCgroup.withMemoryLimit(KubeletPaths.systemd("burstable", uid, "cri-containerd", id),
                 32L << 20)) {
             awaitResolved(cgroup.id(), w -> w.kind() == Kind.POD);
             Process hog = Commands.start(cgroup.wrap("/usr/bin/tail /dev/zero"));
@@ -258,7 +258,7 @@ class KubernetesAttributionTest {
         }
         String uid = KubeletPaths.uid();
         String id = KubeletPaths.containerId();
-        try (TestCgroup cgroup = TestCgroup.create(KubeletPaths.cgroupfs("besteffort", uid, id));
+        try (WorkloadCgroup cgroup = WorkloadCgroup.create(KubeletPaths.cgroupfs("besteffort", uid, id));
              NodeWorkloadResolver unreachable = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode("worker-8")
                      .withKubernetesApi("http://127.0.0.1:" + closedPort))) {
             long started = System.nanoTime();

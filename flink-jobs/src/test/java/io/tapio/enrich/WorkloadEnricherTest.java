@@ -9,8 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tapio.ebpf.event.EventSubject;
 import io.tapio.ebpf.event.Exec;
 import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelEventTypeInfo;
-import io.tapio.ebpf.testing.TestCgroup;
+import io.tapio.ebpf.source.KernelEventSerializer;
+import io.tapio.model.types.EnrichedEventSerializer;
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import java.util.ArrayList;
@@ -42,8 +43,8 @@ class WorkloadEnricherTest {
         String uid = KubeletPaths.uid();
         String id = KubeletPaths.containerId();
         long unknown = 987_654_321_987L;
-        try (TestCgroup pod = TestCgroup.create(KubeletPaths.systemd("burstable", uid, "cri-containerd", id));
-             TestCgroup unit = TestCgroup.create(KubeletPaths.prefix() + "system.slice/tapio-probe.service")) {
+        try (WorkloadCgroup pod = WorkloadCgroup.create(KubeletPaths.systemd("burstable", uid, "cri-containerd", id));
+             WorkloadCgroup unit = WorkloadCgroup.create(KubeletPaths.prefix() + "system.slice/tapio-probe.service")) {
             List<KernelEvent> input = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 input.add(exec(i % 3 == 0 ? pod.id() : i % 3 == 1 ? unit.id() : unknown, 1000 + i));
@@ -54,7 +55,7 @@ class WorkloadEnricherTest {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
             List<String> identities = new ArrayList<>();
-            env.fromData(KernelEventTypeInfo.INSTANCE, input.toArray(KernelEvent[]::new))
+            env.fromData(KernelEventSerializer.TYPE, input.toArray(KernelEvent[]::new))
                     .map(new WorkloadEnricher(EnrichConfig.defaults().withNode(NODE).withoutKubernetes()))
                     .rebalance() // to the next task over the network: EnrichedEvent's own serializer
                     .map(enriched -> enriched.workload().kind() + " " + enriched.workload().key()
@@ -82,7 +83,7 @@ class WorkloadEnricherTest {
         String node = "metrics-node";
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(prometheus);
-        try (TestCgroup cgroup = TestCgroup.create(KubeletPaths.prefix() + "system.slice/tapio-probe.service");
+        try (WorkloadCgroup cgroup = WorkloadCgroup.create(KubeletPaths.prefix() + "system.slice/tapio-probe.service");
              NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode(node)
                      .withoutKubernetes())) {
             for (int i = 0; i < 10; i++) {

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A real cgroup made to run a workload in (a benchmark's, a test's), optionally
- * memory-limited, removed on close with whatever still runs in it stopped. Works with the hybrid layout (v1 controllers under
- * /sys/fs/cgroup/CONTROLLER, the v2 hierarchy at /sys/fs/cgroup/unified) and with a pure v2
- * hierarchy at /sys/fs/cgroup.
+ * memory-limited, removed on close with whatever still runs in it stopped. Works with the
+ * hybrid layout (v1 controllers under /sys/fs/cgroup/CONTROLLER, the v2 hierarchy at
+ * /sys/fs/cgroup/unified) and with a pure v2 hierarchy at /sys/fs/cgroup.
  */
 public final class WorkloadCgroup implements AutoCloseable {
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
@@ -39,7 +39,11 @@ public final class WorkloadCgroup implements AutoCloseable {
             write(memory.resolve("memory.limit_in_bytes"), Long.toString(memoryLimitBytes));
         } else {
             memory = null;
-            write(unified.getParent().resolve("cgroup.subtree_control"), "+memory");
+            // The controller must be enabled in every ancestor down to the cgroup's parent.
+            for (Path ancestor = v2Root; !ancestor.equals(unified); ancestor = ancestor.resolve(
+                    unified.getName(ancestor.getNameCount()))) {
+                write(ancestor.resolve("cgroup.subtree_control"), "+memory");
+            }
             write(unified.resolve("memory.max"), Long.toString(memoryLimitBytes));
         }
     }
@@ -51,7 +55,18 @@ public final class WorkloadCgroup implements AutoCloseable {
 
     /** A cgroup with a memory limit, so that a process in it that uses more is OOM-killed. */
     public static WorkloadCgroup withMemoryLimit(long bytes) {
-        return new WorkloadCgroup("tapio-workload-" + UUID.randomUUID(), bytes);
+        return withMemoryLimit("tapio-workload-" + UUID.randomUUID(), bytes);
+    }
+
+    /**
+     * A memory-limited cgroup at {@code relativePath} (kubelet-style names welcome): in the v2
+     * hierarchy, and on a hybrid layout in the v1 memory controller as well, where the limit is.
+     */
+    public static WorkloadCgroup withMemoryLimit(String relativePath, long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("a memory limit is positive, not " + bytes);
+        }
+        return new WorkloadCgroup(relativePath, bytes);
     }
 
     public static WorkloadCgroup create() {

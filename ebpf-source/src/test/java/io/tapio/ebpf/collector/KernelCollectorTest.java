@@ -19,7 +19,7 @@ import io.tapio.ebpf.event.TcpConnect;
 import io.tapio.ebpf.event.TcpReset;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
-import io.tapio.ebpf.testing.TestCgroup;
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -183,7 +183,7 @@ class KernelCollectorTest {
     @Test
     void oomKillNamesTheVictimAndTheMemoryLimit() throws InterruptedException {
         long limit = 64L << 20;
-        try (TestCgroup cgroup = TestCgroup.withMemoryLimit(limit)) {
+        try (WorkloadCgroup cgroup = WorkloadCgroup.withMemoryLimit(limit)) {
             Process hog = Commands.start(cgroup.wrap("/usr/bin/tail /dev/zero"));
             assertTrue(hog.waitFor(30, TimeUnit.SECONDS), "the memory hog was not killed");
 
