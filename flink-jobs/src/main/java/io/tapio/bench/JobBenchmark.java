@@ -1,5 +1,7 @@
 package io.tapio.bench;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.bench.FailedOpenLoad;
 import io.tapio.rollup.RegressionConfig;
@@ -35,13 +37,19 @@ public final class JobBenchmark {
     }
 
     /**
-     * One rate: what entered the job, what was lost before it, and the latency quantiles (in
-     * seconds) over {@code latencySamples} events.
+     * One rate: what entered the job, what was lost before it, the latency quantiles (in
+     * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, and
+     * the batch sizes the source's and the correlator's adaptive batchers had chosen.
      */
     public record Step(long targetRate, double eventsPerSecond, long lostInRing, long latencySamples, Double p50,
-                       Double p99, Double p999) {}
+                       Double p99, Double p999, double sourceBatch, double correlatorBatch) {}
 
     private JobBenchmark() {}
+
+    /** The mean of a gauge over its instances (one per subtask). */
+    private static double gauge(String name) {
+        return Metrics.globalRegistry.find(name).gauges().stream().mapToDouble(Gauge::value).average().orElse(0);
+    }
 
     public static List<Step> run(Options options, Consumer<String> progress) throws Exception {
         Path dataDir = Files.createTempDirectory("tapio-bench");
@@ -65,7 +73,8 @@ public final class JobBenchmark {
                 Step step = new Step(rate,
                         (after.eventsProcessed() - before.eventsProcessed()) / (options.step().toNanos() / 1e9),
                         after.drops().getOrDefault("ring_full", 0L) - before.drops().getOrDefault("ring_full", 0L),
-                        latency.samples(), latency.p50(), latency.p99(), latency.p999());
+                        latency.samples(), latency.p50(), latency.p99(), latency.p999(),
+                        gauge("tapio.source.batch.size"), gauge("tapio.correlator.batch.size"));
                 progress.accept(String.format("%-10s %,12.0f events/s into the job, p99 %s", rate == 0 ? "max" : rate,
                         step.eventsPerSecond(), step.p99() == null ? "-" : String.format("%.0f µs", step.p99() * 1e6)));
                 steps.add(step);

@@ -31,8 +31,9 @@ final class BenchCommand {
 
     @Command(name = "job", mixinStandardHelpOptions = true,
             description = {"The whole local job on the eBPF source under a failed-open load at fixed rates: events/s "
-                    + "into the job, events lost in the ring, and p50/p99/p999 latency from the kernel's timestamp to "
-                    + "the end of the job.", "Targets on a 2-core machine: >= 1 M events/s; p99 < 500 µs at 100 k/s."})
+                    + "into the job, events lost in the ring, p50/p99/p999 latency from the kernel's timestamp to "
+                    + "the end of the job (through the correlator), and the batch sizes the adaptive batchers chose.",
+                    "Targets on a 2-core machine: >= 1 M events/s; p99 < 500 µs at 100 k/s."})
     static final class Job implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -54,11 +55,12 @@ final class BenchCommand {
                     Duration.ofSeconds(stepSeconds), loadThreads), progress(out));
             out.printf("%nThe job on the eBPF source, %d s per rate, %d load thread(s)%n", stepSeconds, loadThreads);
             Table table = new Table("load (events/s)", "into the job (events/s)", "lost in ring", "p50", "p99",
-                    "p999", "latency samples");
+                    "p999", "latency samples", "source batch", "correlator batch");
             for (JobBenchmark.Step s : steps) {
                 table.row(s.targetRate() == 0 ? "max" : String.format("%,d", s.targetRate()),
                         String.format("%,.0f", s.eventsPerSecond()), s.lostInRing(), micros(s.p50()), micros(s.p99()),
-                        micros(s.p999()), String.format("%,d", s.latencySamples()));
+                        micros(s.p999()), String.format("%,d", s.latencySamples()),
+                        String.format("%.0f", s.sourceBatch()), String.format("%.0f", s.correlatorBatch()));
             }
             out.print(table);
             return 0;

@@ -119,8 +119,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
                 if (episode == null) {
                     episode = new Episode(pattern.name(), pattern.subject(e));
                 }
-                Finding.Status report = episode.observe(pattern, role, timed.epochMillis(), e.workload(),
-                        EvidenceText.of(e.event(), timed.epochMillis()));
+                Finding.Status report = episode.observe(pattern, role, timed.epochMillis(), e.workload(), e.event());
                 episodes.put(key, episode);
                 ctx.timerService().registerEventTimeTimer(toSecond(timed.epochMillis() + pattern.rule().memoryMillis()));
                 if (report != null) {

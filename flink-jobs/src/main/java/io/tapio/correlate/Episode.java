@@ -1,5 +1,6 @@
 package io.tapio.correlate;
 
+import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Workload;
 import java.util.ArrayDeque;
@@ -24,7 +25,8 @@ public final class Episode implements java.io.Serializable {
     final String subject;
     final Deque<Long> occurrences;
     final Deque<Long> restarts;
-    final Deque<Finding.Evidence> evidence;
+    /** The latest occurrences as the kernel wrote them: rendered as text only when reported. */
+    final Deque<Sighting> evidence;
     Workload workload;
     /** When this state saw its first event: a usual level needs that much history. */
     long since;
@@ -41,7 +43,7 @@ public final class Episode implements java.io.Serializable {
     }
 
     Episode(String pattern, String subject, Deque<Long> occurrences, Deque<Long> restarts,
-            Deque<Finding.Evidence> evidence) {
+            Deque<Sighting> evidence) {
         this.pattern = pattern;
         this.subject = subject;
         this.occurrences = occurrences;
@@ -73,9 +75,16 @@ public final class Episode implements java.io.Serializable {
         return openedAt > 0;
     }
 
+    /** An occurrence: when, and the record. */
+    record Sighting(long epochMillis, byte[] record) implements java.io.Serializable {}
+
     /** The most recent evidence, oldest first. */
     public List<Finding.Evidence> evidence() {
-        return new ArrayList<>(evidence);
+        List<Finding.Evidence> rendered = new ArrayList<>(evidence.size());
+        for (Sighting sighting : evidence) {
+            rendered.add(EvidenceText.of(KernelEvent.of(sighting.record()), sighting.epochMillis()));
+        }
+        return rendered;
     }
 
     /** Between two updates of an open episode, at most this long (unless its count doubles first). */
@@ -87,7 +96,7 @@ public final class Episode implements java.io.Serializable {
      * @return the report it calls for: OPEN when the rule now holds, UPDATE when an open
      *     episode has grown enough to tell again; null for none
      */
-    Finding.Status observe(Pattern pattern, Role role, long at, Workload from, Finding.Evidence seen) {
+    Finding.Status observe(Pattern pattern, Role role, long at, Workload from, KernelEvent seen) {
         Rule rule = pattern.rule();
         long memory = rule.memoryMillis();
         workload = from;
@@ -105,7 +114,7 @@ public final class Episode implements java.io.Serializable {
             return null; // the same attempt, as far as a loop goes
         }
         remember(occurrences, at, memory);
-        evidence.addLast(seen);
+        evidence.addLast(new Sighting(at, seen.toByteArray()));
         if (evidence.size() > MAX_EVIDENCE) {
             evidence.removeFirst();
         }

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tapio.correlate.patterns.CpuStarvationPattern;
 import io.tapio.correlate.patterns.CrashLoopPattern;
 import io.tapio.correlate.patterns.DependencyUnreachablePattern;
+import io.tapio.ebpf.event.EventSubject;
+import io.tapio.ebpf.event.Exit;
+import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Workload;
 import java.time.Duration;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The rules that turn occurrences into an episode, and end it. */
 class EpisodeTest {
     private static final Workload WORKLOAD = Workload.host("node-1", 42, "/system.slice/app.service");
-    private static final Finding.Evidence SEEN = new Finding.Evidence(0, "exit", 1, "app", "exited with status 1");
+    private static final KernelEvent SEEN = KernelEvent.of(new EventSubject(1, 0, 1, 1, 42, "app"),
+            new Exit(1, 1, 0, false, 1_000_000, 4096));
     private static final long SECOND = 1_000;
 
     private final Pattern refused = new DependencyUnreachablePattern(
@@ -79,6 +83,17 @@ class EpisodeTest {
         observe(looping, crashLoop, Role.OCCURRENCE, 2 * SECOND);
         observe(looping, crashLoop, Role.RESTART, 3 * SECOND);
         assertEquals(Finding.Status.OPEN, observe(looping, crashLoop, Role.OCCURRENCE, 4 * SECOND));
+    }
+
+    @Test
+    void evidenceReadsAsTextWhenReported() {
+        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432");
+        observe(episode, refused, Role.OCCURRENCE, 5 * SECOND);
+
+        Finding.Evidence evidence = episode.evidence().getFirst();
+        assertEquals(5 * SECOND, evidence.epochMillis());
+        assertEquals("app", evidence.comm());
+        assertTrue(evidence.description().startsWith("exited with status 1"), evidence.description());
     }
 
     @Test

@@ -18,6 +18,8 @@ public final class KernelEvent {
     private final byte[] record;
     private final MemorySegment segment;
     private final EventType type;
+    /** Decoded on first use, then kept: a job reads an event's payload in several places. */
+    private EventPayload payload;
 
     private KernelEvent(byte[] record) {
         this.record = record;
@@ -99,7 +101,11 @@ public final class KernelEvent {
     }
 
     public EventPayload payload() {
-        return type.decode(segment);
+        EventPayload decoded = payload;
+        if (decoded == null) {
+            payload = decoded = type.decode(segment); // a race decodes twice, harmlessly
+        }
+        return decoded;
     }
 
     /** The payload, which the caller knows to be of this class. */
