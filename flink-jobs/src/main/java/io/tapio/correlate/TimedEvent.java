@@ -6,7 +6,7 @@ import io.tapio.model.types.EnrichedEventSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -18,10 +18,30 @@ record TimedEvent(long epochMillis, EnrichedEvent event) {
     static final SerializerTypeInfo<TimedEvent> TYPE = new SerializerTypeInfo<>(TimedEvent.class, new Serializer());
 
     /** The time, then the event. */
-    static final class Serializer extends TypeSerializerSingleton<TimedEvent> {
+    static final class Serializer extends TypeSerializer<TimedEvent> {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        private final EnrichedEventSerializer events = new EnrichedEventSerializer();
+
         @Override
         public boolean isImmutableType() {
             return true;
+        }
+
+        @Override
+        public TypeSerializer<TimedEvent> duplicate() {
+            return new Serializer();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Serializer;
+        }
+
+        @Override
+        public int hashCode() {
+            return Serializer.class.hashCode();
         }
 
         @Override
@@ -47,12 +67,12 @@ record TimedEvent(long epochMillis, EnrichedEvent event) {
         @Override
         public void serialize(TimedEvent record, DataOutputView out) throws IOException {
             out.writeLong(record.epochMillis());
-            EnrichedEventSerializer.INSTANCE.serialize(record.event(), out);
+            events.serialize(record.event(), out);
         }
 
         @Override
         public TimedEvent deserialize(DataInputView in) throws IOException {
-            return new TimedEvent(in.readLong(), EnrichedEventSerializer.INSTANCE.deserialize(in));
+            return new TimedEvent(in.readLong(), events.deserialize(in));
         }
 
         @Override

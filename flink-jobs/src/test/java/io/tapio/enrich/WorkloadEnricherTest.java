@@ -106,8 +106,9 @@ class WorkloadEnricherTest {
                 Map.of("app", "checkout", "tier", "web"));
         EnrichedEvent enriched = new EnrichedEvent(exec(42, 7), workload);
         DataOutputSerializer out = new DataOutputSerializer(256);
-        EnrichedEventSerializer.INSTANCE.serialize(enriched, out);
-        EnrichedEvent back = EnrichedEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        EnrichedEventSerializer serializer = new EnrichedEventSerializer();
+        serializer.serialize(enriched, out);
+        EnrichedEvent back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertEquals(enriched, back);
         Function<EnrichedEvent, String> shown = e -> e.workload().displayName();
         assertEquals("payments/checkout-7f9c, container api, Deployment checkout", shown.apply(back));

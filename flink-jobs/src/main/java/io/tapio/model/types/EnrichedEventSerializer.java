@@ -6,23 +6,46 @@ import io.tapio.ebpf.source.SerializerTypeInfo;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import java.io.IOException;
+import java.io.Serial;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** The event stream's serializer: the kernel record's bytes, then the workload's fields. */
-public final class EnrichedEventSerializer extends TypeSerializerSingleton<EnrichedEvent> {
-    public static final EnrichedEventSerializer INSTANCE = new EnrichedEventSerializer();
+/**
+ * The event stream's serializer: the kernel record's bytes, then the workload, as a
+ * length-prefixed block. A workload is the same for every event of its cgroup, so each
+ * instance keeps its last few workloads' blocks both ways: writing one is a copy, and reading
+ * one returns the workload already decoded instead of building its strings again. That is
+ * per-instance state, which is why {@link #duplicate()} makes a new instance.
+ */
+public final class EnrichedEventSerializer extends TypeSerializer<EnrichedEvent> {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final int CACHED = 1024;
+
     public static final SerializerTypeInfo<EnrichedEvent> TYPE = new SerializerTypeInfo<>(EnrichedEvent.class,
-            INSTANCE);
+            new EnrichedEventSerializer());
+
+    private transient Map<Workload, byte[]> encoded;
+    private transient Map<ByteBuffer, Workload> decoded;
+    private transient DataOutputSerializer scratch;
 
     @Override
     public boolean isImmutableType() {
         return true;
+    }
+
+    @Override
+    public TypeSerializer<EnrichedEvent> duplicate() {
+        return new EnrichedEventSerializer();
     }
 
     @Override
@@ -48,45 +71,27 @@ public final class EnrichedEventSerializer extends TypeSerializerSingleton<Enric
     @Override
     public void serialize(EnrichedEvent e, DataOutputView out) throws IOException {
         KernelEventSerializer.INSTANCE.serialize(e.event(), out);
-        Workload w = e.workload();
-        out.writeByte(w.kind().ordinal());
-        out.writeLong(w.cgroupId());
-        for (String field : new String[] {w.node(), w.cgroupPath(), w.namespace(), w.pod(), w.podUid(), w.container(),
-                w.containerId(), w.runtime(), w.image(), w.qosClass(), w.ownerKind(), w.ownerName(), w.unit()}) {
-            out.writeUTF(field);
+        byte[] workload = encoded().get(e.workload());
+        if (workload == null) {
+            workload = encode(e.workload());
+            encoded().put(e.workload(), workload);
         }
-        out.writeShort(w.labels().size());
-        for (Map.Entry<String, String> label : w.labels().entrySet()) {
-            out.writeUTF(label.getKey());
-            out.writeUTF(label.getValue());
-        }
+        out.writeInt(workload.length);
+        out.write(workload);
     }
 
     @Override
     public EnrichedEvent deserialize(DataInputView in) throws IOException {
         KernelEvent event = KernelEventSerializer.INSTANCE.deserialize(in);
-        Workload.Kind kind = Workload.Kind.values()[in.readByte()];
-        long cgroupId = in.readLong();
-        String node = in.readUTF();
-        String cgroupPath = in.readUTF();
-        String namespace = in.readUTF();
-        String pod = in.readUTF();
-        String podUid = in.readUTF();
-        String container = in.readUTF();
-        String containerId = in.readUTF();
-        String runtime = in.readUTF();
-        String image = in.readUTF();
-        String qosClass = in.readUTF();
-        String ownerKind = in.readUTF();
-        String ownerName = in.readUTF();
-        String unit = in.readUTF();
-        int labelCount = in.readUnsignedShort();
-        Map<String, String> labels = new HashMap<>(labelCount);
-        for (int i = 0; i < labelCount; i++) {
-            labels.put(in.readUTF(), in.readUTF());
+        byte[] block = new byte[in.readInt()];
+        in.readFully(block);
+        ByteBuffer key = ByteBuffer.wrap(block);
+        Workload workload = decoded().get(key);
+        if (workload == null) {
+            workload = decode(block);
+            decoded().put(key, workload);
         }
-        return new EnrichedEvent(event, new Workload(kind, node, cgroupId, cgroupPath, namespace, pod, podUid,
-                container, containerId, runtime, image, qosClass, ownerKind, ownerName, unit, labels));
+        return new EnrichedEvent(event, workload);
     }
 
     @Override
@@ -96,7 +101,79 @@ public final class EnrichedEventSerializer extends TypeSerializerSingleton<Enric
 
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
+        KernelEventSerializer.INSTANCE.copy(in, out);
+        int length = in.readInt();
+        out.writeInt(length);
+        out.write(in, length);
+    }
+
+    private byte[] encode(Workload w) throws IOException {
+        if (scratch == null) {
+            scratch = new DataOutputSerializer(256);
+        }
+        scratch.clear();
+        scratch.writeByte(w.kind().ordinal());
+        scratch.writeLong(w.cgroupId());
+        for (String field : new String[] {w.node(), w.cgroupPath(), w.namespace(), w.pod(), w.podUid(), w.container(),
+                w.containerId(), w.runtime(), w.image(), w.qosClass(), w.ownerKind(), w.ownerName(), w.unit()}) {
+            scratch.writeUTF(field);
+        }
+        scratch.writeShort(w.labels().size());
+        for (Map.Entry<String, String> label : w.labels().entrySet()) {
+            scratch.writeUTF(label.getKey());
+            scratch.writeUTF(label.getValue());
+        }
+        return scratch.getCopyOfBuffer();
+    }
+
+    private static Workload decode(byte[] block) throws IOException {
+        DataInputDeserializer in = new DataInputDeserializer(block);
+        Workload.Kind kind = Workload.Kind.values()[in.readByte()];
+        long cgroupId = in.readLong();
+        String[] f = new String[13];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = in.readUTF();
+        }
+        int labelCount = in.readUnsignedShort();
+        Map<String, String> labels = new HashMap<>(labelCount);
+        for (int i = 0; i < labelCount; i++) {
+            labels.put(in.readUTF(), in.readUTF());
+        }
+        return new Workload(kind, f[0], cgroupId, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11],
+                f[12], labels);
+    }
+
+    private Map<Workload, byte[]> encoded() {
+        if (encoded == null) {
+            encoded = lru();
+        }
+        return encoded;
+    }
+
+    private Map<ByteBuffer, Workload> decoded() {
+        if (decoded == null) {
+            decoded = lru();
+        }
+        return decoded;
+    }
+
+    private static <K, V> Map<K, V> lru() {
+        return new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > CACHED;
+            }
+        };
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EnrichedEventSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return EnrichedEventSerializer.class.hashCode();
     }
 
     @Override
@@ -107,7 +184,7 @@ public final class EnrichedEventSerializer extends TypeSerializerSingleton<Enric
     /** No configuration: the format is this class's. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<EnrichedEvent> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(EnrichedEventSerializer::new);
         }
     }
 }
