@@ -134,6 +134,8 @@ class DeploymentRequirementsTest {
         Map<String, String> config = flinkConfig(streaming);
         assertEquals("1", config.get("taskmanager.numberOfTaskSlots"));
         assertEquals("adaptive", config.get("jobmanager.scheduler"));
+        assertEquals(config.get("taskmanager.rpc.port"), taskManagerPod().getContainers().getFirst().getLivenessProbe()
+                .getTcpSocket().getPort().getValue().toString(), "the liveness probe watches the TaskManager's RPC port");
     }
 
     @Test
