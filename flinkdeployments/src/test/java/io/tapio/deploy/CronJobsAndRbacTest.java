@@ -13,11 +13,16 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.tapio.cli.Tapio;
 import io.tapio.deploy.Manifests.Manifest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
@@ -59,6 +64,38 @@ class CronJobsAndRbacTest {
         assertEquals(session.name() + "-rest", command.flinkProperties().get("rest.address"));
         assertEquals("8081", command.flinkProperties().get("rest.port"));
         assertEquals(session.body().at("/metadata/namespace"), cron.body().at("/metadata/namespace"));
+    }
+
+    /**
+     * Flink 2.1.1's own client takes the CronJob's options and starts io.tapio.cli.Tapio from the
+     * job jar. Tapio's arguments are replaced by --version, which contacts no cluster: what the
+     * commands do is their own tests' business.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cronJobs")
+    void flinksClientTakesTheCommandLineOfACronJobThatSubmits(Manifest cron, @TempDir Path conf) throws Exception {
+        List<String> command = DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst().getCommand();
+        if (!command.getFirst().endsWith("/flink")) {
+            return;
+        }
+        Files.writeString(conf.resolve("config.yaml"), "");
+        String jarInImage = CronCommand.of(DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst()).classPath();
+        List<String> client = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + Repository.path("launcher/jvm.options"), "-cp", String.join(":",
+                        Build.flinkDistribution().stream().map(Path::toString).toList()),
+                "org.apache.flink.client.cli.CliFrontend"));
+        for (String word : command.subList(1, command.indexOf(jarInImage))) {
+            client.add(word);
+        }
+        client.add(Repository.jobJar().toString());
+        client.add("--version");
+        ProcessBuilder builder = new ProcessBuilder(client).redirectErrorStream(true);
+        builder.environment().put("FLINK_CONF_DIR", conf.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("tapio 0.1.0"), output);
     }
 
     @Test
