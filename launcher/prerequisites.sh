@@ -25,6 +25,9 @@ if [ "$mode" = test ]; then
     need nftables   test -x /usr/sbin/nft
     need iproute2   test -x /usr/sbin/ip -o -x /sbin/ip -o -x /bin/ip
     need util-linux command -v setpriv
+    need prometheus test -x /usr/bin/promtool -a -x /usr/bin/prometheus
+    need curl       command -v curl
+    need python3    command -v python3
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

@@ -1,0 +1,159 @@
+package io.tapio.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.tapio.cli.Tapio;
+import io.tapio.deploy.Manifests.Manifest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/**
+ * The CronJobs run commands this build's CLI takes, against a cluster the manifests define;
+ * the TaskManagers' identity can read pods and their owners and change nothing.
+ */
+class CronJobsAndRbacTest {
+    private static final Set<String> READ = Set.of("get", "list", "watch");
+
+    static Stream<Manifest> cronJobs() {
+        return Manifests.ofKind("CronJob").stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cronJobs")
+    void eachCronJobRunsATapioCommandLineThisBuildParses(Manifest cron) {
+        CronCommand command = CronCommand.of(DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst());
+        assertEquals(Tapio.class.getName(), command.mainClass());
+        CommandLine cli = new CommandLine(new Tapio());
+        String subcommand = command.tapioArguments().getFirst();
+        assumeTrue(cli.getSubcommands().containsKey(subcommand),
+                "'tapio " + subcommand + "' is not in this build yet (issue 6 brings it); its arguments are checked once it is");
+        cli.parseArgs(command.tapioArguments().toArray(String[]::new));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cronJobs")
+    void aCronJobThatSubmitsToFlinkNamesTheBatchSessionCluster(Manifest cron) {
+        CronCommand command = CronCommand.of(DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst());
+        if (command.flinkProperties().isEmpty()) {
+            return;
+        }
+        Manifest session = Manifests.named("FlinkDeployment", "tapio-batch");
+        assertTrue(session.body().at("/spec/job").isMissingNode(), "tapio-batch is a session cluster (no job)");
+        assertEquals("remote", command.flinkProperties().get("execution.target"));
+        // The operator exposes a FlinkDeployment's REST API as the Service NAME-rest on 8081.
+        assertEquals(session.name() + "-rest", command.flinkProperties().get("rest.address"));
+        assertEquals("8081", command.flinkProperties().get("rest.port"));
+        assertEquals(session.body().at("/metadata/namespace"), cron.body().at("/metadata/namespace"));
+    }
+
+    /**
+     * Flink 2.1.1's own client takes the CronJob's options and starts io.tapio.cli.Tapio from the
+     * job jar. Tapio's arguments are replaced by --version, which contacts no cluster: what the
+     * commands do is their own tests' business.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cronJobs")
+    void flinksClientTakesTheCommandLineOfACronJobThatSubmits(Manifest cron, @TempDir Path conf) throws Exception {
+        List<String> command = DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst().getCommand();
+        if (!command.getFirst().endsWith("/flink")) {
+            return;
+        }
+        Files.writeString(conf.resolve("config.yaml"), "");
+        String jarInImage = CronCommand.of(DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst()).classPath();
+        List<String> client = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + Repository.path("launcher/jvm.options"), "-cp", String.join(":",
+                        Build.flinkDistribution().stream().map(Path::toString).toList()),
+                "org.apache.flink.client.cli.CliFrontend"));
+        for (String word : command.subList(1, command.indexOf(jarInImage))) {
+            client.add(word);
+        }
+        client.add(Repository.jobJar().toString());
+        client.add("--version");
+        ProcessBuilder builder = new ProcessBuilder(client).redirectErrorStream(true);
+        builder.environment().put("FLINK_CONF_DIR", conf.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("tapio 0.1.0"), output);
+    }
+
+    @Test
+    void taskManagersReadPodsAndTheirOwnersEverywhereAndWriteNothing() {
+        String account = DeploymentRequirementsTest.flinkConfig(Manifests.named("FlinkDeployment", "tapio").body())
+                .get("kubernetes.taskmanager.service-account");
+        Manifests.named("ServiceAccount", account);
+        List<PolicyRule> clusterWide = clusterRules(account);
+        List<PolicyRule> all = new ArrayList<>(clusterWide);
+        all.addAll(namespaceRules(account));
+        for (PolicyRule rule : all) {
+            assertTrue(READ.containsAll(rule.getVerbs()), "read-only, not " + rule.getVerbs() + " on " + rule.getResources());
+        }
+        for (String[] owner : new String[][] {{"", "pods"}, {"apps", "replicasets"}, {"apps", "deployments"},
+                {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"batch", "jobs"}, {"batch", "cronjobs"}}) {
+            assertTrue(clusterWide.stream().anyMatch(r -> r.getApiGroups().contains(owner[0])
+                            && r.getResources().contains(owner[1]) && r.getVerbs().containsAll(READ)),
+                    "can get, list and watch " + owner[1] + " in every namespace");
+        }
+    }
+
+    @Test
+    void jobManagersManageTheirTaskManagerPodsInTheirNamespaceOnly() {
+        String account = Manifests.named("FlinkDeployment", "tapio").body().at("/spec/serviceAccount").asText();
+        Manifests.named("ServiceAccount", account);
+        assertTrue(clusterRules(account).isEmpty(), "nothing cluster-wide");
+        assertTrue(namespaceRules(account).stream().anyMatch(r -> r.getResources().contains("pods")
+                && r.getVerbs().containsAll(List.of("create", "delete", "watch"))));
+        assertFalse(account.equals(DeploymentRequirementsTest.flinkConfig(Manifests.named("FlinkDeployment", "tapio")
+                .body()).get("kubernetes.taskmanager.service-account")), "the pods with BPF capabilities have another identity");
+    }
+
+    private static List<PolicyRule> clusterRules(String account) {
+        List<PolicyRule> rules = new ArrayList<>();
+        for (Manifest m : Manifests.ofKind("ClusterRoleBinding")) {
+            ClusterRoleBinding binding = StrictKubernetes.read(m.body(), ClusterRoleBinding.class);
+            if (binds(binding.getSubjects(), account)) {
+                rules.addAll(StrictKubernetes.read(Manifests.named("ClusterRole", binding.getRoleRef().getName()).body(),
+                        ClusterRole.class).getRules());
+            }
+        }
+        return rules;
+    }
+
+    private static List<PolicyRule> namespaceRules(String account) {
+        List<PolicyRule> rules = new ArrayList<>();
+        for (Manifest m : Manifests.ofKind("RoleBinding")) {
+            RoleBinding binding = StrictKubernetes.read(m.body(), RoleBinding.class);
+            if (binds(binding.getSubjects(), account)) {
+                rules.addAll(StrictKubernetes.read(Manifests.named(binding.getRoleRef().getKind(),
+                        binding.getRoleRef().getName()).body(), Role.class).getRules());
+            }
+        }
+        return rules;
+    }
+
+    private static boolean binds(List<Subject> subjects, String account) {
+        return subjects.stream().anyMatch(s -> s.getKind().equals("ServiceAccount") && s.getName().equals(account)
+                && s.getNamespace().equals("tapio-system"));
+    }
+}

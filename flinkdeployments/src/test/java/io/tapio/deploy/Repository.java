@@ -1,0 +1,47 @@
+package io.tapio.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Paths in the repository and beside it, found from wherever the tests run. */
+final class Repository {
+    private Repository() {}
+
+    /** The repository's root: the first directory upwards that holds launcher/jvm.options. */
+    static Path root() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("launcher/jvm.options"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("not inside the Tapio repository: " + Path.of("").toAbsolutePath());
+    }
+
+    static Path path(String relative) {
+        return root().resolve(relative);
+    }
+
+    /**
+     * The operator's published CRDs, in shared/ beside the repository (or beside a directory
+     * above it, for a git worktree).
+     */
+    static Path operatorCrds() {
+        for (Path dir = root().getParent(); dir != null; dir = dir.getParent()) {
+            Path crds = dir.resolve("shared/k8s-crds/flink-kubernetes-operator-1.15.0");
+            if (Files.isDirectory(crds)) {
+                return crds;
+            }
+        }
+        throw new IllegalStateException("the Flink Kubernetes Operator's CRDs are not in shared/k8s-crds/ beside "
+                + root());
+    }
+
+    /** The job jar the build makes (flink-jobs, maven-shade-plugin): present after mvn package. */
+    static Path jobJar() {
+        Path jar = path("flink-jobs/target/tapio-job.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: it is made in the package phase (mvn verify)");
+        }
+        return jar;
+    }
+}
