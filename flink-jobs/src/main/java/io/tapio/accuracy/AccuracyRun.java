@@ -87,7 +87,7 @@ public final class AccuracyRun {
         List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         CloseableIterator<Finding> collected = TapioJob.define(env, new SourceSpec.Ebpf(CollectorConfig.defaults()),
-                correlation, RegressionConfig.defaults()).findings().collectAsync();
+                correlation, RegressionConfig.defaults(), null).findings().collectAsync();
         JobClient job = env.executeAsync("tapio-accuracy");
         Thread reader = Thread.ofPlatform().name("accuracy-findings").daemon().start(() -> {
             try {

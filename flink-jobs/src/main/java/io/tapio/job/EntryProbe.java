@@ -2,6 +2,7 @@ package io.tapio.job;
 
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.source.NodeName;
+import io.tapio.metrics.MetricsExport;
 import io.tapio.metrics.StageMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -12,14 +13,20 @@ import org.apache.flink.api.common.functions.RichMapFunction;
  */
 final class EntryProbe extends RichMapFunction<KernelEvent, KernelEvent> {
     private final boolean live;
+    private final MetricsExport export;
     private transient StageMetrics metrics;
 
-    EntryProbe(boolean live) {
+    /** @param export where this JVM serves the metrics; null when the caller serves them (a local run) */
+    EntryProbe(boolean live, MetricsExport export) {
         this.live = live;
+        this.export = export;
     }
 
     @Override
     public void open(OpenContext context) {
+        if (export != null) {
+            export.ensureServing();
+        }
         metrics = StageMetrics.entry("source", NodeName.local());
     }
 

@@ -8,6 +8,7 @@ import io.tapio.ebpf.source.replay.ReplaySource;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
 import io.tapio.enrich.EnrichConfig;
 import io.tapio.enrich.WorkloadEnricher;
+import io.tapio.metrics.MetricsExport;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Regression;
@@ -45,9 +46,13 @@ public final class TapioJob {
 
     private TapioJob() {}
 
-    /** Adds the job to {@code env}, with the local sinks (metrics, the findings board). */
+    /**
+     * Adds the job to {@code env}, with the local sinks (metrics, the findings board).
+     *
+     * @param export where each TaskManager serves the metrics; null when the caller does (a local run)
+     */
     public static Outputs define(StreamExecutionEnvironment env, SourceSpec spec, CorrelationConfig correlation,
-                                 RegressionConfig regression) {
+                                 RegressionConfig regression, MetricsExport export) {
         env.getConfig().enableObjectReuse();
         env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
         DataStream<EnrichedEvent> events = env.fromSource(source(spec),
@@ -55,7 +60,7 @@ public final class TapioJob {
                                 .withIdleness(Duration.ofSeconds(5)),
                         "kernel events (" + spec.label() + ")")
                 .uid("kernel-events")
-                .map(new EntryProbe(spec.live())).name("entry").uid("entry")
+                .map(new EntryProbe(spec.live(), export)).name("entry").uid("entry")
                 .filter(new Relevance()).name("relevant").uid("relevant")
                 .map(new WorkloadEnricher(spec instanceof SourceSpec.Ebpf ? EnrichConfig.defaults()
                         : EnrichConfig.defaults().withoutKubernetes())).name("enrich").uid("enrich");

@@ -2,21 +2,43 @@ package io.tapio.job;
 
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.metrics.MetricsExport;
 import io.tapio.rollup.RegressionConfig;
+import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The streaming job's entry point on a Flink cluster (application mode, a FlinkDeployment's
- * {@code job.entryClass}): every TaskManager reads its own node's kernel. Flink's own
- * configuration (checkpoints, state, restart strategy) comes from the cluster.
+ * {@code job.entryClass}): every TaskManager reads its own node's kernel and serves its
+ * metrics. Flink's own configuration (checkpoints, state, restarts) comes from the cluster.
  */
-public final class TapioJobMain {
-    private TapioJobMain() {}
+@Command(name = "tapio-job", mixinStandardHelpOptions = true,
+        description = "Tapio's streaming job on a Flink cluster.")
+public final class TapioJobMain implements Callable<Integer> {
+    @Option(names = "--metrics-port", defaultValue = "9464",
+            description = "Each TaskManager serves Tapio's metrics on this port (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
 
-    public static void main(String[] args) throws Exception {
+    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1",
+            description = "The address the metrics listen on; 0.0.0.0 for a pod's own address (default: ${DEFAULT-VALUE}).")
+    String metricsBind;
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new TapioJobMain()).execute(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         TapioJob.define(env, new SourceSpec.Ebpf(CollectorConfig.defaults()), CorrelationConfig.defaults(),
-                RegressionConfig.defaults());
+                RegressionConfig.defaults(), new MetricsExport(metricsBind, metricsPort));
         env.execute(TapioJob.NAME);
+        return 0;
     }
 }

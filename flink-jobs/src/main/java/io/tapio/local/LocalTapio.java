@@ -46,7 +46,7 @@ public final class LocalTapio implements AutoCloseable {
                 () -> FindingsBoard.latest().stream().map(LocalTapio::statusOf).toList());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
         FindingsBoard.clear();
-        TapioJob.define(env, options.source(), options.correlation(), options.regression());
+        TapioJob.define(env, options.source(), options.correlation(), options.regression(), null);
         this.job = env.executeAsync(TapioJob.NAME);
         this.latest = sampler.sample(true);
         this.statusServer = StatusServer.start(options.statusPort(), () -> latest);

@@ -13,15 +13,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * Serves every meter in Micrometer's global registry (where the sources and stages of this
  * JVM register theirs) in Prometheus' text format at {@code http://127.0.0.1:PORT/metrics}.
- * It listens on loopback only.
+ * It listens on loopback unless the user chooses another address.
  */
 public final class MetricsEndpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HttpServer server;
 
-    private MetricsEndpoint(int port) throws IOException {
+    private MetricsEndpoint(InetAddress bind, int port) throws IOException {
         Metrics.addRegistry(registry);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         server.createContext("/metrics", exchange -> {
             byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -35,7 +35,12 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Starts serving on loopback; port 0 picks a free one. */
     public static MetricsEndpoint start(int port) throws IOException {
-        return new MetricsEndpoint(port);
+        return new MetricsEndpoint(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Starts serving on {@code bind}: beyond loopback only when the user asks for it. */
+    public static MetricsEndpoint start(InetAddress bind, int port) throws IOException {
+        return new MetricsEndpoint(bind, port);
     }
 
     public int port() {
