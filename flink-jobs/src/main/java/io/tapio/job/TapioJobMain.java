@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 @Command(name = "tapio-job", mixinStandardHelpOptions = true,
         description = "Tapio's streaming job on a Flink cluster.")
 public final class TapioJobMain implements Callable<Integer> {
-    @Option(names = "--metrics-port", defaultValue = "9464",
-            description = "Each TaskManager serves Tapio's metrics on this port (default: ${DEFAULT-VALUE}).")
-    int metricsPort;
+    @Option(names = "--metrics-port", defaultValue = "9464-9474",
+            description = "Each TaskManager serves Tapio's metrics on the first free port of this range "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String metricsPort;
 
     @Option(names = "--metrics-bind", defaultValue = "127.0.0.1",
             description = "The address the metrics listen on; 0.0.0.0 for a pod's own address (default: ${DEFAULT-VALUE}).")
