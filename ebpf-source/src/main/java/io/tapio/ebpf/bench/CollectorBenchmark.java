@@ -45,18 +45,17 @@ public final class CollectorBenchmark {
      * @param opens failed opens the load made
      * @param delivered of those, records submitted to the ring
      * @param lost of those, records the kernel counted as lost (ring full)
-     * @param submitted records of any type submitted meanwhile
-     * @param read records the consumer read
+     * @param read failed-open records the consumer read
      */
     public record SustainedRound(RingConsumer consumer, double seconds, long opens, long delivered, long lost,
-                                 long submitted, long read) {
+                                 long read) {
         public double eventsPerSecond() {
             return delivered / seconds;
         }
 
-        /** Events neither delivered nor counted as lost, plus records submitted but not read: 0. */
+        /** Opens neither delivered nor counted as lost, plus records delivered but not read: 0. */
         public long unaccounted() {
-            return Math.abs(opens - delivered - lost) + Math.abs(submitted - read);
+            return Math.abs(opens - delivered - lost) + Math.abs(delivered - read);
         }
     }
 
@@ -131,7 +130,7 @@ public final class CollectorBenchmark {
                                                  RingConsumer consumer, Duration duration, int threads) {
         try (RingConsumer.Session session = consumer.open(collector)) {
             drainAll(session);
-            long records0 = session.counter.records;
+            long read0 = session.counter.failedOpens;
             long opens0 = load.calls();
             KernelStats before = collector.kernelStats();
             AtomicBoolean reading = new AtomicBoolean(true);
@@ -151,7 +150,7 @@ public final class CollectorBenchmark {
             KernelStats delta = collector.kernelStats().since(before);
             return new SustainedRound(consumer, elapsed / 1e9, load.calls() - opens0,
                     delta.emitted(EventType.OPEN_FAILED), delta.count(EventType.OPEN_FAILED, Disposition.RING_FULL),
-                    delta.total(Disposition.EMITTED), session.counter.records - records0);
+                    session.counter.failedOpens - read0);
         }
     }
 

@@ -2,6 +2,7 @@ package io.tapio.ebpf.bench;
 
 import io.tapio.ebpf.collector.KernelCollector;
 import io.tapio.ebpf.event.EventHeader;
+import io.tapio.ebpf.event.EventType;
 import io.tapio.ebpf.event.Malformation;
 import io.tapio.ebpf.libbpf.LibbpfRingBuffer;
 import io.tapio.ebpf.ring.RingBufferReader;
@@ -22,14 +23,12 @@ public enum RingConsumer {
             return new Session(counter) {
                 @Override
                 int poll(Duration timeout) {
-                    return reader.poll((ring, offset, length) -> counter.add(EventHeader.timestampNs(ring, offset)),
-                            BATCH, timeout);
+                    return reader.poll((ring, offset, length) -> counter.add(ring, offset), BATCH, timeout);
                 }
 
                 @Override
                 int drain() {
-                    return reader.drain((ring, offset, length) -> counter.add(EventHeader.timestampNs(ring, offset)),
-                            BATCH);
+                    return reader.drain((ring, offset, length) -> counter.add(ring, offset), BATCH);
                 }
 
                 @Override
@@ -45,7 +44,7 @@ public enum RingConsumer {
             Counter counter = new Counter();
             LibbpfRingBuffer ring = LibbpfRingBuffer.open(collector.ringBufferMap(), record -> {
                 if (Malformation.find(record, 0, record.byteSize()) == null) {
-                    counter.add(EventHeader.timestampNs(record, 0));
+                    counter.add(record, 0);
                 } else {
                     counter.malformed++;
                 }
@@ -83,15 +82,23 @@ public enum RingConsumer {
 
     abstract Session open(KernelCollector collector);
 
-    /** Counts what a consumer read; the checksum keeps the timestamp reads from being optimized away. */
+    /**
+     * Counts what a consumer read, and of it the failed opens the load makes: the other
+     * programs keep writing while a round is measured, so only those add up exactly. The
+     * checksum keeps the timestamp reads from being optimized away.
+     */
     static final class Counter {
         long records;
+        long failedOpens;
         long malformed;
         long checksum;
 
-        void add(long timestamp) {
+        void add(MemorySegment record, long offset) {
             records++;
-            checksum ^= timestamp;
+            checksum ^= EventHeader.timestampNs(record, offset);
+            if (EventHeader.typeCode(record, offset) == EventType.OPEN_FAILED.code()) {
+                failedOpens++;
+            }
         }
     }
 

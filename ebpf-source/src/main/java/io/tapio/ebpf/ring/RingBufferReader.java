@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * reader that finds nothing waits with a short timeout rather than for a wakeup.
  */
 public final class RingBufferReader implements AutoCloseable {
+    /** Waits up to this long are naps: they do not ask for a wakeup. */
+    public static final Duration WAKEUP_AFTER = Duration.ofMillis(1);
+
     private final MappedRingBuffer ring;
     private final Runnable beforeSleep;
     private final Arena arena = Arena.ofShared();
@@ -101,7 +104,9 @@ public final class RingBufferReader implements AutoCloseable {
 
     /**
      * Waits until the kernel wakes this reader or {@code timeout} passes, unless data is
-     * already waiting.
+     * already waiting. Only a wait longer than {@link #WAKEUP_AFTER} asks the producer for a
+     * wakeup: a busy reader that naps briefly and often would otherwise make nearly every
+     * record wake it, which costs the producer most of its throughput.
      *
      * @return whether data is waiting
      */
@@ -109,9 +114,11 @@ public final class RingBufferReader implements AutoCloseable {
         if (pendingBytes() > 0) {
             return true;
         }
-        beforeSleep.run();
-        if (pendingBytes() > 0) {
-            return true; // written before the producer saw the request: no wakeup will come for it
+        if (timeout.compareTo(WAKEUP_AFTER) > 0) {
+            beforeSleep.run();
+            if (pendingBytes() > 0) {
+                return true; // written before the producer saw the request: no wakeup will come for it
+            }
         }
         long millis = timeout.toMillis();
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, millis == 0 && !timeout.isZero() ? 1 : millis);
