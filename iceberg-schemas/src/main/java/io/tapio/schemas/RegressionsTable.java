@@ -33,7 +33,9 @@ public final class RegressionsTable {
                     .required("current", DoubleType.get(), "Its value in the window")
                     .required("change_percent", DoubleType.get(),
                             "How much worse, in percent of the baseline (for throughput, the drop)")
-                    .required("threshold_percent", DoubleType.get(), "The threshold it crossed")
+                    .optional("threshold_percent", DoubleType.get(),
+                            "The threshold it crossed; null from the streaming detector, whose rule also weighs "
+                                    + "persistence and confidence")
                     .required("confidence", DoubleType.get(),
                             "0 to 1: how unlikely the change is under the baseline's own variation")
                     .required("windows", IntegerType.get(), "stream: consecutive minutes it persisted; rollups: minutes in the window; bench: 1")
