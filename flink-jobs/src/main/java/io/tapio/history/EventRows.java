@@ -50,7 +50,7 @@ final class EventRows {
                 .set("pid", e.pid())
                 .set("tid", e.tid())
                 .set("comm", e.comm());
-        WorkloadColumns.set(row, enriched.workload());
+        WorkloadColumns.set(row, WorkloadId.of(enriched.workload()));
         EventPayload payload = e.payload();
         payload(row, payload);
         return row.set("detail", detail(payload)).build();

@@ -22,7 +22,7 @@ final class FindingRows {
                 .set("detected_at", Instant.ofEpochMilli(f.detectedEpochMillis()))
                 .set("episode_id", f.episodeId())
                 .set("status", f.status().name())
-                .set("pattern", f.pattern())
+                .set("pattern_name", f.pattern())
                 .set("severity", f.severity().label())
                 .set("subject", f.subject())
                 .set("first_seen", Instant.ofEpochMilli(f.firstSeenEpochMillis()))
@@ -38,6 +38,6 @@ final class FindingRows {
                         .set("comm", e.comm())
                         .set("description", e.description())
                         .build()).toList());
-        return WorkloadColumns.set(row, f.workload()).build();
+        return WorkloadColumns.set(row, WorkloadId.of(f.workload())).build();
     }
 }

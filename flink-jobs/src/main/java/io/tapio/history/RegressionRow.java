@@ -1,7 +1,6 @@
 package io.tapio.history;
 
 import io.tapio.model.Regression;
-import io.tapio.model.Workload;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
@@ -14,7 +13,7 @@ import java.time.Instant;
  * @param changePercent how much worse, in percent of the baseline (for throughput, the drop)
  * @param thresholdPercent the threshold it crossed; null from the streaming detector
  */
-public record RegressionRow(Instant detectedAt, String source, Workload workload, String metric, Instant windowStart,
+public record RegressionRow(Instant detectedAt, String source, WorkloadId workload, String metric, Instant windowStart,
                             Instant windowEnd, double baseline, double current, double changePercent,
                             Double thresholdPercent, double confidence, int windows, long samples)
         implements Serializable {
@@ -28,7 +27,7 @@ public record RegressionRow(Instant detectedAt, String source, Workload workload
     /** What the streaming detector found, reported at {@code detectedAt}. */
     public static RegressionRow of(Regression r, Instant detectedAt) {
         Instant start = Instant.ofEpochMilli(r.windowStartEpochMillis());
-        return new RegressionRow(detectedAt, STREAM, r.workload(), r.metric().label(), start,
+        return new RegressionRow(detectedAt, STREAM, WorkloadId.of(r.workload()), r.metric().label(), start,
                 start.plus(Duration.ofMinutes(r.windows())), r.baseline(), r.current(), r.changePercent(),
                 null, r.confidence(), r.windows(), r.samples());
     }

@@ -13,12 +13,12 @@ final class RollupRows {
 
     RowData row(Rollup r) {
         RowBuilder.Row row = rows.row()
-                .set("minute", Instant.ofEpochMilli(r.minuteEpochMillis()))
+                .set("minute_start", Instant.ofEpochMilli(r.minuteEpochMillis()))
                 .set("events", r.events());
         for (Map.Entry<RollupMetric, Rollup.Sample> m : r.metrics().entrySet()) {
             String column = m.getKey().label();
             row.set(column, m.getValue().value()).set(column + "_samples", m.getValue().count());
         }
-        return WorkloadColumns.set(row, r.workload()).build();
+        return WorkloadColumns.set(row, WorkloadId.of(r.workload())).build();
     }
 }

@@ -50,11 +50,6 @@ final class RowBuilder {
             return this;
         }
 
-        /** Sets {@code column} to null rather than to an empty string. */
-        Row setOrNull(String column, String value) {
-            return set(column, value == null || value.isEmpty() ? null : value);
-        }
-
         RowData build() {
             return data;
         }

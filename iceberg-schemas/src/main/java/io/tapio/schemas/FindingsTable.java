@@ -26,7 +26,7 @@ public final class FindingsTable {
         columns.required("detected_at", TimestampType.withZone(), "When this report was made")
                 .required("episode_id", StringType.get(), "Ties the reports of one episode together")
                 .required("status", StringType.get(), "OPEN when first reported, UPDATE while it lasts, RESOLVED when over")
-                .required("pattern", StringType.get(), "Which pattern found it: oom_crash_loop, ...")
+                .required("pattern_name", StringType.get(), "Which pattern found it: oom_crash_loop, ...")
                 .required("severity", StringType.get(), "info, warning or critical")
                 .workload()
                 .required("subject", StringType.get(), "What in the workload it is about (a destination, a path); '' for the whole workload")

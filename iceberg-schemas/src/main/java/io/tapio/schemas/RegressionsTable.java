@@ -29,8 +29,8 @@ public final class RegressionsTable {
                             "A rollups metric column (runq_latency_p99, ...); for bench: throughput or p99_latency")
                     .required("window_start", TimestampType.withZone(), "The start of the window that regressed")
                     .required("window_end", TimestampType.withZone(), "Its end (exclusive)")
-                    .required("baseline", DoubleType.get(), "The metric's usual value")
-                    .required("current", DoubleType.get(), "Its value in the window")
+                    .required("baseline_value", DoubleType.get(), "The metric's usual value")
+                    .required("current_value", DoubleType.get(), "Its value in the window")
                     .required("change_percent", DoubleType.get(),
                             "How much worse, in percent of the baseline (for throughput, the drop)")
                     .optional("threshold_percent", DoubleType.get(),

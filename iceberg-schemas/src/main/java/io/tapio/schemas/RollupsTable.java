@@ -45,7 +45,7 @@ public final class RollupsTable {
 
     private static TableDefinition definition() {
         Columns columns = new Columns()
-                .required("minute", TimestampType.withZone(), "The start of the minute")
+                .required("minute_start", TimestampType.withZone(), "The start of the minute")
                 .workload();
         int key = columns.nextId();
         int value = columns.nextId();
@@ -56,8 +56,8 @@ public final class RollupsTable {
                     .optional(m.samplesColumn(), LongType.get(), "Events behind " + m.name());
         }
         return new TableDefinition(NAME, "Per-workload, per-minute rollups", columns.schema(),
-                schema -> PartitionSpec.builderFor(schema).day("minute").build(),
-                schema -> SortOrder.builderFor(schema).asc("workload_key").asc("minute").build(),
+                schema -> PartitionSpec.builderFor(schema).day("minute_start").build(),
+                schema -> SortOrder.builderFor(schema).asc("workload_key").asc("minute_start").build(),
                 TableProperties.partitioned("Per-workload, per-minute rollups", 128));
     }
 }

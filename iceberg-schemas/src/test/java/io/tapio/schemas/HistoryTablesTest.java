@@ -53,7 +53,7 @@ class HistoryTablesTest {
         Table events = catalog.loadTable(HistoryTables.identifier("events"));
         assertEquals("[event_time_day, node]", events.spec().fields().stream().map(f -> f.name()).toList().toString());
         assertEquals("workload_key ASC NULLS FIRST, event_time ASC NULLS FIRST", order(events));
-        assertEquals("[minute_day]", partitionNames("rollups"));
+        assertEquals("[minute_start_day]", partitionNames("rollups"));
         assertEquals("[detected_at_day]", partitionNames("findings"));
         assertEquals("[window_start_month]", partitionNames("regressions"));
         assertEquals("[]", partitionNames("bench_runs"));
