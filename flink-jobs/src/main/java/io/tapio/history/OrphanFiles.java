@@ -3,9 +3,17 @@ package io.tapio.history;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.ManifestContent;
@@ -32,15 +40,11 @@ final class OrphanFiles {
 
     /** Removes the orphans older than {@code minAge}; returns how many. */
     static int remove(Table table, Duration minAge) {
-        if (!(table.io() instanceof SupportsPrefixOperations listing)) {
-            throw new IllegalStateException("the FileIO of " + table.name() + " (" + table.io().getClass().getName()
-                    + ") cannot list files; remove orphans with the storage's lifecycle rules instead");
-        }
         Set<String> referenced = referenced(table);
         long before = Instant.now().minus(minAge).toEpochMilli();
         int removed = 0;
         for (String dir : new String[] {"/data/", "/metadata/"}) {
-            for (FileInfo file : listing.listPrefix(table.location() + dir)) {
+            for (FileInfo file : list(table, table.location() + dir)) {
                 if (file.createdAtMillis() < before && !referenced.contains(key(file.location()))) {
                     table.io().deleteFile(file.location());
                     removed++;
@@ -48,6 +52,48 @@ final class OrphanFiles {
             }
         }
         return removed;
+    }
+
+    /**
+     * The files under {@code prefix}, none when it does not exist yet. Local files are listed
+     * here: Hadoop's local listing runs ls(1) for each file, slowly, and fails on a file the
+     * writer replaces meanwhile; object stores are listed by the table's FileIO.
+     */
+    private static List<FileInfo> list(Table table, String prefix) {
+        URI uri = URI.create(prefix);
+        if (uri.getScheme() == null || uri.getScheme().equals("file")) {
+            List<FileInfo> files = new ArrayList<>();
+            listLocal(Path.of(uri.getScheme() == null ? prefix : uri.getPath()), files);
+            return files;
+        }
+        if (!(table.io() instanceof SupportsPrefixOperations listing)) {
+            throw new IllegalStateException("the FileIO of " + table.name() + " (" + table.io().getClass().getName()
+                    + ") cannot list files; remove orphans with the storage's lifecycle rules instead");
+        }
+        List<FileInfo> files = new ArrayList<>();
+        listing.listPrefix(prefix).forEach(files::add);
+        return files;
+    }
+
+    private static void listLocal(Path dir, List<FileInfo> files) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(entry, BasicFileAttributes.class);
+                    if (a.isDirectory()) {
+                        listLocal(entry, files);
+                    } else if (!entry.getFileName().toString().endsWith(".crc")) { // Hadoop's checksums go with their file
+                        files.add(new FileInfo(entry.toUri().toString(), a.size(), a.lastModifiedTime().toMillis()));
+                    }
+                } catch (NoSuchFileException replacedMeanwhile) {
+                    // a writer renamed or removed it since the directory was read: not an orphan
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException nothingWrittenYet) {
+            // a table nothing was written to has no data directory
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every file the table's metadata refers to, in every snapshot it still has. */

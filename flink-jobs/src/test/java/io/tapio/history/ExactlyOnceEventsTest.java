@@ -22,6 +22,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -58,6 +59,41 @@ class ExactlyOnceEventsTest {
     @Timeout(180)
     void aTaskThatFailsMidStreamLeavesEveryRelevantEventInTheTableOnce() throws Exception {
         HistoryConfig config = HistoryConfig.hadoop(dataDir);
+        job(config, new FailOnceAfterACheckpoint(EVENTS / 3, 25)).getJobExecutionResult().get();
+
+        assertTrue(FAILED.get(), "the task failed once mid-stream");
+        Table table = config.catalogLoader().loadCatalog().loadTable(HistoryTables.identifier("events"));
+        assertTrue(countSnapshots(table) > 1, "the job committed on several checkpoints, before and after the failure");
+        assertEveryRelevantEventOnce(table);
+    }
+
+    @Test
+    @Timeout(180)
+    void maintenanceBesideTheWriterLosesNothingAndRepeatsNothing() throws Exception {
+        HistoryConfig config = HistoryConfig.hadoop(dataDir);
+        JobClient job = job(config, new FailOnceAfterACheckpoint(Long.MAX_VALUE, 4));
+        Table table = null;
+        int rounds = 0;
+        int rewritten = 0;
+        while (!job.getJobStatus().get().isTerminalState()) {
+            var catalog = config.catalogLoader().loadCatalog();
+            if (catalog.tableExists(HistoryTables.identifier("events"))) {
+                table = catalog.loadTable(HistoryTables.identifier("events"));
+                // as aggressive as it gets: compact everything, keep only the current snapshot
+                rewritten += TableMaintenance.run(table, new TableMaintenance.Options(Duration.ZERO, 1,
+                        Duration.ofDays(1))).filesRewritten();
+                rounds++;
+            }
+        }
+        job.getJobExecutionResult().get();
+        assertTrue(rounds >= 2 && rewritten > 0, rounds + " rounds of maintenance rewrote " + rewritten
+                + " files while the job wrote");
+        table.refresh();
+        assertEveryRelevantEventOnce(table);
+    }
+
+    /** The synthetic events through {@code map} and the enrichment to the events table, checkpointing every 200 ms. */
+    private static JobClient job(HistoryConfig config, MapFunction<KernelEvent, KernelEvent> map) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -66,17 +102,15 @@ class ExactlyOnceEventsTest {
         env.setParallelism(1);
         env.enableCheckpointing(200);
         env.getConfig().enableObjectReuse();
-
         var events = env.fromSource(SyntheticSource.asFastAsPossible(CONFIG, EVENTS), WatermarkStrategy.noWatermarks(),
                         "synthetic")
-                .map(new FailOnceAfterACheckpoint(EVENTS / 3), KernelEventTypeInfo.INSTANCE).disableChaining()
+                .map(map, KernelEventTypeInfo.INSTANCE).disableChaining()
                 .map(e -> new EnrichedEvent(e, Workload.host("node-a", e.cgroupId(), "")));
         HistorySinks.events(events, config);
-        env.execute("exactly-once events");
+        return env.executeAsync("events to the history");
+    }
 
-        assertTrue(FAILED.get(), "the task failed once mid-stream");
-        Table table = config.catalogLoader().loadCatalog().loadTable(HistoryTables.identifier("events"));
-        assertTrue(countSnapshots(table) > 1, "the job committed on several checkpoints, before and after the failure");
+    private static void assertEveryRelevantEventOnce(Table table) throws Exception {
         List<String> rows = new ArrayList<>();
         try (CloseableIterable<Record> read = IcebergGenerics.read(table).build()) {
             read.forEach(r -> rows.add(identity((Long) r.getField("kernel_ts_ns"), (Integer) r.getField("pid"),
@@ -114,22 +148,25 @@ class ExactlyOnceEventsTest {
     }
 
     /**
-     * Passes events on, slowly enough for checkpoints to complete while the source runs, and
-     * throws once: at the first event after {@code afterEvents} once a checkpoint completed.
+     * Passes events on, sleeping a millisecond every {@code pace} events so that checkpoints
+     * complete while the source runs, and throws once: at the first event after
+     * {@code afterEvents} once a checkpoint completed.
      */
     private static final class FailOnceAfterACheckpoint implements MapFunction<KernelEvent, KernelEvent>,
             CheckpointListener {
         private final long afterEvents;
+        private final int pace;
         private long seen;
         private volatile boolean checkpointed;
 
-        FailOnceAfterACheckpoint(long afterEvents) {
+        FailOnceAfterACheckpoint(long afterEvents, int pace) {
             this.afterEvents = afterEvents;
+            this.pace = pace;
         }
 
         @Override
         public KernelEvent map(KernelEvent event) throws Exception {
-            if (++seen % 25 == 0) {
+            if (++seen % pace == 0) {
                 Thread.sleep(1);
             }
             if (seen >= afterEvents && checkpointed && FAILED.compareAndSet(false, true)) {
