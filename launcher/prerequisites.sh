@@ -25,6 +25,12 @@ if [ "$mode" = test ]; then
     need nftables   test -x /usr/sbin/nft
     need iproute2   test -x /usr/sbin/ip -o -x /sbin/ip -o -x /bin/ip
     need util-linux command -v setpriv
+    # the notebooks' test runs them headless with Debian's Python
+    need jupyter-nbconvert command -v jupyter-nbconvert
+    need python3-nbclient  /usr/bin/python3 -c 'import nbclient'
+    need python3-ipykernel /usr/bin/python3 -c 'import ipykernel'
+    need python3-pandas    /usr/bin/python3 -c 'import pandas'
+    need python3-matplotlib /usr/bin/python3 -c 'import matplotlib'
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

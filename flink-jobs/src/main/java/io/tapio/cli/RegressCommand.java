@@ -85,6 +85,10 @@ final class RegressCommand implements Callable<Integer> {
                         + "latest benchmark runs against the %d before: %d cases compared%n", options.windowStart(),
                 options.windowEnd(), options.baselineDays(), threshold, workloads.workloadsCompared(), baselineRuns,
                 bench.casesCompared());
+        if (workloads.workloadsCompared() == 0) {
+            spec.commandLine().getErr().println("tapio regress: no workload has rollups in the window: is the streaming "
+                    + "job writing to this history?");
+        }
         if (found.isEmpty()) {
             out.println("no regression");
             out.flush();

@@ -81,7 +81,14 @@ class NotebooksTest {
         pb.environment().put("TAPIO", String.join(" ", "java", "@" + ROOT.resolve("launcher/jvm.options"),
                 "-Dlog.file=" + executed.resolve("tapio.log"), "-cp", mainClassPath(), "io.tapio.cli.Tapio"));
         pb.environment().put("TAPIO_DATA_DIR", dataDir.toString());
-        Process process = pb.start();
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new AssertionError("jupyter nbconvert is needed to run the notebooks: launcher/prerequisites.sh test "
+                    + "installs it (Debian: jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas "
+                    + "python3-matplotlib)", e);
+        }
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), notebook + " did not finish");
         assertEquals(0, process.exitValue(), notebook.getFileName() + " failed:\n" + output);
