@@ -27,7 +27,7 @@ import org.apache.iceberg.flink.sink.IcebergSink;
  * The streaming job's history: findings, rollups, regressions and the relevant events,
  * written to their Iceberg tables through Iceberg's Flink sink. Each sink commits what its
  * writers flushed when a checkpoint completes, and a restarted job neither loses nor repeats
- * a row; with checkpointing off nothing is ever committed, so the job must checkpoint.
+ * a row. An unbounded job that does not checkpoint never commits: the job must checkpoint.
  */
 public final class HistorySinks {
     private HistorySinks() {}
