@@ -28,6 +28,12 @@ if [ "$mode" = test ]; then
     need prometheus test -x /usr/bin/promtool -a -x /usr/bin/prometheus
     need curl       command -v curl
     need python3    command -v python3
+    # the notebooks' test runs them headless with Debian's Python
+    need jupyter-nbconvert command -v jupyter-nbconvert
+    need python3-nbclient  /usr/bin/python3 -c 'import nbclient'
+    need python3-ipykernel /usr/bin/python3 -c 'import ipykernel'
+    need python3-pandas    /usr/bin/python3 -c 'import pandas'
+    need python3-matplotlib /usr/bin/python3 -c 'import matplotlib'
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

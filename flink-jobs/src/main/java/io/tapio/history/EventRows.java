@@ -1,0 +1,107 @@
+package io.tapio.history;
+
+import io.tapio.ebpf.event.BlockIoLatency;
+import io.tapio.ebpf.event.EventPayload;
+import io.tapio.ebpf.event.Exec;
+import io.tapio.ebpf.event.Exit;
+import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.event.OomKill;
+import io.tapio.ebpf.event.OpenFailed;
+import io.tapio.ebpf.event.RunqLatency;
+import io.tapio.ebpf.event.Signal;
+import io.tapio.ebpf.event.TcpConnect;
+import io.tapio.ebpf.event.TcpEndpoints;
+import io.tapio.ebpf.event.TcpReset;
+import io.tapio.ebpf.event.TcpRetransmit;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.schemas.EventsTable;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import org.apache.flink.table.data.RowData;
+
+/**
+ * Which events the history keeps, and their rows. Kept: what a person looks up after an
+ * incident (abnormal exits, OOM kills, signals, failed opens, failed connects, resets,
+ * retransmits, and the run-queue and block-I/O waits the kernel already found slow). Not kept:
+ * execs, clean exits and connects that succeeded, the bulk of the stream, whose sums are in
+ * {@code rollups}.
+ */
+final class EventRows {
+    private final RowBuilder rows = new RowBuilder(EventsTable.DEFINITION.schema().asStruct());
+
+    static boolean relevant(KernelEvent event) {
+        return switch (event.payload()) {
+            case Exec ignored -> false;
+            case Exit exit -> exit.abnormal();
+            case TcpConnect connect -> connect.outcome().failed();
+            default -> true;
+        };
+    }
+
+    /** The row of an event that happened at {@code epochMillis}, wall clock. */
+    RowData row(EnrichedEvent enriched, long epochMillis) {
+        KernelEvent e = enriched.event();
+        RowBuilder.Row row = rows.row()
+                .set("event_time", Instant.ofEpochMilli(epochMillis))
+                .set("kernel_ts_ns", e.timestampNs())
+                .set("type", e.type().label())
+                .set("cgroup_id", e.cgroupId())
+                .set("cpu", e.cpu())
+                .set("pid", e.pid())
+                .set("tid", e.tid())
+                .set("comm", e.comm());
+        WorkloadColumns.set(row, WorkloadId.of(enriched.workload()));
+        EventPayload payload = e.payload();
+        payload(row, payload);
+        return row.set("detail", detail(payload)).build();
+    }
+
+    private static void payload(RowBuilder.Row row, EventPayload payload) {
+        switch (payload) {
+            case Exec exec -> row.set("path", exec.filename());
+            case Exit exit -> row.set("exit_status", exit.exitStatus()).set("signal", exit.signal());
+            case OomKill oom -> row.set("memory_limit_bytes", oom.memcgLimitBytes())
+                    .set("memory_usage_bytes", oom.memcgUsageBytes());
+            case Signal signal -> row.set("signal", signal.signal());
+            case OpenFailed open -> row.set("error", open.error()).set("path", open.path());
+            case TcpConnect connect -> row.set("latency_ns", connect.latencyNs()).set("error", connect.error())
+                    .set("peer", peer(connect.endpoints()));
+            case TcpReset reset -> row.set("peer", peer(reset.endpoints()));
+            case TcpRetransmit retransmit -> row.set("peer", peer(retransmit.endpoints()));
+            case RunqLatency runq -> row.set("latency_ns", runq.latencyNs());
+            case BlockIoLatency io -> row.set("latency_ns", io.latencyNs()).set("io_bytes", (long) io.bytes());
+        }
+    }
+
+    private static String detail(EventPayload payload) {
+        return switch (payload) {
+            case Exec exec -> "exec " + exec.filename();
+            case Exit exit -> exit.signal() != 0 ? "killed by signal " + exit.signal() + (exit.coreDumped() ? " (core dumped)" : "")
+                    : "exit status " + exit.exitStatus() + " after " + seconds(exit.lifetimeNs());
+            case OomKill oom -> "OOM-killed at " + mib(oom.memcgUsageBytes()) + " of a " + mib(oom.memcgLimitBytes()) + " limit";
+            case Signal signal -> "signal " + signal.signal() + " from " + signal.senderComm() + " (pid " + signal.senderPid() + ")";
+            case OpenFailed open -> "open " + open.path() + " failed: errno " + open.error();
+            case TcpConnect connect -> "connect to " + peer(connect.endpoints()) + " " + connect.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                    + " after " + seconds(connect.latencyNs());
+            case TcpReset reset -> "reset by " + peer(reset.endpoints());
+            case TcpRetransmit retransmit -> "retransmit to " + peer(retransmit.endpoints()) + " (" + retransmit.totalRetransmits() + " so far)";
+            case RunqLatency runq -> "waited " + seconds(runq.latencyNs()) + " for a CPU";
+            case BlockIoLatency io -> io.op().name().toLowerCase(java.util.Locale.ROOT) + " of " + io.bytes() + " bytes on "
+                    + io.deviceName() + " took " + seconds(io.latencyNs());
+        };
+    }
+
+    private static String peer(TcpEndpoints endpoints) {
+        InetSocketAddress d = endpoints.destination();
+        return d.getAddress().getHostAddress() + ":" + d.getPort();
+    }
+
+    private static String seconds(long nanos) {
+        return nanos >= 1_000_000_000L ? String.format("%.1f s", nanos / 1e9)
+                : nanos >= 1_000_000L ? String.format("%.1f ms", nanos / 1e6) : String.format("%d µs", nanos / 1000);
+    }
+
+    private static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
+    }
+}

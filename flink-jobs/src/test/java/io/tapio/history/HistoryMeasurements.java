@@ -1,0 +1,131 @@
+package io.tapio.history;
+
+import io.tapio.ebpf.source.synthetic.SyntheticSource;
+import io.tapio.ebpf.synthetic.SyntheticConfig;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Rollup;
+import io.tapio.model.RollupMetric;
+import io.tapio.model.Workload;
+import io.tapio.schemas.HistoryTables;
+import io.tapio.schemas.RollupsTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.iceberg.Table;
+
+/**
+ * The figures of the history, measured by hand (not a test):
+ *
+ * <pre>
+ * java @launcher/jvm.options -cp CLASSPATH io.tapio.history.HistoryMeasurements stream DATA_DIR CHECKPOINT_SECONDS EVENTS
+ * java @launcher/jvm.options -cp CLASSPATH io.tapio.history.HistoryMeasurements rollups DATA_DIR WORKLOADS DAYS
+ * </pre>
+ *
+ * {@code stream}: the streaming job's event history from the synthetic source as fast as it
+ * goes, checkpointing at the interval: rows per second and bytes on disk per million events.
+ * {@code rollups}: a history of every minute of {@code DAYS} days for {@code WORKLOADS}
+ * workloads, ending now, for timing {@code tapio regress} and {@code tapio sql} over it.
+ */
+public final class HistoryMeasurements {
+    private HistoryMeasurements() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dataDir = Path.of(args[1]);
+        HistoryConfig config = HistoryConfig.hadoop(dataDir);
+        switch (args[0]) {
+            case "stream" -> stream(config, dataDir, Integer.parseInt(args[2]), Long.parseLong(args[3]));
+            case "rollups" -> rollups(config, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("stream or rollups, not " + args[0]);
+        }
+    }
+
+    private static void stream(HistoryConfig config, Path dataDir, int checkpointSeconds, long events) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.enableCheckpointing(checkpointSeconds * 1000L);
+        env.getConfig().enableObjectReuse();
+        var enriched = env.fromSource(SyntheticSource.asFastAsPossible(SyntheticConfig.builder().workloads(200).build(),
+                        events), WatermarkStrategy.noWatermarks(), "synthetic")
+                .map(e -> new EnrichedEvent(e, Workload.host("node-a", e.cgroupId(), "")));
+        HistorySinks.events(enriched, config);
+        long start = System.nanoTime();
+        env.execute("measure: events to the history");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Table table = config.catalogLoader().loadCatalog().loadTable(HistoryTables.identifier("events"));
+        Map<String, String> summary = table.currentSnapshot().summary();
+        long rows = Long.parseLong(summary.get("total-records"));
+        long bytes = Long.parseLong(summary.get("total-files-size"));
+        long onDisk;
+        try (Stream<Path> files = Files.walk(dataDir.resolve("warehouse/history/events"))) {
+            onDisk = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+        System.out.printf("checkpoint every %d s: %,d source events, %,d rows (relevant events) in %.1f s = %,.0f rows/s "
+                        + "(%,.0f source events/s); %d data files, %,d bytes of data files = %.1f MB per million rows, "
+                        + "%.1f MB per million source events; %,d bytes under the table with metadata%n",
+                checkpointSeconds, events, rows, seconds, rows / seconds, events / seconds,
+                Long.parseLong(summary.get("total-data-files")), bytes, bytes / (rows / 1e6) / 1e6,
+                bytes / (events / 1e6) / 1e6, onDisk);
+    }
+
+    private static void rollups(HistoryConfig config, int workloads, int days) throws Exception {
+        HistoryTables.ensureAll(config.catalogLoader().loadCatalog());
+        long minutes = days * 24L * 60;
+        long end = Instant.now().truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
+        long start = end - Duration.ofMinutes(minutes).toMillis();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        env.setParallelism(2);
+        var rows = env.fromSequence(0, minutes * workloads - 1)
+                .map(new RollupOf(workloads, start), HistorySinks.rowType(RollupsTable.DEFINITION));
+        HistorySinks.sink(rows, RollupsTable.DEFINITION, config);
+        long t0 = System.nanoTime();
+        env.execute("measure: a history of rollups");
+        System.out.printf("%,d rollups (%d workloads, %d days) written in %.1f s%n", minutes * workloads, workloads, days,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Row {@code i}: workload {@code i % workloads} in minute {@code i / workloads}, daily cycle plus noise. */
+    private static final class RollupOf implements MapFunction<Long, RowData> {
+        private final int workloads;
+        private final long start;
+        private transient RollupRows rows;
+
+        RollupOf(int workloads, long start) {
+            this.workloads = workloads;
+            this.start = start;
+        }
+
+        @Override
+        public RowData map(Long i) {
+            if (rows == null) {
+                rows = new RollupRows();
+            }
+            int w = (int) (i % workloads);
+            long minute = start + (i / workloads) * 60_000L;
+            double daily = 1 + 0.3 * Math.sin(2 * Math.PI * (minute % 86_400_000L) / 86_400_000.0);
+            double noise = 1 + 0.1 * (((i * 2654435761L) >>> 16) % 1000 / 1000.0 - 0.5);
+            Workload workload = new Workload(Workload.Kind.POD, "node-" + (w % 50), 10_000 + w, "", "ns-" + (w % 20),
+                    "app-" + w + "-0", "", "app", "", "containerd", "", "Burstable", "Deployment", "app-" + w, "",
+                    Map.of());
+            Map<RollupMetric, Rollup.Sample> metrics = new EnumMap<>(RollupMetric.class);
+            long events = Math.round(600 * daily * noise);
+            metrics.put(RollupMetric.EVENT_RATE, new Rollup.Sample(events, events));
+            metrics.put(RollupMetric.FAILURES, new Rollup.Sample(Math.round(3 * noise), 3));
+            metrics.put(RollupMetric.RUNQ_SLOW_WAITS, new Rollup.Sample(Math.round(40 * daily), 40));
+            metrics.put(RollupMetric.RUNQ_LATENCY_P99, new Rollup.Sample(0.004 * daily * noise, 40));
+            metrics.put(RollupMetric.CONNECT_LATENCY_P99, new Rollup.Sample(0.002 * noise, 60));
+            return rows.row(new Rollup(workload.key(), workload, minute, Map.of("exec", events / 2, "exit", events / 2),
+                    3, metrics));
+        }
+    }
+}
