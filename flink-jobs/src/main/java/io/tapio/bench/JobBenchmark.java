@@ -57,7 +57,7 @@ public final class JobBenchmark {
         try (FailedOpenLoad load = new FailedOpenLoad();
              LocalTapio tapio = LocalTapio.start(new RunOptions(new SourceSpec.Ebpf(
                      CollectorConfig.builder().addPathRule(load.rule()).build()), null, dataDir, 0, 0, 0, null,
-                     Duration.ofSeconds(10), CorrelationConfig.defaults(), RegressionConfig.defaults()))) {
+                     Duration.ofSeconds(10), CorrelationConfig.defaults(), RegressionConfig.defaults(), null))) {
             progress.accept("warming up");
             load.start(options.loadThreads(), 10_000);
             Thread.sleep(WARM_UP);

@@ -8,6 +8,7 @@ import io.tapio.ebpf.bench.CollectorBenchmark;
 import io.tapio.ebpf.bench.OverheadBenchmark;
 import io.tapio.ebpf.bench.RingConsumer;
 import io.tapio.ebpf.bench.Stats;
+import io.tapio.history.BenchRun;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,6 +50,9 @@ final class BenchCommand {
         @Option(names = "--load-threads", defaultValue = "1", description = "Threads making failed opens (default: ${DEFAULT-VALUE}).")
         int loadThreads;
 
+        @Mixin
+        BenchRecording recording = new BenchRecording();
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -63,6 +68,11 @@ final class BenchCommand {
                         String.format("%.0f", s.sourceBatch()), String.format("%.0f", s.correlatorBatch()));
             }
             out.print(table);
+            Map<String, String> parameters = Map.of("step_seconds", String.valueOf(stepSeconds),
+                    "load_threads", String.valueOf(loadThreads));
+            recording.record(steps.stream().map(s -> recording.run("job", s.targetRate() == 0 ? "max"
+                            : s.targetRate() + "/s", s.eventsPerSecond(), s.p50(), s.p99(), s.p999(), s.lostInRing(),
+                    parameters)).toList(), out);
             return 0;
         }
 
@@ -149,8 +159,11 @@ final class BenchCommand {
         @Option(names = "--drain-ring-mib", defaultValue = "256", description = "Ring size for the drain rounds, filled to 90% (default: ${DEFAULT-VALUE} MiB).")
         int drainRingMib;
 
+        @Mixin
+        BenchRecording recording = new BenchRecording();
+
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             var options = new CollectorBenchmark.Options(Duration.ofSeconds(roundSeconds), rounds, loadThreads,
                     ringMib << 20, drainRingMib << 20);
@@ -182,7 +195,26 @@ final class BenchCommand {
                     ratio(drain, CollectorBenchmark.DrainRound::consumer, CollectorBenchmark.DrainRound::recordsPerSecond));
             boolean accounted = sustained.stream().allMatch(r -> r.unaccounted() == 0);
             out.println(accounted ? "every event delivered or counted as lost: yes" : "UNACCOUNTED EVENTS: see the rounds above");
+            recording.record(records(sustained, drain), out);
             return accounted ? 0 : 1;
+        }
+
+        /** Per consumer, the medians: sustained events/s with the events lost, and drained records/s. */
+        private List<BenchRun> records(List<CollectorBenchmark.SustainedRound> sustained,
+                                       List<CollectorBenchmark.DrainRound> drain) {
+            Map<String, String> parameters = Map.of("rounds", String.valueOf(rounds), "round_seconds",
+                    String.valueOf(roundSeconds), "load_threads", String.valueOf(loadThreads), "ring_mib",
+                    String.valueOf(ringMib), "drain_ring_mib", String.valueOf(drainRingMib));
+            List<BenchRun> runs = new java.util.ArrayList<>();
+            byConsumer(sustained, CollectorBenchmark.SustainedRound::consumer).forEach((consumer, r) -> runs.add(
+                    recording.run("collector", "sustained " + consumer.label(),
+                            median(r, CollectorBenchmark.SustainedRound::eventsPerSecond), null, null, null,
+                            r.stream().mapToLong(CollectorBenchmark.SustainedRound::lost).sum(), parameters)));
+            byConsumer(drain, CollectorBenchmark.DrainRound::consumer).forEach((consumer, r) -> runs.add(
+                    recording.run("collector", "drain " + consumer.label(),
+                            median(r, CollectorBenchmark.DrainRound::recordsPerSecond), null, null, null, null,
+                            parameters)));
+            return runs;
         }
     }
 

@@ -14,7 +14,11 @@ final class HistoryOptions {
             + "CREATE CATALOG options: catalog-type=hadoop|hive|rest or catalog-impl=..., warehouse, uri, io-impl, ...).")
     Path catalogProperties;
 
+    Path dataDir() {
+        return DataDir.orDefault(dataDir);
+    }
+
     HistoryConfig config() {
-        return HistoryConfig.load(DataDir.orDefault(dataDir), catalogProperties);
+        return HistoryConfig.load(dataDir(), catalogProperties);
     }
 }

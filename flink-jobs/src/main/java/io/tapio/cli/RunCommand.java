@@ -38,8 +38,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Stop after this long (30s, 5m, 2h; default: until Ctrl-C).")
     Duration duration;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = DataDir.DESCRIPTION)
-    Path dataDir;
+    @Mixin
+    HistoryOptions history = new HistoryOptions();
+
+    @Option(names = "--no-history", description = "Keep no history: findings, rollups, regressions and events are "
+            + "not written to the Iceberg tables.")
+    boolean noHistory;
 
     @Option(names = "--ui-port", defaultValue = "8081", description = "Flink web UI port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int uiPort;
@@ -51,7 +55,8 @@ final class RunCommand implements Callable<Integer> {
     int statusPort;
 
     @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
-            description = "How often the job checkpoints (default: ${DEFAULT-VALUE}).")
+            description = "How often the job checkpoints, which is also how often the history is committed "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
     @Option(names = "--profile", paramLabel = "FILE",
@@ -61,9 +66,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RunOptions options = new RunOptions(source.resolve(), duration, DataDir.orDefault(dataDir), uiPort,
+        RunOptions options = new RunOptions(source.resolve(), duration, history.dataDir(), uiPort,
                 metricsPort, statusPort, profile, checkpointInterval, CorrelationConfig.defaults(),
-                RegressionConfig.defaults());
+                RegressionConfig.defaults(), noHistory ? null : history.config());
         CountDownLatch stopped = new CountDownLatch(1);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {

@@ -8,6 +8,8 @@ import io.tapio.ebpf.source.replay.ReplaySource;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
 import io.tapio.enrich.EnrichConfig;
 import io.tapio.enrich.WorkloadEnricher;
+import io.tapio.history.HistoryConfig;
+import io.tapio.history.HistorySinks;
 import io.tapio.metrics.MetricsExport;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
@@ -42,7 +44,12 @@ public final class TapioJob {
 
     /** What the job's stages produce, for the sinks to take. */
     public record Outputs(DataStream<EnrichedEvent> events, DataStream<Finding> findings, DataStream<Rollup> rollups,
-                          DataStream<Regression> regressions) {}
+                          DataStream<Regression> regressions) {
+        /** Keeps findings, rollups, regressions and the relevant events in the Iceberg history (needs checkpoints). */
+        public void writeHistory(HistoryConfig history) {
+            HistorySinks.attach(findings, rollups, regressions, events, history);
+        }
+    }
 
     private TapioJob() {}
 

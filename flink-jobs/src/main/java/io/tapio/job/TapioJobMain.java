@@ -2,8 +2,10 @@ package io.tapio.job;
 
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.history.HistoryConfig;
 import io.tapio.metrics.MetricsExport;
 import io.tapio.rollup.RegressionConfig;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Option;
 /**
  * The streaming job's entry point on a Flink cluster (application mode, a FlinkDeployment's
  * {@code job.entryClass}): every TaskManager reads its own node's kernel and serves its
- * metrics. Flink's own configuration (checkpoints, state, restarts) comes from the cluster.
+ * metrics. Flink's own configuration (checkpoints, state, restarts) comes from the cluster; the
+ * history goes to the Iceberg catalog {@code --catalog} names, committed at each checkpoint.
  */
 @Command(name = "tapio-job", mixinStandardHelpOptions = true,
         description = "Tapio's streaming job on a Flink cluster.")
@@ -27,6 +30,11 @@ public final class TapioJobMain implements Callable<Integer> {
             description = "The address the metrics listen on; 0.0.0.0 for a pod's own address (default: ${DEFAULT-VALUE}).")
     String metricsBind;
 
+    @Option(names = "--catalog", paramLabel = "FILE",
+            description = "Iceberg catalog properties for the history (as Flink SQL's CREATE CATALOG options); "
+                    + "without it the job keeps no history.")
+    Path catalog;
+
     public static void main(String[] args) {
         int exit = new CommandLine(new TapioJobMain()).execute(args);
         if (exit != 0) {
@@ -37,8 +45,12 @@ public final class TapioJobMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        TapioJob.define(env, new SourceSpec.Ebpf(CollectorConfig.defaults()), CorrelationConfig.defaults(),
-                RegressionConfig.defaults(), new MetricsExport(metricsBind, metricsPort));
+        TapioJob.Outputs outputs = TapioJob.define(env, new SourceSpec.Ebpf(CollectorConfig.defaults()),
+                CorrelationConfig.defaults(), RegressionConfig.defaults(), new MetricsExport(metricsBind, metricsPort));
+        if (catalog != null) {
+            // The tables are created here, on the JobManager; the tasks get the catalog's properties.
+            outputs.writeHistory(HistoryConfig.load(catalog.getParent(), catalog));
+        }
         env.execute(TapioJob.NAME);
         return 0;
     }

@@ -24,7 +24,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Tapio on one machine: the streaming job in a local Flink MiniCluster with its web UI, the
- * Prometheus endpoint, and the status endpoint {@code tapio check} reads, all on loopback.
+ * Prometheus endpoint, and the status endpoint {@code tapio check} reads, all on loopback; the
+ * history is committed to Iceberg at each checkpoint.
  */
 public final class LocalTapio implements AutoCloseable {
     private final RunOptions options;
@@ -46,7 +47,11 @@ public final class LocalTapio implements AutoCloseable {
                 () -> FindingsBoard.latest().stream().map(LocalTapio::statusOf).toList());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
         FindingsBoard.clear();
-        TapioJob.define(env, options.source(), options.correlation(), options.regression(), null);
+        TapioJob.Outputs outputs = TapioJob.define(env, options.source(), options.correlation(),
+                options.regression(), null);
+        if (options.history() != null) {
+            outputs.writeHistory(options.history());
+        }
         this.job = env.executeAsync(TapioJob.NAME);
         this.latest = sampler.sample(true);
         this.statusServer = StatusServer.start(options.statusPort(), () -> latest);

@@ -1,6 +1,7 @@
 package io.tapio.local;
 
 import io.tapio.correlate.CorrelationConfig;
+import io.tapio.history.HistoryConfig;
 import io.tapio.job.SourceSpec;
 import io.tapio.rollup.RegressionConfig;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.time.Duration;
  * @param duration how long to run; null for until stopped
  * @param profile a Java Flight Recorder file to write; null for none
  * @param statusPort the loopback port {@code tapio check} reads the running instance from
+ * @param history the Iceberg catalog the job keeps its history in; null for none
  */
 public record RunOptions(SourceSpec source, Duration duration, Path dataDir, int uiPort, int metricsPort,
                          int statusPort, Path profile, Duration checkpointInterval, CorrelationConfig correlation,
-                         RegressionConfig regression) {}
+                         RegressionConfig regression, HistoryConfig history) {}

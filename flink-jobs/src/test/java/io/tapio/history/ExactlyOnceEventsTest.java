@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelEventTypeInfo;
+import io.tapio.ebpf.source.KernelEventSerializer;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
@@ -104,7 +104,7 @@ class ExactlyOnceEventsTest {
         env.getConfig().enableObjectReuse();
         var events = env.fromSource(SyntheticSource.asFastAsPossible(CONFIG, EVENTS), WatermarkStrategy.noWatermarks(),
                         "synthetic")
-                .map(map, KernelEventTypeInfo.INSTANCE).disableChaining()
+                .map(map, KernelEventSerializer.TYPE).disableChaining()
                 .map(e -> new EnrichedEvent(e, Workload.host("node-a", e.cgroupId(), "")));
         HistorySinks.events(events, config);
         return env.executeAsync("events to the history");

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.tapio.deploy.Manifests.Manifest;
+import io.tapio.history.HistoryConfig;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
@@ -191,6 +194,48 @@ class DeploymentRequirementsTest {
         assertNotEquals(null, cronPod(Manifests.named("CronJob", "tapio-bench")).getNodeSelector());
     }
 
+    /**
+     * Whatever reads or writes the history (the streaming job's JobManager, the batch CronJobs)
+     * finds its --catalog file where the catalog ConfigMap is mounted, and the file is a catalog
+     * Tapio can load.
+     */
+    @Test
+    void everyHistoryUserMountsTheCatalogItNames() throws Exception {
+        PodSpec jobManager = StrictKubernetes.read(streaming.at("/spec/jobManager/podTemplate"), Pod.class).getSpec();
+        List<String> jobArgs = Manifests.YAML.convertValue(streaming.at("/spec/job/args"), new TypeReference<>() {});
+        assertCatalogMounted(jobManager, jobManager.getContainers().getFirst(), jobArgs, "the streaming job's JobManager");
+        for (Manifest cron : Manifests.ofKind("CronJob")) {
+            PodSpec pod = cronPod(cron);
+            assertCatalogMounted(pod, pod.getContainers().getFirst(),
+                    CronCommand.of(pod.getContainers().getFirst()).tapioArguments(), cron.toString());
+        }
+    }
+
+    private static void assertCatalogMounted(PodSpec pod, Container container, List<String> args, String what)
+            throws Exception {
+        int option = args.indexOf("--catalog");
+        assertTrue(option >= 0, what + " names the history's catalog: " + args);
+        java.nio.file.Path file = java.nio.file.Path.of(args.get(option + 1));
+        VolumeMount mount = container.getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(file.getParent().toString())).findFirst()
+                .orElseThrow(() -> new AssertionError(what + " mounts nothing at " + file.getParent()));
+        Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError(what + " has no volume " + mount.getName()));
+        ConfigMap catalog = StrictKubernetes.read(Manifests.named("ConfigMap", volume.getConfigMap().getName()).body(),
+                ConfigMap.class);
+        String properties = catalog.getData().get(file.getFileName().toString());
+        assertNotEquals(null, properties, what + ": " + catalog.getMetadata().getName() + " has no " + file.getFileName());
+        java.nio.file.Path copy = java.nio.file.Files.createTempFile("catalog", ".properties");
+        try {
+            java.nio.file.Files.writeString(copy, properties);
+            String warehouse = HistoryConfig.load(copy.getParent(), copy).properties().get("warehouse");
+            assertTrue(warehouse.startsWith("s3://"), "the history is on object storage, which every pod reaches: "
+                    + warehouse);
+        } finally {
+            java.nio.file.Files.delete(copy);
+        }
+    }
+
     private static void assertBpfReady(PodSpec pod, String what) {
         Container container = pod.getContainers().getFirst();
         var security = container.getSecurityContext();
@@ -223,7 +268,7 @@ class DeploymentRequirementsTest {
 
     static Map<String, String> flinkConfig(JsonNode deployment) {
         return Manifests.YAML.convertValue(deployment.at("/spec/flinkConfiguration"),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+                new TypeReference<Map<String, String>>() {});
     }
 
     private static double mebibytes(String flinkMemory) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerBuilder;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -31,6 +32,7 @@ final class StrictKubernetes {
     static final Map<String, Class<? extends KubernetesResource>> TYPES = Map.of(
             "v1 Namespace", Namespace.class,
             "v1 ServiceAccount", ServiceAccount.class,
+            "v1 ConfigMap", ConfigMap.class,
             "rbac.authorization.k8s.io/v1 ClusterRole", ClusterRole.class,
             "rbac.authorization.k8s.io/v1 ClusterRoleBinding", ClusterRoleBinding.class,
             "rbac.authorization.k8s.io/v1 Role", Role.class,
