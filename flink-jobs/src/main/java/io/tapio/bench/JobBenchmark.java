@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  */
 public final class JobBenchmark {
     /** Let the job settle (JIT, first checkpoint) before measuring a rate. */
-    private static final Duration WARM_UP = Duration.ofSeconds(3);
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
 
     /**
      * @param rates the load's rates in opens per second; 0 means as fast as it can
@@ -59,7 +59,7 @@ public final class JobBenchmark {
                      CollectorConfig.builder().addPathRule(load.rule()).build()), null, dataDir, 0, 0, 0, null,
                      Duration.ofSeconds(10), CorrelationConfig.defaults(), RegressionConfig.defaults(), null))) {
             progress.accept("warming up");
-            load.start(options.loadThreads(), 10_000);
+            load.start(options.loadThreads(), 50_000);
             Thread.sleep(WARM_UP);
             load.stop();
             for (long rate : options.rates()) {

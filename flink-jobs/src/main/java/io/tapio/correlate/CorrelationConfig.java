@@ -59,11 +59,11 @@ public record CorrelationConfig(List<Pattern> patterns, AdaptiveBatchSize.Settin
         patterns = List.copyOf(patterns);
     }
 
-    /** Every pattern with its default rule; batches of 1 to 256 held to 2 ms. */
+    /** Every pattern with its default rule; batches of 1 to 256 held to 300 µs. */
     public static CorrelationConfig defaults() {
         List<Pattern> patterns = new ArrayList<>();
         PATTERNS.values().forEach(entry -> patterns.add(entry.make().apply(entry.defaultRule())));
-        return new CorrelationConfig(patterns, new AdaptiveBatchSize.Settings(1, 256, Duration.ofMillis(2), 0.5),
+        return new CorrelationConfig(patterns, new AdaptiveBatchSize.Settings(1, 256, Duration.ofNanos(300_000), 0.5),
                 Duration.ofMillis(1));
     }
 

@@ -30,8 +30,12 @@ import org.apache.flink.util.Collector;
  * Finds the patterns in one workload's events (the stream is keyed by workload), in batches:
  * a key's events wait until its batch is full or {@code flushAfter} has passed, then go
  * through every pattern together. The batch size is the operator's, and moves between its
- * bounds to hold the latency target from kernel timestamp to finding: halved when a batch's
- * oldest event waited longer, doubled when it did not.
+ * bounds so that batching itself adds no more than the latency target: doubled when a batch
+ * filled within the target (counting, for a batch of one, from the key's previous event),
+ * halved when the flush timer had to end one. A busy key fills its batches at once and gets
+ * large ones, which is when batching pays; a quiet key gets batches of one, which do not
+ * wait. Latency that builds up before the correlator (queueing under load) does not shrink
+ * the batches: smaller ones would only make catching up slower.
  *
  * <p>Each event's latency from the kernel to the end of its path (here) is measured as stage
  * {@code end}; each report's as stage {@code finding}.
@@ -45,6 +49,8 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     private final boolean live;
     private transient ListState<TimedEvent> waiting;
     private transient ValueState<Integer> waitingCount;
+    /** When the key's first waiting event arrived, or with none waiting its last event (System.nanoTime). */
+    private transient ValueState<Long> since;
     private transient MapState<String, Episode> episodes;
     private transient AdaptiveBatchSize batch;
     private transient Map<String, Pattern> patterns;
@@ -61,6 +67,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     public void open(OpenContext context) {
         waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", TimedEvent.TYPE));
         waitingCount = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
+        since = getRuntimeContext().getState(new ValueStateDescriptor<>("since", Types.LONG));
         episodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("episodes", Types.STRING,
                 JavaSerializer.typeOf(Episode.class)));
         batch = new AdaptiveBatchSize(config.batch());
@@ -73,42 +80,65 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
 
     @Override
     public void processElement(EnrichedEvent event, Context ctx, Collector<Finding> out) throws Exception {
-        waiting.add(new TimedEvent(ctx.timestamp() == null ? System.currentTimeMillis() : ctx.timestamp(), event));
-        int count = waitingCount.value() == null ? 1 : waitingCount.value() + 1;
-        if (count >= batch.size()) {
-            correlate(ctx, out);
+        TimedEvent timed = new TimedEvent(ctx.timestamp() == null ? System.currentTimeMillis() : ctx.timestamp(), event);
+        long now = System.nanoTime();
+        Integer waitingBefore = waitingCount.value();
+        int count = waitingBefore == null ? 1 : waitingBefore + 1;
+        Long from = since.value();
+        if (count < batch.size()) {
+            waiting.add(timed);
+            waitingCount.update(count);
+            if (count == 1) {
+                since.update(now);
+                ctx.timerService().registerProcessingTimeTimer(
+                        ctx.timerService().currentProcessingTime() + config.flushAfter().toMillis());
+            }
             return;
         }
-        waitingCount.update(count);
-        if (count == 1) {
-            ctx.timerService().registerProcessingTimeTimer(
-                    ctx.timerService().currentProcessingTime() + config.flushAfter().toMillis());
+        // The batch is full. A restored 'since' is another JVM's nanoTime: then the fill time is unknown.
+        long filledIn = from == null || from > now ? Long.MAX_VALUE : now - from;
+        batch.adjust(false, filledIn <= batch.latencyTargetNanos());
+        since.update(now);
+        if (waitingBefore == null) {
+            correlate(List.of(timed), ctx, out); // a batch of one: no need to go through the waiting list
+            return;
         }
+        List<TimedEvent> events = takeWaiting();
+        events.add(timed);
+        correlate(events, ctx, out);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            correlate(ctx, out);
+            Long from = since.value();
+            if (waitingCount.value() == null || from != null && from <= System.nanoTime()
+                    && System.nanoTime() - from < config.flushAfter().toNanos() / 2) {
+                return; // the timer of a batch that filled; the waiting batch has a timer of its own
+            }
+            batch.adjust(true, false); // the batch did not fill within flushAfter
+            correlate(takeWaiting(), ctx, out);
         } else {
             endEpisodes(timestamp, ctx, out);
         }
     }
 
-    /** Runs the key's waiting events through the patterns, oldest first, and resizes the batch. */
-    private void correlate(Context ctx, Collector<Finding> out) throws Exception {
+    /** The key's waiting events, which then wait no more. */
+    private List<TimedEvent> takeWaiting() throws Exception {
         List<TimedEvent> events = new ArrayList<>();
         waiting.get().forEach(events::add);
         waiting.clear();
         waitingCount.clear();
-        if (events.isEmpty()) {
-            return;
+        return events;
+    }
+
+    /** Runs a batch of the key's events through the patterns, oldest first. */
+    private void correlate(List<TimedEvent> events, Context ctx, Collector<Finding> out) throws Exception {
+        if (events.size() > 1) {
+            events.sort(Comparator.comparingLong(TimedEvent::epochMillis));
         }
-        events.sort(Comparator.comparingLong(TimedEvent::epochMillis));
-        long oldestKernelNs = Long.MAX_VALUE;
         for (TimedEvent timed : events) {
             EnrichedEvent e = timed.event();
-            oldestKernelNs = Math.min(oldestKernelNs, e.event().timestampNs());
             for (Pattern pattern : patterns.values()) {
                 Role role = pattern.role(e);
                 if (role == Role.IGNORE) {
@@ -132,9 +162,6 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         }
         for (TimedEvent timed : events) {
             end.record(timed.event().event(), live);
-        }
-        if (live) {
-            batch.adjust(System.nanoTime() - oldestKernelNs > batch.latencyTargetNanos(), true);
         }
     }
 

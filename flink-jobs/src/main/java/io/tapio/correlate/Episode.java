@@ -75,14 +75,14 @@ public final class Episode implements java.io.Serializable {
         return openedAt > 0;
     }
 
-    /** An occurrence: when, and the record. */
-    record Sighting(long epochMillis, byte[] record) implements java.io.Serializable {}
+    /** An occurrence: when, and the event (immutable, so kept as it is rather than copied). */
+    record Sighting(long epochMillis, KernelEvent event) implements java.io.Serializable {}
 
     /** The most recent evidence, oldest first. */
     public List<Finding.Evidence> evidence() {
         List<Finding.Evidence> rendered = new ArrayList<>(evidence.size());
         for (Sighting sighting : evidence) {
-            rendered.add(EvidenceText.of(KernelEvent.of(sighting.record()), sighting.epochMillis()));
+            rendered.add(EvidenceText.of(sighting.event(), sighting.epochMillis()));
         }
         return rendered;
     }
@@ -114,7 +114,7 @@ public final class Episode implements java.io.Serializable {
             return null; // the same attempt, as far as a loop goes
         }
         remember(occurrences, at, memory);
-        evidence.addLast(new Sighting(at, seen.toByteArray()));
+        evidence.addLast(new Sighting(at, seen));
         if (evidence.size() > MAX_EVIDENCE) {
             evidence.removeFirst();
         }

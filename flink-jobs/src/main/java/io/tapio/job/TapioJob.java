@@ -15,6 +15,7 @@ import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Regression;
 import io.tapio.model.Rollup;
+import io.tapio.model.WorkloadKey;
 import io.tapio.model.types.JavaSerializer;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.rollup.RegressionDetector;
@@ -87,7 +88,7 @@ public final class TapioJob {
      */
     public static SingleOutputStreamOperator<Finding> findings(DataStream<EnrichedEvent> events,
                                                               CorrelationConfig correlation, boolean live) {
-        return events.keyBy(e -> e.workload().key())
+        return events.keyBy(new WorkloadKey())
                 .process(new Correlator(correlation, live), JavaSerializer.typeOf(Finding.class))
                 .name("correlate").uid("correlate");
     }

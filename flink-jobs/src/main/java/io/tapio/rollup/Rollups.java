@@ -2,6 +2,7 @@ package io.tapio.rollup;
 
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Rollup;
+import io.tapio.model.WorkloadKey;
 import io.tapio.model.types.JavaSerializer;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
@@ -25,7 +26,7 @@ public final class Rollups {
 
     public static org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Rollup> of(
             DataStream<EnrichedEvent> events) {
-        return events.keyBy(e -> e.workload().key())
+        return events.keyBy(new WorkloadKey())
                 .window(TumblingEventTimeWindows.of(MINUTE))
                 .sideOutputLateData(LATE)
                 .aggregate(new Aggregate(), new Emit(), JavaSerializer.typeOf(RollupAccumulator.class),

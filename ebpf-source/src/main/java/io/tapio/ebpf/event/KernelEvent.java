@@ -2,6 +2,9 @@ package io.tapio.ebpf.event;
 
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -12,14 +15,18 @@ import java.util.Arrays;
  * <p>The record's bytes are the event's only state, so that every place an event travels
  * (a Flink network buffer, a capture file, a Kafka record) carries exactly what the kernel
  * wrote, and one decoder reads it everywhere. Header fields are read in place; the payload
- * is decoded on demand.
+ * is decoded on demand. Java serialization (Flink state that holds events as evidence) writes
+ * the record and nothing else.
  */
-public final class KernelEvent {
+public final class KernelEvent implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
     private final byte[] record;
-    private final MemorySegment segment;
-    private final EventType type;
+    private final transient MemorySegment segment;
+    private final transient EventType type;
     /** Decoded on first use, then kept: a job reads an event's payload in several places. */
-    private EventPayload payload;
+    private transient EventPayload payload;
 
     private KernelEvent(byte[] record) {
         this.record = record;
@@ -125,6 +132,24 @@ public final class KernelEvent {
     /** A copy of the record's bytes. */
     public byte[] toByteArray() {
         return record.clone();
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new SerializedForm(record);
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("a KernelEvent is read from its serialized form");
+    }
+
+    /** The record, checked again when read back. */
+    private record SerializedForm(byte[] record) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return new KernelEvent(record);
+        }
     }
 
     @Override

@@ -74,6 +74,10 @@ public final class Layouts {
 
     /** A string whose length the record stores beside it, bounded by the array's size. */
     public static String string(MemorySegment segment, long offset, int length) {
+        if (segment.heapBase().orElse(null) instanceof byte[] array) {
+            // an event's own record: straight from its array, without a copy in between
+            return new String(array, Math.toIntExact(segment.address() + offset), length, StandardCharsets.UTF_8);
+        }
         byte[] bytes = new byte[length];
         MemorySegment.copy(segment, U8, offset, bytes, 0, length);
         return new String(bytes, StandardCharsets.UTF_8);
