@@ -1,5 +1,6 @@
 package io.tapio.cli;
 
+import io.tapio.agent.AgentConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.MissingRequirementException;
 import io.tapio.ebpf.collector.Preflight;
@@ -12,14 +13,38 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options that choose and shape the job's source, shared by the commands that run the job. */
 final class SourceOption {
-    @Option(names = "--source", defaultValue = "auto", paramLabel = "ebpf|synthetic|replay:FILE",
-            description = "Where events come from (default: ebpf where this machine allows it).")
+    @Option(names = "--source", defaultValue = "auto", paramLabel = "ebpf|synthetic|replay:FILE|kafka",
+            description = "Where events come from (default: ebpf where this machine allows it); kafka: node agents' "
+                    + "batches (tapio agent).")
     String source;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "With --source kafka: Kafka's bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = AgentConfig.DEFAULT_TOPIC,
+            description = "With --source kafka: the agents' topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC",
+            description = "With --source kafka: where records that are not agent batches go, with the reason in "
+                    + "their headers (default: the topic's name with .dlq).")
+    String deadLetterTopic;
+
+    @Option(names = "--group-id", defaultValue = "tapio",
+            description = "With --source kafka: the consumer group (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "With --source kafka: a further client setting, e.g. security.protocol=SSL; repeatable.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = "--ring-mib", defaultValue = "32", description = "Kernel ring buffer size, a power of two (default: ${DEFAULT-VALUE} MiB).")
     int ringMib;
@@ -48,6 +73,7 @@ final class SourceOption {
         return switch (source) {
             case "ebpf" -> new SourceSpec.Ebpf(collector());
             case "synthetic" -> new SourceSpec.Synthetic(synthetic(), Long.MAX_VALUE, true);
+            case "kafka" -> kafka();
             case "auto" -> {
                 try {
                     Preflight.checkKernelBtf();
@@ -59,8 +85,16 @@ final class SourceOption {
                 yield new SourceSpec.Ebpf(collector());
             }
             default -> throw new IllegalArgumentException("unknown source '" + source
-                    + "': use ebpf, synthetic or replay:FILE");
+                    + "': use ebpf, synthetic, replay:FILE or kafka");
         };
+    }
+
+    private SourceSpec.Kafka kafka() {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("--source kafka needs --bootstrap-servers HOST:PORT");
+        }
+        return new SourceSpec.Kafka(bootstrapServers, topic, deadLetterTopic == null ? topic + ".dlq" : deadLetterTopic,
+                groupId, kafkaProperties);
     }
 
     private CollectorConfig collector() {

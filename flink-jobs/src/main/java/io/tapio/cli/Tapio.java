@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         version = "tapio 0.1.0",
         description = "Kernel-level performance observability for Kubernetes nodes, on Apache Flink.",
         subcommands = {RunCommand.class, CheckCommand.class, RecordCommand.class, BenchCommand.class,
-                SqlCommand.class, RegressCommand.class, MaintainCommand.class,
+                SqlCommand.class, RegressCommand.class, MaintainCommand.class, AgentCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Tapio {
     /** Exit code for a usage error or a missing requirement: Tapio cannot tell anything. */

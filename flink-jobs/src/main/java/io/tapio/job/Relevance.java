@@ -13,7 +13,7 @@ import org.apache.flink.api.common.functions.RichFilterFunction;
  * signal): the kernel cannot tell them from failures before the process is gone. Counted as
  * {@code tapio_events_relevant_total} and {@code tapio_events_irrelevant_total}.
  */
-final class Relevance extends RichFilterFunction<KernelEvent> {
+public final class Relevance extends RichFilterFunction<KernelEvent> {
     private static final long FLUSH_EVERY_NANOS = 200_000_000L;
 
     private transient Counter relevant;
@@ -22,7 +22,8 @@ final class Relevance extends RichFilterFunction<KernelEvent> {
     private transient long pendingIrrelevant;
     private transient long lastFlush;
 
-    static boolean relevant(KernelEvent event) {
+    /** Whether the event can matter to a pattern or a rollup; node agents apply it before publishing. */
+    public static boolean relevant(KernelEvent event) {
         return !(event.payload() instanceof Exit exit) || exit.abnormal();
     }
 

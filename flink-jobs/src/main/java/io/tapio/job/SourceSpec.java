@@ -4,6 +4,7 @@ import io.tapio.ebpf.collector.CollectorConfig;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Where the streaming job's kernel events come from. */
 public sealed interface SourceSpec extends Serializable {
@@ -59,6 +60,33 @@ public sealed interface SourceSpec extends Serializable {
             return "replay:" + file;
         }
 
+        @Override
+        public boolean live() {
+            return false;
+        }
+    }
+
+    /**
+     * Node agents' batches from Kafka ({@code tapio agent}): events already enriched on their
+     * nodes. A record that is not a batch goes to {@code deadLetterTopic}.
+     *
+     * @param properties further Kafka client settings (security, timeouts) for the source and the dead-letter sink
+     */
+    record Kafka(String bootstrapServers, String topic, String deadLetterTopic, String groupId,
+                 Map<String, String> properties) implements SourceSpec {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public Kafka {
+            properties = Map.copyOf(properties);
+        }
+
+        @Override
+        public String label() {
+            return "kafka:" + topic;
+        }
+
+        /** No: the kernel's timestamps are the monotonic clocks of other machines. */
         @Override
         public boolean live() {
             return false;

@@ -10,6 +10,7 @@ import io.tapio.enrich.EnrichConfig;
 import io.tapio.enrich.WorkloadEnricher;
 import io.tapio.history.HistoryConfig;
 import io.tapio.history.HistorySinks;
+import io.tapio.kafka.AgentEvents;
 import io.tapio.metrics.MetricsExport;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
@@ -63,7 +64,9 @@ public final class TapioJob {
                                  RegressionConfig regression, MetricsExport export) {
         env.getConfig().enableObjectReuse();
         env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
-        DataStream<EnrichedEvent> events = env.fromSource(source(spec),
+        DataStream<EnrichedEvent> events = spec instanceof SourceSpec.Kafka kafka
+                ? AgentEvents.read(env, kafka, export) // enriched and filtered by the agents, on their nodes
+                : env.fromSource(source(spec),
                         WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
                                 .withIdleness(Duration.ofSeconds(5)),
                         "kernel events (" + spec.label() + ")")
@@ -101,6 +104,8 @@ public final class TapioJob {
                     : SyntheticSource.asFastAsPossible(synthetic.config(), synthetic.maxEvents());
             case SourceSpec.Replay replay -> replay.recordedSpeed() ? ReplaySource.atRecordedSpeed(replay.file())
                     : ReplaySource.asFastAsPossible(replay.file());
+            case SourceSpec.Kafka kafka -> throw new IllegalArgumentException("Kafka carries enriched events, not "
+                    + "kernel events: AgentEvents reads " + kafka.label());
         };
     }
 }
