@@ -1,11 +1,12 @@
 package io.tapio.agent;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * counted, and the older ones keep their place. When Kafka is back, the producer delivers what
  * waited, in order, each batch once.
  */
-final class BatchPublisher implements AutoCloseable {
+final class BatchPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(BatchPublisher.class);
     /** Kafka silent this long with batches waiting: the agent says so. */
     static final Duration SILENCE_WORTH_A_WARNING = Duration.ofSeconds(5);
@@ -71,7 +72,7 @@ final class BatchPublisher implements AutoCloseable {
     BatchPublisher(AgentConfig config) {
         this.servers = config.bootstrapServers();
         this.topic = config.topic();
-        this.key = config.node().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.key = config.node().getBytes(StandardCharsets.UTF_8);
         this.bound = config.bufferBytes();
         for (Drop drop : Drop.values()) {
             dropped.put(drop, new LongAdder());
@@ -81,7 +82,7 @@ final class BatchPublisher implements AutoCloseable {
         this.sender = Thread.ofPlatform().name("tapio-agent-sender").daemon().start(this::sendAll);
     }
 
-    static Properties producerProperties(AgentConfig config) {
+    private static Properties producerProperties(AgentConfig config) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "tapio-agent-" + config.node());
@@ -101,13 +102,8 @@ final class BatchPublisher implements AutoCloseable {
         return p;
     }
 
-    /**
-     * Hands a batch to Kafka, unless the buffer is full: then it is dropped and counted. Never
-     * blocks.
-     *
-     * @return whether the batch was taken
-     */
-    boolean offer(byte[] value, int events) {
+    /** Hands a batch to Kafka, unless the buffer is full: then it is dropped and counted. Never blocks. */
+    void offer(byte[] value, int events) {
         if (closing) {
             throw new IllegalStateException("the publisher is closed");
         }
@@ -115,13 +111,12 @@ final class BatchPublisher implements AutoCloseable {
         if (before + value.length > bound) {
             held.addAndGet(-value.length);
             dropped.get(Drop.AGENT_BUFFER_FULL).add(events);
-            return false;
+            return;
         }
         if (before == 0) {
             lastProgressNanos = System.nanoTime(); // silence is counted from when something waits
         }
         queue.add(new Batch(value, events));
-        return true;
     }
 
     private void sendAll() {
@@ -246,11 +241,6 @@ final class BatchPublisher implements AutoCloseable {
      * Sends what is queued and waits up to {@code timeout} for Kafka to acknowledge it all;
      * what is left then is counted as unsent.
      */
-    @Override
-    public void close() {
-        close(Duration.ofSeconds(10));
-    }
-
     void close(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         closing = true;

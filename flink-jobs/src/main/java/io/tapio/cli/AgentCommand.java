@@ -106,19 +106,23 @@ final class AgentCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             AgentStats last;
-            try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsPort);
-                 NodeAgent agent = NodeAgent.start(config)) {
-                out.printf("tapio agent on node %s: publishing to %s at %s; metrics at http://127.0.0.1:%d/metrics"
-                        + "%nCtrl-C stops it.%n", config.node(), config.topic(), config.bootstrapServers(), metrics.port());
-                out.flush();
-                if (!watch(agent, stop, out)) {
-                    spec.commandLine().getErr().println("tapio: the agent stopped reading the kernel: "
-                            + agent.failure());
-                    return 1;
+            try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsPort)) {
+                NodeAgent agent = NodeAgent.start(config);
+                try {
+                    out.printf("tapio agent on node %s: publishing to %s at %s; metrics at http://127.0.0.1:%d/metrics"
+                            + "%nCtrl-C stops it.%n", config.node(), config.topic(), config.bootstrapServers(),
+                            metrics.port());
+                    out.flush();
+                    if (!watch(agent, stop, out)) {
+                        spec.commandLine().getErr().println("tapio: the agent stopped reading the kernel: "
+                                + agent.failure());
+                        return 1;
+                    }
+                    out.println("stopping: waiting up to " + flushTimeout.toSeconds() + " s for Kafka");
+                    out.flush();
+                } finally {
+                    agent.close();
                 }
-                out.println("stopping: waiting up to " + flushTimeout.toSeconds() + " s for Kafka");
-                out.flush();
-                agent.close();
                 last = agent.stats();
             }
             out.printf("tapio agent stopped: %,d events read, %,d filtered, %,d published, %,d dropped%n", last.read(),

@@ -56,6 +56,10 @@ final class Collected<T> implements AutoCloseable {
     @Override
     public void close() throws Exception {
         iterator.close();
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -98,6 +98,7 @@ class KafkaPathTest {
         broker.createTopic(TOPIC, 2);
         broker.createTopic(DEAD_LETTERS, 1);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+        env.enableCheckpointing(2_000); // as tapio run: offsets committed and dead letters flushed on checkpoints
         TapioJob.Outputs outputs = TapioJob.define(env, new SourceSpec.Kafka(broker.bootstrapServers(), TOPIC,
                 DEAD_LETTERS, "tapio-test", Map.of()), CorrelationConfig.defaults(), RegressionConfig.defaults(), null);
         // Only the tests' own: the agents publish whatever else runs on this machine too.
