@@ -1,6 +1,5 @@
 package io.tapio.cli;
 
-import io.tapio.agent.AgentConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.MissingRequirementException;
 import io.tapio.ebpf.collector.Preflight;
@@ -9,13 +8,13 @@ import io.tapio.ebpf.synthetic.InjectedFault;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.ebpf.synthetic.Workload;
 import io.tapio.job.SourceSpec;
+import io.tapio.kafka.KafkaOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options that choose and shape the job's source, shared by the commands that run the job. */
@@ -25,26 +24,8 @@ final class SourceOption {
                     + "batches (tapio agent).")
     String source;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "With --source kafka: Kafka's bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(names = "--topic", defaultValue = AgentConfig.DEFAULT_TOPIC,
-            description = "With --source kafka: the agents' topic (default: ${DEFAULT-VALUE}).")
-    String topic;
-
-    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC",
-            description = "With --source kafka: where records that are not agent batches go, with the reason in "
-                    + "their headers (default: the topic's name with .dlq).")
-    String deadLetterTopic;
-
-    @Option(names = "--group-id", defaultValue = "tapio",
-            description = "With --source kafka: the consumer group (default: ${DEFAULT-VALUE}).")
-    String groupId;
-
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "With --source kafka: a further client setting, e.g. security.protocol=SSL; repeatable.")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--ring-mib", defaultValue = "32", description = "Kernel ring buffer size, a power of two (default: ${DEFAULT-VALUE} MiB).")
     int ringMib;
@@ -73,7 +54,7 @@ final class SourceOption {
         return switch (source) {
             case "ebpf" -> new SourceSpec.Ebpf(collector());
             case "synthetic" -> new SourceSpec.Synthetic(synthetic(), Long.MAX_VALUE, true);
-            case "kafka" -> kafka();
+            case "kafka" -> kafka.spec();
             case "auto" -> {
                 try {
                     Preflight.checkKernelBtf();
@@ -87,14 +68,6 @@ final class SourceOption {
             default -> throw new IllegalArgumentException("unknown source '" + source
                     + "': use ebpf, synthetic, replay:FILE or kafka");
         };
-    }
-
-    private SourceSpec.Kafka kafka() {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("--source kafka needs --bootstrap-servers HOST:PORT");
-        }
-        return new SourceSpec.Kafka(bootstrapServers, topic, deadLetterTopic == null ? topic + ".dlq" : deadLetterTopic,
-                groupId, kafkaProperties);
     }
 
     private CollectorConfig collector() {

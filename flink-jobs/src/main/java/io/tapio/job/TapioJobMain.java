@@ -3,6 +3,7 @@ package io.tapio.job;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.history.HistoryConfig;
+import io.tapio.kafka.KafkaOptions;
 import io.tapio.metrics.MetricsExport;
 import io.tapio.rollup.RegressionConfig;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +32,14 @@ public final class TapioJobMain implements Callable<Integer> {
             description = "The address the metrics listen on; 0.0.0.0 for a pod's own address (default: ${DEFAULT-VALUE}).")
     String metricsBind;
 
+    @Option(names = "--source", defaultValue = "ebpf", paramLabel = "ebpf|kafka",
+            description = "ebpf: every TaskManager reads its own node's kernel; kafka: node agents' batches "
+                    + "(tapio agent on every node) from --bootstrap-servers (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
+
     @Option(names = "--catalog", paramLabel = "FILE",
             description = "Iceberg catalog properties for the history (as Flink SQL's CREATE CATALOG options); "
                     + "without it the job keeps no history.")
@@ -45,8 +55,13 @@ public final class TapioJobMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        TapioJob.Outputs outputs = TapioJob.define(env, new SourceSpec.Ebpf(CollectorConfig.defaults()),
-                CorrelationConfig.defaults(), RegressionConfig.defaults(), new MetricsExport(metricsBind, metricsPort));
+        SourceSpec spec = switch (source) {
+            case "ebpf" -> new SourceSpec.Ebpf(CollectorConfig.defaults());
+            case "kafka" -> kafka.spec();
+            default -> throw new IllegalArgumentException("unknown source '" + source + "': use ebpf or kafka");
+        };
+        TapioJob.Outputs outputs = TapioJob.define(env, spec, CorrelationConfig.defaults(), RegressionConfig.defaults(),
+                new MetricsExport(metricsBind, metricsPort));
         if (catalog != null) {
             // The tables are created here, on the JobManager; the tasks get the catalog's properties.
             outputs.writeHistory(HistoryConfig.load(catalog.getParent(), catalog));
