@@ -7,6 +7,7 @@ import io.tapio.metrics.StageMetrics;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.types.JavaSerializer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -18,6 +19,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -51,6 +53,12 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     private transient ValueState<Integer> waitingCount;
     /** When the key's first waiting event arrived, or with none waiting its last event (System.nanoTime). */
     private transient ValueState<Long> since;
+    /**
+     * Event time of the first event of the key the correlator saw (of any type): how long the
+     * workload has been watched, which is the history a usual level can be taken over. A
+     * workload quiet for an hour starts again, so that departed workloads leave no state.
+     */
+    private transient ValueState<Long> watchedSince;
     private transient MapState<String, Episode> episodes;
     private transient AdaptiveBatchSize batch;
     private transient Map<String, Pattern> patterns;
@@ -67,7 +75,10 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     public void open(OpenContext context) {
         waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", TimedEvent.TYPE));
         waitingCount = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
-        since = getRuntimeContext().getState(new ValueStateDescriptor<>("since", Types.LONG));
+        since = getRuntimeContext().getState(withTtl(new ValueStateDescriptor<>("since", Types.LONG),
+                Duration.ofMinutes(1), StateTtlConfig.UpdateType.OnCreateAndWrite));
+        watchedSince = getRuntimeContext().getState(withTtl(new ValueStateDescriptor<>("watched-since", Types.LONG),
+                WATCH_MEMORY, StateTtlConfig.UpdateType.OnReadAndWrite));
         episodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("episodes", Types.STRING,
                 JavaSerializer.typeOf(Episode.class)));
         batch = new AdaptiveBatchSize(config.batch());
@@ -111,16 +122,32 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            if (waitingCount.value() == null) {
+                return; // the timer of a batch that filled
+            }
             Long from = since.value();
-            if (waitingCount.value() == null || from != null && from <= System.nanoTime()
-                    && System.nanoTime() - from < config.flushAfter().toNanos() / 2) {
-                return; // the timer of a batch that filled; the waiting batch has a timer of its own
+            long now = System.nanoTime();
+            if (from != null && from <= now && now - from < config.flushAfter().toNanos() / 2) {
+                // Timers have whole milliseconds: this one (an earlier batch's, or this batch's own
+                // registered just before a millisecond ended) came too soon. Wait a full flushAfter.
+                ctx.timerService().registerProcessingTimeTimer(timestamp + config.flushAfter().toMillis());
+                return;
             }
             batch.adjust(true, false); // the batch did not fill within flushAfter
             correlate(takeWaiting(), ctx, out);
         } else {
             endEpisodes(timestamp, ctx, out);
         }
+    }
+
+    /** How long a workload without events is still remembered as watched. */
+    static final Duration WATCH_MEMORY = Duration.ofHours(1);
+
+    private static <T> ValueStateDescriptor<T> withTtl(ValueStateDescriptor<T> descriptor, Duration ttl,
+                                                       StateTtlConfig.UpdateType update) {
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).setUpdateType(update)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired).build());
+        return descriptor;
     }
 
     /** The key's waiting events, which then wait no more. */
@@ -137,6 +164,11 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         if (events.size() > 1) {
             events.sort(Comparator.comparingLong(TimedEvent::epochMillis));
         }
+        Long first = watchedSince.value();
+        long watched = first != null ? first : events.getFirst().epochMillis();
+        if (first == null) {
+            watchedSince.update(watched);
+        }
         for (TimedEvent timed : events) {
             EnrichedEvent e = timed.event();
             for (Pattern pattern : patterns.values()) {
@@ -147,7 +179,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
                 String key = pattern.name() + "|" + pattern.subject(e);
                 Episode episode = episodes.get(key);
                 if (episode == null) {
-                    episode = new Episode(pattern.name(), pattern.subject(e));
+                    episode = new Episode(pattern.name(), pattern.subject(e), watched);
                 }
                 Finding.Status report = episode.observe(pattern, role, timed.epochMillis(), e.workload(), e.event());
                 episodes.put(key, episode);

@@ -28,7 +28,7 @@ public final class Episode implements java.io.Serializable {
     /** The latest occurrences as the kernel wrote them: rendered as text only when reported. */
     final Deque<Sighting> evidence;
     Workload workload;
-    /** When this state saw its first event: a usual level needs that much history. */
+    /** Since when the workload has been watched: a usual level needs that much history. */
     long since;
     long firstSeen;
     long lastSeen;
@@ -38,8 +38,10 @@ public final class Episode implements java.io.Serializable {
     long reportedCount;
     long reportedAt;
 
-    Episode(String pattern, String subject) {
+    /** @param watchedSince event time since which the workload has been watched; 0: from its first occurrence */
+    Episode(String pattern, String subject, long watchedSince) {
         this(pattern, subject, new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
+        this.since = watchedSince;
     }
 
     Episode(String pattern, String subject, Deque<Long> occurrences, Deque<Long> restarts,

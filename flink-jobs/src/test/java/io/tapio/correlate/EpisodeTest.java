@@ -32,7 +32,7 @@ class EpisodeTest {
 
     @Test
     void opensOnTheNthOccurrenceWithinTheWindowOnly() {
-        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432");
+        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432", 0);
         assertNull(observe(episode, refused, Role.OCCURRENCE, 0));
         assertNull(observe(episode, refused, Role.OCCURRENCE, 70 * SECOND)); // the first is out of the window
         assertNull(observe(episode, refused, Role.OCCURRENCE, 80 * SECOND));
@@ -43,7 +43,7 @@ class EpisodeTest {
 
     @Test
     void reportsUpdatesOnlyWhenTheCountDoublesOrAMinutePasses() {
-        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432");
+        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432", 0);
         for (long t = 0; t < 3; t++) {
             observe(episode, refused, Role.OCCURRENCE, t * SECOND);
         }
@@ -56,14 +56,14 @@ class EpisodeTest {
 
     @Test
     void endsAfterTheQuietPeriodAndIsForgottenWhenTooOldToMatter() {
-        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432");
+        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432", 0);
         for (long t = 0; t < 3; t++) {
             observe(episode, refused, Role.OCCURRENCE, t * SECOND);
         }
         assertFalse(episode.over(refused, 2 * SECOND + 119 * SECOND));
         assertTrue(episode.over(refused, 2 * SECOND + 120 * SECOND));
 
-        Episode unopened = new Episode("dependency_unreachable", "10.0.0.8:80");
+        Episode unopened = new Episode("dependency_unreachable", "10.0.0.8:80", 0);
         observe(unopened, refused, Role.OCCURRENCE, 0);
         assertFalse(unopened.forgettable(refused, 59 * SECOND));
         assertTrue(unopened.forgettable(refused, 60 * SECOND));
@@ -72,12 +72,12 @@ class EpisodeTest {
     @Test
     void aLoopNeedsRestartsBetweenItsFailures() {
         Pattern crashLoop = new CrashLoopPattern(CrashLoopPattern.DEFAULT);
-        Episode noRestarts = new Episode("crash_loop", "app");
+        Episode noRestarts = new Episode("crash_loop", "app", 0);
         observe(noRestarts, crashLoop, Role.OCCURRENCE, 0);
         observe(noRestarts, crashLoop, Role.OCCURRENCE, SECOND);
         assertNull(observe(noRestarts, crashLoop, Role.OCCURRENCE, 2 * SECOND), "three failures, no restart");
 
-        Episode looping = new Episode("crash_loop", "app");
+        Episode looping = new Episode("crash_loop", "app", 0);
         observe(looping, crashLoop, Role.OCCURRENCE, 0);
         observe(looping, crashLoop, Role.RESTART, SECOND);
         observe(looping, crashLoop, Role.OCCURRENCE, 2 * SECOND);
@@ -87,7 +87,7 @@ class EpisodeTest {
 
     @Test
     void evidenceReadsAsTextWhenReported() {
-        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432");
+        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432", 0);
         observe(episode, refused, Role.OCCURRENCE, 5 * SECOND);
 
         Finding.Evidence evidence = episode.evidence().getFirst();
@@ -99,7 +99,7 @@ class EpisodeTest {
     @Test
     void aToolThatRunsOftenAndSometimesFailsIsNoLoop() {
         Pattern crashLoop = new CrashLoopPattern(CrashLoopPattern.DEFAULT);
-        Episode grep = new Episode("crash_loop", "grep");
+        Episode grep = new Episode("crash_loop", "grep", 0);
         Finding.Status status = null;
         // 20 runs, one in four fails: three failures, nineteen restarts.
         for (int run = 0; run < 20 && status == null; run++) {
@@ -115,7 +115,7 @@ class EpisodeTest {
     void aBaselinePatternNeedsHistoryAndARateFarOverIt() {
         Pattern starvation = new CpuStarvationPattern(Rule.count(10, Duration.ofSeconds(10), Duration.ofMinutes(1))
                 .overBaseline(5, 6));
-        Episode episode = new Episode("cpu_starvation", "");
+        Episode episode = new Episode("cpu_starvation", "", 0);
         // 60 s of history at 4 waits per 10 s: the usual level.
         for (long t = 0; t < 60; t += 2) {
             if (t % 10 < 8) {
@@ -132,5 +132,25 @@ class EpisodeTest {
             status = observe(episode, starvation, Role.OCCURRENCE, t);
         }
         assertEquals(Finding.Status.OPEN, status);
+    }
+
+    /**
+     * A workload watched long enough with no slow wait at all has a usual level of zero: its
+     * first burst is starvation, without waiting for a history of slow waits it never had.
+     */
+    @Test
+    void aWorkloadWatchedLongEnoughWithoutOccurrencesHasAUsualLevelOfZero() {
+        Pattern starvation = new CpuStarvationPattern(Rule.count(10, Duration.ofSeconds(10), Duration.ofMinutes(1))
+                .overBaseline(5, 6));
+        Episode watched = new Episode("cpu_starvation", "", 1);
+        Episode unknown = new Episode("cpu_starvation", "", 0);
+        Finding.Status watchedStatus = null;
+        Finding.Status unknownStatus = null;
+        for (long t = 100_000; t < 110_000; t += 500) {
+            watchedStatus = watchedStatus != null ? watchedStatus : observe(watched, starvation, Role.OCCURRENCE, t);
+            unknownStatus = unknownStatus != null ? unknownStatus : observe(unknown, starvation, Role.OCCURRENCE, t);
+        }
+        assertEquals(Finding.Status.OPEN, watchedStatus, "watched since t=1 ms: 100 s of history");
+        assertNull(unknownStatus, "first seen in the burst: no history to compare with");
     }
 }
