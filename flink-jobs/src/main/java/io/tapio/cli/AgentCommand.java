@@ -8,6 +8,7 @@ import io.tapio.ebpf.source.NodeName;
 import io.tapio.enrich.EnrichConfig;
 import io.tapio.metrics.MetricsEndpoint;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,8 +79,13 @@ final class AgentCommand implements Callable<Integer> {
             description = "A further producer setting, e.g. security.protocol=SSL; repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-    @Option(names = "--metrics-port", defaultValue = "9251", description = "Prometheus endpoint port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--metrics-port", defaultValue = "9251", description = "Prometheus endpoint port (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "The address the metrics listen on; 0.0.0.0 for a pod's own address, for Prometheus "
+                    + "to scrape (default: ${DEFAULT-VALUE}).")
+    InetAddress metricsBind;
 
     @Option(names = "--status-every", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "D",
             description = "How often to print a status line (default: ${DEFAULT-VALUE}).")
@@ -106,12 +112,12 @@ final class AgentCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             AgentStats last;
-            try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsPort)) {
+            try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsBind, metricsPort)) {
                 NodeAgent agent = NodeAgent.start(config);
                 try {
-                    out.printf("tapio agent on node %s: publishing to %s at %s; metrics at http://127.0.0.1:%d/metrics"
+                    out.printf("tapio agent on node %s: publishing to %s at %s; metrics at http://%s:%d/metrics"
                             + "%nCtrl-C stops it.%n", config.node(), config.topic(), config.bootstrapServers(),
-                            metrics.port());
+                            metricsBind.getHostAddress(), metrics.port());
                     out.flush();
                     if (!watch(agent, stop, out)) {
                         spec.commandLine().getErr().println("tapio: the agent stopped reading the kernel: "

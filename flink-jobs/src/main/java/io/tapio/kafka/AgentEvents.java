@@ -46,6 +46,7 @@ public final class AgentEvents {
                         "node agents (" + spec.label() + ")")
                 .uid("agent-batches")
                 .process(new SplitDeadLetters(export), EnrichedEventSerializer.TYPE).name("entry").uid("entry");
+        DeadLetterTopic.ensure(spec);
         events.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
                 .sinkTo(KafkaSink.<FromAgent.DeadLetter>builder()
                         .setBootstrapServers(spec.bootstrapServers())

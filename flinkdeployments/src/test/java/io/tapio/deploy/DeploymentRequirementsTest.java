@@ -63,22 +63,22 @@ class DeploymentRequirementsTest {
         for (Manifest deployment : deployments) {
             assertEquals(tag, deployment.body().at("/spec/image").asText(), deployment.toString());
         }
-        for (Manifest cron : Manifests.ofKind("CronJob")) {
-            for (Container container : cronPod(cron).getContainers()) {
-                assertEquals(tag, container.getImage(), cron.toString());
+        commandPods().forEach((what, pod) -> {
+            for (Container container : pod.getContainers()) {
+                assertEquals(tag, container.getImage(), what);
             }
-        }
+        });
     }
 
     @Test
     void theImageCarriesTheJobJarTheBuildMakesWhereTheDeploymentsLookForIt() {
         String relative = Repository.root().relativize(Repository.jobJar()).toString();
         String inImage = dockerfile.copyDestination(relative);
-        assertEquals("local://" + inImage, streaming.at("/spec/job/jarURI").asText());
-        for (Manifest cron : Manifests.ofKind("CronJob")) {
-            assertTrue(CronCommand.of(cronPod(cron).getContainers().getFirst()).classPath().contains(inImage),
-                    cron + " runs the jar at " + inImage);
+        for (Manifest deployment : deployments) {
+            assertEquals("local://" + inImage, deployment.body().at("/spec/job/jarURI").asText(), deployment.toString());
         }
+        commandPods().forEach((what, pod) -> assertTrue(
+                CronCommand.of(pod.getContainers().getFirst()).classPath().contains(inImage), what + " runs the jar at " + inImage));
     }
 
     @Test
@@ -89,7 +89,7 @@ class DeploymentRequirementsTest {
                     "the jar's Main-Class is the streaming job, for a plain REST run");
         }
         List<String> mains = new java.util.ArrayList<>(List.of(entryClass));
-        Manifests.ofKind("CronJob").forEach(c -> mains.add(CronCommand.of(cronPod(c).getContainers().getFirst()).mainClass()));
+        commandPods().values().forEach(pod -> mains.add(CronCommand.of(pod.getContainers().getFirst()).mainClass()));
         try (var loader = Build.clusterClassLoader()) {
             for (String main : mains) {
                 Method method = Class.forName(main, false, loader).getMethod("main", String[].class);
@@ -106,6 +106,7 @@ class DeploymentRequirementsTest {
         }
         Container bench = cronPod(Manifests.named("CronJob", "tapio-bench")).getContainers().getFirst();
         assertTrue(bench.getCommand().contains("@" + options), "the benchmark's JVM too");
+        assertTrue(agentPod().getContainers().getFirst().getCommand().contains("@" + options), "the agents' JVMs too");
     }
 
     @Test
@@ -201,14 +202,65 @@ class DeploymentRequirementsTest {
      */
     @Test
     void everyHistoryUserMountsTheCatalogItNames() throws Exception {
-        PodSpec jobManager = StrictKubernetes.read(streaming.at("/spec/jobManager/podTemplate"), Pod.class).getSpec();
-        List<String> jobArgs = Manifests.YAML.convertValue(streaming.at("/spec/job/args"), new TypeReference<>() {});
-        assertCatalogMounted(jobManager, jobManager.getContainers().getFirst(), jobArgs, "the streaming job's JobManager");
+        for (Manifest deployment : deployments) {
+            if (deployment.body().at("/spec/job").isMissingNode()) {
+                continue; // the batch session cluster: its jobs' clients (the CronJobs) read the catalog
+            }
+            PodSpec jobManager = StrictKubernetes.read(deployment.body().at("/spec/jobManager/podTemplate"), Pod.class)
+                    .getSpec();
+            assertCatalogMounted(jobManager, jobManager.getContainers().getFirst(), jobArgs(deployment.body()),
+                    deployment + "'s JobManager");
+        }
         for (Manifest cron : Manifests.ofKind("CronJob")) {
             PodSpec pod = cronPod(cron);
             assertCatalogMounted(pod, pod.getContainers().getFirst(),
                     CronCommand.of(pod.getContainers().getFirst()).tapioArguments(), cron.toString());
         }
+    }
+
+    /**
+     * The node agents load the BPF programs like the node-local TaskManagers, publish where
+     * the Kafka job reads, with a command line this build takes; that job's TaskManagers get
+     * no capability at all.
+     */
+    @Test
+    void theAgentsReadTheKernelAndPublishWhereTheKafkaJobReads() {
+        PodSpec agent = agentPod();
+        assertTrue(Boolean.TRUE.equals(agent.getHostPID()), "hostPID: processes of every pod by their host PID");
+        assertBpfReady(agent, "the node agent");
+        CronCommand command = CronCommand.of(agent.getContainers().getFirst());
+        assertEquals(io.tapio.cli.Tapio.class.getName(), command.mainClass());
+        var parsed = new picocli.CommandLine(new io.tapio.cli.Tapio())
+                .parseArgs(command.tapioArguments().toArray(String[]::new)).subcommand();
+        assertEquals("agent", parsed.commandSpec().name());
+
+        JsonNode kafkaJob = Manifests.named("FlinkDeployment", "tapio-kafka").body();
+        List<String> jobArgs = jobArgs(kafkaJob);
+        assertEquals("kafka", jobArgs.get(jobArgs.indexOf("--source") + 1));
+        for (String option : List.of("--bootstrap-servers", "--topic")) {
+            assertEquals(parsed.matchedOptionValue(option, ""), jobArgs.get(jobArgs.indexOf(option) + 1), option);
+        }
+        assertTrue(kafkaJob.at("/spec/taskManager/podTemplate/spec/containers").isMissingNode(),
+                "the Kafka job's TaskManagers read no kernel: no capabilities, no host mounts");
+        Container common = Manifests.YAML.convertValue(kafkaJob.at("/spec/podTemplate/spec/containers/0"), Container.class);
+        assertEquals(List.of("ALL"), common.getSecurityContext().getCapabilities().getDrop());
+    }
+
+    private static PodSpec agentPod() {
+        return StrictKubernetes.read(Manifests.named("DaemonSet", "tapio-agent").body(),
+                io.fabric8.kubernetes.api.model.apps.DaemonSet.class).getSpec().getTemplate().getSpec();
+    }
+
+    /** The pods that run a Tapio command of their own (the CronJobs, the agents), by what they are. */
+    private static Map<String, PodSpec> commandPods() {
+        Map<String, PodSpec> pods = new java.util.LinkedHashMap<>();
+        Manifests.ofKind("CronJob").forEach(cron -> pods.put(cron.toString(), cronPod(cron)));
+        pods.put("the node agents", agentPod());
+        return pods;
+    }
+
+    private static List<String> jobArgs(JsonNode deployment) {
+        return Manifests.YAML.convertValue(deployment.at("/spec/job/args"), new TypeReference<>() {});
     }
 
     private static void assertCatalogMounted(PodSpec pod, Container container, List<String> args, String what)

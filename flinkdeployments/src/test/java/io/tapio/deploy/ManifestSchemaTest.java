@@ -38,7 +38,7 @@ class ManifestSchemaTest {
     @Test
     void theManifestsHoldTheStreamingJobTheBatchJobsAndTheObjectsAroundThem() {
         List<String> kinds = Manifests.all().stream().map(Manifest::kind).distinct().sorted().toList();
-        assertEquals(List.of("ClusterRole", "ClusterRoleBinding", "ConfigMap", "CronJob", "FlinkDeployment", "Namespace",
+        assertEquals(List.of("ClusterRole", "ClusterRoleBinding", "ConfigMap", "CronJob", "DaemonSet", "FlinkDeployment", "Namespace",
                 "PriorityClass", "Role", "RoleBinding", "ServiceAccount"), kinds);
     }
 

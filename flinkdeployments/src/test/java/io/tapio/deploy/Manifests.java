@@ -41,7 +41,7 @@ final class Manifests {
 
     static List<Manifest> all() {
         List<Manifest> all = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory())) {
+        try (Stream<Path> files = Files.walk(directory())) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 all.addAll(read(file));
             }

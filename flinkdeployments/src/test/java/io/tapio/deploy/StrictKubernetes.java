@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -29,16 +30,17 @@ import java.util.Map;
  */
 final class StrictKubernetes {
     /** The kinds the manifests may use, by apiVersion and kind. */
-    static final Map<String, Class<? extends KubernetesResource>> TYPES = Map.of(
-            "v1 Namespace", Namespace.class,
-            "v1 ServiceAccount", ServiceAccount.class,
-            "v1 ConfigMap", ConfigMap.class,
-            "rbac.authorization.k8s.io/v1 ClusterRole", ClusterRole.class,
-            "rbac.authorization.k8s.io/v1 ClusterRoleBinding", ClusterRoleBinding.class,
-            "rbac.authorization.k8s.io/v1 Role", Role.class,
-            "rbac.authorization.k8s.io/v1 RoleBinding", RoleBinding.class,
-            "scheduling.k8s.io/v1 PriorityClass", PriorityClass.class,
-            "batch/v1 CronJob", CronJob.class);
+    static final Map<String, Class<? extends KubernetesResource>> TYPES = Map.ofEntries(
+            Map.entry("v1 Namespace", Namespace.class),
+            Map.entry("v1 ServiceAccount", ServiceAccount.class),
+            Map.entry("v1 ConfigMap", ConfigMap.class),
+            Map.entry("rbac.authorization.k8s.io/v1 ClusterRole", ClusterRole.class),
+            Map.entry("rbac.authorization.k8s.io/v1 ClusterRoleBinding", ClusterRoleBinding.class),
+            Map.entry("rbac.authorization.k8s.io/v1 Role", Role.class),
+            Map.entry("rbac.authorization.k8s.io/v1 RoleBinding", RoleBinding.class),
+            Map.entry("scheduling.k8s.io/v1 PriorityClass", PriorityClass.class),
+            Map.entry("batch/v1 CronJob", CronJob.class),
+            Map.entry("apps/v1 DaemonSet", DaemonSet.class));
 
     private static final JsonMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
