@@ -31,6 +31,7 @@ final class DeadLetterTopic {
     static void ensure(SourceSpec.Kafka spec) {
         Map<String, Object> config = new java.util.HashMap<>(spec.properties());
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) WAIT.toMillis());
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) WAIT.toMillis());
         String topic = spec.deadLetterTopic();
         try (Admin admin = Admin.create(config)) {

@@ -75,7 +75,10 @@ class DeploymentRequirementsTest {
         String relative = Repository.root().relativize(Repository.jobJar()).toString();
         String inImage = dockerfile.copyDestination(relative);
         for (Manifest deployment : deployments) {
-            assertEquals("local://" + inImage, deployment.body().at("/spec/job/jarURI").asText(), deployment.toString());
+            if (!deployment.body().at("/spec/job").isMissingNode()) {
+                assertEquals("local://" + inImage, deployment.body().at("/spec/job/jarURI").asText(),
+                        deployment.toString());
+            }
         }
         commandPods().forEach((what, pod) -> assertTrue(
                 CronCommand.of(pod.getContainers().getFirst()).classPath().contains(inImage), what + " runs the jar at " + inImage));
