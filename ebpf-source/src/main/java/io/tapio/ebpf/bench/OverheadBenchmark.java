@@ -3,6 +3,7 @@ package io.tapio.ebpf.bench;
 import com.sun.net.httpserver.HttpServer;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
+import io.tapio.ebpf.ring.PollInterval;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -116,13 +118,22 @@ public final class OverheadBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Runs with every program attached and a reader draining the ring, as in production. */
+    /**
+     * Runs with every program attached and a reader draining the ring as the eBPF source's
+     * reader does while events come and go: looks at the ring as often as {@link PollInterval}
+     * says.
+     */
     private static double timeTraced(Runnable run) {
         try (KernelCollector collector = KernelCollector.open(CollectorConfig.defaults())) {
             AtomicBoolean reading = new AtomicBoolean(true);
             Thread reader = Thread.ofPlatform().name("tapio-overhead-reader").start(() -> {
+                PollInterval interval = PollInterval.from(PollInterval.DEFAULT_MIN);
                 while (reading.get()) {
-                    collector.reader().poll((ring, offset, length) -> {}, RingConsumer.BATCH, Duration.ofMillis(10));
+                    LockSupport.parkNanos(interval.nanos());
+                    interval.after(collector.reader().pendingBytes());
+                    while (collector.reader().drain((ring, offset, length) -> {}, RingConsumer.BATCH) > 0) {
+                        // until the ring is empty, as the source's reader does once woken
+                    }
                 }
             });
             try {

@@ -1,5 +1,6 @@
 package io.tapio.ebpf.source.ebpf;
 
+import io.tapio.ebpf.ring.PollInterval;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.source.AdaptiveBatchSize;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.time.Duration;
 public final class EbpfSourceBuilder {
     private CollectorConfig collector = CollectorConfig.defaults();
     private AdaptiveBatchSize.Settings batch = AdaptiveBatchSize.Settings.defaults();
-    private Duration idlePollInterval = Duration.ofNanos(50_000);
+    private Duration idlePollInterval = PollInterval.DEFAULT_MIN;
 
     EbpfSourceBuilder() {}
 
@@ -34,7 +35,10 @@ public final class EbpfSourceBuilder {
         return this;
     }
 
-    /** How often an idle reader looks at the ring while events come and go; default 50 µs. */
+    /**
+     * How often, at most, an idle reader looks at the ring while events come and go (default 50 µs);
+     * at lower rates it looks less often, down to once a millisecond ({@link PollInterval}).
+     */
     public EbpfSourceBuilder setIdlePollInterval(Duration interval) {
         this.idlePollInterval = interval;
         return this;

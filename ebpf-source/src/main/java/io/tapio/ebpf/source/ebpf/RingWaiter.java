@@ -1,5 +1,6 @@
 package io.tapio.ebpf.source.ebpf;
 
+import io.tapio.ebpf.ring.PollInterval;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -9,24 +10,23 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Tells an idle source reader when the ring has data again, on a thread of its own, so that
  * the task thread never blocks. The programs wake readers only when the ring fills, so the
- * waiter looks at the ring every {@code pollInterval} while data came recently, and falls
- * back to sleeping in epoll once the node has been quiet for a while.
+ * waiter looks at the ring while data comes and goes, and falls back to sleeping in epoll
+ * once the node has been quiet for a while. How often it looks adapts to the rate
+ * ({@link PollInterval}).
  */
 final class RingWaiter implements AutoCloseable {
     private static final Duration QUIET_AFTER = Duration.ofMillis(100);
     private static final Duration QUIET_WAIT = Duration.ofMillis(10);
 
     private final RingBufferReader reader;
-    private final long pollIntervalNanos;
-    private final long quietAfterPolls;
+    private final PollInterval interval;
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     RingWaiter(RingBufferReader reader, Duration pollInterval, String name) {
         this.reader = reader;
-        this.pollIntervalNanos = pollInterval.toNanos();
-        this.quietAfterPolls = Math.max(1, QUIET_AFTER.toNanos() / pollIntervalNanos);
+        this.interval = PollInterval.from(pollInterval);
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
@@ -45,7 +45,7 @@ final class RingWaiter implements AutoCloseable {
     }
 
     private void run() {
-        long idlePolls = 0;
+        long lastData = System.nanoTime();
         while (running) {
             CompletableFuture<Void> future = waiting.get();
             if (future == null) {
@@ -53,20 +53,24 @@ final class RingWaiter implements AutoCloseable {
                 continue;
             }
             boolean data;
-            if (idlePolls < quietAfterPolls) {
-                LockSupport.parkNanos(pollIntervalNanos);
-                data = reader.pendingBytes() > 0;
+            if (System.nanoTime() - lastData < QUIET_AFTER.toNanos()) {
+                LockSupport.parkNanos(interval.nanos());
+                long pending = reader.pendingBytes();
+                data = pending > 0;
+                interval.after(pending);
             } else {
+                interval.reset();
                 data = reader.await(QUIET_WAIT);
             }
-            if (data && waiting.compareAndSet(future, null)) {
-                future.complete(null);
-                idlePolls = 0;
-            } else if (!data) {
-                idlePolls++;
+            if (data) {
+                lastData = System.nanoTime();
+                if (waiting.compareAndSet(future, null)) {
+                    future.complete(null);
+                }
             }
         }
     }
+
 
     @Override
     public void close() throws InterruptedException {
