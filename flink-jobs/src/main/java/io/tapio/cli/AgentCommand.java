@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -103,14 +101,8 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         AgentConfig config = config();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            awaitQuietly(finished);
-        }, "tapio-agent-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // Ctrl-C waits for the last acknowledgements (up to --flush-timeout).
+        try (CtrlC ctrlC = new CtrlC("agent")) {
             AgentStats last;
             try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsBind, metricsPort)) {
                 NodeAgent agent = NodeAgent.start(config);
@@ -119,7 +111,7 @@ final class AgentCommand implements Callable<Integer> {
                             + "%nCtrl-C stops it.%n", config.node(), config.topic(), config.bootstrapServers(),
                             metricsBind.getHostAddress(), metrics.port());
                     out.flush();
-                    if (!watch(agent, stop, out)) {
+                    if (!watch(agent, ctrlC, out)) {
                         spec.commandLine().getErr().println("tapio: the agent stopped reading the kernel: "
                                 + agent.failure());
                         return 1;
@@ -135,24 +127,17 @@ final class AgentCommand implements Callable<Integer> {
                     last.filtered(), last.published(), last.droppedTotal());
             out.flush();
             return 0;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waits for the last acknowledgements
-            }
         }
     }
 
     /** Prints status lines until the duration ends or Ctrl-C; false when the agent failed. */
-    private boolean watch(NodeAgent agent, CountDownLatch stop, PrintWriter out) throws InterruptedException {
+    private boolean watch(NodeAgent agent, CtrlC ctrlC, PrintWriter out) throws InterruptedException {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         AgentStats previous = agent.stats();
         long previousAt = System.nanoTime();
         while (System.nanoTime() < deadline) {
             long wait = Math.min(statusEvery.toNanos(), deadline - System.nanoTime());
-            if (stop.await(Math.max(wait, 0), TimeUnit.NANOSECONDS)) {
+            if (ctrlC.await(Math.max(wait, 0))) {
                 return true;
             }
             if (!agent.running()) {
@@ -181,13 +166,5 @@ final class AgentCommand implements Callable<Integer> {
         return new AgentConfig(bootstrapServers, topic, CollectorConfig.builder().ringBufferBytes(ringMib << 20).build(),
                 enrich, batchEvents, batchKib * 1024, linger, compression, bufferMib << 20, flushTimeout,
                 kafkaProperties);
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

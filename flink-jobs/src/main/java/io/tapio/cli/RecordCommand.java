@@ -7,8 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,22 +33,12 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tapio-record-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // Ctrl-C stops the recording and waits for the file to be complete.
+        try (CtrlC ctrlC = new CtrlC("record")) {
             console.printf("recording to %s for %s (Ctrl-C stops early)%n", out, duration);
             console.flush();
             Recorder.Result result = Recorder.record(CollectorConfig.builder().ringBufferBytes(ringMib << 20).build(),
-                    out, NodeName.local(), duration, stop::get, progress -> {
+                    out, NodeName.local(), duration, ctrlC::requested, progress -> {
                         console.printf("  %,d events, %,d lost, %d malformed, %ds%n", progress.records(),
                                 progress.lostInRing(), progress.malformed(), progress.elapsed().toSeconds());
                         console.flush();
@@ -60,13 +48,6 @@ final class RecordCommand implements Callable<Integer> {
                     result.malformed());
             console.flush();
             return 0;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and waited for the file to be complete
-            }
         }
     }
 }

@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,14 +68,9 @@ final class RunCommand implements Callable<Integer> {
         RunOptions options = new RunOptions(source.resolve(), duration, history.dataDir(), uiPort,
                 metricsPort, statusPort, profile, checkpointInterval, CorrelationConfig.defaults(),
                 RegressionConfig.defaults(), noHistory ? null : history.config());
-        CountDownLatch stopped = new CountDownLatch(1);
         Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            main.interrupt();
-            awaitQuietly(stopped);
-        }, "tapio-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // Ctrl-C interrupts the refresh loop, and waits for the final summary to get out.
+        try (CtrlC ignored = new CtrlC("run", main::interrupt)) {
             try (LocalTapio tapio = LocalTapio.start(options)) {
                 out.printf("Tapio is running (source %s).%n  web UI   http://127.0.0.1:%d%n  metrics  "
                         + "http://127.0.0.1:%d/metrics%n  status   http://127.0.0.1:%d/status   (./tapio check)%n"
@@ -92,14 +86,6 @@ final class RunCommand implements Callable<Integer> {
             out.print(StatusView.render(new StatusStore(options.dataDir()).lastStatus().orElseThrow()));
             out.flush();
             return 0;
-        } finally {
-            // Ctrl-C: the shutdown hook waits for this, so that the final summary gets out.
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is already running
-            }
         }
     }
 
@@ -137,13 +123,5 @@ final class RunCommand implements Callable<Integer> {
             root = root.getCause();
         }
         return root.getMessage();
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

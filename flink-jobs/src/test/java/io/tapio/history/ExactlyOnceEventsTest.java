@@ -11,16 +11,15 @@ import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import io.tapio.schemas.HistoryTables;
+import io.tapio.testing.FailOnceAfterACheckpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -42,11 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  * source from its position there, and the table holds every relevant event exactly once.
  */
 class ExactlyOnceEventsTest {
+    private static final String INJECTION = "history-exactly-once";
     private static final long EVENTS = 30_000;
     /** The synthetic source's virtual clock starts here (SyntheticSource.VIRTUAL_START_NS). */
     private static final long VIRTUAL_START_NS = 1_000_000_000L;
     private static final SyntheticConfig CONFIG = SyntheticConfig.builder().seed(7).workloads(20).build();
-    private static final AtomicBoolean FAILED = new AtomicBoolean();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -59,9 +58,9 @@ class ExactlyOnceEventsTest {
     @Timeout(180)
     void aTaskThatFailsMidStreamLeavesEveryRelevantEventInTheTableOnce() throws Exception {
         HistoryConfig config = HistoryConfig.hadoop(dataDir);
-        job(config, new FailOnceAfterACheckpoint(EVENTS / 3, 25)).getJobExecutionResult().get();
+        job(config, new FailOnceAfterACheckpoint<KernelEvent>(INJECTION, EVENTS / 3, 25)).getJobExecutionResult().get();
 
-        assertTrue(FAILED.get(), "the task failed once mid-stream");
+        assertTrue(FailOnceAfterACheckpoint.failed(INJECTION), "the task failed once mid-stream");
         Table table = config.catalogLoader().loadCatalog().loadTable(HistoryTables.identifier("events"));
         assertTrue(countSnapshots(table) > 1, "the job committed on several checkpoints, before and after the failure");
         assertEveryRelevantEventOnce(table);
@@ -71,7 +70,7 @@ class ExactlyOnceEventsTest {
     @Timeout(180)
     void maintenanceBesideTheWriterLosesNothingAndRepeatsNothing() throws Exception {
         HistoryConfig config = HistoryConfig.hadoop(dataDir);
-        JobClient job = job(config, new FailOnceAfterACheckpoint(Long.MAX_VALUE, 4));
+        JobClient job = job(config, new FailOnceAfterACheckpoint<KernelEvent>(INJECTION, Long.MAX_VALUE, 4));
         Table table = null;
         int rounds = 0;
         int rewritten = 0;
@@ -145,39 +144,5 @@ class ExactlyOnceEventsTest {
             n++;
         }
         return n;
-    }
-
-    /**
-     * Passes events on, sleeping a millisecond every {@code pace} events so that checkpoints
-     * complete while the source runs, and throws once: at the first event after
-     * {@code afterEvents} once a checkpoint completed.
-     */
-    private static final class FailOnceAfterACheckpoint implements MapFunction<KernelEvent, KernelEvent>,
-            CheckpointListener {
-        private final long afterEvents;
-        private final int pace;
-        private long seen;
-        private volatile boolean checkpointed;
-
-        FailOnceAfterACheckpoint(long afterEvents, int pace) {
-            this.afterEvents = afterEvents;
-            this.pace = pace;
-        }
-
-        @Override
-        public KernelEvent map(KernelEvent event) throws Exception {
-            if (++seen % pace == 0) {
-                Thread.sleep(1);
-            }
-            if (seen >= afterEvents && checkpointed && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure after " + seen + " events");
-            }
-            return event;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            checkpointed = true;
-        }
     }
 }

@@ -12,6 +12,7 @@ import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import io.tapio.model.types.EnrichedEventSerializer;
 import io.tapio.schemas.HistoryTables;
+import io.tapio.testing.FailOnceAfterACheckpoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -49,11 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
  * sink state together), and the table holds every event exactly once, with its node.
  */
 class KafkaToHistoryExactlyOnceTest {
+    private static final String INJECTION = "kafka-exactly-once";
     private static final String TOPIC = "tapio.events";
     private static final int BATCHES_PER_NODE = 20;
     private static final int EVENTS_PER_BATCH = 500;
     private static final int EVENTS = 2 * BATCHES_PER_NODE * EVENTS_PER_BATCH;
-    private static final AtomicBoolean FAILED = new AtomicBoolean();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -75,7 +73,7 @@ class KafkaToHistoryExactlyOnceTest {
             Thread.sleep(1_000); // checkpoints after the last row: a duplicate would be committed by now
             job.cancel().get(30, TimeUnit.SECONDS);
 
-            assertTrue(FAILED.get(), "the task failed once mid-stream");
+            assertTrue(FailOnceAfterACheckpoint.failed(INJECTION), "the task failed once mid-stream");
             table.refresh();
             Map<String, String> rows = new HashMap<>();
             List<String> duplicates = new ArrayList<>();
@@ -132,7 +130,7 @@ class KafkaToHistoryExactlyOnceTest {
         env.getConfig().enableObjectReuse();
         var events = AgentEvents.read(env, new SourceSpec.Kafka(broker.bootstrapServers(), TOPIC, TOPIC + ".dlq",
                         "history-test", Map.of()), null)
-                .map(new FailOnceAfterACheckpoint(EVENTS / 3, 25), EnrichedEventSerializer.TYPE).disableChaining();
+                .map(new FailOnceAfterACheckpoint<EnrichedEvent>(INJECTION, EVENTS / 3, 25), EnrichedEventSerializer.TYPE).disableChaining();
         HistorySinks.events(events, history);
         return env.executeAsync("kafka to the history");
     }
@@ -170,39 +168,5 @@ class KafkaToHistoryExactlyOnceTest {
 
     private static String identity(long timestampNs, int pid) {
         return timestampNs + "/" + pid;
-    }
-
-    /**
-     * Passes events on, sleeping a millisecond every {@code pace} events so that checkpoints
-     * complete while the source runs, and throws once: at the first event after
-     * {@code afterEvents} (in this task) once a checkpoint completed.
-     */
-    private static final class FailOnceAfterACheckpoint implements MapFunction<EnrichedEvent, EnrichedEvent>,
-            CheckpointListener {
-        private final long afterEvents;
-        private final int pace;
-        private long seen;
-        private volatile boolean checkpointed;
-
-        FailOnceAfterACheckpoint(long afterEvents, int pace) {
-            this.afterEvents = afterEvents;
-            this.pace = pace;
-        }
-
-        @Override
-        public EnrichedEvent map(EnrichedEvent event) throws Exception {
-            if (++seen % pace == 0) {
-                Thread.sleep(1);
-            }
-            if (seen >= afterEvents && checkpointed && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure after " + seen + " events");
-            }
-            return event;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            checkpointed = true;
-        }
     }
 }

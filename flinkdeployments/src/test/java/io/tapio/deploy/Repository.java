@@ -21,19 +21,9 @@ final class Repository {
         return root().resolve(relative);
     }
 
-    /**
-     * The operator's published CRDs, in shared/ beside the repository (or beside a directory
-     * above it, for a git worktree).
-     */
+    /** The operator's published CRDs, kept in the repository (flinkdeployments/crds/README.md). */
     static Path operatorCrds() {
-        for (Path dir = root().getParent(); dir != null; dir = dir.getParent()) {
-            Path crds = dir.resolve("shared/k8s-crds/flink-kubernetes-operator-1.15.0");
-            if (Files.isDirectory(crds)) {
-                return crds;
-            }
-        }
-        throw new IllegalStateException("the Flink Kubernetes Operator's CRDs are not in shared/k8s-crds/ beside "
-                + root());
+        return path("flinkdeployments/crds/flink-kubernetes-operator-1.15.0");
     }
 
     /** The job jar the build makes (flink-jobs, maven-shade-plugin): present after mvn package. */

@@ -3,6 +3,7 @@ package io.tapio.ebpf.source.replay;
 import io.tapio.ebpf.capture.CaptureReader;
 import io.tapio.ebpf.capture.ReplayPacing;
 import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.source.PacedAvailability;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -10,9 +11,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -29,8 +27,7 @@ final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit>
     private final SourceReaderContext context;
     private final boolean recordedSpeed;
     private final Deque<ReplaySplit> splits = new ArrayDeque<>();
-    private ScheduledExecutorService timer;
-    private CompletableFuture<Void> available = new CompletableFuture<>();
+    private final PacedAvailability availability = new PacedAvailability("tapio-replay-pacing");
     private boolean noMoreSplits;
     private ReplaySplit current;
     private CaptureReader capture;
@@ -60,8 +57,7 @@ final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit>
             }
             long delay = pacing.delayNanos(next.timestampNs(), System.nanoTime());
             if (delay > 0) {
-                CompletableFuture<Void> due = resetAvailability();
-                timer().schedule(() -> due.complete(null), delay, TimeUnit.NANOSECONDS);
+                availability.wakeAfter(delay);
                 return InputStatus.NOTHING_AVAILABLE;
             }
             output.collect(next, capture.header().epochNanosOf(next.timestampNs()) / 1_000_000L);
@@ -98,40 +94,27 @@ final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit>
     }
 
     private InputStatus nothingAvailable() {
-        resetAvailability();
+        availability.reset();
         return InputStatus.NOTHING_AVAILABLE;
     }
 
-    private CompletableFuture<Void> resetAvailability() {
-        if (available.isDone()) {
-            available = new CompletableFuture<>();
-        }
-        return available;
-    }
 
-    private ScheduledExecutorService timer() {
-        if (timer == null) {
-            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tapio-replay-pacing")
-                    .daemon().factory());
-        }
-        return timer;
-    }
 
     @Override
     public CompletableFuture<Void> isAvailable() {
-        return available;
+        return availability.future();
     }
 
     @Override
     public void addSplits(List<ReplaySplit> added) {
         splits.addAll(added);
-        available.complete(null);
+        availability.signal();
     }
 
     @Override
     public void notifyNoMoreSplits() {
         noMoreSplits = true;
-        available.complete(null);
+        availability.signal();
     }
 
     @Override
@@ -146,9 +129,7 @@ final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit>
 
     @Override
     public void close() throws IOException {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+        availability.close();
         if (capture != null) {
             capture.close();
         }

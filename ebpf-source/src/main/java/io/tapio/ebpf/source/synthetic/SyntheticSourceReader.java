@@ -2,15 +2,13 @@ package io.tapio.ebpf.source.synthetic;
 
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.source.KernelClock;
+import io.tapio.ebpf.source.PacedAvailability;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -36,8 +34,7 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
     private final boolean paced;
     private final KernelClock clock = KernelClock.local();
     private final Deque<KernelEvent> buffer = new ArrayDeque<>();
-    private ScheduledExecutorService timer;
-    private CompletableFuture<Void> available = new CompletableFuture<>();
+    private final PacedAvailability availability = new PacedAvailability("tapio-synthetic-pacing");
     private SyntheticSplit split;
     private SyntheticEventGenerator generator;
     private long emitted;
@@ -65,7 +62,7 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
             nextEvent(Long.MAX_VALUE);
         }
         emitted = split.emitted();
-        available.complete(null);
+        availability.signal();
     }
 
     @Override
@@ -88,8 +85,7 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
         }
         long due = generator.nextTimestampNs() - System.nanoTime();
         if (paced && buffer.isEmpty() && due > 0) {
-            CompletableFuture<Void> wake = resetAvailability();
-            timer().schedule(() -> wake.complete(null), Math.max(due, MIN_WAIT_NANOS), TimeUnit.NANOSECONDS);
+            availability.wakeAfter(Math.max(due, MIN_WAIT_NANOS));
             return InputStatus.NOTHING_AVAILABLE;
         }
         return InputStatus.MORE_AVAILABLE;
@@ -104,34 +100,21 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
     }
 
     private InputStatus nothingAvailable() {
-        resetAvailability();
+        availability.reset();
         return InputStatus.NOTHING_AVAILABLE;
     }
 
-    private CompletableFuture<Void> resetAvailability() {
-        if (available.isDone()) {
-            available = new CompletableFuture<>();
-        }
-        return available;
-    }
 
-    private ScheduledExecutorService timer() {
-        if (timer == null) {
-            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tapio-synthetic-pacing")
-                    .daemon().factory());
-        }
-        return timer;
-    }
 
     @Override
     public CompletableFuture<Void> isAvailable() {
-        return available;
+        return availability.future();
     }
 
     @Override
     public void notifyNoMoreSplits() {
         noMoreSplits = true;
-        available.complete(null);
+        availability.signal();
     }
 
     @Override
@@ -141,8 +124,6 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
 
     @Override
     public void close() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+        availability.close();
     }
 }
