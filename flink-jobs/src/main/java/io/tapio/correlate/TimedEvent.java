@@ -1,5 +1,6 @@
 package io.tapio.correlate;
 
+import io.tapio.ebpf.source.ImmutableTypeSerializer;
 import io.tapio.ebpf.source.SerializerTypeInfo;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.types.EnrichedEventSerializer;
@@ -18,50 +19,15 @@ record TimedEvent(long epochMillis, EnrichedEvent event) {
     static final SerializerTypeInfo<TimedEvent> TYPE = new SerializerTypeInfo<>(TimedEvent.class, new Serializer());
 
     /** The time, then the event. */
-    static final class Serializer extends TypeSerializer<TimedEvent> {
+    static final class Serializer extends ImmutableTypeSerializer<TimedEvent> {
         @java.io.Serial
         private static final long serialVersionUID = 1L;
 
         private final EnrichedEventSerializer events = new EnrichedEventSerializer();
 
         @Override
-        public boolean isImmutableType() {
-            return true;
-        }
-
-        @Override
         public TypeSerializer<TimedEvent> duplicate() {
             return new Serializer();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Serializer;
-        }
-
-        @Override
-        public int hashCode() {
-            return Serializer.class.hashCode();
-        }
-
-        @Override
-        public TimedEvent createInstance() {
-            return null;
-        }
-
-        @Override
-        public TimedEvent copy(TimedEvent from) {
-            return from;
-        }
-
-        @Override
-        public TimedEvent copy(TimedEvent from, TimedEvent reuse) {
-            return from;
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
         }
 
         @Override
@@ -73,16 +39,6 @@ record TimedEvent(long epochMillis, EnrichedEvent event) {
         @Override
         public TimedEvent deserialize(DataInputView in) throws IOException {
             return new TimedEvent(in.readLong(), events.deserialize(in));
-        }
-
-        @Override
-        public TimedEvent deserialize(TimedEvent reuse, DataInputView in) throws IOException {
-            return deserialize(in);
-        }
-
-        @Override
-        public void copy(DataInputView in, DataOutputView out) throws IOException {
-            serialize(deserialize(in), out);
         }
 
         @Override

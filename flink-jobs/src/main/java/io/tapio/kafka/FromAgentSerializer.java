@@ -1,5 +1,6 @@
 package io.tapio.kafka;
 
+import io.tapio.ebpf.source.ImmutableTypeSerializer;
 import io.tapio.ebpf.source.SerializerTypeInfo;
 import io.tapio.model.types.EnrichedEventSerializer;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * not chained to the split that follows it. Like the enriched event's serializer, whose
  * workload caches it holds, an instance serves one thread: {@link #duplicate()} makes another.
  */
-public final class FromAgentSerializer extends TypeSerializer<FromAgent> {
+public final class FromAgentSerializer extends ImmutableTypeSerializer<FromAgent> {
     @Serial
     private static final long serialVersionUID = 1L;
     public static final SerializerTypeInfo<FromAgent> TYPE = new SerializerTypeInfo<>(FromAgent.class,
@@ -27,33 +28,8 @@ public final class FromAgentSerializer extends TypeSerializer<FromAgent> {
     private final EnrichedEventSerializer events = new EnrichedEventSerializer();
 
     @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
     public TypeSerializer<FromAgent> duplicate() {
         return new FromAgentSerializer();
-    }
-
-    @Override
-    public FromAgent createInstance() {
-        return null;
-    }
-
-    @Override
-    public FromAgent copy(FromAgent from) {
-        return from;
-    }
-
-    @Override
-    public FromAgent copy(FromAgent from, FromAgent reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -103,26 +79,6 @@ public final class FromAgentSerializer extends TypeSerializer<FromAgent> {
         byte[] bytes = new byte[length];
         in.readFully(bytes);
         return bytes;
-    }
-
-    @Override
-    public FromAgent deserialize(FromAgent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof FromAgentSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return FromAgentSerializer.class.hashCode();
     }
 
     @Override

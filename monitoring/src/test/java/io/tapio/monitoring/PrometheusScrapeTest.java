@@ -61,8 +61,11 @@ class PrometheusScrapeTest {
             JsonNode latency = await(prometheus, Monitoring.dashboardQueries().get(1),
                     r -> stages(r).containsAll(Set.of("source", "end")), exit, output);
             for (JsonNode stage : latency) {
+                String name = stage.at("/metric/stage").asText();
                 double p99 = stage.at("/value/1").asDouble();
-                assertTrue(p99 > 0 && p99 < 30, "p99 from the kernel to " + stage.at("/metric/stage") + ": " + p99 + " s");
+                // A stage that saw nothing in the rate window (findings are rare) has no quantile: NaN.
+                boolean quiet = Double.isNaN(p99) && !Set.of("source", "end").contains(name);
+                assertTrue(quiet || p99 > 0 && p99 < 30, "p99 from the kernel to " + name + ": " + p99 + " s");
             }
             JsonNode fill = prometheus.query("tapio_ringbuf_used_ratio");
             assertEquals(1, fill.size(), fill.toString());

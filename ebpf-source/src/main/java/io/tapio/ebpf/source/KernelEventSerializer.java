@@ -4,7 +4,6 @@ import io.tapio.ebpf.event.KernelEvent;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,34 +12,17 @@ import org.apache.flink.core.memory.DataOutputView;
  * the kernel wrote them. No Kryo, no reflection; an event is immutable, so a copy is the
  * event itself.
  */
-public final class KernelEventSerializer extends TypeSerializerSingleton<KernelEvent> {
+public final class KernelEventSerializer extends ImmutableTypeSerializer<KernelEvent> {
     public static final KernelEventSerializer INSTANCE = new KernelEventSerializer();
     /** The Flink type of kernel events, serialized by this. */
     public static final SerializerTypeInfo<KernelEvent> TYPE = new SerializerTypeInfo<>(KernelEvent.class, INSTANCE);
 
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
+    private KernelEventSerializer() {}
 
+    /** It keeps no state: the one instance serves every thread. */
     @Override
-    public KernelEvent createInstance() {
-        return null;
-    }
-
-    @Override
-    public KernelEvent copy(KernelEvent from) {
-        return from;
-    }
-
-    @Override
-    public KernelEvent copy(KernelEvent from, KernelEvent reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
+    public KernelEventSerializer duplicate() {
+        return this;
     }
 
     @Override
@@ -54,11 +36,6 @@ public final class KernelEventSerializer extends TypeSerializerSingleton<KernelE
         byte[] record = new byte[source.readUnsignedShort()];
         source.readFully(record);
         return KernelEvent.of(record);
-    }
-
-    @Override
-    public KernelEvent deserialize(KernelEvent reuse, DataInputView source) throws IOException {
-        return deserialize(source);
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class RecordingReader implements AutoCloseable {
                 throw new AssertionError("the reader failed", failure);
             }
             if (System.nanoTime() > deadline) {
-                return fail("no " + what + " within " + timeout + " among " + events.size() + " events");
+                return fail("no " + what + " within " + timeout + " among " + events.size() + " events, the first: " + events.stream().limit(20).toList());
             }
             sleep();
         }

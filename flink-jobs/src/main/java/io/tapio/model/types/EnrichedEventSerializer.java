@@ -1,6 +1,7 @@
 package io.tapio.model.types;
 
 import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.source.ImmutableTypeSerializer;
 import io.tapio.ebpf.source.KernelEventSerializer;
 import io.tapio.ebpf.source.SerializerTypeInfo;
 import io.tapio.model.EnrichedEvent;
@@ -26,7 +27,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * one returns the workload already decoded instead of building its strings again. That is
  * per-instance state, which is why {@link #duplicate()} makes a new instance.
  */
-public final class EnrichedEventSerializer extends TypeSerializer<EnrichedEvent> {
+public final class EnrichedEventSerializer extends ImmutableTypeSerializer<EnrichedEvent> {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final int CACHED = 1024;
@@ -39,33 +40,8 @@ public final class EnrichedEventSerializer extends TypeSerializer<EnrichedEvent>
     private transient DataOutputSerializer scratch;
 
     @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
     public TypeSerializer<EnrichedEvent> duplicate() {
         return new EnrichedEventSerializer();
-    }
-
-    @Override
-    public EnrichedEvent createInstance() {
-        return null;
-    }
-
-    @Override
-    public EnrichedEvent copy(EnrichedEvent from) {
-        return from;
-    }
-
-    @Override
-    public EnrichedEvent copy(EnrichedEvent from, EnrichedEvent reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -92,11 +68,6 @@ public final class EnrichedEventSerializer extends TypeSerializer<EnrichedEvent>
             decoded().put(key, workload);
         }
         return new EnrichedEvent(event, workload);
-    }
-
-    @Override
-    public EnrichedEvent deserialize(EnrichedEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
     }
 
     @Override
@@ -164,16 +135,6 @@ public final class EnrichedEventSerializer extends TypeSerializer<EnrichedEvent>
                 return size() > CACHED;
             }
         };
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof EnrichedEventSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return EnrichedEventSerializer.class.hashCode();
     }
 
     @Override
