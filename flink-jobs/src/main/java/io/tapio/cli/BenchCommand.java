@@ -86,7 +86,7 @@ final class BenchCommand {
                     + "SIGKILL from another process, refused connects, a missing file, a CPU hog starving a process) "
                     + "while benign activity runs, read by the real BPF programs and pipeline; findings are matched "
                     + "with what was injected.", "Prints recall, precision, false positives and time to finding. "
-                    + "Targets: recall and precision >= 98%, no finding of severity warning or above on a benign machine.",
+                    + "Targets: recall and precision >= 98%%, no finding of severity warning or above on a benign machine.",
                     "Exit status 0 when the targets are met."})
     static final class Accuracy implements Callable<Integer> {
         @Spec
@@ -156,7 +156,7 @@ final class BenchCommand {
         @Option(names = "--ring-mib", defaultValue = "16", description = "Ring size for the sustained rounds (default: ${DEFAULT-VALUE} MiB).")
         int ringMib;
 
-        @Option(names = "--drain-ring-mib", defaultValue = "256", description = "Ring size for the drain rounds, filled to 90% (default: ${DEFAULT-VALUE} MiB).")
+        @Option(names = "--drain-ring-mib", defaultValue = "256", description = "Ring size for the drain rounds, filled to 90%% (default: ${DEFAULT-VALUE} MiB).")
         int drainRingMib;
 
         @Mixin
@@ -220,7 +220,7 @@ final class BenchCommand {
 
     @Command(name = "overhead", mixinStandardHelpOptions = true,
             description = "The cost to the node: realistic workloads timed without and with the programs attached, "
-                    + "in alternating rounds. Target: under 1% slower.")
+                    + "in alternating rounds. Target: under 1%% slower.")
     static final class Overhead implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -47,7 +47,7 @@ final class RegressCommand implements Callable<Integer> {
     Duration baseline;
 
     @Option(names = "--threshold", defaultValue = "10%", converter = PercentConverter.class, paramLabel = "P",
-            description = "How much worse than the baseline is a regression (default: ${DEFAULT-VALUE}).")
+            description = "How much worse than the baseline is a regression (default: 10%%).")
     double threshold;
 
     @Option(names = "--min-samples", defaultValue = "30", paramLabel = "N",
