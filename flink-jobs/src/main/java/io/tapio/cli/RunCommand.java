@@ -109,8 +109,9 @@ final class RunCommand implements Callable<Integer> {
             if (terminal) {
                 out.print("\033[H\033[2J" + StatusView.render(status));
             } else if (refresh % LINE_EVERY == 0) {
-                out.printf("%s  %,.0f events/s, %,d processed, %d problem(s)%n", status.updatedAt(),
-                        status.eventsPerSecond().total(), status.eventsProcessed(), status.health().problems().size());
+                out.printf("%s  %,.0f events/s, %,d processed, %d finding(s), %d problem(s)%n", status.updatedAt(),
+                        status.eventsPerSecond().total(), status.eventsProcessed(), status.findings().size(),
+                        status.health().problems().size());
             }
             out.flush();
         }
