@@ -3,32 +3,23 @@ package io.tapio.ebpf.source.replay;
 import io.tapio.ebpf.capture.CaptureReader;
 import io.tapio.ebpf.capture.ReplayPacing;
 import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.PacedAvailability;
+import io.tapio.ebpf.source.PacedSourceReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.connector.source.ReaderOutput;
-import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
 
-/**
- * Reads captures one after the other. At recorded speed, an event that is not due yet makes
- * the reader report nothing available and a timer completes its availability when it is
- * due: the task thread never sleeps.
- */
-final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit> {
+/** Reads captures one after the other, as fast as possible or paced at recorded speed. */
+final class ReplaySourceReader extends PacedSourceReader<ReplaySplit> {
     private static final int BATCH = 1024;
 
-    private final SourceReaderContext context;
     private final boolean recordedSpeed;
     private final Deque<ReplaySplit> splits = new ArrayDeque<>();
-    private final PacedAvailability availability = new PacedAvailability("tapio-replay-pacing");
-    private boolean noMoreSplits;
     private ReplaySplit current;
     private CaptureReader capture;
     private ReplayPacing pacing;
@@ -36,20 +27,15 @@ final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit>
     private long emitted;
 
     ReplaySourceReader(SourceReaderContext context, boolean recordedSpeed) {
-        this.context = context;
+        super(context, "tapio-replay-pacing");
         this.recordedSpeed = recordedSpeed;
-    }
-
-    @Override
-    public void start() {
-        context.sendSplitRequest();
     }
 
     @Override
     public InputStatus pollNext(ReaderOutput<KernelEvent> output) throws IOException {
         for (int i = 0; i < BATCH; i++) {
             if (capture == null && !openNext()) {
-                return noMoreSplits ? InputStatus.END_OF_INPUT : nothingAvailable();
+                return withoutSplit();
             }
             if (next == null && (next = capture.next()) == null) {
                 finishSplit();
@@ -57,8 +43,7 @@ final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit>
             }
             long delay = pacing.delayNanos(next.timestampNs(), System.nanoTime());
             if (delay > 0) {
-                availability.wakeAfter(delay);
-                return InputStatus.NOTHING_AVAILABLE;
+                return dueIn(delay);
             }
             output.collect(next, capture.header().epochNanosOf(next.timestampNs()) / 1_000_000L);
             emitted++;
@@ -93,28 +78,10 @@ final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit>
         context.sendSplitRequest();
     }
 
-    private InputStatus nothingAvailable() {
-        availability.reset();
-        return InputStatus.NOTHING_AVAILABLE;
-    }
-
-
-
-    @Override
-    public CompletableFuture<Void> isAvailable() {
-        return availability.future();
-    }
-
     @Override
     public void addSplits(List<ReplaySplit> added) {
         splits.addAll(added);
-        availability.signal();
-    }
-
-    @Override
-    public void notifyNoMoreSplits() {
-        noMoreSplits = true;
-        availability.signal();
+        signal();
     }
 
     @Override
@@ -128,8 +95,8 @@ final class ReplaySourceReader implements SourceReader<KernelEvent, ReplaySplit>
     }
 
     @Override
-    public void close() throws IOException {
-        availability.close();
+    public void close() throws Exception {
+        super.close();
         if (capture != null) {
             capture.close();
         }

@@ -2,24 +2,21 @@ package io.tapio.ebpf.source.synthetic;
 
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.source.KernelClock;
-import io.tapio.ebpf.source.PacedAvailability;
+import io.tapio.ebpf.source.PacedSourceReader;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.connector.source.ReaderOutput;
-import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
 
 /**
- * Generates the split's events a slice of time at a time. Paced, an event that is not due
- * yet makes the reader report nothing available until a timer says it is; on virtual time
- * it generates as fast as downstream takes the events.
+ * Generates the split's events a slice of time at a time: paced in real time, or on virtual
+ * time as fast as downstream takes the events.
  */
-final class SyntheticSourceReader implements SourceReader<KernelEvent, SyntheticSplit> {
+final class SyntheticSourceReader extends PacedSourceReader<SyntheticSplit> {
     /** How much (real or virtual) time one call generates at most. */
     private static final long SLICE_NANOS = 1_000_000L;
     /**
@@ -28,28 +25,20 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
      */
     private static final long MIN_WAIT_NANOS = 200_000L;
 
-    private final SourceReaderContext context;
     private final SyntheticConfig config;
     private final long maxEvents;
     private final boolean paced;
     private final KernelClock clock = KernelClock.local();
     private final Deque<KernelEvent> buffer = new ArrayDeque<>();
-    private final PacedAvailability availability = new PacedAvailability("tapio-synthetic-pacing");
     private SyntheticSplit split;
     private SyntheticEventGenerator generator;
     private long emitted;
-    private boolean noMoreSplits;
 
     SyntheticSourceReader(SourceReaderContext context, SyntheticConfig config, long maxEvents, boolean paced) {
-        this.context = context;
+        super(context, "tapio-synthetic-pacing");
         this.config = config;
         this.maxEvents = maxEvents;
         this.paced = paced;
-    }
-
-    @Override
-    public void start() {
-        context.sendSplitRequest();
     }
 
     @Override
@@ -62,13 +51,13 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
             nextEvent(Long.MAX_VALUE);
         }
         emitted = split.emitted();
-        availability.signal();
+        signal();
     }
 
     @Override
     public InputStatus pollNext(ReaderOutput<KernelEvent> output) {
         if (generator == null) {
-            return noMoreSplits ? InputStatus.END_OF_INPUT : nothingAvailable();
+            return withoutSplit();
         }
         long now = System.nanoTime();
         long until = (paced ? now : generator.nextTimestampNs()) + (paced ? 0 : SLICE_NANOS);
@@ -85,8 +74,7 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
         }
         long due = generator.nextTimestampNs() - System.nanoTime();
         if (paced && buffer.isEmpty() && due > 0) {
-            availability.wakeAfter(Math.max(due, MIN_WAIT_NANOS));
-            return InputStatus.NOTHING_AVAILABLE;
+            return dueIn(Math.max(due, MIN_WAIT_NANOS));
         }
         return InputStatus.MORE_AVAILABLE;
     }
@@ -99,31 +87,8 @@ final class SyntheticSourceReader implements SourceReader<KernelEvent, Synthetic
         return buffer.poll();
     }
 
-    private InputStatus nothingAvailable() {
-        availability.reset();
-        return InputStatus.NOTHING_AVAILABLE;
-    }
-
-
-
-    @Override
-    public CompletableFuture<Void> isAvailable() {
-        return availability.future();
-    }
-
-    @Override
-    public void notifyNoMoreSplits() {
-        noMoreSplits = true;
-        availability.signal();
-    }
-
     @Override
     public List<SyntheticSplit> snapshotState(long checkpointId) {
         return generator == null ? List.of() : List.of(new SyntheticSplit(split.startTimestampNs(), emitted));
-    }
-
-    @Override
-    public void close() {
-        availability.close();
     }
 }
