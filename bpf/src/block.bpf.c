@@ -77,12 +77,9 @@ int BPF_PROG(tapio_block_io_done, struct request *rq)
 		tapio_count(type, TAPIO_REASON_BELOW_THRESHOLD);
 		goto out;
 	}
-	if (tapio_ignored(type, &start->submitter))
-		goto out;
-	e = tapio_reserve(type, sizeof(*e));
+	e = tapio_reserve(type, sizeof(*e), now, &start->submitter);
 	if (!e)
 		goto out;
-	tapio_header_fill(&e->header, type, sizeof(*e), now, &start->submitter);
 	e->latency_ns = latency;
 	e->sector = start->sector;
 	e->bytes = start->bytes;

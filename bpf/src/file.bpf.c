@@ -93,12 +93,9 @@ int tapio_openat_exit(struct trace_event_raw_sys_exit *ctx)
 		goto out;
 	}
 	tapio_subject_current(&subject);
-	if (tapio_ignored(type, &subject))
-		goto out;
-	e = tapio_reserve(type, sizeof(*e));
+	e = tapio_reserve(type, sizeof(*e), bpf_ktime_get_ns(), &subject);
 	if (!e)
 		goto out;
-	tapio_header_fill(&e->header, type, sizeof(*e), bpf_ktime_get_ns(), &subject);
 	e->error = -ret;
 	e->flags = args->flags;
 	__builtin_memcpy(e->path, buffer.path, sizeof(e->path));

@@ -38,12 +38,9 @@ int BPF_PROG(tapio_exec, struct task_struct *task, pid_t old_pid, struct linux_b
 	if (!cfg)
 		return 0;
 	tapio_subject_current(&subject);
-	if (tapio_ignored(type, &subject))
-		return 0;
-	e = tapio_reserve(type, sizeof(*e));
+	e = tapio_reserve(type, sizeof(*e), bpf_ktime_get_ns(), &subject);
 	if (!e)
 		return 0;
-	tapio_header_fill(&e->header, type, sizeof(*e), bpf_ktime_get_ns(), &subject);
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	len = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
 	e->filename_len = len > 0 ? len - 1 : 0;
@@ -69,13 +66,10 @@ int BPF_PROG(tapio_exit, struct task_struct *task)
 	if (!cfg)
 		return 0;
 	tapio_subject_current(&subject);
-	if (tapio_ignored(type, &subject))
-		return 0;
-	e = tapio_reserve(type, sizeof(*e));
+	now = bpf_ktime_get_ns();
+	e = tapio_reserve(type, sizeof(*e), now, &subject);
 	if (!e)
 		return 0;
-	now = bpf_ktime_get_ns();
-	tapio_header_fill(&e->header, type, sizeof(*e), now, &subject);
 	code = BPF_CORE_READ(task, exit_code);
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->exit_status = (code >> 8) & 0xff;

@@ -71,12 +71,9 @@ int BPF_PROG(tapio_sched_switch, bool preempt, struct task_struct *prev, struct 
 		return 0;
 	}
 	tapio_subject_task(&subject, next);
-	if (tapio_ignored(type, &subject))
-		return 0;
-	e = tapio_reserve(type, sizeof(*e));
+	e = tapio_reserve(type, sizeof(*e), now, &subject);
 	if (!e)
 		return 0;
-	tapio_header_fill(&e->header, type, sizeof(*e), now, &subject);
 	e->latency_ns = latency;
 	tapio_submit(e, type, cfg);
 	return 0;

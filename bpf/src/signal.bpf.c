@@ -56,12 +56,9 @@ int BPF_PROG(tapio_signal, int sig, struct kernel_siginfo *info, struct task_str
 		return 0;
 	}
 	tapio_subject_task(&subject, target);
-	if (tapio_ignored(type, &subject))
-		return 0;
-	e = tapio_reserve(type, sizeof(*e));
+	e = tapio_reserve(type, sizeof(*e), bpf_ktime_get_ns(), &subject);
 	if (!e)
 		return 0;
-	tapio_header_fill(&e->header, type, sizeof(*e), bpf_ktime_get_ns(), &subject);
 	pid_tgid = bpf_get_current_pid_tgid();
 	e->sender_pid = pid_tgid >> 32;
 	e->sender_tid = (__u32)pid_tgid;

@@ -140,15 +140,6 @@ static __always_inline bool tapio_ignored(__u32 type, const struct tapio_subject
 	return false;
 }
 
-/* Reserves a record, or counts the loss when the ring is full. */
-static __always_inline void *tapio_reserve(__u32 type, __u32 size)
-{
-	void *record = bpf_ringbuf_reserve(&tapio_events, size, 0);
-
-	if (!record)
-		tapio_count(type, TAPIO_REASON_RING_FULL);
-	return record;
-}
 
 /*
  * Submits without waking the reader (a wakeup per record would cost most of the
@@ -185,6 +176,25 @@ static __always_inline void tapio_header_fill(struct tapio_event_header *h, __u3
 	h->tid = s->tid;
 	h->cgroup_id = s->cgroup_id;
 	__builtin_memcpy(h->comm, s->comm, sizeof(h->comm));
+}
+
+/*
+ * Reserves a record of the subject's event with its header filled, or returns NULL when the
+ * subject is on an ignore list or the ring is full (each counted by its reason).
+ */
+static __always_inline void *tapio_reserve(__u32 type, __u32 size, __u64 now, const struct tapio_subject *s)
+{
+	struct tapio_event_header *h;
+
+	if (tapio_ignored(type, s))
+		return NULL;
+	h = bpf_ringbuf_reserve(&tapio_events, size, 0);
+	if (!h) {
+		tapio_count(type, TAPIO_REASON_RING_FULL);
+		return NULL;
+	}
+	tapio_header_fill(h, type, size, now, s);
+	return h;
 }
 
 #endif /* TAPIO_H */

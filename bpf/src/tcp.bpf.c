@@ -116,12 +116,9 @@ static __always_inline void connect_finished(struct sock *sk, bool established)
 		return;
 	}
 	socket_owner(&owner, sk);
-	if (tapio_ignored(type, &owner))
-		return;
-	e = tapio_reserve(type, sizeof(*e));
+	e = tapio_reserve(type, sizeof(*e), now, &owner);
 	if (!e)
 		return;
-	tapio_header_fill(&e->header, type, sizeof(*e), now, &owner);
 	fill_endpoints(&e->endpoints, sk);
 	error = established ? 0 : BPF_CORE_READ(sk, sk_err);
 	e->latency_ns = latency;
@@ -160,12 +157,9 @@ int BPF_PROG(tapio_tcp_reset, struct sock *sk)
 	if (!cfg)
 		return 0;
 	socket_owner(&owner, sk);
-	if (tapio_ignored(type, &owner))
-		return 0;
-	e = tapio_reserve(type, sizeof(*e));
+	e = tapio_reserve(type, sizeof(*e), bpf_ktime_get_ns(), &owner);
 	if (!e)
 		return 0;
-	tapio_header_fill(&e->header, type, sizeof(*e), bpf_ktime_get_ns(), &owner);
 	fill_endpoints(&e->endpoints, sk);
 	tapio_submit(e, type, cfg);
 	return 0;
@@ -182,12 +176,9 @@ int BPF_PROG(tapio_tcp_retransmit, struct sock *sk)
 	if (!cfg)
 		return 0;
 	socket_owner(&owner, sk);
-	if (tapio_ignored(type, &owner))
-		return 0;
-	e = tapio_reserve(type, sizeof(*e));
+	e = tapio_reserve(type, sizeof(*e), bpf_ktime_get_ns(), &owner);
 	if (!e)
 		return 0;
-	tapio_header_fill(&e->header, type, sizeof(*e), bpf_ktime_get_ns(), &owner);
 	fill_endpoints(&e->endpoints, sk);
 	e->total_retrans = BPF_CORE_READ((struct tcp_sock *)sk, total_retrans);
 	e->pad = 0;
