@@ -93,6 +93,7 @@ final class RunCommand implements Callable<Integer> {
     private Integer watch(LocalTapio tapio, PrintWriter out) {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         boolean terminal = System.console() != null;
+        long processedAtLine = 0;
         for (int refresh = 1; System.nanoTime() < deadline; refresh++) {
             try {
                 Thread.sleep(REFRESH_MILLIS);
@@ -109,9 +110,11 @@ final class RunCommand implements Callable<Integer> {
             if (terminal) {
                 out.print("\033[H\033[2J" + StatusView.render(status));
             } else if (refresh % LINE_EVERY == 0) {
+                // The status's rate is over its last second: bursty nodes would read 0 most of the time.
+                double perSecond = (status.eventsProcessed() - processedAtLine) * 1000.0 / (LINE_EVERY * REFRESH_MILLIS);
+                processedAtLine = status.eventsProcessed();
                 out.printf("%s  %,.0f events/s, %,d processed, %d finding(s), %d problem(s)%n", status.updatedAt(),
-                        status.eventsPerSecond().total(), status.eventsProcessed(), status.findings().size(),
-                        status.health().problems().size());
+                        perSecond, status.eventsProcessed(), status.findings().size(), status.health().problems().size());
             }
             out.flush();
         }

@@ -26,7 +26,8 @@ public final class StatusSampler {
     private final Supplier<List<TapioStatus.Finding>> findings;
     private final LatencyWindow latency = new LatencyWindow();
     private Map<String, Double> previousByType = Map.of();
-    private Map<String, Long> previousDrops = Map.of();
+    private Map<String, Double> previousDrops = Map.of();
+    private Map<String, Double> previousDispositions = Map.of();
     private double previousRestarts;
     private final long startedNanos = System.nanoTime();
     private long previousNanos = startedNanos;
@@ -56,13 +57,17 @@ public final class StatusSampler {
         previousByType = byType;
         long processed = Math.round(byType.values().stream().mapToDouble(Double::doubleValue).sum());
 
+        Map<String, Double> dropCounts = totals("tapio.events.dropped", "reason", previousDrops);
         Map<String, Long> drops = new TreeMap<>();
-        sumBy("tapio.events.dropped", "reason").forEach((reason, count) -> drops.put(reason, Math.round(count)));
         Map<String, Long> dropsInInterval = new HashMap<>();
-        drops.forEach((reason, count) -> dropsInInterval.put(reason, count - previousDrops.getOrDefault(reason, 0L)));
-        previousDrops = drops;
+        dropCounts.forEach((reason, count) -> {
+            drops.put(reason, Math.round(count));
+            dropsInInterval.put(reason, Math.round(count - previousDrops.getOrDefault(reason, 0.0)));
+        });
+        previousDrops = dropCounts;
 
-        Map<String, Double> dispositions = sumBy("tapio.kernel.events", "disposition");
+        Map<String, Double> dispositions = totals("tapio.kernel.events", "disposition", previousDispositions);
+        previousDispositions = dispositions;
         long delivered = Math.round(dispositions.getOrDefault("emitted", 0.0));
         long lost = Math.round(dispositions.getOrDefault("ring_full", 0.0));
         long candidates = Math.round(dispositions.values().stream().mapToDouble(Double::doubleValue).sum());
@@ -88,6 +93,17 @@ public final class StatusSampler {
                 kernel, drops, ringFill, unavailable, latest,
                 HealthAdvisor.assess(running, dropsInInterval, ringFill, window, unavailable, latest,
                         restartsInInterval));
+    }
+
+    /**
+     * The run's totals of the counters named {@code name} by one tag. The source's counters
+     * leave the registry with its reader when the job stops, before the final status is taken:
+     * a total never goes below what an earlier sample saw, so that the final status keeps them.
+     */
+    private Map<String, Double> totals(String name, String tag, Map<String, Double> earlier) {
+        Map<String, Double> totals = sumBy(name, tag);
+        earlier.forEach((key, count) -> totals.merge(key, count, Math::max));
+        return totals;
     }
 
     /** The counters named {@code name}, summed by the value of one tag. */
