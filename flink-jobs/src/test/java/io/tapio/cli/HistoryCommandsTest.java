@@ -127,6 +127,7 @@ class HistoryCommandsTest {
             String columns = table.schema().columns().stream().map(c -> c.name()).collect(Collectors.joining(", "));
             Run run = tapio("sql", "SELECT " + columns + " FROM " + table.name() + " LIMIT 1", "--format", "csv");
             assertEquals(0, run.exit(), table.name() + ": " + run.err());
+            assertEquals(columns.replace(", ", ","), run.out().lines().findFirst().orElseThrow(), "the CSV header");
         }
     }
 

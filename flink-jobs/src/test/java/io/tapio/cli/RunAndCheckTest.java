@@ -80,9 +80,15 @@ class RunAndCheckTest {
             check = check();
             if (check.json() != null && check.json().get("running").asBoolean()
                     && check.json().get("eventsPerSecond").get("total").asDouble() > 0) {
-                boolean healthy = check.json().get("health").get("healthy").asBoolean();
-                assertEquals(healthy ? CheckCommand.HEALTHY : CheckCommand.UNHEALTHY, check.exit(),
-                        "the exit status follows the verdict: " + check.json());
+                JsonNode health = check.json().get("health");
+                boolean alarming = false;
+                for (JsonNode finding : check.json().get("findings")) {
+                    alarming |= !finding.get("severity").asText().equals("info");
+                }
+                assertEquals(health.get("problems").isEmpty() && !alarming, health.get("healthy").asBoolean(),
+                        "healthy: no problem and no finding of severity warning or above: " + check.json());
+                assertEquals(health.get("healthy").asBoolean() ? CheckCommand.HEALTHY : CheckCommand.UNHEALTHY,
+                        check.exit(), "the exit status follows the verdict: " + check.json());
                 return check.json();
             }
             Thread.sleep(500);

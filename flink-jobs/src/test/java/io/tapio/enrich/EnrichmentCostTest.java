@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What enrichment costs the task thread, measured on real cgroups of 100 pods (the mock API
  * server in CRUD mode names them: no API server exists here), and its hit ratio on the real
- * event stream of this machine. Prints its figures; asserts only bounds far above them, since
- * the machine is shared.
+ * event stream of this machine. Prints its figures and asserts none of them (the machine is
+ * shared): it asserts what was enriched, every event of every pod.
  *
  * <p>Run alone: {@code mvn -B -q -pl flink-jobs -am verify -Dtest=EnrichmentCostTest
  * -Dsurefire.failIfNoSpecifiedTests=false}, then read "enrichment cost" in the output.
@@ -76,24 +76,27 @@ class EnrichmentCostTest {
         server.destroy();
     }
 
-    /** Median nanoseconds per event of enriching these events, over timed rounds after warm-up rounds. */
-    private static double medianNanosPerEvent(NodeWorkloadResolver resolver, KernelEvent[] events) {
+    /**
+     * Median nanoseconds per event of enriching these events, over timed rounds after warm-up
+     * rounds; every event must come out as a workload of {@code kind}.
+     */
+    private static double medianNanosPerEvent(NodeWorkloadResolver resolver, KernelEvent[] events, Workload.Kind kind) {
         int rounds = 31;
         int perRound = 200_000;
         double[] nanos = new double[rounds];
-        long sink = 0;
+        long otherKind = 0;
         for (int round = -10; round < rounds; round++) {
             long start = System.nanoTime();
             for (int i = 0; i < perRound; i++) {
                 KernelEvent event = events[i % events.length];
                 EnrichedEvent enriched = new EnrichedEvent(event, resolver.resolve(event.cgroupId()));
-                sink += enriched.workload().cgroupId();
+                otherKind += enriched.workload().kind() == kind ? 0 : 1;
             }
             if (round >= 0) {
                 nanos[round] = (double) (System.nanoTime() - start) / perRound;
             }
         }
-        assertTrue(sink != 0);
+        assertEquals(0, otherKind, "events enriched as something else than " + kind);
         Arrays.sort(nanos);
         return nanos[rounds / 2];
     }
@@ -104,12 +107,12 @@ class EnrichmentCostTest {
     }
 
     @Test
-    void aKnownCgroupCostsTensOfNanosecondsAndANewOneMicroseconds() {
+    void everyPodsEventsAreEnrichedAndWhatThatCostsIsPrinted() {
         KernelEvent[] events = eventsOfEveryPod();
         double pathOnly;
         try (NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode(NODE)
                 .withoutKubernetes())) {
-            pathOnly = medianNanosPerEvent(resolver, events);
+            pathOnly = medianNanosPerEvent(resolver, events, Workload.Kind.POD_UNRESOLVED);
         }
         double withApi;
         try (NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode(NODE)
@@ -120,7 +123,7 @@ class EnrichmentCostTest {
                 Thread.onSpinWait();
             }
             assertEquals(Workload.Kind.POD, resolver.resolve(events[PODS - 1].cgroupId()).kind());
-            withApi = medianNanosPerEvent(resolver, events);
+            withApi = medianNanosPerEvent(resolver, events, Workload.Kind.POD);
         }
 
         Path hierarchy = UnifiedHierarchy.find().orElseThrow();
@@ -139,8 +142,6 @@ class EnrichmentCostTest {
         LOG.info("enrichment cost: known cgroup, paths only: median {} ns/event; with pods from the API: median {} "
                         + "ns/event; new cgroup (open_by_handle_at + readlink): median {} us",
                 Math.round(pathOnly), Math.round(withApi), Math.round(missNanos[PODS / 2] / 100) / 10.0);
-        assertTrue(withApi < 5_000, "known cgroups cost " + withApi + " ns/event");
-        assertTrue(missNanos[PODS / 2] < 2_000_000, "a new cgroup costs " + missNanos[PODS / 2] + " ns");
     }
 
     @Test

@@ -195,7 +195,7 @@ class DeploymentRequirementsTest {
         assertEquals("Forbid", bench.at("/spec/concurrencyPolicy").asText());
         assertEquals(List.of("bench", "job"), CronCommand.of(cronPod(Manifests.named("CronJob", "tapio-bench"))
                 .getContainers().getFirst()).tapioArguments().subList(0, 2));
-        assertNotEquals(null, cronPod(Manifests.named("CronJob", "tapio-bench")).getNodeSelector());
+        assertEquals(Map.of("tapio.io/bench-node", "true"), cronPod(Manifests.named("CronJob", "tapio-bench")).getNodeSelector());
     }
 
     /**

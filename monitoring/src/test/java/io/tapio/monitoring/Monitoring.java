@@ -20,8 +20,8 @@ final class Monitoring {
     static final YAMLMapper YAML = new YAMLMapper();
 
     /**
-     * Tapio's metric names (DESIGN.md "Names" and the eBPF reader's), as Prometheus sees them;
-     * findings and regressions are counted by stages still being built.
+     * Tapio's metric names (DESIGN.md "Names", the eBPF reader's, and the correlator's and
+     * regression detector's counts), as Prometheus sees them.
      */
     static final Set<String> METRICS = Set.of("tapio_events_processed_total",
             "tapio_event_processing_duration_seconds_bucket", "tapio_events_dropped_total", "tapio_ringbuf_used_ratio",

@@ -119,14 +119,12 @@ class RingBufferReaderTest {
     void aHandlerThatThrowsLeavesItsRecordToBeReadAgain() {
         try (RingBufferReader reader = RingBufferReader.open(object.map("tapio_test_events"))) {
             write(VALID);
-            try {
-                reader.drain((ring, offset, length) -> {
-                    throw new IllegalStateException("handler failed");
-                }, 10);
-            } catch (IllegalStateException expected) {
-                // the record stays
-            }
-            assertEquals(1, reader.drain((ring, offset, length) -> {}, 10));
+            IllegalStateException failure = assertThrows(IllegalStateException.class,
+                    () -> reader.drain((ring, offset, length) -> {
+                        throw new IllegalStateException("handler failed");
+                    }, 10));
+            assertEquals("handler failed", failure.getMessage(), "the handler's own exception reaches the caller");
+            assertEquals(1, reader.drain((ring, offset, length) -> {}, 10), "and its record stays to be read again");
         }
     }
 
