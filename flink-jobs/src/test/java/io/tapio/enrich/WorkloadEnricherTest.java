@@ -113,4 +113,28 @@ class WorkloadEnricherTest {
         Function<EnrichedEvent, String> shown = e -> e.workload().displayName();
         assertEquals("payments/checkout-7f9c, container api, Deployment checkout", shown.apply(back));
     }
+
+    /** The serializer remembers workloads both ways; interleaved workloads must not be mixed up. */
+    @Test
+    void interleavedWorkloadsComeBackEachWithItsOwnEvents() throws Exception {
+        Workload api = Workload.podFromPath(NODE, 42, "/kubepods/pod" + KubeletPaths.uid() + "/a", KubeletPaths.uid(),
+                KubeletPaths.containerId(), "containerd", "Burstable");
+        Workload worker = Workload.podFromPath(NODE, 43, "/kubepods/pod" + KubeletPaths.uid() + "/b",
+                KubeletPaths.uid(), KubeletPaths.containerId(), "containerd", "Burstable");
+        List<EnrichedEvent> sent = List.of(new EnrichedEvent(exec(42, 1), api), new EnrichedEvent(exec(42, 2), api),
+                new EnrichedEvent(exec(43, 3), worker), new EnrichedEvent(exec(42, 4), api),
+                new EnrichedEvent(exec(43, 5), worker), new EnrichedEvent(exec(43, 6), worker));
+        EnrichedEventSerializer writer = new EnrichedEventSerializer();
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        for (EnrichedEvent e : sent) {
+            writer.serialize(e, out);
+        }
+        EnrichedEventSerializer reader = new EnrichedEventSerializer();
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        List<EnrichedEvent> received = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            received.add(reader.deserialize(in));
+        }
+        assertEquals(sent, received);
+    }
 }

@@ -8,7 +8,7 @@ import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import java.io.IOException;
 import java.io.Serial;
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +36,13 @@ public final class EnrichedEventSerializer extends ImmutableTypeSerializer<Enric
             new EnrichedEventSerializer());
 
     private transient Map<Workload, byte[]> encoded;
-    private transient Map<ByteBuffer, Workload> decoded;
+    private transient Map<Block, Workload> decoded;
     private transient DataOutputSerializer scratch;
+    /** The last workload each way: a node's busiest workload sends most events in a row. */
+    private transient Workload lastWorkload;
+    private transient byte[] lastEncoded;
+    private transient Block lastDecoded;
+    private transient Workload lastDecodedWorkload;
 
     @Override
     public TypeSerializer<EnrichedEvent> duplicate() {
@@ -47,27 +52,48 @@ public final class EnrichedEventSerializer extends ImmutableTypeSerializer<Enric
     @Override
     public void serialize(EnrichedEvent e, DataOutputView out) throws IOException {
         KernelEventSerializer.INSTANCE.serialize(e.event(), out);
-        byte[] workload = encoded().get(e.workload());
-        if (workload == null) {
-            workload = encode(e.workload());
-            encoded().put(e.workload(), workload);
+        if (e.workload() != lastWorkload) {
+            byte[] workload = encoded().get(e.workload());
+            if (workload == null) {
+                workload = encode(e.workload());
+                encoded().put(e.workload(), workload);
+            }
+            lastWorkload = e.workload();
+            lastEncoded = workload;
         }
-        out.writeInt(workload.length);
-        out.write(workload);
+        out.writeInt(lastEncoded.length);
+        out.write(lastEncoded);
     }
 
     @Override
     public EnrichedEvent deserialize(DataInputView in) throws IOException {
         KernelEvent event = KernelEventSerializer.INSTANCE.deserialize(in);
-        byte[] block = new byte[in.readInt()];
-        in.readFully(block);
-        ByteBuffer key = ByteBuffer.wrap(block);
-        Workload workload = decoded().get(key);
-        if (workload == null) {
-            workload = decode(block);
-            decoded().put(key, workload);
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        if (lastDecoded == null || !Arrays.equals(bytes, lastDecoded.bytes())) {
+            Block block = new Block(bytes);
+            Workload workload = decoded().get(block);
+            if (workload == null) {
+                workload = decode(bytes);
+                decoded().put(block, workload);
+            }
+            lastDecoded = block;
+            lastDecodedWorkload = workload;
         }
-        return new EnrichedEvent(event, workload);
+        return new EnrichedEvent(event, lastDecodedWorkload);
+    }
+
+    /** An encoded workload as a map key; arrays hash and compare with the JDK's vectorized loops. */
+    private record Block(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Block other && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
     }
 
     @Override
@@ -121,7 +147,7 @@ public final class EnrichedEventSerializer extends ImmutableTypeSerializer<Enric
         return encoded;
     }
 
-    private Map<ByteBuffer, Workload> decoded() {
+    private Map<Block, Workload> decoded() {
         if (decoded == null) {
             decoded = lru();
         }
