@@ -17,14 +17,18 @@ import io.tapio.model.Finding;
 import io.tapio.model.Regression;
 import io.tapio.model.Rollup;
 import io.tapio.model.WorkloadKey;
+import io.tapio.model.types.EnrichedEventSerializer;
 import io.tapio.model.types.JavaSerializer;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.rollup.RegressionDetector;
 import io.tapio.rollup.Rollups;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -75,9 +79,10 @@ public final class TapioJob {
                 .filter(new Relevance()).name("relevant").uid("relevant")
                 .map(new WorkloadEnricher(spec instanceof SourceSpec.Ebpf ? EnrichConfig.defaults()
                         : EnrichConfig.defaults().withoutKubernetes())).name("enrich").uid("enrich");
-        SingleOutputStreamOperator<Finding> findings = findings(events, correlation, spec.live());
+        KeyedStream<EnrichedEvent, String> byWorkload = byWorkload(events);
+        SingleOutputStreamOperator<Finding> findings = findings(byWorkload, correlation, spec.live());
         findings.sinkTo(new FindingsBoard()).name("findings board").uid("findings-board");
-        SingleOutputStreamOperator<Rollup> rollups = Rollups.of(events);
+        SingleOutputStreamOperator<Rollup> rollups = Rollups.of(byWorkload);
         SingleOutputStreamOperator<Regression> regressions = rollups.keyBy(Rollup::workloadKey)
                 .process(new RegressionDetector(regression), JavaSerializer.typeOf(Regression.class))
                 .name("regressions").uid("regressions");
@@ -85,14 +90,25 @@ public final class TapioJob {
     }
 
     /**
-     * Keyed by workload into the correlator.
+     * The events keyed by workload through one network exchange, which the correlator and the
+     * rollups both read, chained to it. A keyBy of their own each would send every event
+     * twice: two serializations on the way out, two deserializations on the way in.
+     */
+    public static KeyedStream<EnrichedEvent, String> byWorkload(DataStream<EnrichedEvent> events) {
+        WorkloadKey key = new WorkloadKey();
+        DataStream<EnrichedEvent> exchanged = events.keyBy(key)
+                .map(event -> event, EnrichedEventSerializer.TYPE).name("by workload").uid("by-workload");
+        return DataStreamUtils.reinterpretAsKeyedStream(exchanged, key, Types.STRING);
+    }
+
+    /**
+     * The correlator over the events of each workload.
      *
      * @param live whether event timestamps are this machine's clock now (latency is measured)
      */
-    public static SingleOutputStreamOperator<Finding> findings(DataStream<EnrichedEvent> events,
+    public static SingleOutputStreamOperator<Finding> findings(KeyedStream<EnrichedEvent, String> byWorkload,
                                                               CorrelationConfig correlation, boolean live) {
-        return events.keyBy(new WorkloadKey())
-                .process(new Correlator(correlation, live), JavaSerializer.typeOf(Finding.class))
+        return byWorkload.process(new Correlator(correlation, live), JavaSerializer.typeOf(Finding.class))
                 .name("correlate").uid("correlate");
     }
 

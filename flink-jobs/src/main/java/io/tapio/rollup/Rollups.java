@@ -2,11 +2,10 @@ package io.tapio.rollup;
 
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Rollup;
-import io.tapio.model.WorkloadKey;
 import io.tapio.model.types.JavaSerializer;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
-import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -25,9 +24,8 @@ public final class Rollups {
     private Rollups() {}
 
     public static org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Rollup> of(
-            DataStream<EnrichedEvent> events) {
-        return events.keyBy(new WorkloadKey())
-                .window(TumblingEventTimeWindows.of(MINUTE))
+            KeyedStream<EnrichedEvent, String> byWorkload) {
+        return byWorkload.window(TumblingEventTimeWindows.of(MINUTE))
                 .sideOutputLateData(LATE)
                 .aggregate(new Aggregate(), new Emit(), JavaSerializer.typeOf(RollupAccumulator.class),
                         JavaSerializer.typeOf(RollupAccumulator.class), JavaSerializer.typeOf(Rollup.class))

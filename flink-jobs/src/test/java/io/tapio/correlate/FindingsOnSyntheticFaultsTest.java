@@ -72,7 +72,7 @@ class FindingsOnSyntheticFaultsTest {
                 .map(e -> new EnrichedEvent(e, io.tapio.model.Workload.host("node-1", e.cgroupId(), "")),
                         EnrichedEventSerializer.TYPE);
         List<Finding> collected = new ArrayList<>();
-        try (CloseableIterator<Finding> it = TapioJob.findings(events, CorrelationConfig.defaults(), false)
+        try (CloseableIterator<Finding> it = TapioJob.findings(TapioJob.byWorkload(events), CorrelationConfig.defaults(), false)
                 .executeAndCollect("synthetic-faults")) {
             it.forEachRemaining(collected::add);
         }
