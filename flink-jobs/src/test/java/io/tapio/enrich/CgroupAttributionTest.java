@@ -67,7 +67,7 @@ class CgroupAttributionTest {
     /** The directory below the hierarchy's root that a test cgroup was created in, to check it is gone. */
     static Path testRoot(WorkloadCgroup cgroup) {
         Path path = cgroup.path();
-        while (!path.getFileName().toString().startsWith("tapio-test-")) {
+        while (!path.getFileName().toString().startsWith(KubeletPaths.PREFIX)) {
             path = path.getParent();
         }
         return path;

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Runs a workload's command and insists that it succeeds. */
-final class Commands {
+public final class Commands {
     private Commands() {}
 
-    static void check(String... command) {
+    public static void check(String... command) {
         try {
             Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

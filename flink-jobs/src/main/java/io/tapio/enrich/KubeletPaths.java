@@ -5,11 +5,14 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Cgroup paths as kubelet makes them, for tests that create them for real. Each sits below
- * a prefix of its own ({@code tapio-test-<uuid>/}, as a kubelet --cgroup-root would put it),
- * so that concurrent tests never share a directory and cleanup removes all of it.
+ * Cgroup paths as kubelet makes them, for the tests and the enrichment bench, which create
+ * them for real. Each sits below a prefix of its own ({@code tapio-kubelet-<uuid>/}, as a
+ * kubelet --cgroup-root would put it), so that concurrent runs never share a directory and
+ * cleanup removes all of it.
  */
 final class KubeletPaths {
+    static final String PREFIX = "tapio-kubelet-";
+
     private KubeletPaths() {}
 
     /** A pod's container cgroup with the systemd driver; qos is burstable, besteffort or "" (Guaranteed). */
@@ -25,7 +28,7 @@ final class KubeletPaths {
     }
 
     static String prefix() {
-        return "tapio-test-" + UUID.randomUUID() + "/";
+        return PREFIX + UUID.randomUUID() + "/";
     }
 
     static String uid() {
