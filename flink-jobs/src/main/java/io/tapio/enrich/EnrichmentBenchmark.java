@@ -7,6 +7,7 @@ import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
 import io.tapio.ebpf.event.EventType;
 import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.ring.RecordHandler;
 import io.tapio.model.Workload;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,15 +89,15 @@ public final class EnrichmentBenchmark {
     /** The events of this machine while each pod's process starts and exits, as the programs report them. */
     private static List<KernelEvent> record(List<WorkloadCgroup> pods) {
         List<KernelEvent> events = new ArrayList<>();
+        RecordHandler keep = (ring, offset, length) -> events.add(KernelEvent.copyOf(ring, offset, length));
         try (KernelCollector collector = KernelCollector.open(CollectorConfig.builder().ringBufferBytes(16 << 20)
                 .enabledTypes(List.of(EventType.EXEC, EventType.EXIT)).build())) {
             for (WorkloadCgroup pod : pods) {
                 Commands.check(pod.wrap("/bin/true").toArray(String[]::new));
-                collector.reader().drain((ring, offset, length) -> events.add(KernelEvent.copyOf(ring, offset, length)),
-                        Integer.MAX_VALUE);
+                collector.reader().drain(keep, Integer.MAX_VALUE);
             }
-            collector.reader().drain((ring, offset, length) -> events.add(KernelEvent.copyOf(ring, offset, length)),
-                    Integer.MAX_VALUE);
+            // Once more: a record another CPU was still writing stops a drain until it is done.
+            collector.reader().drain(keep, Integer.MAX_VALUE);
         }
         return events;
     }

@@ -40,7 +40,8 @@ class UsageHelpTest {
     void everyOptionOfEveryCommandIsInTheReadme() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
         List<String> undocumented = new ArrayList<>();
-        for (CommandSpec command : commands()) {
+        List<CommandSpec> commands = commands();
+        for (CommandSpec command : commands) {
             for (OptionSpec option : command.options()) {
                 boolean standard = option.usageHelp() || option.versionHelp();
                 if (!standard && Stream.of(option.names()).filter(name -> name.startsWith("--"))
@@ -49,7 +50,7 @@ class UsageHelpTest {
                 }
             }
         }
-        assertTrue(commands().size() > 10, "the whole command tree was walked: " + commands().size());
+        assertTrue(commands.size() > 10, "the whole command tree was walked: " + commands.size());
         assertEquals(List.of(), undocumented);
     }
 
