@@ -21,7 +21,10 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
     }
 
     public long detected() {
-        return faultRuns.stream().flatMap(r -> r.outcomes().stream()).filter(AccuracyRun.Outcome::detected).count();
+        return faultRuns.stream()
+                .flatMap(r -> r.outcomes().stream())
+                .filter(AccuracyRun.Outcome::detected)
+                .count();
     }
 
     public double recall() {
@@ -47,22 +50,35 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
     /** Per scenario: how often found, and the median time from the fault's start to its finding. */
     public Map<String, String> byScenario() {
         Map<String, List<AccuracyRun.Outcome>> grouped = new TreeMap<>();
-        faultRuns.forEach(r -> r.outcomes().forEach(o -> grouped.computeIfAbsent(o.scenario().name(),
-                k -> new ArrayList<>()).add(o)));
+        faultRuns.forEach(r -> r.outcomes()
+                .forEach(o -> grouped.computeIfAbsent(o.scenario().name(), k -> new ArrayList<>())
+                        .add(o)));
         Map<String, String> lines = new TreeMap<>();
         grouped.forEach((name, outcomes) -> {
-            List<Long> times = outcomes.stream().filter(AccuracyRun.Outcome::detected)
-                    .map(AccuracyRun.Outcome::timeToFindingMillis).sorted().toList();
-            lines.put(name, String.format("%d/%d found, median time to finding %s", times.size(), outcomes.size(),
-                    times.isEmpty() ? "-" : String.format("%.1f s", times.get(times.size() / 2) / 1000.0)));
+            List<Long> times = outcomes.stream()
+                    .filter(AccuracyRun.Outcome::detected)
+                    .map(AccuracyRun.Outcome::timeToFindingMillis)
+                    .sorted()
+                    .toList();
+            lines.put(
+                    name,
+                    String.format(
+                            "%d/%d found, median time to finding %s",
+                            times.size(),
+                            outcomes.size(),
+                            times.isEmpty() ? "-" : String.format("%.1f s", times.get(times.size() / 2) / 1000.0)));
         });
         return lines;
     }
 
     /** From the kernel's timestamp of the event that completed a finding to the finding. */
     public List<Long> pipelineLatenciesNanos() {
-        return faultRuns.stream().flatMap(r -> r.truePositives().stream()).map(Finding::latencyNanos)
-                .filter(l -> l > 0).sorted().toList();
+        return faultRuns.stream()
+                .flatMap(r -> r.truePositives().stream())
+                .map(Finding::latencyNanos)
+                .filter(l -> l > 0)
+                .sorted()
+                .toList();
     }
 
     public boolean meetsTargets() {

@@ -60,8 +60,12 @@ public final class AccuracyRun {
      *     anything else
      * @param outsideExperiment opened findings (warning or above) in other workloads of the machine
      */
-    public record Result(List<Outcome> outcomes, List<Finding> truePositives, List<Finding> falsePositives,
-                         List<Finding> outsideExperiment, Filtering filtering) {}
+    public record Result(
+            List<Outcome> outcomes,
+            List<Finding> truePositives,
+            List<Finding> falsePositives,
+            List<Finding> outsideExperiment,
+            Filtering filtering) {}
 
     /**
      * How much of the kernel's activity reached the correlators, over the run.
@@ -86,8 +90,14 @@ public final class AccuracyRun {
         Metrics.addRegistry(meters);
         List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
-        CloseableIterator<Finding> collected = TapioJob.define(env, new SourceSpec.Ebpf(CollectorConfig.defaults()),
-                correlation, RegressionConfig.defaults(), null).findings().collectAsync();
+        CloseableIterator<Finding> collected = TapioJob.define(
+                        env,
+                        new SourceSpec.Ebpf(CollectorConfig.defaults()),
+                        correlation,
+                        RegressionConfig.defaults(),
+                        null)
+                .findings()
+                .collectAsync();
         JobClient job = env.executeAsync("tapio-accuracy");
         Thread reader = Thread.ofPlatform().name("accuracy-findings").daemon().start(() -> {
             try {
@@ -110,7 +120,8 @@ public final class AccuracyRun {
                 for (Scenario scenario : scenarios) {
                     running.add(faults.submit(() -> {
                         try (WorkloadCgroup cgroup = scenario.memoryLimitBytes() > 0
-                                ? WorkloadCgroup.withMemoryLimit(scenario.memoryLimitBytes()) : WorkloadCgroup.create()) {
+                                ? WorkloadCgroup.withMemoryLimit(scenario.memoryLimitBytes())
+                                : WorkloadCgroup.create()) {
                             cgroups.put(scenario, cgroup.id());
                             started.put(scenario, System.currentTimeMillis());
                             scenario.run(cgroup);
@@ -134,16 +145,23 @@ public final class AccuracyRun {
         return evaluate(scenarios, cgroups, started, benign, List.copyOf(findings), filtering);
     }
 
-    private static Result evaluate(List<Scenario> scenarios, Map<Scenario, Long> cgroups,
-                                   Map<Scenario, Long> started, long benign, List<Finding> findings,
-                                   Filtering filtering) {
-        List<Finding> opened = findings.stream().filter(f -> f.status() == Finding.Status.OPEN
-                && f.severity().atLeast(Severity.WARNING)).toList();
+    private static Result evaluate(
+            List<Scenario> scenarios,
+            Map<Scenario, Long> cgroups,
+            Map<Scenario, Long> started,
+            long benign,
+            List<Finding> findings,
+            Filtering filtering) {
+        List<Finding> opened = findings.stream()
+                .filter(f -> f.status() == Finding.Status.OPEN && f.severity().atLeast(Severity.WARNING))
+                .toList();
         List<Outcome> outcomes = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             long id = cgroups.get(scenario);
-            Finding found = opened.stream().filter(f -> f.workload().cgroupId() == id
-                    && f.pattern().equals(scenario.expectedPattern())).findFirst().orElse(null);
+            Finding found = opened.stream()
+                    .filter(f -> f.workload().cgroupId() == id && f.pattern().equals(scenario.expectedPattern()))
+                    .findFirst()
+                    .orElse(null);
             outcomes.add(new Outcome(scenario, id, started.get(scenario), found));
         }
         java.util.Set<Long> ours = new java.util.HashSet<>(cgroups.values());
@@ -166,23 +184,28 @@ public final class AccuracyRun {
     /** Whether an injected fault makes this finding (in one of the run's workloads) true. */
     static boolean explains(Scenario scenario, long cgroupId, Finding finding) {
         if (finding.workload().cgroupId() == cgroupId) {
-            return finding.pattern().equals(scenario.expectedPattern()) || scenario.alsoTrue().contains(finding.pattern());
+            return finding.pattern().equals(scenario.expectedPattern())
+                    || scenario.alsoTrue().contains(finding.pattern());
         }
         return scenario.harmsOthers() && finding.pattern().equals(scenario.expectedPattern());
     }
 
     private static Filtering filtering(SimpleMeterRegistry meters) {
-        return new Filtering(Math.round(sum(meters, "tapio.kernel.events", null)),
-                Math.round(sum(meters, "tapio.kernel.events", "emitted")), Math.round(sum(meters, "tapio.events.relevant", null)));
+        return new Filtering(
+                Math.round(sum(meters, "tapio.kernel.events", null)),
+                Math.round(sum(meters, "tapio.kernel.events", "emitted")),
+                Math.round(sum(meters, "tapio.events.relevant", null)));
     }
 
     private static double sum(SimpleMeterRegistry meters, String name, String disposition) {
         var search = disposition == null ? meters.find(name) : meters.find(name).tag("disposition", disposition);
-        return search.meters().stream().mapToDouble(m -> switch (m) {
-            case io.micrometer.core.instrument.Counter c -> c.count();
-            case io.micrometer.core.instrument.FunctionCounter c -> c.count();
-            default -> 0;
-        }).sum();
+        return search.meters().stream()
+                .mapToDouble(m -> switch (m) {
+                    case io.micrometer.core.instrument.Counter c -> c.count();
+                    case io.micrometer.core.instrument.FunctionCounter c -> c.count();
+                    default -> 0;
+                })
+                .sum();
     }
 
     /** Until the job has seen kernel events: the programs are attached and read. */
@@ -190,7 +213,10 @@ public final class AccuracyRun {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             Processes.run(List.of("/bin/true"));
-            if (meters.find("tapio.events.processed").counters().stream().mapToDouble(c -> c.count()).sum() > 0) {
+            if (meters.find("tapio.events.processed").counters().stream()
+                            .mapToDouble(c -> c.count())
+                            .sum()
+                    > 0) {
                 return;
             }
             Thread.sleep(200);

@@ -21,13 +21,21 @@ public final class Scenarios {
      * windows with the 4 before them, so that a run needs 20 s of history, not 5 minutes.
      */
     public static CorrelationConfig correlation() {
-        return CorrelationConfig.defaults().withRule("cpu_starvation",
-                Rule.count(10, Duration.ofSeconds(5), Duration.ofSeconds(10)).overBaseline(5, 4));
+        return CorrelationConfig.defaults()
+                .withRule(
+                        "cpu_starvation",
+                        Rule.count(10, Duration.ofSeconds(5), Duration.ofSeconds(10))
+                                .overBaseline(5, 4));
     }
 
     public static List<Scenario> all() {
-        return List.of(new OomCrashLoop(), new CrashLoop(), new KilledByAnother(), new RefusedConnects(),
-                new MissingFile(), new CpuStarvation());
+        return List.of(
+                new OomCrashLoop(),
+                new CrashLoop(),
+                new KilledByAnother(),
+                new RefusedConnects(),
+                new MissingFile(),
+                new CpuStarvation());
     }
 
     /** A memory hog in a 32 MiB cgroup, OOM-killed and started again, four times. */
@@ -146,8 +154,8 @@ public final class Scenarios {
         @Override
         public void run(WorkloadCgroup cgroup) throws Exception {
             String path = "/etc/tapio-accuracy-" + UUID.randomUUID() + "/app.yaml";
-            Processes.run(cgroup.wrap("/bin/sh -c 'for i in 1 2 3 4 5 6 7; do cat " + path
-                    + " 2>/dev/null; sleep 0.3; done; true'"));
+            Processes.run(cgroup.wrap(
+                    "/bin/sh -c 'for i in 1 2 3 4 5 6 7; do cat " + path + " 2>/dev/null; sleep 0.3; done; true'"));
         }
     }
 
@@ -178,8 +186,8 @@ public final class Scenarios {
 
         @Override
         public void run(WorkloadCgroup cgroup) throws Exception {
-            Process victim = Processes.start(cgroup.wrap(
-                    "/usr/bin/taskset -c 1 /bin/sh -c 'while :; do sleep 0.005; done'"));
+            Process victim =
+                    Processes.start(cgroup.wrap("/usr/bin/taskset -c 1 /bin/sh -c 'while :; do sleep 0.005; done'"));
             List<Process> hogs = new ArrayList<>();
             try (WorkloadCgroup hogGroup = WorkloadCgroup.create()) {
                 try {

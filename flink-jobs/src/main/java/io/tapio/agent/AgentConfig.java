@@ -22,9 +22,18 @@ import java.util.Objects;
  * @param flushTimeout how long closing waits for Kafka to acknowledge what is left
  * @param kafkaProperties further producer settings (security, timeouts); they win over the agent's
  */
-public record AgentConfig(String bootstrapServers, String topic, CollectorConfig collector, EnrichConfig enrich,
-                          int batchEvents, int batchBytes, Duration linger, String compression, long bufferBytes,
-                          Duration flushTimeout, Map<String, String> kafkaProperties) {
+public record AgentConfig(
+        String bootstrapServers,
+        String topic,
+        CollectorConfig collector,
+        EnrichConfig enrich,
+        int batchEvents,
+        int batchBytes,
+        Duration linger,
+        String compression,
+        long bufferBytes,
+        Duration flushTimeout,
+        Map<String, String> kafkaProperties) {
     public static final String DEFAULT_TOPIC = "tapio.events";
     /** Kafka's default largest request is 1 MiB; a batch, with the record's overhead, stays below it. */
     public static final int MAX_BATCH_BYTES = 1000 * 1024;
@@ -47,15 +56,15 @@ public record AgentConfig(String bootstrapServers, String topic, CollectorConfig
             throw new IllegalArgumentException("a batch holds at least one event, not " + batchEvents);
         }
         if (batchBytes < 1024 || batchBytes > MAX_BATCH_BYTES) {
-            throw new IllegalArgumentException("a batch's size is from 1 KiB to " + MAX_BATCH_BYTES / 1024
-                    + " KiB, not " + batchBytes + " bytes");
+            throw new IllegalArgumentException(
+                    "a batch's size is from 1 KiB to " + MAX_BATCH_BYTES / 1024 + " KiB, not " + batchBytes + " bytes");
         }
         if (linger.isNegative()) {
             throw new IllegalArgumentException("the linger must not be negative: " + linger);
         }
         if (bufferBytes < batchBytes) {
-            throw new IllegalArgumentException("the buffer (" + bufferBytes + " bytes) must hold at least one batch ("
-                    + batchBytes + " bytes)");
+            throw new IllegalArgumentException(
+                    "the buffer (" + bufferBytes + " bytes) must hold at least one batch (" + batchBytes + " bytes)");
         }
         kafkaProperties = Map.copyOf(kafkaProperties);
     }

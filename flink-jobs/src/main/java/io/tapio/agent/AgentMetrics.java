@@ -24,11 +24,23 @@ final class AgentMetrics implements AutoCloseable {
         String node = agent.node();
         BatchPublisher publisher = agent.publisher();
         counter("tapio.agent.events.read", node, agent, a -> a.read(), "Events the kernel delivered to the agent");
-        counter("tapio.agent.events.filtered", node, agent, a -> a.filtered(),
+        counter(
+                "tapio.agent.events.filtered",
+                node,
+                agent,
+                a -> a.filtered(),
                 "Events the agent left out as irrelevant (clean exits)");
-        counter("tapio.agent.events.published", node, agent, a -> a.publisher().ackedEvents(),
+        counter(
+                "tapio.agent.events.published",
+                node,
+                agent,
+                a -> a.publisher().ackedEvents(),
                 "Events in batches Kafka acknowledged");
-        counter("tapio.agent.batches.published", node, agent, a -> a.publisher().ackedBatches(),
+        counter(
+                "tapio.agent.batches.published",
+                node,
+                agent,
+                a -> a.publisher().ackedBatches(),
                 "Batches Kafka acknowledged");
         dropped(node, "ring_full", agent, a -> a.lostInRing());
         dropped(node, "malformed", agent, a -> a.malformed());
@@ -36,30 +48,49 @@ final class AgentMetrics implements AutoCloseable {
             dropped(node, drop.label(), agent, a -> a.publisher().dropped().get(drop));
         }
         gauge("tapio.agent.buffer.bytes", node, publisher, BatchPublisher::heldBytes, "Bytes waiting for Kafka");
-        gauge("tapio.agent.buffer.used.ratio", node, publisher, p -> (double) p.heldBytes() / p.boundBytes(),
+        gauge(
+                "tapio.agent.buffer.used.ratio",
+                node,
+                publisher,
+                p -> (double) p.heldBytes() / p.boundBytes(),
                 "How full the agent's buffer for Kafka is, from 0 to 1");
-        gauge("tapio.agent.kafka.silent.seconds", node, publisher, p -> p.silentFor().toMillis() / 1000.0,
+        gauge(
+                "tapio.agent.kafka.silent.seconds",
+                node,
+                publisher,
+                p -> p.silentFor().toMillis() / 1000.0,
                 "How long Kafka has acknowledged nothing while batches wait");
-        gauge("tapio.ringbuf.used.ratio", node, agent, NodeAgent::ringFill, "How full the kernel's ring buffer is, 0 to 1");
+        gauge(
+                "tapio.ringbuf.used.ratio",
+                node,
+                agent,
+                NodeAgent::ringFill,
+                "How full the kernel's ring buffer is, 0 to 1");
     }
 
     static AgentMetrics register(NodeAgent agent) {
         return new AgentMetrics(agent);
     }
 
-    private void counter(String name, String node, NodeAgent agent, ToDoubleFunction<NodeAgent> count,
-                         String description) {
-        meters.add(FunctionCounter.builder(name, agent, count).tag("node", node).description(description)
+    private void counter(
+            String name, String node, NodeAgent agent, ToDoubleFunction<NodeAgent> count, String description) {
+        meters.add(FunctionCounter.builder(name, agent, count)
+                .tag("node", node)
+                .description(description)
                 .register(Metrics.globalRegistry));
     }
 
     private void dropped(String node, String reason, NodeAgent agent, ToDoubleFunction<NodeAgent> count) {
-        meters.add(FunctionCounter.builder("tapio.events.dropped", agent, count).tags("node", node, "reason", reason)
-                .description("Events lost before reaching the job").register(Metrics.globalRegistry));
+        meters.add(FunctionCounter.builder("tapio.events.dropped", agent, count)
+                .tags("node", node, "reason", reason)
+                .description("Events lost before reaching the job")
+                .register(Metrics.globalRegistry));
     }
 
     private <T> void gauge(String name, String node, T source, ToDoubleFunction<T> value, String description) {
-        meters.add(Gauge.builder(name, source, value).tag("node", node).description(description)
+        meters.add(Gauge.builder(name, source, value)
+                .tag("node", node)
+                .description(description)
                 .register(Metrics.globalRegistry));
     }
 

@@ -77,8 +77,8 @@ final class BatchPublisher {
         for (Drop drop : Drop.values()) {
             dropped.put(drop, new LongAdder());
         }
-        this.producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(),
-                new ByteArraySerializer());
+        this.producer =
+                new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
         this.sender = Thread.ofPlatform().name("tapio-agent-sender").daemon().start(this::sendAll);
     }
 
@@ -227,12 +227,18 @@ final class BatchPublisher {
         Duration silent = silentFor();
         if (!warned && silent.compareTo(SILENCE_WORTH_A_WARNING) >= 0) {
             warned = true;
-            LOG.warn("Kafka at {} has acknowledged nothing for {} s{}: keeping up to {} MiB of batches, then "
-                    + "dropping new ones (counted); retrying", servers, silent.toSeconds(),
-                    lastError.isEmpty() ? "" : " (" + lastError + ")", bound >> 20);
+            LOG.warn(
+                    "Kafka at {} has acknowledged nothing for {} s{}: keeping up to {} MiB of batches, then "
+                            + "dropping new ones (counted); retrying",
+                    servers,
+                    silent.toSeconds(),
+                    lastError.isEmpty() ? "" : " (" + lastError + ")",
+                    bound >> 20);
         } else if (warned && silent.isZero()) {
             warned = false;
-            LOG.info("Kafka at {} acknowledges again; {} events dropped so far", servers,
+            LOG.info(
+                    "Kafka at {} acknowledges again; {} events dropped so far",
+                    servers,
                     dropped().values().stream().mapToLong(Long::longValue).sum());
         }
     }

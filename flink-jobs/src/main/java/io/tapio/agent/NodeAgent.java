@@ -47,15 +47,15 @@ public final class NodeAgent implements AutoCloseable {
     private long readHere;
     private long filteredHere;
 
-    private NodeAgent(AgentConfig config, KernelCollector collector, NodeWorkloadResolver resolver,
-                      BatchPublisher publisher) {
+    private NodeAgent(
+            AgentConfig config, KernelCollector collector, NodeWorkloadResolver resolver, BatchPublisher publisher) {
         this.config = config;
         this.collector = collector;
         this.resolver = resolver;
         this.publisher = publisher;
         this.lingerNanos = config.linger().toNanos();
-        this.writer = new AgentBatchWriter(config.node(), KernelClock.local().epochNanos(0), config.batchEvents(),
-                config.batchBytes());
+        this.writer = new AgentBatchWriter(
+                config.node(), KernelClock.local().epochNanos(0), config.batchEvents(), config.batchBytes());
         this.metrics = AgentMetrics.register(this);
         this.reader = Thread.ofPlatform().name("tapio-agent-reader").start(this::readKernel);
     }
@@ -77,9 +77,16 @@ public final class NodeAgent implements AutoCloseable {
             } catch (ConfigException e) {
                 throw new IllegalArgumentException("a Kafka producer setting is wrong: " + e.getMessage(), e);
             }
-            LOG.info("Agent on node {} publishes to topic {} at {} ({} compression, batches of up to {} events, {} ms "
-                    + "linger, {} KiB buffer)", config.node(), config.topic(), config.bootstrapServers(),
-                    config.compression(), config.batchEvents(), config.linger().toMillis(), config.bufferBytes() >> 10);
+            LOG.info(
+                    "Agent on node {} publishes to topic {} at {} ({} compression, batches of up to {} events, {} ms "
+                            + "linger, {} KiB buffer)",
+                    config.node(),
+                    config.topic(),
+                    config.bootstrapServers(),
+                    config.compression(),
+                    config.batchEvents(),
+                    config.linger().toMillis(),
+                    config.bufferBytes() >> 10);
             return new NodeAgent(config, collector, resolver, publisher);
         } catch (RuntimeException | Error e) {
             if (resolver != null) {
@@ -163,8 +170,16 @@ public final class NodeAgent implements AutoCloseable {
         dropped.put("ring_full", lostInRing());
         dropped.put("malformed", malformed());
         publisher.dropped().forEach((drop, count) -> dropped.put(drop.label(), count));
-        return new AgentStats(config.node(), read, filtered, publisher.ackedEvents(), dropped,
-                publisher.heldBytes(), publisher.boundBytes(), publisher.silentFor(), publisher.lastError());
+        return new AgentStats(
+                config.node(),
+                read,
+                filtered,
+                publisher.ackedEvents(),
+                dropped,
+                publisher.heldBytes(),
+                publisher.boundBytes(),
+                publisher.silentFor(),
+                publisher.lastError());
     }
 
     String node() {

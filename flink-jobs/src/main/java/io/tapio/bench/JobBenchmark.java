@@ -4,11 +4,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.bench.FailedOpenLoad;
-import io.tapio.rollup.RegressionConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.job.SourceSpec;
 import io.tapio.local.LocalTapio;
 import io.tapio.local.RunOptions;
+import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.TapioStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,23 +41,45 @@ public final class JobBenchmark {
      * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, and
      * the batch sizes the source's and the correlator's adaptive batchers had chosen.
      */
-    public record Step(long targetRate, double eventsPerSecond, long lostInRing, long latencySamples, Double p50,
-                       Double p99, Double p999, double sourceBatch, double correlatorBatch) {}
+    public record Step(
+            long targetRate,
+            double eventsPerSecond,
+            long lostInRing,
+            long latencySamples,
+            Double p50,
+            Double p99,
+            Double p999,
+            double sourceBatch,
+            double correlatorBatch) {}
 
     private JobBenchmark() {}
 
     /** The mean of a gauge over its instances (one per subtask). */
     private static double gauge(String name) {
-        return Metrics.globalRegistry.find(name).gauges().stream().mapToDouble(Gauge::value).average().orElse(0);
+        return Metrics.globalRegistry.find(name).gauges().stream()
+                .mapToDouble(Gauge::value)
+                .average()
+                .orElse(0);
     }
 
     public static List<Step> run(Options options, Consumer<String> progress) throws Exception {
         Path dataDir = Files.createTempDirectory("tapio-bench");
         List<Step> steps = new ArrayList<>();
         try (FailedOpenLoad load = new FailedOpenLoad();
-             LocalTapio tapio = LocalTapio.start(new RunOptions(new SourceSpec.Ebpf(
-                     CollectorConfig.builder().addPathRule(load.rule()).build()), null, dataDir, 0, 0, 0, null,
-                     Duration.ofSeconds(10), CorrelationConfig.defaults(), RegressionConfig.defaults(), null))) {
+                LocalTapio tapio = LocalTapio.start(new RunOptions(
+                        new SourceSpec.Ebpf(CollectorConfig.builder()
+                                .addPathRule(load.rule())
+                                .build()),
+                        null,
+                        dataDir,
+                        0,
+                        0,
+                        0,
+                        null,
+                        Duration.ofSeconds(10),
+                        CorrelationConfig.defaults(),
+                        RegressionConfig.defaults(),
+                        null))) {
             progress.accept("warming up");
             load.start(options.loadThreads(), 50_000);
             Thread.sleep(WARM_UP);
@@ -70,13 +92,23 @@ public final class JobBenchmark {
                 Thread.sleep(200); // what is in flight reaches the end of the job
                 TapioStatus after = tapio.refresh();
                 TapioStatus.Latency latency = after.latency();
-                Step step = new Step(rate,
-                        (after.eventsProcessed() - before.eventsProcessed()) / (options.step().toNanos() / 1e9),
-                        after.drops().getOrDefault("ring_full", 0L) - before.drops().getOrDefault("ring_full", 0L),
-                        latency.samples(), latency.p50(), latency.p99(), latency.p999(),
-                        gauge("tapio.source.batch.size"), gauge("tapio.correlator.batch.size"));
-                progress.accept(String.format("%-10s %,12.0f events/s into the job, p99 %s", rate == 0 ? "max" : rate,
-                        step.eventsPerSecond(), step.p99() == null ? "-" : String.format("%.0f µs", step.p99() * 1e6)));
+                Step step = new Step(
+                        rate,
+                        (after.eventsProcessed() - before.eventsProcessed())
+                                / (options.step().toNanos() / 1e9),
+                        after.drops().getOrDefault("ring_full", 0L)
+                                - before.drops().getOrDefault("ring_full", 0L),
+                        latency.samples(),
+                        latency.p50(),
+                        latency.p99(),
+                        latency.p999(),
+                        gauge("tapio.source.batch.size"),
+                        gauge("tapio.correlator.batch.size"));
+                progress.accept(String.format(
+                        "%-10s %,12.0f events/s into the job, p99 %s",
+                        rate == 0 ? "max" : rate,
+                        step.eventsPerSecond(),
+                        step.p99() == null ? "-" : String.format("%.0f µs", step.p99() * 1e6)));
                 steps.add(step);
             }
         }

@@ -29,10 +29,28 @@ final class BenchRecording {
     private final Instant startedAt = Instant.now();
 
     /** One case of this run, figures in events/s and seconds; null where the benchmark does not measure one. */
-    BenchRun run(String benchmark, String caseName, Double throughput, Double p50, Double p99, Double p999, Long lost,
-                 Map<String, String> parameters) {
-        return new BenchRun(startedAt, runId, benchmark, caseName, java.util.Objects.requireNonNullElse(System.getenv(COMMIT_VARIABLE), "unknown"),
-                NodeName.local(), throughput, p50, p99, p999, lost, parameters);
+    BenchRun run(
+            String benchmark,
+            String caseName,
+            Double throughput,
+            Double p50,
+            Double p99,
+            Double p999,
+            Long lost,
+            Map<String, String> parameters) {
+        return new BenchRun(
+                startedAt,
+                runId,
+                benchmark,
+                caseName,
+                java.util.Objects.requireNonNullElse(System.getenv(COMMIT_VARIABLE), "unknown"),
+                NodeName.local(),
+                throughput,
+                p50,
+                p99,
+                p999,
+                lost,
+                parameters);
     }
 
     void record(List<BenchRun> runs, PrintWriter out) throws Exception {

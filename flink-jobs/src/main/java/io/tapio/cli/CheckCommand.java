@@ -22,11 +22,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tapio check}: the state of the local Tapio in one screen, and an exit code to alert on. */
-@Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"The state of the local Tapio in one screen: is it running, events/s, latency, drops with "
-                + "the playbook's hint for each symptom, and the latest findings.",
-                "Reads the running instance, or what the last run left in --data-dir.",
-                "Exit status: 0 healthy with no finding of severity warning or above; 1 otherwise; 2 cannot tell."})
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The state of the local Tapio in one screen: is it running, events/s, latency, drops with "
+                    + "the playbook's hint for each symptom, and the latest findings.",
+            "Reads the running instance, or what the last run left in --data-dir.",
+            "Exit status: 0 healthy with no finding of severity warning or above; 1 otherwise; 2 cannot tell."
+        })
 final class CheckCommand implements Callable<Integer> {
     static final int HEALTHY = 0;
     static final int UNHEALTHY = 1;
@@ -39,7 +43,10 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the status as JSON (the format is stable; see README).")
     boolean json;
 
-    @Option(names = "--since", defaultValue = "15m", converter = DurationConverter.class,
+    @Option(
+            names = "--since",
+            defaultValue = "15m",
+            converter = DurationConverter.class,
             description = "Findings seen within this much time (default: ${DEFAULT-VALUE}).")
     Duration since;
 
@@ -49,11 +56,13 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         StatusStore store = new StatusStore(DataDir.orDefault(dataDir));
-        Optional<TapioStatus> found = store.runningInstance().flatMap(CheckCommand::fetch)
-                .or(() -> last(store));
+        Optional<TapioStatus> found =
+                store.runningInstance().flatMap(CheckCommand::fetch).or(() -> last(store));
         if (found.isEmpty()) {
-            spec.commandLine().getErr().println("tapio: no Tapio runs here and no run left its state in "
-                    + DataDir.orDefault(dataDir) + ": start one with ./tapio run");
+            spec.commandLine()
+                    .getErr()
+                    .println("tapio: no Tapio runs here and no run left its state in " + DataDir.orDefault(dataDir)
+                            + ": start one with ./tapio run");
             return CANNOT_TELL;
         }
         TapioStatus status = withinWindow(found.get());
@@ -66,8 +75,10 @@ final class CheckCommand implements Callable<Integer> {
     /** The running instance's status, over loopback. */
     private static Optional<TapioStatus> fetch(StatusStore.Instance instance) {
         try {
-            HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + instance.statusPort()
-                    + "/status").toURL().openConnection();
+            HttpURLConnection http =
+                    (HttpURLConnection) URI.create("http://127.0.0.1:" + instance.statusPort() + "/status")
+                            .toURL()
+                            .openConnection();
             http.setConnectTimeout(TIMEOUT_MILLIS);
             http.setReadTimeout(TIMEOUT_MILLIS);
             try (InputStream in = http.getInputStream()) {
@@ -89,7 +100,8 @@ final class CheckCommand implements Callable<Integer> {
     private TapioStatus withinWindow(TapioStatus status) {
         Instant from = Instant.now().minus(since);
         List<TapioStatus.Finding> recent = status.findings().stream()
-                .filter(f -> Instant.parse(f.lastSeen()).isAfter(from)).toList();
+                .filter(f -> Instant.parse(f.lastSeen()).isAfter(from))
+                .toList();
         return status.withFindings(recent);
     }
 }

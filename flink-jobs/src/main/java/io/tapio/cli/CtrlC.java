@@ -16,15 +16,17 @@ final class CtrlC implements AutoCloseable {
 
     /** @param onRequest what else Ctrl-C does (e.g. interrupt a thread that sleeps) */
     CtrlC(String command, Runnable onRequest) {
-        hook = new Thread(() -> {
-            requested.countDown();
-            onRequest.run();
-            try {
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tapio-" + command + "-stop");
+        hook = new Thread(
+                () -> {
+                    requested.countDown();
+                    onRequest.run();
+                    try {
+                        finished.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "tapio-" + command + "-stop");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

@@ -14,7 +14,8 @@ final class DataDir {
             return chosen;
         }
         String home = System.getenv("TAPIO_HOME");
-        Path base = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".tapio");
+        Path base =
+                home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".tapio");
         return base.resolve("data");
     }
 }

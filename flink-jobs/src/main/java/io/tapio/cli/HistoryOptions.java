@@ -6,12 +6,20 @@ import picocli.CommandLine.Option;
 
 /** Where the history is: the options every history command shares. */
 final class HistoryOptions {
-    @Option(names = "--data-dir", paramLabel = "DIR", description = DataDir.DESCRIPTION
-            + " The history is the Hadoop catalog in DIR/warehouse unless DIR/catalog.properties says otherwise.")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description =
+                    DataDir.DESCRIPTION
+                            + " The history is the Hadoop catalog in DIR/warehouse unless DIR/catalog.properties says otherwise.")
     Path dataDir;
 
-    @Option(names = "--catalog", paramLabel = "FILE", description = "Iceberg catalog properties (as Flink SQL's "
-            + "CREATE CATALOG options: catalog-type=hadoop|hive|rest or catalog-impl=..., warehouse, uri, io-impl, ...).")
+    @Option(
+            names = "--catalog",
+            paramLabel = "FILE",
+            description =
+                    "Iceberg catalog properties (as Flink SQL's "
+                            + "CREATE CATALOG options: catalog-type=hadoop|hive|rest or catalog-impl=..., warehouse, uri, io-impl, ...).")
     Path catalogProperties;
 
     Path dataDir() {

@@ -18,10 +18,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tapio maintain}: compaction, snapshot expiry and orphan removal, once or on a schedule. */
-@Command(name = "maintain", mixinStandardHelpOptions = true,
-        description = {"Compacts the history's small files (a Flink batch job), expires old snapshots and removes "
-                + "orphan files, for every table. Safe to run beside the streaming job.",
-                "Run it once (a CronJob) or with --every to keep running."})
+@Command(
+        name = "maintain",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compacts the history's small files (a Flink batch job), expires old snapshots and removes "
+                    + "orphan files, for every table. Safe to run beside the streaming job.",
+            "Run it once (a CronJob) or with --every to keep running."
+        })
 final class MaintainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,25 +33,42 @@ final class MaintainCommand implements Callable<Integer> {
     @Mixin
     HistoryOptions history;
 
-    @Option(names = "--every", converter = DurationConverter.class, paramLabel = "D",
+    @Option(
+            names = "--every",
+            converter = DurationConverter.class,
+            paramLabel = "D",
             description = "Run a round every D (e.g. 1h) until stopped; without it, one round.")
     Duration every;
 
-    @Option(names = "--snapshot-age", defaultValue = "7d", converter = DurationConverter.class, paramLabel = "D",
+    @Option(
+            names = "--snapshot-age",
+            defaultValue = "7d",
+            converter = DurationConverter.class,
+            paramLabel = "D",
             description = "Expire snapshots older than D; time travel reaches back this far. It must outlast any "
                     + "downtime of the streaming job (default: ${DEFAULT-VALUE}).")
     Duration snapshotAge;
 
-    @Option(names = "--retain-last", defaultValue = "100", paramLabel = "N",
+    @Option(
+            names = "--retain-last",
+            defaultValue = "100",
+            paramLabel = "N",
             description = "Keep the latest N snapshots whatever their age (default: ${DEFAULT-VALUE}).")
     int retainLast;
 
-    @Option(names = "--orphan-age", defaultValue = "3d", converter = DurationConverter.class, paramLabel = "D",
+    @Option(
+            names = "--orphan-age",
+            defaultValue = "3d",
+            converter = DurationConverter.class,
+            paramLabel = "D",
             description = "Remove unreferenced files older than D; younger ones may be a running writer's "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration orphanAge;
 
-    @Option(names = "--tables", split = ",", paramLabel = "T",
+    @Option(
+            names = "--tables",
+            split = ",",
+            paramLabel = "T",
             description = "Only these tables (default: all of events, findings, rollups, regressions, bench_runs).")
     List<String> tables;
 
@@ -55,7 +76,9 @@ final class MaintainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HistoryConfig config = history.config();
         TableMaintenance.Options options = new TableMaintenance.Options(snapshotAge, retainLast, orphanAge);
-        List<String> chosen = tables != null ? tables : HistoryTables.ALL.stream().map(TableDefinition::name).toList();
+        List<String> chosen = tables != null
+                ? tables
+                : HistoryTables.ALL.stream().map(TableDefinition::name).toList();
         while (true) {
             round(config.catalogLoader().loadCatalog(), chosen, options);
             if (every == null) {
@@ -68,11 +91,17 @@ final class MaintainCommand implements Callable<Integer> {
     private void round(Catalog catalog, List<String> chosen, TableMaintenance.Options options) {
         PrintWriter out = spec.commandLine().getOut();
         HistoryTables.ensureAll(catalog);
-        Table table = new Table("table", "data files before", "after", "rewritten", "snapshots expired", "orphans removed");
+        Table table =
+                new Table("table", "data files before", "after", "rewritten", "snapshots expired", "orphans removed");
         for (String name : chosen) {
             try {
                 var r = TableMaintenance.run(catalog.loadTable(HistoryTables.identifier(name)), options);
-                table.row(name, r.filesBefore(), r.filesAfter(), r.filesRewritten(), r.snapshotsExpired(),
+                table.row(
+                        name,
+                        r.filesBefore(),
+                        r.filesAfter(),
+                        r.filesRewritten(),
+                        r.snapshotsExpired(),
                         r.orphansRemoved());
             } catch (CommitFailedException e) {
                 // another writer kept winning the race to commit: the next round tries again

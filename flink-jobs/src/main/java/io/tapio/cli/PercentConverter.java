@@ -7,7 +7,9 @@ import picocli.CommandLine.TypeConversionException;
 final class PercentConverter implements ITypeConverter<Double> {
     @Override
     public Double convert(String value) {
-        String number = value.trim().endsWith("%") ? value.trim().substring(0, value.trim().length() - 1) : value.trim();
+        String number = value.trim().endsWith("%")
+                ? value.trim().substring(0, value.trim().length() - 1)
+                : value.trim();
         try {
             return Double.parseDouble(number);
         } catch (NumberFormatException e) {

@@ -23,11 +23,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tapio regress}: the performance-regression job over the history. */
-@Command(name = "regress", mixinStandardHelpOptions = true,
-        description = {"Compares each workload's rollups in the last window with the same hours of earlier days, and "
-                + "the latest benchmark runs with earlier ones; records what regressed in the regressions table.",
-                "Exit status: 0 nothing regressed, 1 something regressed (for a CronJob or CI to alert on), "
-                        + "2 it could not run."})
+@Command(
+        name = "regress",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compares each workload's rollups in the last window with the same hours of earlier days, and "
+                    + "the latest benchmark runs with earlier ones; records what regressed in the regressions table.",
+            "Exit status: 0 nothing regressed, 1 something regressed (for a CronJob or CI to alert on), "
+                    + "2 it could not run."
+        })
 final class RegressCommand implements Callable<Integer> {
     /** Exit code when something regressed. */
     static final int REGRESSED = 1;
@@ -38,29 +42,50 @@ final class RegressCommand implements Callable<Integer> {
     @Mixin
     HistoryOptions history;
 
-    @Option(names = "--window", defaultValue = "1h", converter = DurationConverter.class, paramLabel = "D",
+    @Option(
+            names = "--window",
+            defaultValue = "1h",
+            converter = DurationConverter.class,
+            paramLabel = "D",
             description = "The window that is judged, ending now (default: ${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--baseline", defaultValue = "7d", converter = DurationConverter.class, paramLabel = "D",
+    @Option(
+            names = "--baseline",
+            defaultValue = "7d",
+            converter = DurationConverter.class,
+            paramLabel = "D",
             description = "Earlier days whose same hours are the baseline, in whole days (default: ${DEFAULT-VALUE}).")
     Duration baseline;
 
-    @Option(names = "--threshold", defaultValue = "10%", converter = PercentConverter.class, paramLabel = "P",
+    @Option(
+            names = "--threshold",
+            defaultValue = "10%",
+            converter = PercentConverter.class,
+            paramLabel = "P",
             description = "How much worse than the baseline is a regression (default: 10%%).")
     double threshold;
 
-    @Option(names = "--min-samples", defaultValue = "30", paramLabel = "N",
+    @Option(
+            names = "--min-samples",
+            defaultValue = "30",
+            paramLabel = "N",
             description = "Events behind a metric, in the window and in the baseline, below which it is not judged "
                     + "(default: ${DEFAULT-VALUE}).")
     long minSamples;
 
-    @Option(names = "--bench-baseline-runs", defaultValue = "5", paramLabel = "N",
+    @Option(
+            names = "--bench-baseline-runs",
+            defaultValue = "5",
+            paramLabel = "N",
             description = "Earlier runs whose median is a benchmark case's baseline (default: ${DEFAULT-VALUE}).")
     int baselineRuns;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "Judge the window ending at this ISO-8601 instant "
-            + "(e.g. 2026-01-05T14:00:00Z) rather than now.")
+    @Option(
+            names = "--at",
+            paramLabel = "TIME",
+            description = "Judge the window ending at this ISO-8601 instant "
+                    + "(e.g. 2026-01-05T14:00:00Z) rather than now.")
     Instant at;
 
     @Override
@@ -72,8 +97,8 @@ final class RegressCommand implements Callable<Integer> {
         var config = history.config();
         HistoryTables.ensureAll(config.catalogLoader().loadCatalog());
         Instant now = Instant.now();
-        RegressOptions options = new RegressOptions(at != null ? at : now, window, (int) baseline.toDays(), threshold,
-                minSamples, baselineRuns);
+        RegressOptions options = new RegressOptions(
+                at != null ? at : now, window, (int) baseline.toDays(), threshold, minSamples, baselineRuns);
         HistorySql sql = new HistorySql(config);
         RollupRegressions.Found workloads = RollupRegressions.find(sql, options, now);
         BenchRegressions.Found bench = BenchRegressions.find(sql, options, now);
@@ -81,13 +106,21 @@ final class RegressCommand implements Callable<Integer> {
         found.addAll(bench.regressions());
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%s to %s against the same hours of the %d days before, threshold %.0f%%: %d workloads compared; "
-                        + "latest benchmark runs against the %d before: %d cases compared%n", options.windowStart(),
-                options.windowEnd(), options.baselineDays(), threshold, workloads.workloadsCompared(), baselineRuns,
+        out.printf(
+                "%s to %s against the same hours of the %d days before, threshold %.0f%%: %d workloads compared; "
+                        + "latest benchmark runs against the %d before: %d cases compared%n",
+                options.windowStart(),
+                options.windowEnd(),
+                options.baselineDays(),
+                threshold,
+                workloads.workloadsCompared(),
+                baselineRuns,
                 bench.casesCompared());
         if (workloads.workloadsCompared() == 0) {
-            spec.commandLine().getErr().println("tapio regress: no workload has rollups in the window: is the streaming "
-                    + "job writing to this history?");
+            spec.commandLine()
+                    .getErr()
+                    .println("tapio regress: no workload has rollups in the window: is the streaming "
+                            + "job writing to this history?");
         }
         if (found.isEmpty()) {
             out.println("no regression");
@@ -97,37 +130,50 @@ final class RegressCommand implements Callable<Integer> {
         print(found, out);
         List<RegressionRow> fresh = notYetRecorded(sql, found);
         HistoryWrites.regressions(config, fresh);
-        out.printf("%d regression%s (%d newly recorded in regressions)%n", found.size(), found.size() == 1 ? "" : "s",
-                fresh.size());
+        out.printf(
+                "%d regression%s (%d newly recorded in regressions)%n",
+                found.size(), found.size() == 1 ? "" : "s", fresh.size());
         out.flush();
         return REGRESSED;
     }
 
     private static void print(List<RegressionRow> found, PrintWriter out) {
-        Table table = new Table("workload", "metric", "baseline", "current", "change", "confidence", "minutes/runs",
-                "samples");
+        Table table = new Table(
+                "workload", "metric", "baseline", "current", "change", "confidence", "minutes/runs", "samples");
         for (RegressionRow r : found) {
-            table.row(r.workload().key(), r.metric(), figure(r.baseline()), figure(r.current()),
-                    String.format("%+.1f%%", RegressionRow.BENCH.equals(r.source()) && r.metric().equals("throughput")
-                            ? -r.changePercent() : r.changePercent()),
-                    String.format("%.2f", r.confidence()), r.windows(), r.samples());
+            table.row(
+                    r.workload().key(),
+                    r.metric(),
+                    figure(r.baseline()),
+                    figure(r.current()),
+                    String.format(
+                            "%+.1f%%",
+                            RegressionRow.BENCH.equals(r.source()) && r.metric().equals("throughput")
+                                    ? -r.changePercent()
+                                    : r.changePercent()),
+                    String.format("%.2f", r.confidence()),
+                    r.windows(),
+                    r.samples());
         }
         out.print(table);
     }
 
     private static String figure(double v) {
-        return Math.abs(v) >= 100 ? String.format("%,.0f", v) : Math.abs(v) >= 0.01 ? String.format("%.3f", v)
-                : String.format("%.3g", v);
+        return Math.abs(v) >= 100
+                ? String.format("%,.0f", v)
+                : Math.abs(v) >= 0.01 ? String.format("%.3f", v) : String.format("%.3g", v);
     }
 
     /** Running regress again over the same window reports again, but records each regression once. */
     private static List<RegressionRow> notYetRecorded(HistorySql sql, List<RegressionRow> found) throws Exception {
         Set<String> recorded = new HashSet<>();
         for (Row r : sql.query("SELECT workload_key, metric, window_start FROM regressions WHERE source <> '"
-                + RegressionRow.STREAM + "'").rows()) {
+                        + RegressionRow.STREAM + "'")
+                .rows()) {
             recorded.add(r.getField(0) + "|" + r.getField(1) + "|" + r.getField(2));
         }
-        return found.stream().filter(r -> !recorded.contains(r.workload().key() + "|" + r.metric() + "|"
-                + r.windowStart())).toList();
+        return found.stream()
+                .filter(r -> !recorded.contains(r.workload().key() + "|" + r.metric() + "|" + r.windowStart()))
+                .toList();
     }
 }

@@ -35,12 +35,17 @@ enum ResultFormat {
     CSV {
         @Override
         void print(HistorySql.Result result, PrintWriter out) {
-            out.println(String.join(",", result.columns().stream().map(ResultFormat::csv).toList()));
+            out.println(String.join(
+                    ",", result.columns().stream().map(ResultFormat::csv).toList()));
             for (Row row : result.rows()) {
                 StringBuilder line = new StringBuilder();
                 for (int i = 0; i < row.getArity(); i++) {
                     Object value = row.getField(i);
-                    line.append(i == 0 ? "" : ",").append(value == null ? "" : csv(text(value, result.types().get(i))));
+                    line.append(i == 0 ? "" : ",")
+                            .append(
+                                    value == null
+                                            ? ""
+                                            : csv(text(value, result.types().get(i))));
                 }
                 out.println(line);
             }
@@ -53,7 +58,9 @@ enum ResultFormat {
             for (Row row : result.rows()) {
                 ObjectNode object = rows.addObject();
                 for (int i = 0; i < row.getArity(); i++) {
-                    object.set(result.columns().get(i), json(row.getField(i), result.types().get(i)));
+                    object.set(
+                            result.columns().get(i),
+                            json(row.getField(i), result.types().get(i)));
                 }
             }
             out.println(rows.toPrettyString());
@@ -76,11 +83,14 @@ enum ResultFormat {
     private static JsonNode json(Object value, LogicalType type) {
         return switch (value) {
             case null -> MAPPER.nullNode();
-            case Row row when type instanceof RowType rowType -> {
+            case Row row
+            when type instanceof RowType rowType -> {
                 ObjectNode object = MAPPER.createObjectNode();
                 List<RowType.RowField> fields = rowType.getFields();
                 for (int i = 0; i < fields.size(); i++) {
-                    object.set(fields.get(i).getName(), json(row.getField(i), fields.get(i).getType()));
+                    object.set(
+                            fields.get(i).getName(),
+                            json(row.getField(i), fields.get(i).getType()));
                 }
                 yield object;
             }
@@ -110,6 +120,7 @@ enum ResultFormat {
 
     private static String csv(String cell) {
         return cell.contains(",") || cell.contains("\"") || cell.contains("\n")
-                ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell;
+                ? "\"" + cell.replace("\"", "\"\"") + "\""
+                : cell;
     }
 }

@@ -2,8 +2,8 @@ package io.tapio.cli;
 
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.local.LocalTapio;
-import io.tapio.rollup.RegressionConfig;
 import io.tapio.local.RunOptions;
+import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.StatusStore;
 import io.tapio.status.StatusView;
 import io.tapio.status.TapioStatus;
@@ -18,10 +18,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tapio run}: Tapio on this machine, until Ctrl-C or the end of {@code --duration}. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs Tapio's streaming job on this machine: a local Flink MiniCluster with its web UI, a "
-                + "Prometheus endpoint and a status endpoint, all on 127.0.0.1, and a live summary.",
-                "Stops cleanly on Ctrl-C or at the end of --duration, and prints a final summary."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs Tapio's streaming job on this machine: a local Flink MiniCluster with its web UI, a "
+                    + "Prometheus endpoint and a status endpoint, all on 127.0.0.1, and a live summary.",
+            "Stops cleanly on Ctrl-C or at the end of --duration, and prints a final summary."
+        })
 final class RunCommand implements Callable<Integer> {
     private static final long REFRESH_MILLIS = 1_000;
     /** Without a terminal to redraw, a summary line every this many refreshes. */
@@ -33,49 +37,83 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SourceOption source = new SourceOption();
 
-    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "D",
+    @Option(
+            names = "--duration",
+            converter = DurationConverter.class,
+            paramLabel = "D",
             description = "Stop after this long (30s, 5m, 2h; default: until Ctrl-C).")
     Duration duration;
 
     @Mixin
     HistoryOptions history = new HistoryOptions();
 
-    @Option(names = "--no-history", description = "Keep no history: findings, rollups, regressions and events are "
-            + "not written to the Iceberg tables.")
+    @Option(
+            names = "--no-history",
+            description = "Keep no history: findings, rollups, regressions and events are "
+                    + "not written to the Iceberg tables.")
     boolean noHistory;
 
-    @Option(names = "--ui-port", defaultValue = "8081", description = "Flink web UI port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ui-port",
+            defaultValue = "8081",
+            description = "Flink web UI port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int uiPort;
 
-    @Option(names = "--metrics-port", defaultValue = "9249", description = "Prometheus endpoint port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9249",
+            description = "Prometheus endpoint port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = "--status-port", defaultValue = "9250", description = "Status endpoint port on 127.0.0.1, read by tapio check (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--status-port",
+            defaultValue = "9250",
+            description = "Status endpoint port on 127.0.0.1, read by tapio check (default: ${DEFAULT-VALUE}).")
     int statusPort;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "How often the job checkpoints, which is also how often the history is committed "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
-    @Option(names = "--profile", paramLabel = "FILE",
-            description = "Record a Java Flight Recorder profile of the run to FILE (open it with JDK Mission Control or 'jfr print').")
+    @Option(
+            names = "--profile",
+            paramLabel = "FILE",
+            description =
+                    "Record a Java Flight Recorder profile of the run to FILE (open it with JDK Mission Control or 'jfr print').")
     Path profile;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RunOptions options = new RunOptions(source.resolve(), duration, history.dataDir(), uiPort,
-                metricsPort, statusPort, profile, checkpointInterval, CorrelationConfig.defaults(),
-                RegressionConfig.defaults(), noHistory ? null : history.config());
+        RunOptions options = new RunOptions(
+                source.resolve(),
+                duration,
+                history.dataDir(),
+                uiPort,
+                metricsPort,
+                statusPort,
+                profile,
+                checkpointInterval,
+                CorrelationConfig.defaults(),
+                RegressionConfig.defaults(),
+                noHistory ? null : history.config());
         Thread main = Thread.currentThread();
         // Ctrl-C interrupts the refresh loop, and waits for the final summary to get out.
         try (CtrlC ignored = new CtrlC("run", main::interrupt)) {
             try (LocalTapio tapio = LocalTapio.start(options)) {
-                out.printf("Tapio is running (source %s).%n  web UI   http://127.0.0.1:%d%n  metrics  "
-                        + "http://127.0.0.1:%d/metrics%n  status   http://127.0.0.1:%d/status   (./tapio check)%n"
-                        + "  data     %s%nCtrl-C stops it.%n%n", options.source().label(), tapio.uiPort(),
-                        tapio.metricsPort(), tapio.statusPort(), options.dataDir());
+                out.printf(
+                        "Tapio is running (source %s).%n  web UI   http://127.0.0.1:%d%n  metrics  "
+                                + "http://127.0.0.1:%d/metrics%n  status   http://127.0.0.1:%d/status   (./tapio check)%n"
+                                + "  data     %s%nCtrl-C stops it.%n%n",
+                        options.source().label(),
+                        tapio.uiPort(),
+                        tapio.metricsPort(),
+                        tapio.statusPort(),
+                        options.dataDir());
                 out.flush();
                 Integer failed = watch(tapio, out);
                 if (failed != null) {
@@ -83,7 +121,8 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
             out.println("\nTapio stopped. Final summary:");
-            out.print(StatusView.render(new StatusStore(options.dataDir()).lastStatus().orElseThrow()));
+            out.print(StatusView.render(
+                    new StatusStore(options.dataDir()).lastStatus().orElseThrow()));
             out.flush();
             return 0;
         }
@@ -102,8 +141,9 @@ final class RunCommand implements Callable<Integer> {
             }
             if (!tapio.jobRunning()) {
                 Throwable failure = tapio.jobFailure();
-                spec.commandLine().getErr().println("tapio: the job stopped"
-                        + (failure == null ? "" : ": " + rootMessage(failure)));
+                spec.commandLine()
+                        .getErr()
+                        .println("tapio: the job stopped" + (failure == null ? "" : ": " + rootMessage(failure)));
                 return 1;
             }
             TapioStatus status = tapio.refresh();
@@ -111,10 +151,16 @@ final class RunCommand implements Callable<Integer> {
                 out.print("\033[H\033[2J" + StatusView.render(status));
             } else if (refresh % LINE_EVERY == 0) {
                 // The status's rate is over its last second: bursty nodes would read 0 most of the time.
-                double perSecond = (status.eventsProcessed() - processedAtLine) * 1000.0 / (LINE_EVERY * REFRESH_MILLIS);
+                double perSecond =
+                        (status.eventsProcessed() - processedAtLine) * 1000.0 / (LINE_EVERY * REFRESH_MILLIS);
                 processedAtLine = status.eventsProcessed();
-                out.printf("%s  %,.0f events/s, %,d processed, %d finding(s), %d problem(s)%n", status.updatedAt(),
-                        perSecond, status.eventsProcessed(), status.findings().size(), status.health().problems().size());
+                out.printf(
+                        "%s  %,.0f events/s, %,d processed, %d finding(s), %d problem(s)%n",
+                        status.updatedAt(),
+                        perSecond,
+                        status.eventsProcessed(),
+                        status.findings().size(),
+                        status.health().problems().size());
             }
             out.flush();
         }

@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
 
 /** The options that choose and shape the job's source, shared by the commands that run the job. */
 final class SourceOption {
-    @Option(names = "--source", defaultValue = "auto", paramLabel = "ebpf|synthetic|replay:FILE|kafka",
+    @Option(
+            names = "--source",
+            defaultValue = "auto",
+            paramLabel = "ebpf|synthetic|replay:FILE|kafka",
             description = "Where events come from (default: ebpf where this machine allows it); kafka: node agents' "
                     + "batches (tapio agent).")
     String source;
@@ -27,20 +30,35 @@ final class SourceOption {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--ring-mib", defaultValue = "32", description = "Kernel ring buffer size, a power of two (default: ${DEFAULT-VALUE} MiB).")
+    @Option(
+            names = "--ring-mib",
+            defaultValue = "32",
+            description = "Kernel ring buffer size, a power of two (default: ${DEFAULT-VALUE} MiB).")
     int ringMib;
 
-    @Option(names = "--synthetic-rate", defaultValue = "10000", description = "Synthetic events per second (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--synthetic-rate",
+            defaultValue = "10000",
+            description = "Synthetic events per second (default: ${DEFAULT-VALUE}).")
     long syntheticRate;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic source (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of the synthetic source (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--inject", split = ",", paramLabel = "FAULT",
-            description = "Faults the synthetic source injects: oom-loop, crash-loop, refused-connections, missing-file.")
+    @Option(
+            names = "--inject",
+            split = ",",
+            paramLabel = "FAULT",
+            description =
+                    "Faults the synthetic source injects: oom-loop, crash-loop, refused-connections, missing-file.")
     List<String> inject = List.of();
 
-    @Option(names = "--recorded-speed", description = "Replay a capture at the speed it was recorded (default: as fast as possible).")
+    @Option(
+            names = "--recorded-speed",
+            description = "Replay a capture at the speed it was recorded (default: as fast as possible).")
     boolean recordedSpeed;
 
     SourceSpec resolve() {
@@ -65,8 +83,9 @@ final class SourceOption {
                 }
                 yield new SourceSpec.Ebpf(collector());
             }
-            default -> throw new IllegalArgumentException("unknown source '" + source
-                    + "': use ebpf, synthetic, replay:FILE or kafka");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown source '" + source + "': use ebpf, synthetic, replay:FILE or kafka");
         };
     }
 
@@ -85,16 +104,27 @@ final class SourceOption {
     /** The faults of the demo: each in a workload of its own, repeating. */
     static InjectedFault fault(String name) {
         return switch (name) {
-            case "oom-loop" -> new InjectedFault.OomLoop(new Workload(20_001, "payments"), Duration.ofSeconds(20),
-                    Duration.ofSeconds(2), 256L << 20);
-            case "crash-loop" -> new InjectedFault.CrashLoop(new Workload(20_002, "checkout"), Duration.ofSeconds(10),
-                    Duration.ofSeconds(3), 1);
-            case "refused-connections" -> new InjectedFault.RefusedConnections(new Workload(20_003, "frontend"),
-                    Duration.ofSeconds(1), Duration.ofSeconds(1), new InetSocketAddress("127.0.0.1", 5432));
-            case "missing-file" -> new InjectedFault.MissingFile(new Workload(20_004, "api"), Duration.ofSeconds(2),
-                    Duration.ofSeconds(1), "/etc/config/app.yaml");
-            default -> throw new IllegalArgumentException("unknown fault '" + name
-                    + "': use oom-loop, crash-loop, refused-connections or missing-file");
+            case "oom-loop" ->
+                new InjectedFault.OomLoop(
+                        new Workload(20_001, "payments"), Duration.ofSeconds(20), Duration.ofSeconds(2), 256L << 20);
+            case "crash-loop" ->
+                new InjectedFault.CrashLoop(
+                        new Workload(20_002, "checkout"), Duration.ofSeconds(10), Duration.ofSeconds(3), 1);
+            case "refused-connections" ->
+                new InjectedFault.RefusedConnections(
+                        new Workload(20_003, "frontend"),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        new InetSocketAddress("127.0.0.1", 5432));
+            case "missing-file" ->
+                new InjectedFault.MissingFile(
+                        new Workload(20_004, "api"),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1),
+                        "/etc/config/app.yaml");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown fault '" + name + "': use oom-loop, crash-loop, refused-connections or missing-file");
         };
     }
 }

@@ -15,11 +15,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tapio sql}: Flink SQL over the history. */
-@Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Runs one Flink SQL statement (batch) over the history and prints its answer.",
-                "Tables: events, findings, rollups, regressions, bench_runs (catalog tapio, database history). "
-                        + "Times are UTC.",
-                "Example: ./tapio sql \"SELECT workload, COUNT(*) AS n FROM findings GROUP BY workload\""})
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs one Flink SQL statement (batch) over the history and prints its answer.",
+            "Tables: events, findings, rollups, regressions, bench_runs (catalog tapio, database history). "
+                    + "Times are UTC.",
+            "Example: ./tapio sql \"SELECT workload, COUNT(*) AS n FROM findings GROUP BY workload\""
+        })
 final class SqlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,7 +34,10 @@ final class SqlCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STATEMENT", description = "SELECT ..., SHOW TABLES, DESCRIBE findings, ...")
     String statement;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "F",
+    @Option(
+            names = "--format",
+            defaultValue = "table",
+            paramLabel = "F",
             description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     String format;
 

@@ -7,13 +7,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code tapio} command line. */
-@Command(name = "tapio",
+@Command(
+        name = "tapio",
         mixinStandardHelpOptions = true,
         version = "tapio 0.1.0",
         description = "Kernel-level performance observability for Kubernetes nodes, on Apache Flink.",
-        subcommands = {RunCommand.class, CheckCommand.class, RecordCommand.class, BenchCommand.class,
-                SqlCommand.class, RegressCommand.class, MaintainCommand.class, AgentCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            CheckCommand.class,
+            RecordCommand.class,
+            BenchCommand.class,
+            SqlCommand.class,
+            RegressCommand.class,
+            MaintainCommand.class,
+            AgentCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Tapio {
     /** Exit code for a usage error or a missing requirement: Tapio cannot tell anything. */
     static final int CANNOT_RUN = 2;
@@ -27,14 +36,15 @@ public final class Tapio {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Tapio())
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (e instanceof MissingRequirementException || e instanceof MissingLibbpfException
-                            || e instanceof BpfException || e instanceof IllegalArgumentException) {
-                        cmd.getErr().println("tapio: " + e.getMessage());
-                        return CANNOT_RUN;
-                    }
-                    throw e;
-                });
+        return new CommandLine(new Tapio()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof MissingRequirementException
+                    || e instanceof MissingLibbpfException
+                    || e instanceof BpfException
+                    || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("tapio: " + e.getMessage());
+                return CANNOT_RUN;
+            }
+            throw e;
+        });
     }
 }

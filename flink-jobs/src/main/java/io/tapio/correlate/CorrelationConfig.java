@@ -63,19 +63,20 @@ public record CorrelationConfig(List<Pattern> patterns, AdaptiveBatchSize.Settin
     public static CorrelationConfig defaults() {
         List<Pattern> patterns = new ArrayList<>();
         PATTERNS.values().forEach(entry -> patterns.add(entry.make().apply(entry.defaultRule())));
-        return new CorrelationConfig(patterns, new AdaptiveBatchSize.Settings(1, 256, Duration.ofNanos(300_000), 0.5),
-                Duration.ofMillis(1));
+        return new CorrelationConfig(
+                patterns, new AdaptiveBatchSize.Settings(1, 256, Duration.ofNanos(300_000), 0.5), Duration.ofMillis(1));
     }
 
     /** The same configuration with {@code pattern}'s rule replaced. */
     public CorrelationConfig withRule(String pattern, Rule rule) {
         Entry entry = PATTERNS.get(pattern);
         if (entry == null) {
-            throw new IllegalArgumentException("no pattern named '" + pattern + "': the patterns are "
-                    + String.join(", ", PATTERNS.keySet()));
+            throw new IllegalArgumentException(
+                    "no pattern named '" + pattern + "': the patterns are " + String.join(", ", PATTERNS.keySet()));
         }
         List<Pattern> replaced = new ArrayList<>();
-        patterns.forEach(p -> replaced.add(p.name().equals(pattern) ? entry.make().apply(rule) : p));
+        patterns.forEach(
+                p -> replaced.add(p.name().equals(pattern) ? entry.make().apply(rule) : p));
         return new CorrelationConfig(replaced, batch, flushAfter);
     }
 }

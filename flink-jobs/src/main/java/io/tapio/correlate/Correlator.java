@@ -59,6 +59,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
      * workload quiet for an hour starts again, so that departed workloads leave no state.
      */
     private transient ValueState<Long> watchedSince;
+
     private transient MapState<String, Episode> episodes;
     private transient AdaptiveBatchSize batch;
     private transient Map<String, Pattern> patterns;
@@ -75,12 +76,18 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     public void open(OpenContext context) {
         waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", TimedEvent.TYPE));
         waitingCount = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
-        since = getRuntimeContext().getState(withTtl(new ValueStateDescriptor<>("since", Types.LONG),
-                Duration.ofMinutes(1), StateTtlConfig.UpdateType.OnCreateAndWrite));
-        watchedSince = getRuntimeContext().getState(withTtl(new ValueStateDescriptor<>("watched-since", Types.LONG),
-                WATCH_MEMORY, StateTtlConfig.UpdateType.OnReadAndWrite));
-        episodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("episodes", Types.STRING,
-                JavaSerializer.typeOf(Episode.class)));
+        since = getRuntimeContext()
+                .getState(withTtl(
+                        new ValueStateDescriptor<>("since", Types.LONG),
+                        Duration.ofMinutes(1),
+                        StateTtlConfig.UpdateType.OnCreateAndWrite));
+        watchedSince = getRuntimeContext()
+                .getState(withTtl(
+                        new ValueStateDescriptor<>("watched-since", Types.LONG),
+                        WATCH_MEMORY,
+                        StateTtlConfig.UpdateType.OnReadAndWrite));
+        episodes = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("episodes", Types.STRING, JavaSerializer.typeOf(Episode.class)));
         batch = new AdaptiveBatchSize(config.batch());
         patterns = new java.util.LinkedHashMap<>();
         config.patterns().forEach(p -> patterns.put(p.name(), p));
@@ -91,7 +98,8 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
 
     @Override
     public void processElement(EnrichedEvent event, Context ctx, Collector<Finding> out) throws Exception {
-        TimedEvent timed = new TimedEvent(ctx.timestamp() == null ? System.currentTimeMillis() : ctx.timestamp(), event);
+        TimedEvent timed =
+                new TimedEvent(ctx.timestamp() == null ? System.currentTimeMillis() : ctx.timestamp(), event);
         long now = System.nanoTime();
         Integer waitingBefore = waitingCount.value();
         int count = waitingBefore == null ? 1 : waitingBefore + 1;
@@ -101,8 +109,9 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
             waitingCount.update(count);
             if (count == 1) {
                 since.update(now);
-                ctx.timerService().registerProcessingTimeTimer(
-                        ctx.timerService().currentProcessingTime() + config.flushAfter().toMillis());
+                ctx.timerService()
+                        .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime()
+                                + config.flushAfter().toMillis());
             }
             return;
         }
@@ -130,7 +139,9 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
             if (from != null && from <= now && now - from < config.flushAfter().toNanos() / 2) {
                 // Timers have whole milliseconds: this one (an earlier batch's, or this batch's own
                 // registered just before a millisecond ended) came too soon. Wait a full flushAfter.
-                ctx.timerService().registerProcessingTimeTimer(timestamp + config.flushAfter().toMillis());
+                ctx.timerService()
+                        .registerProcessingTimeTimer(
+                                timestamp + config.flushAfter().toMillis());
                 return;
             }
             batch.adjust(true, false); // the batch did not fill within flushAfter
@@ -143,10 +154,12 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     /** How long a workload without events is still remembered as watched. */
     static final Duration WATCH_MEMORY = Duration.ofHours(1);
 
-    private static <T> ValueStateDescriptor<T> withTtl(ValueStateDescriptor<T> descriptor, Duration ttl,
-                                                       StateTtlConfig.UpdateType update) {
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).setUpdateType(update)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired).build());
+    private static <T> ValueStateDescriptor<T> withTtl(
+            ValueStateDescriptor<T> descriptor, Duration ttl, StateTtlConfig.UpdateType update) {
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(update)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
         return descriptor;
     }
 
@@ -183,12 +196,15 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
                 }
                 Finding.Status report = episode.observe(pattern, role, timed.epochMillis(), e.workload(), e.event());
                 episodes.put(key, episode);
-                ctx.timerService().registerEventTimeTimer(toSecond(timed.epochMillis() + pattern.rule().memoryMillis()));
+                ctx.timerService()
+                        .registerEventTimeTimer(
+                                toSecond(timed.epochMillis() + pattern.rule().memoryMillis()));
                 if (report != null) {
                     long latency = live ? System.nanoTime() - e.event().timestampNs() : 0;
                     out.collect(finding(pattern, episode, report, latency));
-                    ctx.timerService().registerEventTimeTimer(
-                            toSecond(episode.lastSeen() + pattern.rule().quiet().toMillis()));
+                    ctx.timerService()
+                            .registerEventTimeTimer(toSecond(
+                                    episode.lastSeen() + pattern.rule().quiet().toMillis()));
                 }
             }
         }
@@ -209,8 +225,9 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
             } else if (episode.forgettable(pattern, now)) {
                 all.remove();
             } else if (episode.open()) {
-                ctx.timerService().registerEventTimeTimer(
-                        toSecond(episode.lastSeen() + pattern.rule().quiet().toMillis()));
+                ctx.timerService()
+                        .registerEventTimeTimer(toSecond(
+                                episode.lastSeen() + pattern.rule().quiet().toMillis()));
             }
         }
     }
@@ -231,25 +248,42 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     }
 
     private Finding finding(Pattern pattern, Episode episode, Finding.Status status, long latencyNanos) {
-        Finding finding = new Finding(episode.id(), status, pattern.name(), pattern.severity(), episode.workload(),
-                episode.subject(), episode.firstSeen(), episode.lastSeen(), episode.count(), pattern.summary(episode),
-                pattern.recommendation(episode), episode.evidence(), System.currentTimeMillis(), latencyNanos);
+        Finding finding = new Finding(
+                episode.id(),
+                status,
+                pattern.name(),
+                pattern.severity(),
+                episode.workload(),
+                episode.subject(),
+                episode.firstSeen(),
+                episode.lastSeen(),
+                episode.count(),
+                pattern.summary(episode),
+                pattern.recommendation(episode),
+                episode.evidence(),
+                System.currentTimeMillis(),
+                latencyNanos);
         metrics.reported(finding);
         return finding;
     }
 
     /** tapio_findings_total{pattern,severity}, and the latency of each report. */
     private static final class FindingMetrics {
-        private final Timer latency = Timer.builder("tapio.event.processing.duration").tag("stage", "finding")
-                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofNanos(1_000))
-                .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(Metrics.globalRegistry);
+        private final Timer latency = Timer.builder("tapio.event.processing.duration")
+                .tag("stage", "finding")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofNanos(1_000))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(30))
+                .register(Metrics.globalRegistry);
 
         private final io.micrometer.core.instrument.Gauge batchSize;
 
         FindingMetrics(AdaptiveBatchSize batch, int subtask) {
-            batchSize = io.micrometer.core.instrument.Gauge.builder("tapio.correlator.batch.size", batch,
-                            AdaptiveBatchSize::size).tag("subtask", Integer.toString(subtask))
-                    .description("Events a key's batch holds, as the adaptive batcher chose").register(Metrics.globalRegistry);
+            batchSize = io.micrometer.core.instrument.Gauge.builder(
+                            "tapio.correlator.batch.size", batch, AdaptiveBatchSize::size)
+                    .tag("subtask", Integer.toString(subtask))
+                    .description("Events a key's batch holds, as the adaptive batcher chose")
+                    .register(Metrics.globalRegistry);
         }
 
         void close() {
@@ -258,7 +292,12 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
 
         void reported(Finding finding) {
             if (finding.status() == Finding.Status.OPEN) {
-                Metrics.counter("tapio.findings", "pattern", finding.pattern(), "severity", finding.severity().label())
+                Metrics.counter(
+                                "tapio.findings",
+                                "pattern",
+                                finding.pattern(),
+                                "severity",
+                                finding.severity().label())
                         .increment();
             }
             if (finding.latencyNanos() > 0) {

@@ -19,6 +19,7 @@ public final class Episode implements java.io.Serializable {
 
     /** Occurrences remembered, at most; enough for any rule's window and baseline. */
     static final int MAX_REMEMBERED = 512;
+
     static final int MAX_EVIDENCE = 10;
 
     final String pattern;
@@ -27,13 +28,16 @@ public final class Episode implements java.io.Serializable {
     final Deque<Long> restarts;
     /** The latest occurrences as the kernel wrote them: rendered as text only when reported. */
     final Deque<Sighting> evidence;
+
     Workload workload;
     /** Since when the workload has been watched: a usual level needs that much history. */
     long since;
+
     long firstSeen;
     long lastSeen;
     /** Occurrences since the episode opened; 0 while it is not open. */
     long count;
+
     long openedAt;
     long reportedCount;
     long reportedAt;
@@ -44,8 +48,7 @@ public final class Episode implements java.io.Serializable {
         this.since = watchedSince;
     }
 
-    Episode(String pattern, String subject, Deque<Long> occurrences, Deque<Long> restarts,
-            Deque<Sighting> evidence) {
+    Episode(String pattern, String subject, Deque<Long> occurrences, Deque<Long> restarts, Deque<Sighting> evidence) {
         this.pattern = pattern;
         this.subject = subject;
         this.occurrences = occurrences;
@@ -134,14 +137,19 @@ public final class Episode implements java.io.Serializable {
         int inWindow = occurrencesWithin(at - window, at);
         int restartsInWindow = restartsWithin(window, at);
         if (inWindow < rule.occurrences()
-                || rule.restartsBetween() && (restartsInWindow < rule.occurrences() - 1
-                        || inWindow < Rule.LOOP_FAILURE_SHARE * restartsInWindow)
-                || rule.baselineFactor() > 0 && (at - since < window * rule.baselineWindows()
-                        || inWindow < rule.baselineFactor() * usualLevel(rule, at))) {
+                || rule.restartsBetween()
+                        && (restartsInWindow < rule.occurrences() - 1
+                                || inWindow < Rule.LOOP_FAILURE_SHARE * restartsInWindow)
+                || rule.baselineFactor() > 0
+                        && (at - since < window * rule.baselineWindows()
+                                || inWindow < rule.baselineFactor() * usualLevel(rule, at))) {
             return null;
         }
         openedAt = at;
-        firstSeen = occurrences.stream().filter(t -> t > at - window).min(Long::compare).orElse(at);
+        firstSeen = occurrences.stream()
+                .filter(t -> t > at - window)
+                .min(Long::compare)
+                .orElse(at);
         count = inWindow;
         reportedCount = count;
         reportedAt = at;
@@ -179,7 +187,9 @@ public final class Episode implements java.io.Serializable {
     }
 
     int occurrencesWithin(long fromExclusive, long toInclusive) {
-        return (int) occurrences.stream().filter(t -> t > fromExclusive && t <= toInclusive).count();
+        return (int) occurrences.stream()
+                .filter(t -> t > fromExclusive && t <= toInclusive)
+                .count();
     }
 
     /** Identifies the episode across its reports: pattern, workload, subject, first time. */

@@ -25,23 +25,33 @@ public final class EvidenceText {
     static String describe(KernelEvent event) {
         return switch (event.payload()) {
             case Exec e -> "started " + e.filename();
-            case Exit e -> (e.signal() != 0 ? "killed by signal " + e.signal() + (e.coreDumped() ? " (core dumped)" : "")
-                    : "exited with status " + e.exitStatus()) + " after " + duration(e.lifetimeNs())
-                    + ", peak RSS " + mebibytes(e.maxRssBytes());
-            case OomKill e -> "OOM-killed" + (e.cgroupLimited() ? " at its memory limit of "
-                    + mebibytes(e.memcgLimitBytes()) + " (usage " + mebibytes(e.memcgUsageBytes()) + ")"
-                    : " (the node ran out of memory)") + ", triggered by " + e.triggerComm();
+            case Exit e ->
+                (e.signal() != 0
+                                ? "killed by signal " + e.signal() + (e.coreDumped() ? " (core dumped)" : "")
+                                : "exited with status " + e.exitStatus())
+                        + " after " + duration(e.lifetimeNs())
+                        + ", peak RSS " + mebibytes(e.maxRssBytes());
+            case OomKill e ->
+                "OOM-killed"
+                        + (e.cgroupLimited()
+                                ? " at its memory limit of " + mebibytes(e.memcgLimitBytes()) + " (usage "
+                                        + mebibytes(e.memcgUsageBytes()) + ")"
+                                : " (the node ran out of memory)")
+                        + ", triggered by " + e.triggerComm();
             case Signal e -> "signal " + e.signal() + " from " + e.senderComm() + " (pid " + e.senderPid() + ")";
             case OpenFailed e -> "open of " + e.path() + " failed: " + errno(e.error());
-            case TcpConnect e -> "connect to " + address(e.endpoints().destination()) + " "
-                    + e.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                    + (e.latencyNs() > 0 ? " after " + duration(e.latencyNs()) : "");
+            case TcpConnect e ->
+                "connect to " + address(e.endpoints().destination()) + " "
+                        + e.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                        + (e.latencyNs() > 0 ? " after " + duration(e.latencyNs()) : "");
             case TcpReset e -> "reset by " + address(e.endpoints().destination());
-            case TcpRetransmit e -> "retransmit to " + address(e.endpoints().destination()) + " ("
-                    + e.totalRetransmits() + " on this socket)";
+            case TcpRetransmit e ->
+                "retransmit to " + address(e.endpoints().destination()) + " (" + e.totalRetransmits()
+                        + " on this socket)";
             case RunqLatency e -> "waited " + duration(e.latencyNs()) + " for a CPU";
-            case BlockIoLatency e -> e.op().name().toLowerCase(java.util.Locale.ROOT) + " of " + e.bytes()
-                    + " bytes on " + e.deviceName() + " took " + duration(e.latencyNs());
+            case BlockIoLatency e ->
+                e.op().name().toLowerCase(java.util.Locale.ROOT) + " of " + e.bytes() + " bytes on " + e.deviceName()
+                        + " took " + duration(e.latencyNs());
         };
     }
 

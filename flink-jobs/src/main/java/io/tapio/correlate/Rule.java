@@ -23,10 +23,18 @@ import java.time.Duration;
  *     a supervisor restarting a failed program waits between attempts, a script calling a
  *     tool that "fails" (grep, readlink, test) does not
  */
-public record Rule(int occurrences, Duration window, Duration quiet, boolean restartsBetween, double baselineFactor,
-                   int baselineWindows, Duration minSpacing) implements Serializable {
+public record Rule(
+        int occurrences,
+        Duration window,
+        Duration quiet,
+        boolean restartsBetween,
+        double baselineFactor,
+        int baselineWindows,
+        Duration minSpacing)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
+
     public static final double LOOP_FAILURE_SHARE = 0.8;
 
     public Rule {

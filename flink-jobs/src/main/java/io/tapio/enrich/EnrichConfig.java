@@ -17,8 +17,9 @@ import java.util.Objects;
  * @param cgroupRoot where the cgroup v2 hierarchy is mounted; "" to find it in /proc/self/mountinfo
  *                   (set it where the host's hierarchy is mounted elsewhere, e.g. in a pod)
  */
-public record EnrichConfig(String node, Kubernetes kubernetes, String apiUrl, Duration gracePeriod, int cacheBound,
-                           String cgroupRoot) implements Serializable {
+public record EnrichConfig(
+        String node, Kubernetes kubernetes, String apiUrl, Duration gracePeriod, int cacheBound, String cgroupRoot)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -45,8 +46,8 @@ public record EnrichConfig(String node, Kubernetes kubernetes, String apiUrl, Du
         }
         boolean needsUrl = kubernetes == Kubernetes.API;
         if (needsUrl == apiUrl.isBlank()) {
-            throw new IllegalArgumentException("an API URL goes with Kubernetes.API, and only with it: " + kubernetes
-                    + " '" + apiUrl + "'");
+            throw new IllegalArgumentException(
+                    "an API URL goes with Kubernetes.API, and only with it: " + kubernetes + " '" + apiUrl + "'");
         }
         if (gracePeriod.isNegative()) {
             throw new IllegalArgumentException("the grace period must not be negative: " + gracePeriod);

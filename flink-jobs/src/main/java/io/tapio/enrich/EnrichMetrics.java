@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;
 import java.util.List;
-import java.util.function.IntSupplier;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * A resolver's state in Micrometer's global registry, read when scraped so that events pay
@@ -21,21 +21,27 @@ final class EnrichMetrics implements AutoCloseable {
         this.meters = meters;
     }
 
-    static EnrichMetrics register(String node, IntSupplier cacheEntries, LongAdder hits, LongAdder misses,
-                                  IntSupplier pods) {
+    static EnrichMetrics register(
+            String node, IntSupplier cacheEntries, LongAdder hits, LongAdder misses, IntSupplier pods) {
         return new EnrichMetrics(List.of(
-                Gauge.builder("tapio.enrich.cache.entries", cacheEntries::getAsInt).tag("node", node)
-                        .description("Cgroups the enrichment remembers").strongReference(true)
+                Gauge.builder("tapio.enrich.cache.entries", cacheEntries::getAsInt)
+                        .tag("node", node)
+                        .description("Cgroups the enrichment remembers")
+                        .strongReference(true)
                         .register(Metrics.globalRegistry),
-                Gauge.builder("tapio.enrich.pods", pods::getAsInt).tag("node", node)
-                        .description("Pods of the node known from the Kubernetes API").strongReference(true)
+                Gauge.builder("tapio.enrich.pods", pods::getAsInt)
+                        .tag("node", node)
+                        .description("Pods of the node known from the Kubernetes API")
+                        .strongReference(true)
                         .register(Metrics.globalRegistry),
                 FunctionCounter.builder("tapio.enrich.lookups", hits, LongAdder::sum)
                         .tags("node", node, "result", "hit")
-                        .description("Cgroup lookups answered from the cache, or not").register(Metrics.globalRegistry),
+                        .description("Cgroup lookups answered from the cache, or not")
+                        .register(Metrics.globalRegistry),
                 FunctionCounter.builder("tapio.enrich.lookups", misses, LongAdder::sum)
                         .tags("node", node, "result", "miss")
-                        .description("Cgroup lookups answered from the cache, or not").register(Metrics.globalRegistry)));
+                        .description("Cgroup lookups answered from the cache, or not")
+                        .register(Metrics.globalRegistry)));
     }
 
     @Override

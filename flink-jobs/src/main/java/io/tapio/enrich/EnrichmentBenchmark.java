@@ -47,8 +47,13 @@ public final class EnrichmentBenchmark {
      * @param nanosPerKnownEvent median per event, for cgroups the resolver knows
      * @param microsPerNewCgroup median per cgroup seen for the first time (a file handle lookup)
      */
-    public record Result(long events, long podEvents, long podEventsNamed, double hitRatio,
-                         double nanosPerKnownEvent, double microsPerNewCgroup) {}
+    public record Result(
+            long events,
+            long podEvents,
+            long podEventsNamed,
+            double hitRatio,
+            double nanosPerKnownEvent,
+            double microsPerNewCgroup) {}
 
     private EnrichmentBenchmark() {}
 
@@ -58,28 +63,36 @@ public final class EnrichmentBenchmark {
             for (int i = 0; i < options.pods(); i++) {
                 String uid = KubeletPaths.uid();
                 String id = KubeletPaths.containerId();
-                pods.add(WorkloadCgroup.create(i % 2 == 0 ? KubeletPaths.systemd("burstable", uid, "cri-containerd", id)
-                        : KubeletPaths.cgroupfs("besteffort", uid, id)));
+                pods.add(WorkloadCgroup.create(
+                        i % 2 == 0
+                                ? KubeletPaths.systemd("burstable", uid, "cri-containerd", id)
+                                : KubeletPaths.cgroupfs("besteffort", uid, id)));
             }
             progress.accept(options.pods() + " pod cgroups created; starting a process in each");
             List<KernelEvent> stream = record(pods);
             Set<Long> podIds = pods.stream().map(WorkloadCgroup::id).collect(Collectors.toSet());
-            try (NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode(NODE)
-                    .withoutKubernetes())) {
+            try (NodeWorkloadResolver resolver = NodeWorkloadResolver.start(
+                    EnrichConfig.defaults().withNode(NODE).withoutKubernetes())) {
                 long podEvents = 0;
                 long named = 0;
                 for (KernelEvent event : stream) {
                     Workload workload = resolver.resolve(event.cgroupId());
                     if (podIds.contains(event.cgroupId())) {
                         podEvents++;
-                        named += workload.kind() == Workload.Kind.POD_UNRESOLVED && !workload.podUid().isEmpty() ? 1 : 0;
+                        named += workload.kind() == Workload.Kind.POD_UNRESOLVED
+                                        && !workload.podUid().isEmpty()
+                                ? 1
+                                : 0;
                     }
                 }
                 double hitRatio = (double) resolver.hits() / Math.max(1, resolver.hits() + resolver.misses());
                 progress.accept("timing " + options.rounds() + " rounds of " + EVENTS_PER_ROUND + " events");
-                List<KernelEvent> ofPods = stream.stream().filter(e -> podIds.contains(e.cgroupId())).toList();
+                List<KernelEvent> ofPods = stream.stream()
+                        .filter(e -> podIds.contains(e.cgroupId()))
+                        .toList();
                 double knownNanos = medianNanosPerEvent(resolver, ofPods, options.rounds());
-                return new Result(stream.size(), podEvents, named, hitRatio, knownNanos, medianMicrosPerNewCgroup(pods));
+                return new Result(
+                        stream.size(), podEvents, named, hitRatio, knownNanos, medianMicrosPerNewCgroup(pods));
             }
         } finally {
             pods.forEach(WorkloadCgroup::close);
@@ -90,8 +103,10 @@ public final class EnrichmentBenchmark {
     private static List<KernelEvent> record(List<WorkloadCgroup> pods) {
         List<KernelEvent> events = new ArrayList<>();
         RecordHandler keep = (ring, offset, length) -> events.add(KernelEvent.copyOf(ring, offset, length));
-        try (KernelCollector collector = KernelCollector.open(CollectorConfig.builder().ringBufferBytes(16 << 20)
-                .enabledTypes(List.of(EventType.EXEC, EventType.EXIT)).build())) {
+        try (KernelCollector collector = KernelCollector.open(CollectorConfig.builder()
+                .ringBufferBytes(16 << 20)
+                .enabledTypes(List.of(EventType.EXEC, EventType.EXIT))
+                .build())) {
             for (WorkloadCgroup pod : pods) {
                 Commands.check(pod.wrap("/bin/true").toArray(String[]::new));
                 collector.reader().drain(keep, Integer.MAX_VALUE);
@@ -128,8 +143,8 @@ public final class EnrichmentBenchmark {
     /** What the resolver pays on a cache miss: the cgroup id to its path through a file handle. */
     private static double medianMicrosPerNewCgroup(List<WorkloadCgroup> pods) {
         Path hierarchy = UnifiedHierarchy.find().orElseThrow(() -> new IllegalStateException("no cgroup v2 hierarchy"));
-        try (HandleLookup lookup = HandleLookup.open(hierarchy).orElseThrow(
-                () -> new IllegalStateException("open_by_handle_at is not available on " + hierarchy))) {
+        try (HandleLookup lookup = HandleLookup.open(hierarchy)
+                .orElseThrow(() -> new IllegalStateException("open_by_handle_at is not available on " + hierarchy))) {
             List<Double> micros = new ArrayList<>();
             for (WorkloadCgroup pod : pods) {
                 long start = System.nanoTime();

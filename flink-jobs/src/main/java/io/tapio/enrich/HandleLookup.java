@@ -40,7 +40,9 @@ final class HandleLookup implements CgroupLookup {
     /** struct file_handle with the 8 bytes of a kernfs id. */
     private static final StructLayout HANDLE = MemoryLayout.structLayout(
             JAVA_INT.withName("handle_bytes"), JAVA_INT.withName("handle_type"), JAVA_LONG.withName("id"));
-    private static final VarHandle HANDLE_BYTES = HANDLE.varHandle(MemoryLayout.PathElement.groupElement("handle_bytes"));
+
+    private static final VarHandle HANDLE_BYTES =
+            HANDLE.varHandle(MemoryLayout.PathElement.groupElement("handle_bytes"));
     private static final VarHandle HANDLE_TYPE = HANDLE.varHandle(MemoryLayout.PathElement.groupElement("handle_type"));
     private static final VarHandle HANDLE_ID = HANDLE.varHandle(MemoryLayout.PathElement.groupElement("id"));
 
@@ -48,10 +50,10 @@ final class HandleLookup implements CgroupLookup {
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle OPEN_BY_HANDLE_AT = downcall("open_by_handle_at",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN_BY_HANDLE_AT =
+            downcall("open_by_handle_at", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private final Path root;
     private final int mountFd;
@@ -86,8 +88,11 @@ final class HandleLookup implements CgroupLookup {
                 closeFd(probe);
                 return Optional.of(lookup);
             }
-            LOG.warn("Cannot open cgroups by id in {} (errno {}{}); falling back to an index of the hierarchy "
-                    + "refreshed in the background", root, -probe,
+            LOG.warn(
+                    "Cannot open cgroups by id in {} (errno {}{}); falling back to an index of the hierarchy "
+                            + "refreshed in the background",
+                    root,
+                    -probe,
                     -probe == EPERM ? ": CAP_DAC_READ_SEARCH is missing" : "");
         } catch (IOException e) {
             LOG.warn("Cannot read the id of {}: {}", root, e.toString());
@@ -104,8 +109,8 @@ final class HandleLookup implements CgroupLookup {
         }
         try {
             Path directory = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd));
-            return Answer.at(directory.startsWith(root) ? UnifiedHierarchy.relative(root, directory)
-                    : directory.toString());
+            return Answer.at(
+                    directory.startsWith(root) ? UnifiedHierarchy.relative(root, directory) : directory.toString());
         } catch (IOException e) {
             return Answer.NOT_YET;
         } finally {
@@ -147,8 +152,8 @@ final class HandleLookup implements CgroupLookup {
     }
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor,
-                Linker.Option.captureCallState("errno"));
+        return LINKER.downcallHandle(
+                LINKER.defaultLookup().find(name).orElseThrow(), descriptor, Linker.Option.captureCallState("errno"));
     }
 
     private static int errno(MemorySegment state) {

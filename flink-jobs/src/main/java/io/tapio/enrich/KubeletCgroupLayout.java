@@ -24,14 +24,17 @@ import java.util.regex.Pattern;
  */
 final class KubeletCgroupLayout {
     /** A pod uid: a UUID (with '_' for '-' in systemd unit names) or the 32-hex-digit hash of a static pod. */
-    private static final String UID = "([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}|[0-9a-f]{32})";
-    private static final Pattern SYSTEMD_POD = Pattern.compile(
-            "(?:[a-z0-9_.-]+-)?kubepods(?:-(burstable|besteffort))?-pod" + UID + "\\.slice");
+    private static final String UID =
+            "([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}|[0-9a-f]{32})";
+
+    private static final Pattern SYSTEMD_POD =
+            Pattern.compile("(?:[a-z0-9_.-]+-)?kubepods(?:-(burstable|besteffort))?-pod" + UID + "\\.slice");
     private static final Pattern CGROUPFS_POD = Pattern.compile("pod" + UID);
     private static final Pattern CGROUPFS_QOS = Pattern.compile("burstable|besteffort");
     /** A container: cri-containerd-, crio- or docker- and the id, a .scope with systemd; a bare id with containerd on cgroupfs. */
-    private static final Pattern CONTAINER = Pattern.compile(
-            "(?:(cri-containerd|crio|docker)-)?([0-9a-f]{64})(?:\\.scope)?");
+    private static final Pattern CONTAINER =
+            Pattern.compile("(?:(cri-containerd|crio|docker)-)?([0-9a-f]{64})(?:\\.scope)?");
+
     private static final Pattern UNIT = Pattern.compile("[^/]+\\.(?:service|scope)");
 
     private KubeletCgroupLayout() {}
@@ -82,24 +85,31 @@ final class KubeletCgroupLayout {
 
     /** cgroupfs pod directories sit in kubepods, directly (Guaranteed) or in a QoS directory. */
     private static boolean underKubepods(String[] segments, int i) {
-        return i >= 1 && (segments[i - 1].equals("kubepods")
-                || i >= 2 && CGROUPFS_QOS.matcher(segments[i - 1]).matches() && segments[i - 2].equals("kubepods"));
+        return i >= 1
+                && (segments[i - 1].equals("kubepods")
+                        || i >= 2
+                                && CGROUPFS_QOS.matcher(segments[i - 1]).matches()
+                                && segments[i - 2].equals("kubepods"));
     }
 
     private static String qosClass(String qosSegment) {
-        return qosSegment == null ? "Guaranteed" : switch (qosSegment) {
-            case "burstable" -> "Burstable";
-            case "besteffort" -> "BestEffort";
-            default -> "";
-        };
+        return qosSegment == null
+                ? "Guaranteed"
+                : switch (qosSegment) {
+                    case "burstable" -> "Burstable";
+                    case "besteffort" -> "BestEffort";
+                    default -> "";
+                };
     }
 
     /** The runtime's name as the API's container ids spell it (containerd://, cri-o://, docker://). */
     private static String runtime(String prefix) {
-        return prefix == null ? "" : switch (prefix) {
-            case "cri-containerd" -> "containerd";
-            case "crio" -> "cri-o";
-            default -> prefix.toLowerCase(Locale.ROOT);
-        };
+        return prefix == null
+                ? ""
+                : switch (prefix) {
+                    case "cri-containerd" -> "containerd";
+                    case "crio" -> "cri-o";
+                    default -> prefix.toLowerCase(Locale.ROOT);
+                };
     }
 }

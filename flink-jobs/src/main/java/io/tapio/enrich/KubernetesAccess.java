@@ -25,12 +25,18 @@ final class KubernetesAccess {
     static Optional<KubernetesClient> client(EnrichConfig config) {
         return switch (config.kubernetes()) {
             case OFF -> Optional.empty();
-            case AUTO -> apiServerConfigured(System.getenv(), Path.of(System.getProperty("user.home")))
-                    ? Optional.of(new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build())
-                    : Optional.empty();
-            case API -> Optional.of(new KubernetesClientBuilder()
-                    .withConfig(new ConfigBuilder(Config.autoConfigure(null)).withMasterUrl(config.apiUrl()).build())
-                    .build());
+            case AUTO ->
+                apiServerConfigured(System.getenv(), Path.of(System.getProperty("user.home")))
+                        ? Optional.of(new KubernetesClientBuilder()
+                                .withConfig(Config.autoConfigure(null))
+                                .build())
+                        : Optional.empty();
+            case API ->
+                Optional.of(new KubernetesClientBuilder()
+                        .withConfig(new ConfigBuilder(Config.autoConfigure(null))
+                                .withMasterUrl(config.apiUrl())
+                                .build())
+                        .build());
         };
     }
 

@@ -37,8 +37,13 @@ public final class NodeWorkloadResolver implements WorkloadResolver {
     private final AtomicBoolean lookupFailed = new AtomicBoolean();
     private final EnrichMetrics metrics;
 
-    private NodeWorkloadResolver(EnrichConfig config, Path root, CgroupLookup lookup, PodIndex pods,
-                                 PodInformer informer, ScheduledExecutorService background) {
+    private NodeWorkloadResolver(
+            EnrichConfig config,
+            Path root,
+            CgroupLookup lookup,
+            PodIndex pods,
+            PodInformer informer,
+            ScheduledExecutorService background) {
         this.node = config.node();
         this.lookup = lookup;
         this.cache = new CgroupCache(root == null ? Path.of("/") : root, config.gracePeriod(), config.cacheBound());
@@ -47,22 +52,28 @@ public final class NodeWorkloadResolver implements WorkloadResolver {
         this.background = background;
         long sweepMillis = Math.clamp(config.gracePeriod().toMillis() / 4, 100, 5_000);
         background.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-        this.metrics = EnrichMetrics.register(node, cache::size, hits, misses,
-                pods == null ? () -> 0 : pods::size);
+        this.metrics = EnrichMetrics.register(node, cache::size, hits, misses, pods == null ? () -> 0 : pods::size);
     }
 
     /** Starts attributing on the configured node: finds the hierarchy, starts the informer if there is an API. */
     public static NodeWorkloadResolver start(EnrichConfig config) {
-        ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("tapio-enrich-" + config.node()).daemon().factory());
+        ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("tapio-enrich-" + config.node())
+                .daemon()
+                .factory());
         Path root = config.cgroupRoot().isEmpty() ? UnifiedHierarchy.find().orElse(null) : Path.of(config.cgroupRoot());
-        CgroupLookup lookup = root == null ? null
+        CgroupLookup lookup = root == null
+                ? null
                 : HandleLookup.open(root).<CgroupLookup>map(l -> l).orElseGet(() -> new TreeIndex(root, background));
         Optional<KubernetesClient> client = KubernetesAccess.client(config);
         PodIndex pods = client.map(c -> new PodIndex(config.gracePeriod())).orElse(null);
-        PodInformer informer = client.map(c -> PodInformer.start(c, config.node(), pods)).orElse(null);
-        LOG.info("Attributing events on node {}: {}; {}", config.node(),
-                lookup == null ? "no cgroup v2 hierarchy is mounted, so events carry only their cgroup id"
+        PodInformer informer =
+                client.map(c -> PodInformer.start(c, config.node(), pods)).orElse(null);
+        LOG.info(
+                "Attributing events on node {}: {}; {}",
+                config.node(),
+                lookup == null
+                        ? "no cgroup v2 hierarchy is mounted, so events carry only their cgroup id"
                         : "cgroups found by " + lookup.describe(),
                 client.map(c -> "pods from the Kubernetes API at " + c.getMasterUrl())
                         .orElse(KubernetesAccess.whyNone(config) + ": pods are named by uid from their cgroup paths"));

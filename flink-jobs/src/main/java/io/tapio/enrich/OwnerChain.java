@@ -43,20 +43,37 @@ final class OwnerChain {
         String namespace = pod.getMetadata().getNamespace();
         String name = controller.getName();
         return switch (controller.getKind()) {
-            case "ReplicaSet" -> parent(namespace, "ReplicaSet", name,
-                    () -> client.apps().replicaSets().inNamespace(namespace).withName(name).get(),
-                    () -> deploymentByName(pod, name));
-            case "Job" -> parent(namespace, "Job", name,
-                    () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get(),
-                    () -> new Owner("Job", name));
+            case "ReplicaSet" ->
+                parent(
+                        namespace,
+                        "ReplicaSet",
+                        name,
+                        () -> client.apps()
+                                .replicaSets()
+                                .inNamespace(namespace)
+                                .withName(name)
+                                .get(),
+                        () -> deploymentByName(pod, name));
+            case "Job" ->
+                parent(
+                        namespace,
+                        "Job",
+                        name,
+                        () -> client.batch()
+                                .v1()
+                                .jobs()
+                                .inNamespace(namespace)
+                                .withName(name)
+                                .get(),
+                        () -> new Owner("Job", name));
             case "Node" -> Owner.NONE; // a static pod's mirror: the pod is the workload
             default -> new Owner(controller.getKind(), name);
         };
     }
 
     /** The owner of the ReplicaSet or Job, or the object itself when nothing owns it. */
-    private Owner parent(String namespace, String kind, String name, Supplier<HasMetadata> read,
-                         Supplier<Owner> unreadable) {
+    private Owner parent(
+            String namespace, String kind, String name, Supplier<HasMetadata> read, Supplier<Owner> unreadable) {
         String key = namespace + "/" + kind + "/" + name;
         Owner cached = parents.get(key);
         if (cached != null) {
@@ -67,8 +84,12 @@ final class OwnerChain {
             object = read.get();
         } catch (KubernetesClientException e) {
             if (warned.compareAndSet(false, true)) {
-                LOG.warn("Cannot read {} {} to find its owner ({}); workloads are named from the pods' own "
-                        + "owner references (RBAC: allow get on replicasets and jobs)", kind, key, e.getMessage());
+                LOG.warn(
+                        "Cannot read {} {} to find its owner ({}); workloads are named from the pods' own "
+                                + "owner references (RBAC: allow get on replicasets and jobs)",
+                        kind,
+                        key,
+                        e.getMessage());
             }
             return unreadable.get();
         }
@@ -98,7 +119,9 @@ final class OwnerChain {
         if (references == null || references.isEmpty()) {
             return null;
         }
-        return references.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst()
+        return references.stream()
+                .filter(r -> Boolean.TRUE.equals(r.getController()))
+                .findFirst()
                 .orElse(references.getFirst());
     }
 }

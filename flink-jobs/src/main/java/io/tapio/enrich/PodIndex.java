@@ -59,8 +59,15 @@ final class PodIndex {
             return fromPath;
         }
         PodInfo.ContainerInfo container = pod.containers().get(fromPath.containerId());
-        return fromPath.describedBy(pod.namespace(), pod.name(), container == null ? "" : container.name(),
-                container == null ? "" : container.image(), container == null ? "" : container.runtime(),
-                pod.qosClass(), pod.owner().kind(), pod.owner().name(), pod.labels());
+        return fromPath.describedBy(
+                pod.namespace(),
+                pod.name(),
+                container == null ? "" : container.name(),
+                container == null ? "" : container.image(),
+                container == null ? "" : container.runtime(),
+                pod.qosClass(),
+                pod.owner().kind(),
+                pod.owner().name(),
+                pod.labels());
     }
 }

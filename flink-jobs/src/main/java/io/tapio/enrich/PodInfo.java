@@ -19,8 +19,14 @@ import java.util.stream.Stream;
  *                  object is a mirror kubelet creates after starting it) the hash of its manifest
  * @param containers by container runtime id, as the pod's status reports them once they started
  */
-record PodInfo(String namespace, String name, String cgroupUid, String qosClass, Map<String, String> labels,
-               Owner owner, Map<String, ContainerInfo> containers) {
+record PodInfo(
+        String namespace,
+        String name,
+        String cgroupUid,
+        String qosClass,
+        Map<String, String> labels,
+        Owner owner,
+        Map<String, ContainerInfo> containers) {
     /** The annotation by which a mirror pod names its static pod's hash. */
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
@@ -38,10 +44,13 @@ record PodInfo(String namespace, String name, String cgroupUid, String qosClass,
         Map<String, String> images = new HashMap<>();
         Stream.concat(list(spec.getContainers()).stream(), list(spec.getInitContainers()).stream())
                 .forEach((Container c) -> images.put(c.getName(), blank(c.getImage())));
-        list(spec.getEphemeralContainers()).forEach((EphemeralContainer c) -> images.put(c.getName(), blank(c.getImage())));
+        list(spec.getEphemeralContainers())
+                .forEach((EphemeralContainer c) -> images.put(c.getName(), blank(c.getImage())));
 
         Map<String, ContainerInfo> containers = new HashMap<>();
-        Stream.of(status.getContainerStatuses(), status.getInitContainerStatuses(),
+        Stream.of(
+                        status.getContainerStatuses(),
+                        status.getInitContainerStatuses(),
                         status.getEphemeralContainerStatuses())
                 .flatMap(statuses -> list(statuses).stream())
                 .forEach((ContainerStatus s) -> {
@@ -49,19 +58,32 @@ record PodInfo(String namespace, String name, String cgroupUid, String qosClass,
                     String containerId = blank(s.getContainerID());
                     int scheme = containerId.indexOf("://");
                     if (scheme > 0) {
-                        containers.put(containerId.substring(scheme + 3), new ContainerInfo(s.getName(),
-                                images.getOrDefault(s.getName(), blank(s.getImage())), containerId.substring(0, scheme)));
+                        containers.put(
+                                containerId.substring(scheme + 3),
+                                new ContainerInfo(
+                                        s.getName(),
+                                        images.getOrDefault(s.getName(), blank(s.getImage())),
+                                        containerId.substring(0, scheme)));
                     }
                 });
-        Map<String, String> labels = Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of());
-        return new PodInfo(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), cgroupUid(pod),
-                blank(status.getQosClass()), Map.copyOf(labels), owner, Map.copyOf(containers));
+        Map<String, String> labels =
+                Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of());
+        return new PodInfo(
+                pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName(),
+                cgroupUid(pod),
+                blank(status.getQosClass()),
+                Map.copyOf(labels),
+                owner,
+                Map.copyOf(containers));
     }
 
     static String cgroupUid(Pod pod) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
         String mirrored = annotations == null ? null : annotations.get(MIRROR_ANNOTATION);
-        return mirrored != null && !mirrored.isEmpty() ? mirrored : pod.getMetadata().getUid();
+        return mirrored != null && !mirrored.isEmpty()
+                ? mirrored
+                : pod.getMetadata().getUid();
     }
 
     private static <T> List<T> list(List<T> maybe) {

@@ -31,15 +31,18 @@ final class PodInformer implements AutoCloseable {
         OwnerChain owners = new OwnerChain(client);
         AtomicBoolean failing = new AtomicBoolean();
         AtomicBoolean closed = new AtomicBoolean();
-        SharedIndexInformer<Pod> informer = client.pods().inAnyNamespace().withField("spec.nodeName", node)
-                .runnableInformer(0);
+        SharedIndexInformer<Pod> informer =
+                client.pods().inAnyNamespace().withField("spec.nodeName", node).runnableInformer(0);
         informer.exceptionHandler((started, error) -> {
             if (closed.get()) {
                 return false; // closing: the failure is ours
             }
             if (failing.compareAndSet(false, true)) {
-                LOG.warn("The Kubernetes API at {} does not answer ({}); retrying. Until it does, pods are named "
-                        + "by uid from their cgroup paths", client.getMasterUrl(), error.toString());
+                LOG.warn(
+                        "The Kubernetes API at {} does not answer ({}); retrying. Until it does, pods are named "
+                                + "by uid from their cgroup paths",
+                        client.getMasterUrl(),
+                        error.toString());
             }
             return true;
         });
@@ -62,8 +65,11 @@ final class PodInformer implements AutoCloseable {
         informer.start().whenComplete((done, error) -> {
             if (error == null) {
                 failing.set(false);
-                LOG.info("Watching the pods of node {} through the Kubernetes API at {} ({} now)", node,
-                        client.getMasterUrl(), index.size());
+                LOG.info(
+                        "Watching the pods of node {} through the Kubernetes API at {} ({} now)",
+                        node,
+                        client.getMasterUrl(),
+                        index.size());
             }
         });
         return new PodInformer(client, informer, closed);

@@ -50,10 +50,13 @@ final class TreeIndex implements CgroupLookup {
     private void scanSoon() {
         if (scanQueued.compareAndSet(false, true)) {
             long wait = Math.max(0, lastScanNanos + MIN_INTERVAL.toNanos() - System.nanoTime());
-            executor.schedule(() -> {
-                scanQueued.set(false);
-                scan();
-            }, wait, TimeUnit.NANOSECONDS);
+            executor.schedule(
+                    () -> {
+                        scanQueued.set(false);
+                        scan();
+                    },
+                    wait,
+                    TimeUnit.NANOSECONDS);
         }
     }
 
@@ -63,7 +66,8 @@ final class TreeIndex implements CgroupLookup {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
-                    found.put(((Number) Files.getAttribute(dir, "unix:ino")).longValue(),
+                    found.put(
+                            ((Number) Files.getAttribute(dir, "unix:ino")).longValue(),
                             UnifiedHierarchy.relative(root, dir));
                     return FileVisitResult.CONTINUE;
                 }

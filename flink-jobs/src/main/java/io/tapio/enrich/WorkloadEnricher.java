@@ -47,7 +47,8 @@ public final class WorkloadEnricher extends RichMapFunction<KernelEvent, Enriche
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("enrich");
         for (Workload.Kind kind : KINDS) {
             String label = kind.name().toLowerCase(Locale.ROOT);
-            shared[kind.ordinal()] = Counter.builder("tapio.enrich.events").tags("node", config.node(), "kind", label)
+            shared[kind.ordinal()] = Counter.builder("tapio.enrich.events")
+                    .tags("node", config.node(), "kind", label)
                     .description("Events by the kind of workload identity they were given")
                     .register(Metrics.globalRegistry);
             task[kind.ordinal()] = group.counter("events_" + label);

@@ -20,17 +20,23 @@ public final class BenchRegressions {
     /** What regressed, and how many cases had a latest run with earlier ones to compare with. */
     public record Found(List<RegressionRow> regressions, int casesCompared) {}
 
-    private record Run(String benchmark, String caseName, String host, Instant startedAt, Double throughput,
-                       Double p99) {}
+    private record Run(
+            String benchmark, String caseName, String host, Instant startedAt, Double throughput, Double p99) {}
 
     public static Found find(HistorySql sql, RegressOptions o, Instant now) throws Exception {
         HistorySql.Result result = sql.query("SELECT benchmark, case_name, host, started_at, throughput, p99_latency "
                 + "FROM bench_runs WHERE started_at < " + RollupRegressions.timestamp(o.windowEnd()));
         Map<String, List<Run>> byCase = new TreeMap<>();
         for (Row r : result.rows()) {
-            Run run = new Run((String) r.getField(0), (String) r.getField(1), (String) r.getField(2),
-                    (Instant) r.getField(3), (Double) r.getField(4), (Double) r.getField(5));
-            byCase.computeIfAbsent(run.benchmark() + "\u0000" + run.caseName(), k -> new ArrayList<>()).add(run);
+            Run run = new Run(
+                    (String) r.getField(0),
+                    (String) r.getField(1),
+                    (String) r.getField(2),
+                    (Instant) r.getField(3),
+                    (Double) r.getField(4),
+                    (Double) r.getField(5));
+            byCase.computeIfAbsent(run.benchmark() + "\u0000" + run.caseName(), k -> new ArrayList<>())
+                    .add(run);
         }
         List<RegressionRow> found = new ArrayList<>();
         int compared = 0;
@@ -48,10 +54,18 @@ public final class BenchRegressions {
         return new Found(found, compared);
     }
 
-    private static void judge(Run latest, List<Run> earlier, String metric, Function<Run, Double> figure,
-                              boolean higherIsWorse, RegressOptions o, Instant now, List<RegressionRow> found) {
+    private static void judge(
+            Run latest,
+            List<Run> earlier,
+            String metric,
+            Function<Run, Double> figure,
+            boolean higherIsWorse,
+            RegressOptions o,
+            Instant now,
+            List<RegressionRow> found) {
         Double current = figure.apply(latest);
-        List<Double> before = earlier.stream().map(figure).filter(v -> v != null).sorted().toList();
+        List<Double> before =
+                earlier.stream().map(figure).filter(v -> v != null).sorted().toList();
         if (current == null || before.isEmpty()) {
             return;
         }
@@ -63,11 +77,23 @@ public final class BenchRegressions {
         if (worse <= o.thresholdPercent()) {
             return;
         }
-        double confidence = before.stream().filter(v -> higherIsWorse ? v < current : v > current).count()
+        double confidence = before.stream()
+                        .filter(v -> higherIsWorse ? v < current : v > current)
+                        .count()
                 / (double) before.size();
-        found.add(new RegressionRow(now, RegressionRow.BENCH,
-                WorkloadId.benchmark(latest.benchmark(), latest.caseName(), latest.host()), metric,
-                latest.startedAt(), latest.startedAt(), baseline, current, worse, o.thresholdPercent(), confidence, 1,
+        found.add(new RegressionRow(
+                now,
+                RegressionRow.BENCH,
+                WorkloadId.benchmark(latest.benchmark(), latest.caseName(), latest.host()),
+                metric,
+                latest.startedAt(),
+                latest.startedAt(),
+                baseline,
+                current,
+                worse,
+                o.thresholdPercent(),
+                confidence,
+                1,
                 1));
     }
 

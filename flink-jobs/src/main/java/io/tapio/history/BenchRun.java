@@ -13,9 +13,20 @@ import java.util.Map;
  * @param throughput events per second
  * @param p99Latency seconds, as the other latencies
  */
-public record BenchRun(Instant startedAt, String runId, String benchmark, String caseName, String gitCommit,
-                       String host, Double throughput, Double p50Latency, Double p99Latency, Double p999Latency,
-                       Long lost, Map<String, String> parameters) implements Serializable {
+public record BenchRun(
+        Instant startedAt,
+        String runId,
+        String benchmark,
+        String caseName,
+        String gitCommit,
+        String host,
+        Double throughput,
+        Double p50Latency,
+        Double p99Latency,
+        Double p999Latency,
+        Long lost,
+        Map<String, String> parameters)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 

@@ -5,7 +5,8 @@ import org.apache.flink.table.data.RowData;
 
 /** A benchmark case's run as a row of {@code bench_runs}. */
 final class BenchRunRows {
-    private final RowBuilder rows = new RowBuilder(BenchRunsTable.DEFINITION.schema().asStruct());
+    private final RowBuilder rows =
+            new RowBuilder(BenchRunsTable.DEFINITION.schema().asStruct());
 
     RowData row(BenchRun r) {
         return rows.row()

@@ -27,7 +27,8 @@ import org.apache.flink.table.data.RowData;
  * {@code rollups}.
  */
 final class EventRows {
-    private final RowBuilder rows = new RowBuilder(EventsTable.DEFINITION.schema().asStruct());
+    private final RowBuilder rows =
+            new RowBuilder(EventsTable.DEFINITION.schema().asStruct());
 
     static boolean relevant(KernelEvent event) {
         return switch (event.payload()) {
@@ -60,12 +61,14 @@ final class EventRows {
         switch (payload) {
             case Exec exec -> row.set("path", exec.filename());
             case Exit exit -> row.set("exit_status", exit.exitStatus()).set("signal", exit.signal());
-            case OomKill oom -> row.set("memory_limit_bytes", oom.memcgLimitBytes())
-                    .set("memory_usage_bytes", oom.memcgUsageBytes());
+            case OomKill oom ->
+                row.set("memory_limit_bytes", oom.memcgLimitBytes()).set("memory_usage_bytes", oom.memcgUsageBytes());
             case Signal signal -> row.set("signal", signal.signal());
             case OpenFailed open -> row.set("error", open.error()).set("path", open.path());
-            case TcpConnect connect -> row.set("latency_ns", connect.latencyNs()).set("error", connect.error())
-                    .set("peer", peer(connect.endpoints()));
+            case TcpConnect connect ->
+                row.set("latency_ns", connect.latencyNs())
+                        .set("error", connect.error())
+                        .set("peer", peer(connect.endpoints()));
             case TcpReset reset -> row.set("peer", peer(reset.endpoints()));
             case TcpRetransmit retransmit -> row.set("peer", peer(retransmit.endpoints()));
             case RunqLatency runq -> row.set("latency_ns", runq.latencyNs());
@@ -76,18 +79,26 @@ final class EventRows {
     private static String detail(EventPayload payload) {
         return switch (payload) {
             case Exec exec -> "exec " + exec.filename();
-            case Exit exit -> exit.signal() != 0 ? "killed by signal " + exit.signal() + (exit.coreDumped() ? " (core dumped)" : "")
-                    : "exit status " + exit.exitStatus() + " after " + seconds(exit.lifetimeNs());
-            case OomKill oom -> "OOM-killed at " + mib(oom.memcgUsageBytes()) + " of a " + mib(oom.memcgLimitBytes()) + " limit";
-            case Signal signal -> "signal " + signal.signal() + " from " + signal.senderComm() + " (pid " + signal.senderPid() + ")";
+            case Exit exit ->
+                exit.signal() != 0
+                        ? "killed by signal " + exit.signal() + (exit.coreDumped() ? " (core dumped)" : "")
+                        : "exit status " + exit.exitStatus() + " after " + seconds(exit.lifetimeNs());
+            case OomKill oom ->
+                "OOM-killed at " + mib(oom.memcgUsageBytes()) + " of a " + mib(oom.memcgLimitBytes()) + " limit";
+            case Signal signal ->
+                "signal " + signal.signal() + " from " + signal.senderComm() + " (pid " + signal.senderPid() + ")";
             case OpenFailed open -> "open " + open.path() + " failed: errno " + open.error();
-            case TcpConnect connect -> "connect to " + peer(connect.endpoints()) + " " + connect.outcome().name().toLowerCase(java.util.Locale.ROOT)
-                    + " after " + seconds(connect.latencyNs());
+            case TcpConnect connect ->
+                "connect to " + peer(connect.endpoints()) + " "
+                        + connect.outcome().name().toLowerCase(java.util.Locale.ROOT) + " after "
+                        + seconds(connect.latencyNs());
             case TcpReset reset -> "reset by " + peer(reset.endpoints());
-            case TcpRetransmit retransmit -> "retransmit to " + peer(retransmit.endpoints()) + " (" + retransmit.totalRetransmits() + " so far)";
+            case TcpRetransmit retransmit ->
+                "retransmit to " + peer(retransmit.endpoints()) + " (" + retransmit.totalRetransmits() + " so far)";
             case RunqLatency runq -> "waited " + seconds(runq.latencyNs()) + " for a CPU";
-            case BlockIoLatency io -> io.op().name().toLowerCase(java.util.Locale.ROOT) + " of " + io.bytes() + " bytes on "
-                    + io.deviceName() + " took " + seconds(io.latencyNs());
+            case BlockIoLatency io ->
+                io.op().name().toLowerCase(java.util.Locale.ROOT) + " of " + io.bytes() + " bytes on " + io.deviceName()
+                        + " took " + seconds(io.latencyNs());
         };
     }
 
@@ -97,7 +108,8 @@ final class EventRows {
     }
 
     private static String seconds(long nanos) {
-        return nanos >= 1_000_000_000L ? String.format("%.1f s", nanos / 1e9)
+        return nanos >= 1_000_000_000L
+                ? String.format("%.1f s", nanos / 1e9)
                 : nanos >= 1_000_000L ? String.format("%.1f ms", nanos / 1e6) : String.format("%d µs", nanos / 1000);
     }
 

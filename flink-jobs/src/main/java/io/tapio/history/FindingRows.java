@@ -14,7 +14,8 @@ final class FindingRows {
     FindingRows() {
         Types.StructType struct = FindingsTable.DEFINITION.schema().asStruct();
         rows = new RowBuilder(struct);
-        evidence = new RowBuilder(struct.field("evidence").type().asListType().elementType().asStructType());
+        evidence = new RowBuilder(
+                struct.field("evidence").type().asListType().elementType().asStructType());
     }
 
     RowData row(Finding f) {
@@ -31,13 +32,17 @@ final class FindingRows {
                 .set("summary", f.summary())
                 .set("recommendation", f.recommendation())
                 .set("latency_ns", f.latencyNanos())
-                .set("evidence", f.evidence().stream().map(e -> evidence.row()
-                        .set("event_time", Instant.ofEpochMilli(e.epochMillis()))
-                        .set("type", e.type())
-                        .set("pid", e.pid())
-                        .set("comm", e.comm())
-                        .set("description", e.description())
-                        .build()).toList());
+                .set(
+                        "evidence",
+                        f.evidence().stream()
+                                .map(e -> evidence.row()
+                                        .set("event_time", Instant.ofEpochMilli(e.epochMillis()))
+                                        .set("type", e.type())
+                                        .set("pid", e.pid())
+                                        .set("comm", e.comm())
+                                        .set("description", e.description())
+                                        .build())
+                                .toList());
         return WorkloadColumns.set(row, WorkloadId.of(f.workload())).build();
     }
 }

@@ -46,8 +46,11 @@ public record HistoryConfig(Map<String, String> properties) implements Serializa
 
     /** The embedded default: a Hadoop catalog in {@code dataDir/warehouse}; nothing to install. */
     public static HistoryConfig hadoop(Path dataDir) {
-        return new HistoryConfig(Map.of("catalog-type", "hadoop",
-                "warehouse", dataDir.toAbsolutePath().resolve("warehouse").toUri().toString()));
+        return new HistoryConfig(Map.of(
+                "catalog-type",
+                "hadoop",
+                "warehouse",
+                dataDir.toAbsolutePath().resolve("warehouse").toUri().toString()));
     }
 
     /**
@@ -63,7 +66,8 @@ public record HistoryConfig(Map<String, String> properties) implements Serializa
         try (Reader in = Files.newBufferedReader(chosen)) {
             p.load(in);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the catalog properties " + chosen + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read the catalog properties " + chosen + ": " + e.getMessage(), e);
         }
         return new HistoryConfig(p.stringPropertyNames().stream().collect(Collectors.toMap(k -> k, p::getProperty)));
     }
@@ -79,16 +83,19 @@ public record HistoryConfig(Map<String, String> properties) implements Serializa
             case "hadoop" -> CatalogLoader.hadoop(CATALOG, hadoop, properties);
             case "hive" -> CatalogLoader.hive(CATALOG, hadoop, properties);
             case "rest" -> CatalogLoader.rest(CATALOG, hadoop, properties);
-            default -> throw new IllegalArgumentException("unknown catalog-type '" + properties.get("catalog-type")
-                    + "': hadoop, hive or rest, or set catalog-impl");
+            default ->
+                throw new IllegalArgumentException("unknown catalog-type '" + properties.get("catalog-type")
+                        + "': hadoop, hive or rest, or set catalog-impl");
         };
     }
 
     /** The Flink SQL statement that registers the catalog as {@value #CATALOG}. */
     public String createCatalogStatement() {
-        return "CREATE CATALOG " + CATALOG + " WITH ('type'='iceberg'" + properties.entrySet().stream()
-                .map(e -> ", '" + quote(e.getKey()) + "'='" + quote(e.getValue()) + "'")
-                .collect(Collectors.joining()) + ")";
+        return "CREATE CATALOG " + CATALOG + " WITH ('type'='iceberg'"
+                + properties.entrySet().stream()
+                        .map(e -> ", '" + quote(e.getKey()) + "'='" + quote(e.getValue()) + "'")
+                        .collect(Collectors.joining())
+                + ")";
     }
 
     private static String quote(String s) {

@@ -36,9 +36,12 @@ public final class HistorySinks {
      * Adds the four sinks to the streams' job. The events stream must carry event-time
      * timestamps (the sources set them): they are the rows' {@code event_time}.
      */
-    public static void attach(DataStream<Finding> findings, DataStream<Rollup> rollups,
-                              DataStream<Regression> regressions, DataStream<EnrichedEvent> events,
-                              HistoryConfig config) {
+    public static void attach(
+            DataStream<Finding> findings,
+            DataStream<Rollup> rollups,
+            DataStream<Regression> regressions,
+            DataStream<EnrichedEvent> events,
+            HistoryConfig config) {
         findings(findings, config);
         rollups(rollups, config);
         regressions(regressions, config);
@@ -54,7 +57,9 @@ public final class HistorySinks {
     }
 
     public static void regressions(DataStream<Regression> regressions, HistoryConfig config) {
-        sink(regressions.map(new ToRegressionRow(), rowType(RegressionsTable.DEFINITION)), RegressionsTable.DEFINITION,
+        sink(
+                regressions.map(new ToRegressionRow(), rowType(RegressionsTable.DEFINITION)),
+                RegressionsTable.DEFINITION,
                 config);
     }
 

@@ -20,7 +20,8 @@ public final class HistorySql {
     private final TableEnvironment tables;
 
     public HistorySql(HistoryConfig config) {
-        tables = TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode().build());
+        tables = TableEnvironment.create(
+                EnvironmentSettings.newInstance().inBatchMode().build());
         tables.getConfig().set("table.local-time-zone", "UTC");
         tables.executeSql(config.createCatalogStatement());
         tables.useCatalog(HistoryConfig.CATALOG);
@@ -43,7 +44,9 @@ public final class HistorySql {
         try (CloseableIterator<Row> it = result.collect()) {
             it.forEachRemaining(rows::add);
         }
-        return new Result(columns.stream().map(Column::getName).toList(),
-                columns.stream().map(c -> c.getDataType().getLogicalType()).toList(), rows);
+        return new Result(
+                columns.stream().map(Column::getName).toList(),
+                columns.stream().map(c -> c.getDataType().getLogicalType()).toList(),
+                rows);
     }
 }

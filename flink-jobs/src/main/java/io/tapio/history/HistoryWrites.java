@@ -17,7 +17,10 @@ public final class HistoryWrites {
 
     public static void regressions(HistoryConfig config, List<RegressionRow> found) throws Exception {
         RegressionRows rows = new RegressionRows();
-        append(config, RegressionsTable.DEFINITION, found.stream().map(rows::row).toList());
+        append(
+                config,
+                RegressionsTable.DEFINITION,
+                found.stream().map(rows::row).toList());
     }
 
     public static void benchRuns(HistoryConfig config, List<BenchRun> runs) throws Exception {

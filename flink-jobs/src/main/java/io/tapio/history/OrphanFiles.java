@@ -67,7 +67,8 @@ final class OrphanFiles {
             return files;
         }
         if (!(table.io() instanceof SupportsPrefixOperations listing)) {
-            throw new IllegalStateException("the FileIO of " + table.name() + " (" + table.io().getClass().getName()
+            throw new IllegalStateException("the FileIO of " + table.name() + " ("
+                    + table.io().getClass().getName()
                     + ") cannot list files; remove orphans with the storage's lifecycle rules instead");
         }
         List<FileInfo> files = new ArrayList<>();
@@ -82,8 +83,13 @@ final class OrphanFiles {
                     BasicFileAttributes a = Files.readAttributes(entry, BasicFileAttributes.class);
                     if (a.isDirectory()) {
                         listLocal(entry, files);
-                    } else if (!entry.getFileName().toString().endsWith(".crc")) { // Hadoop's checksums go with their file
-                        files.add(new FileInfo(entry.toUri().toString(), a.size(), a.lastModifiedTime().toMillis()));
+                    } else if (!entry.getFileName()
+                            .toString()
+                            .endsWith(".crc")) { // Hadoop's checksums go with their file
+                        files.add(new FileInfo(
+                                entry.toUri().toString(),
+                                a.size(),
+                                a.lastModifiedTime().toMillis()));
                     }
                 } catch (NoSuchFileException replacedMeanwhile) {
                     // a writer renamed or removed it since the directory was read: not an orphan

@@ -15,8 +15,13 @@ import java.time.temporal.ChronoUnit;
  *     it is not judged: a p99 of three waits is noise
  * @param baselineRuns how many earlier benchmark runs give a benchmark case's baseline (their median)
  */
-public record RegressOptions(Instant windowEnd, Duration window, int baselineDays, double thresholdPercent,
-                             long minSamples, int baselineRuns) {
+public record RegressOptions(
+        Instant windowEnd,
+        Duration window,
+        int baselineDays,
+        double thresholdPercent,
+        long minSamples,
+        int baselineRuns) {
     public RegressOptions {
         windowEnd = windowEnd.truncatedTo(ChronoUnit.MINUTES);
         if (window.compareTo(Duration.ofMinutes(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {

@@ -5,7 +5,8 @@ import org.apache.flink.table.data.RowData;
 
 /** A regression as a row of {@code regressions}. */
 final class RegressionRows {
-    private final RowBuilder rows = new RowBuilder(RegressionsTable.DEFINITION.schema().asStruct());
+    private final RowBuilder rows =
+            new RowBuilder(RegressionsTable.DEFINITION.schema().asStruct());
 
     RowData row(RegressionRow r) {
         RowBuilder.Row row = rows.row()

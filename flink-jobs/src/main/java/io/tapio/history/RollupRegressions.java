@@ -23,8 +23,8 @@ import org.apache.flink.types.Row;
  * that were better than now: 1.0 when every earlier day was.
  */
 public final class RollupRegressions {
-    private static final List<String> WORKLOAD = List.of("workload", "node", "namespace", "pod", "container",
-            "owner_kind", "owner_name", "unit");
+    private static final List<String> WORKLOAD =
+            List.of("workload", "node", "namespace", "pod", "container", "owner_kind", "owner_name", "unit");
 
     private RollupRegressions() {}
 
@@ -39,7 +39,9 @@ public final class RollupRegressions {
         }
         Map<String, Map<Integer, Row>> byWorkload = new TreeMap<>();
         for (Row row : result.rows()) {
-            byWorkload.computeIfAbsent((String) row.getField(0), k -> new TreeMap<>()).put((Integer) row.getField(1), row);
+            byWorkload
+                    .computeIfAbsent((String) row.getField(0), k -> new TreeMap<>())
+                    .put((Integer) row.getField(1), row);
         }
         List<RegressionRow> found = new ArrayList<>();
         int compared = 0;
@@ -60,8 +62,13 @@ public final class RollupRegressions {
         return new Found(found, compared);
     }
 
-    private static RegressionRow judge(WorkloadId id, RollupsTable.Metric metric, Map<Integer, Row> days,
-                                       Map<String, Integer> column, RegressOptions o, Instant now) {
+    private static RegressionRow judge(
+            WorkloadId id,
+            RollupsTable.Metric metric,
+            Map<Integer, Row> days,
+            Map<String, Integer> column,
+            RegressOptions o,
+            Instant now) {
         int mean = column.get(metric.name());
         int minutes = column.get(metric.name() + "_minutes");
         int samples = column.get(metric.samplesColumn());
@@ -83,7 +90,9 @@ public final class RollupRegressions {
             baselineSamples += number(day.getValue().getField(samples));
             dayMeans.add(dayMean);
         }
-        if (current == null || baselineMinutes == 0 || currentSamples < o.minSamples()
+        if (current == null
+                || baselineMinutes == 0
+                || currentSamples < o.minSamples()
                 || baselineSamples < o.minSamples()) {
             return null;
         }
@@ -96,13 +105,25 @@ public final class RollupRegressions {
             return null;
         }
         double confidence = dayMeans.stream().filter(d -> d < current).count() / (double) dayMeans.size();
-        return new RegressionRow(now, RegressionRow.ROLLUPS, id, metric.name(), o.windowStart(), o.windowEnd(),
-                baseline, current, change, o.thresholdPercent(), confidence,
-                (int) number(window.getField(minutes)), currentSamples);
+        return new RegressionRow(
+                now,
+                RegressionRow.ROLLUPS,
+                id,
+                metric.name(),
+                o.windowStart(),
+                o.windowEnd(),
+                baseline,
+                current,
+                change,
+                o.thresholdPercent(),
+                confidence,
+                (int) number(window.getField(minutes)),
+                currentSamples);
     }
 
     private static WorkloadId workloadId(String key, Row row, Map<String, Integer> column) {
-        List<String> v = WORKLOAD.stream().map(c -> (String) row.getField(column.get(c))).toList();
+        List<String> v =
+                WORKLOAD.stream().map(c -> (String) row.getField(column.get(c))).toList();
         return new WorkloadId(key, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5), v.get(6), v.get(7));
     }
 
@@ -113,11 +134,14 @@ public final class RollupRegressions {
     /** One row per workload and day back (0 is the window) with each metric's mean, minutes and samples. */
     static String query(RegressOptions o) {
         List<Integer> days = IntStream.rangeClosed(0, o.baselineDays()).boxed().toList();
-        String dayOf = days.stream().map(k -> " WHEN " + range(o, k) + " THEN " + k).collect(Collectors.joining());
+        String dayOf =
+                days.stream().map(k -> " WHEN " + range(o, k) + " THEN " + k).collect(Collectors.joining());
         String inAnyRange = days.stream().map(k -> "(" + range(o, k) + ")").collect(Collectors.joining(" OR "));
-        String metrics = RollupsTable.METRICS.stream().map(m -> ", AVG(" + m.name() + ") AS " + m.name()
-                + ", COUNT(" + m.name() + ") AS " + m.name() + "_minutes"
-                + ", SUM(" + m.samplesColumn() + ") AS " + m.samplesColumn()).collect(Collectors.joining());
+        String metrics = RollupsTable.METRICS.stream()
+                .map(m -> ", AVG(" + m.name() + ") AS " + m.name()
+                        + ", COUNT(" + m.name() + ") AS " + m.name() + "_minutes"
+                        + ", SUM(" + m.samplesColumn() + ") AS " + m.samplesColumn())
+                .collect(Collectors.joining());
         String workload = WORKLOAD.stream().map(c -> ", MAX(" + c + ") AS " + c).collect(Collectors.joining());
         return "SELECT workload_key, day_back" + workload + metrics
                 + " FROM (SELECT *, CASE" + dayOf + " END AS day_back FROM rollups WHERE " + inAnyRange + ")"
@@ -125,7 +149,8 @@ public final class RollupRegressions {
     }
 
     private static String range(RegressOptions o, int daysBack) {
-        return "minute_start >= " + timestamp(o.startDaysBack(daysBack)) + " AND minute_start < " + timestamp(o.endDaysBack(daysBack));
+        return "minute_start >= " + timestamp(o.startDaysBack(daysBack)) + " AND minute_start < "
+                + timestamp(o.endDaysBack(daysBack));
     }
 
     /** A TIMESTAMP_LTZ literal: the planner folds it to a constant that Iceberg prunes files with. */

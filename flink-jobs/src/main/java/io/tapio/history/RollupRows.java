@@ -9,7 +9,8 @@ import org.apache.flink.table.data.RowData;
 
 /** A workload's minute as a row of {@code rollups}: one value and one sample count per metric. */
 final class RollupRows {
-    private final RowBuilder rows = new RowBuilder(RollupsTable.DEFINITION.schema().asStruct());
+    private final RowBuilder rows =
+            new RowBuilder(RollupsTable.DEFINITION.schema().asStruct());
 
     RowData row(Rollup r) {
         RowBuilder.Row row = rows.row()
@@ -17,7 +18,8 @@ final class RollupRows {
                 .set("events", r.events());
         for (Map.Entry<RollupMetric, Rollup.Sample> m : r.metrics().entrySet()) {
             String column = m.getKey().label();
-            row.set(column, m.getValue().value()).set(column + "_samples", m.getValue().count());
+            row.set(column, m.getValue().value())
+                    .set(column + "_samples", m.getValue().count());
         }
         return WorkloadColumns.set(row, WorkloadId.of(r.workload())).build();
     }

@@ -60,7 +60,8 @@ final class RowBuilder {
             case null -> null;
             case String s -> StringData.fromString(s);
             case Instant i -> TimestampData.fromInstant(i);
-            case List<?> list -> new GenericArrayData(list.stream().map(RowBuilder::internal).toArray());
+            case List<?> list ->
+                new GenericArrayData(list.stream().map(RowBuilder::internal).toArray());
             case Map<?, ?> map -> {
                 Map<Object, Object> converted = new HashMap<>();
                 map.forEach((k, v) -> converted.put(internal(k), internal(v)));

@@ -37,8 +37,13 @@ public final class TableMaintenance {
     }
 
     /** What one round did to one table. */
-    public record Report(String table, long filesBefore, long filesAfter, int filesRewritten, int snapshotsExpired,
-                         int orphansRemoved) {}
+    public record Report(
+            String table,
+            long filesBefore,
+            long filesAfter,
+            int filesRewritten,
+            int snapshotsExpired,
+            int orphansRemoved) {}
 
     public static Report run(Table table, Options options) {
         long filesBefore = dataFiles(table);
@@ -63,7 +68,8 @@ public final class TableMaintenance {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         // Planning counts each file as at least its open cost (4 MiB by default), which would
         // split a few hundred small checkpoint files over many output files: count their size.
-        RewriteDataFilesActionResult result = Actions.forTable(env, table).rewriteDataFiles()
+        RewriteDataFilesActionResult result = Actions.forTable(env, table)
+                .rewriteDataFiles()
                 .splitOpenFileCost(1)
                 .execute();
         table.refresh();

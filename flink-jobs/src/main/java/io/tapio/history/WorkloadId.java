@@ -12,21 +12,45 @@ import java.io.Serializable;
  * @param name the {@code workload} column: as a person names it
  * @param namespace and the following: null where they do not apply
  */
-public record WorkloadId(String key, String name, String node, String namespace, String pod, String container,
-                         String ownerKind, String ownerName, String unit) implements Serializable {
+public record WorkloadId(
+        String key,
+        String name,
+        String node,
+        String namespace,
+        String pod,
+        String container,
+        String ownerKind,
+        String ownerName,
+        String unit)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
     public static WorkloadId of(Workload w) {
-        return new WorkloadId(w.key(), w.displayName(), w.node(), blankToNull(w.namespace()), blankToNull(w.pod()),
-                blankToNull(w.container()), blankToNull(w.ownerKind()), blankToNull(w.ownerName()),
+        return new WorkloadId(
+                w.key(),
+                w.displayName(),
+                w.node(),
+                blankToNull(w.namespace()),
+                blankToNull(w.pod()),
+                blankToNull(w.container()),
+                blankToNull(w.ownerKind()),
+                blankToNull(w.ownerName()),
                 blankToNull(w.unit()));
     }
 
     /** A benchmark case of Tapio's own, on the machine it ran on. */
     public static WorkloadId benchmark(String benchmark, String caseName, String host) {
-        return new WorkloadId("bench/" + benchmark + "/" + caseName, "tapio bench " + benchmark + ", " + caseName, host,
-                null, null, null, null, null, null);
+        return new WorkloadId(
+                "bench/" + benchmark + "/" + caseName,
+                "tapio bench " + benchmark + ", " + caseName,
+                host,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     private static String blankToNull(String s) {

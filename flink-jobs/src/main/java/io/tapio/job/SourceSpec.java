@@ -72,8 +72,13 @@ public sealed interface SourceSpec extends Serializable {
      *
      * @param properties further Kafka client settings (security, timeouts) for the source and the dead-letter sink
      */
-    record Kafka(String bootstrapServers, String topic, String deadLetterTopic, String groupId,
-                 Map<String, String> properties) implements SourceSpec {
+    record Kafka(
+            String bootstrapServers,
+            String topic,
+            String deadLetterTopic,
+            String groupId,
+            Map<String, String> properties)
+            implements SourceSpec {
         @Serial
         private static final long serialVersionUID = 1L;
 

@@ -49,8 +49,11 @@ public final class TapioJob {
     static final Duration BUFFER_TIMEOUT = Duration.ofMillis(1);
 
     /** What the job's stages produce, for the sinks to take. */
-    public record Outputs(DataStream<EnrichedEvent> events, DataStream<Finding> findings, DataStream<Rollup> rollups,
-                          DataStream<Regression> regressions) {
+    public record Outputs(
+            DataStream<EnrichedEvent> events,
+            DataStream<Finding> findings,
+            DataStream<Rollup> rollups,
+            DataStream<Regression> regressions) {
         /** Keeps findings, rollups, regressions and the relevant events in the Iceberg history (needs checkpoints). */
         public void writeHistory(HistoryConfig history) {
             HistorySinks.attach(findings, rollups, regressions, events, history);
@@ -64,28 +67,42 @@ public final class TapioJob {
      *
      * @param export where each TaskManager serves the metrics; null when the caller does (a local run)
      */
-    public static Outputs define(StreamExecutionEnvironment env, SourceSpec spec, CorrelationConfig correlation,
-                                 RegressionConfig regression, MetricsExport export) {
+    public static Outputs define(
+            StreamExecutionEnvironment env,
+            SourceSpec spec,
+            CorrelationConfig correlation,
+            RegressionConfig regression,
+            MetricsExport export) {
         env.getConfig().enableObjectReuse();
         env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
         DataStream<EnrichedEvent> events = spec instanceof SourceSpec.Kafka kafka
                 ? AgentEvents.read(env, kafka, export) // enriched and filtered by the agents, on their nodes
-                : env.fromSource(source(spec),
-                        WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
-                                .withIdleness(Duration.ofSeconds(5)),
-                        "kernel events (" + spec.label() + ")")
-                .uid("kernel-events")
-                .map(new EntryProbe(spec.live(), export)).name("entry").uid("entry")
-                .filter(new Relevance()).name("relevant").uid("relevant")
-                .map(new WorkloadEnricher(spec instanceof SourceSpec.Ebpf ? EnrichConfig.defaults()
-                        : EnrichConfig.defaults().withoutKubernetes())).name("enrich").uid("enrich");
+                : env.fromSource(
+                                source(spec),
+                                WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
+                                        .withIdleness(Duration.ofSeconds(5)),
+                                "kernel events (" + spec.label() + ")")
+                        .uid("kernel-events")
+                        .map(new EntryProbe(spec.live(), export))
+                        .name("entry")
+                        .uid("entry")
+                        .filter(new Relevance())
+                        .name("relevant")
+                        .uid("relevant")
+                        .map(new WorkloadEnricher(
+                                spec instanceof SourceSpec.Ebpf
+                                        ? EnrichConfig.defaults()
+                                        : EnrichConfig.defaults().withoutKubernetes()))
+                        .name("enrich")
+                        .uid("enrich");
         KeyedStream<EnrichedEvent, String> byWorkload = byWorkload(events);
         SingleOutputStreamOperator<Finding> findings = findings(byWorkload, correlation, spec.live());
         findings.sinkTo(new FindingsBoard()).name("findings board").uid("findings-board");
         SingleOutputStreamOperator<Rollup> rollups = Rollups.of(byWorkload);
         SingleOutputStreamOperator<Regression> regressions = rollups.keyBy(Rollup::workloadKey)
                 .process(new RegressionDetector(regression), JavaSerializer.typeOf(Regression.class))
-                .name("regressions").uid("regressions");
+                .name("regressions")
+                .uid("regressions");
         return new Outputs(events, findings, rollups, regressions);
     }
 
@@ -97,7 +114,9 @@ public final class TapioJob {
     public static KeyedStream<EnrichedEvent, String> byWorkload(DataStream<EnrichedEvent> events) {
         WorkloadKey key = new WorkloadKey();
         DataStream<EnrichedEvent> exchanged = events.keyBy(key)
-                .map(event -> event, EnrichedEventSerializer.TYPE).name("by workload").uid("by-workload");
+                .map(event -> event, EnrichedEventSerializer.TYPE)
+                .name("by workload")
+                .uid("by-workload");
         return DataStreamUtils.reinterpretAsKeyedStream(exchanged, key, Types.STRING);
     }
 
@@ -106,22 +125,29 @@ public final class TapioJob {
      *
      * @param live whether event timestamps are this machine's clock now (latency is measured)
      */
-    public static SingleOutputStreamOperator<Finding> findings(KeyedStream<EnrichedEvent, String> byWorkload,
-                                                              CorrelationConfig correlation, boolean live) {
-        return byWorkload.process(new Correlator(correlation, live), JavaSerializer.typeOf(Finding.class))
-                .name("correlate").uid("correlate");
+    public static SingleOutputStreamOperator<Finding> findings(
+            KeyedStream<EnrichedEvent, String> byWorkload, CorrelationConfig correlation, boolean live) {
+        return byWorkload
+                .process(new Correlator(correlation, live), JavaSerializer.typeOf(Finding.class))
+                .name("correlate")
+                .uid("correlate");
     }
 
     static Source<KernelEvent, ?, ?> source(SourceSpec spec) {
         return switch (spec) {
-            case SourceSpec.Ebpf ebpf -> EbpfSource.builder().setCollectorConfig(ebpf.collector()).build();
-            case SourceSpec.Synthetic synthetic -> synthetic.paced()
-                    ? SyntheticSource.paced(synthetic.config())
-                    : SyntheticSource.asFastAsPossible(synthetic.config(), synthetic.maxEvents());
-            case SourceSpec.Replay replay -> replay.recordedSpeed() ? ReplaySource.atRecordedSpeed(replay.file())
-                    : ReplaySource.asFastAsPossible(replay.file());
-            case SourceSpec.Kafka kafka -> throw new IllegalArgumentException("Kafka carries enriched events, not "
-                    + "kernel events: AgentEvents reads " + kafka.label());
+            case SourceSpec.Ebpf ebpf ->
+                EbpfSource.builder().setCollectorConfig(ebpf.collector()).build();
+            case SourceSpec.Synthetic synthetic ->
+                synthetic.paced()
+                        ? SyntheticSource.paced(synthetic.config())
+                        : SyntheticSource.asFastAsPossible(synthetic.config(), synthetic.maxEvents());
+            case SourceSpec.Replay replay ->
+                replay.recordedSpeed()
+                        ? ReplaySource.atRecordedSpeed(replay.file())
+                        : ReplaySource.asFastAsPossible(replay.file());
+            case SourceSpec.Kafka kafka ->
+                throw new IllegalArgumentException(
+                        "Kafka carries enriched events, not " + "kernel events: AgentEvents reads " + kafka.label());
         };
     }
 }

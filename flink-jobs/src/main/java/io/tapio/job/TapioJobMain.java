@@ -20,19 +20,26 @@ import picocli.CommandLine.Option;
  * metrics. Flink's own configuration (checkpoints, state, restarts) comes from the cluster; the
  * history goes to the Iceberg catalog {@code --catalog} names, committed at each checkpoint.
  */
-@Command(name = "tapio-job", mixinStandardHelpOptions = true,
-        description = "Tapio's streaming job on a Flink cluster.")
+@Command(name = "tapio-job", mixinStandardHelpOptions = true, description = "Tapio's streaming job on a Flink cluster.")
 public final class TapioJobMain implements Callable<Integer> {
-    @Option(names = "--metrics-port", defaultValue = "9464-9474",
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9464-9474",
             description = "Each TaskManager serves Tapio's metrics on the first free port of this range "
                     + "(default: ${DEFAULT-VALUE}).")
     String metricsPort;
 
-    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1",
-            description = "The address the metrics listen on; 0.0.0.0 for a pod's own address (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metrics-bind",
+            defaultValue = "127.0.0.1",
+            description =
+                    "The address the metrics listen on; 0.0.0.0 for a pod's own address (default: ${DEFAULT-VALUE}).")
     String metricsBind;
 
-    @Option(names = "--source", defaultValue = "ebpf", paramLabel = "ebpf|kafka",
+    @Option(
+            names = "--source",
+            defaultValue = "ebpf",
+            paramLabel = "ebpf|kafka",
             description = "ebpf: every TaskManager reads its own node's kernel; kafka: node agents' batches "
                     + "(tapio agent on every node) from --bootstrap-servers (default: ${DEFAULT-VALUE}).")
     String source;
@@ -40,7 +47,9 @@ public final class TapioJobMain implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = "--catalog", paramLabel = "FILE",
+    @Option(
+            names = "--catalog",
+            paramLabel = "FILE",
             description = "Iceberg catalog properties for the history (as Flink SQL's CREATE CATALOG options); "
                     + "without it the job keeps no history.")
     Path catalog;
@@ -60,7 +69,11 @@ public final class TapioJobMain implements Callable<Integer> {
             case "kafka" -> kafka.spec();
             default -> throw new IllegalArgumentException("unknown source '" + source + "': use ebpf or kafka");
         };
-        TapioJob.Outputs outputs = TapioJob.define(env, spec, CorrelationConfig.defaults(), RegressionConfig.defaults(),
+        TapioJob.Outputs outputs = TapioJob.define(
+                env,
+                spec,
+                CorrelationConfig.defaults(),
+                RegressionConfig.defaults(),
                 new MetricsExport(metricsBind, metricsPort));
         if (catalog != null) {
             // The tables are created here, on the JobManager; the tasks get the catalog's properties.

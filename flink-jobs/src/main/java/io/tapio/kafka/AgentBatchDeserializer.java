@@ -22,8 +22,14 @@ final class AgentBatchDeserializer implements KafkaRecordDeserializationSchema<F
             batch = AgentBatchReader.read(record.value());
         } catch (UndecodableBatchException e) {
             String reason = String.valueOf(e.getMessage());
-            out.collect(new FromAgent.DeadLetter(record.topic(), record.partition(), record.offset(), record.key(),
-                    record.value(), e.problem(), reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason));
+            out.collect(new FromAgent.DeadLetter(
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    record.key(),
+                    record.value(),
+                    e.problem(),
+                    reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason));
             return;
         }
         for (EnrichedEvent event : batch.events()) {

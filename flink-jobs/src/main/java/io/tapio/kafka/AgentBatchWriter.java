@@ -58,8 +58,10 @@ public final class AgentBatchWriter {
      */
     public boolean add(KernelEvent event, Workload workload) {
         Integer index = workloadIndex.get(workload);
-        if (count > 0 && (count >= maxEvents || bytes() + event.size() + 4 > maxBytes
-                || (index == null && workloadIndex.size() >= AgentBatchFormat.MAX_WORKLOADS))) {
+        if (count > 0
+                && (count >= maxEvents
+                        || bytes() + event.size() + 4 > maxBytes
+                        || (index == null && workloadIndex.size() >= AgentBatchFormat.MAX_WORKLOADS))) {
             return false;
         }
         try {

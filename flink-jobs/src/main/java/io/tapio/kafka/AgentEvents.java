@@ -37,15 +37,18 @@ public final class AgentEvents {
      *
      * @param export where each TaskManager serves the metrics; null when the caller does (a local run)
      */
-    public static DataStream<EnrichedEvent> read(StreamExecutionEnvironment env, SourceSpec.Kafka spec,
-                                                 MetricsExport export) {
-        SingleOutputStreamOperator<EnrichedEvent> events = env.fromSource(source(spec),
+    public static DataStream<EnrichedEvent> read(
+            StreamExecutionEnvironment env, SourceSpec.Kafka spec, MetricsExport export) {
+        SingleOutputStreamOperator<EnrichedEvent> events = env.fromSource(
+                        source(spec),
                         WatermarkStrategy.<FromAgent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
                                 .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime(kafkaTimestamp))
                                 .withIdleness(Duration.ofSeconds(5)),
                         "node agents (" + spec.label() + ")")
                 .uid("agent-batches")
-                .process(new SplitDeadLetters(export), EnrichedEventSerializer.TYPE).name("entry").uid("entry");
+                .process(new SplitDeadLetters(export), EnrichedEventSerializer.TYPE)
+                .name("entry")
+                .uid("entry");
         DeadLetterTopic.ensure(spec);
         events.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
                 .sinkTo(KafkaSink.<FromAgent.DeadLetter>builder()
@@ -54,7 +57,8 @@ public final class AgentEvents {
                         .setRecordSerializer(new DeadLetterRecords(spec.deadLetterTopic()))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build())
-                .name("dead letters").uid("dead-letters");
+                .name("dead letters")
+                .uid("dead-letters");
         return events;
     }
 

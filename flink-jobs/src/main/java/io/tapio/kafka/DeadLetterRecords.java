@@ -24,8 +24,8 @@ final class DeadLetterRecords implements KafkaRecordSerializationSchema<FromAgen
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(FromAgent.DeadLetter letter, KafkaSinkContext context,
-                                                    Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            FromAgent.DeadLetter letter, KafkaSinkContext context, Long timestamp) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON, letter.reason().getBytes(StandardCharsets.UTF_8));
         headers.add(PROBLEM, letter.problem().label().getBytes(StandardCharsets.UTF_8));

@@ -44,19 +44,26 @@ final class DeadLetterTopic {
                 }
             }
             try {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all()
+                admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+                        .all()
                         .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("created the dead-letter topic {}", topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalArgumentException("the dead-letter topic " + topic + " does not exist and cannot "
-                            + "be created (" + e.getCause().getMessage() + "): create it beside " + spec.topic()
-                            + " (kafka-topics.sh --create --topic " + topic + ")", e.getCause());
+                    throw new IllegalArgumentException(
+                            "the dead-letter topic " + topic + " does not exist and cannot "
+                                    + "be created (" + e.getCause().getMessage() + "): create it beside " + spec.topic()
+                                    + " (kafka-topics.sh --create --topic " + topic + ")",
+                            e.getCause());
                 }
             }
         } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("cannot reach Kafka at {} to check the dead-letter topic {} ({}); starting anyway: make sure it "
-                    + "exists", spec.bootstrapServers(), topic, e.getCause() != null ? e.getCause() : e.toString());
+            LOG.warn(
+                    "cannot reach Kafka at {} to check the dead-letter topic {} ({}); starting anyway: make sure it "
+                            + "exists",
+                    spec.bootstrapServers(),
+                    topic,
+                    e.getCause() != null ? e.getCause() : e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the dead-letter topic " + topic, e);

@@ -25,8 +25,15 @@ public sealed interface FromAgent permits FromAgent.Event, FromAgent.DeadLetter 
      *
      * @param reason what is wrong with it, for a person
      */
-    record DeadLetter(String topic, int partition, long offset, byte[] key, byte[] value,
-                      UndecodableBatchException.Problem problem, String reason) implements FromAgent, Serializable {
+    record DeadLetter(
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            UndecodableBatchException.Problem problem,
+            String reason)
+            implements FromAgent, Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 

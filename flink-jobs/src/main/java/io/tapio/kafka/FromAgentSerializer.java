@@ -20,8 +20,9 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class FromAgentSerializer extends ImmutableTypeSerializer<FromAgent> {
     @Serial
     private static final long serialVersionUID = 1L;
-    public static final SerializerTypeInfo<FromAgent> TYPE = new SerializerTypeInfo<>(FromAgent.class,
-            new FromAgentSerializer());
+
+    public static final SerializerTypeInfo<FromAgent> TYPE =
+            new SerializerTypeInfo<>(FromAgent.class, new FromAgentSerializer());
     private static final int EVENT = 0;
     private static final int DEAD_LETTER = 1;
 
@@ -58,8 +59,15 @@ public final class FromAgentSerializer extends ImmutableTypeSerializer<FromAgent
         int tag = in.readUnsignedByte();
         return switch (tag) {
             case EVENT -> new FromAgent.Event(events.deserialize(in), in.readLong());
-            case DEAD_LETTER -> new FromAgent.DeadLetter(in.readUTF(), in.readInt(), in.readLong(), readBytes(in),
-                    readBytes(in), UndecodableBatchException.Problem.valueOf(in.readUTF()), in.readUTF());
+            case DEAD_LETTER ->
+                new FromAgent.DeadLetter(
+                        in.readUTF(),
+                        in.readInt(),
+                        in.readLong(),
+                        readBytes(in),
+                        readBytes(in),
+                        UndecodableBatchException.Problem.valueOf(in.readUTF()),
+                        in.readUTF());
             default -> throw new IOException("unknown record tag " + tag);
         };
     }

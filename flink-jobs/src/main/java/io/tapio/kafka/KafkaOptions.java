@@ -11,24 +11,34 @@ import picocli.CommandLine.Option;
  * --source kafka} and of the cluster entry point, in one place.
  */
 public final class KafkaOptions {
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
             description = "With --source kafka: Kafka's bootstrap servers.")
     String bootstrapServers;
 
-    @Option(names = "--topic", defaultValue = AgentConfig.DEFAULT_TOPIC,
+    @Option(
+            names = "--topic",
+            defaultValue = AgentConfig.DEFAULT_TOPIC,
             description = "With --source kafka: the agents' topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC",
+    @Option(
+            names = "--dead-letter-topic",
+            paramLabel = "TOPIC",
             description = "With --source kafka: where records that are not agent batches go, with the reason in "
                     + "their headers (default: the topic's name with .dlq); create it beside the topic.")
     String deadLetterTopic;
 
-    @Option(names = "--group-id", defaultValue = "tapio",
+    @Option(
+            names = "--group-id",
+            defaultValue = "tapio",
             description = "With --source kafka: the consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
             description = "With --source kafka: a further client setting, e.g. security.protocol=SSL; repeatable.")
     Map<String, String> properties = new LinkedHashMap<>();
 
@@ -37,7 +47,11 @@ public final class KafkaOptions {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("--source kafka needs --bootstrap-servers HOST:PORT");
         }
-        return new SourceSpec.Kafka(bootstrapServers, topic, deadLetterTopic == null ? topic + ".dlq" : deadLetterTopic,
-                groupId, properties);
+        return new SourceSpec.Kafka(
+                bootstrapServers,
+                topic,
+                deadLetterTopic == null ? topic + ".dlq" : deadLetterTopic,
+                groupId,
+                properties);
     }
 }

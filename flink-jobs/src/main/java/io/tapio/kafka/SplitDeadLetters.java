@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code tapio_kafka_dead_letters_total{problem}} and logged (at most every 10 s).
  */
 final class SplitDeadLetters extends ProcessFunction<FromAgent, EnrichedEvent> {
-    static final OutputTag<FromAgent.DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters",
-            JavaSerializer.typeOf(FromAgent.DeadLetter.class));
+    static final OutputTag<FromAgent.DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", JavaSerializer.typeOf(FromAgent.DeadLetter.class));
     private static final Logger LOG = LoggerFactory.getLogger(SplitDeadLetters.class);
     private static final long LOG_EVERY_NANOS = 10_000_000_000L;
 
@@ -54,13 +54,18 @@ final class SplitDeadLetters extends ProcessFunction<FromAgent, EnrichedEvent> {
             case FromAgent.Event event -> {
                 EnrichedEvent enriched = event.enriched();
                 // Not live: the kernel's timestamp is another machine's monotonic clock.
-                entryByNode.computeIfAbsent(enriched.workload().node(), node -> StageMetrics.entry("source", node))
+                entryByNode
+                        .computeIfAbsent(enriched.workload().node(), node -> StageMetrics.entry("source", node))
                         .record(enriched.event(), false);
                 out.collect(enriched);
             }
             case FromAgent.DeadLetter letter -> {
                 deadLetters.inc();
-                Metrics.counter("tapio.kafka.dead.letters", "problem", letter.problem().label()).increment();
+                Metrics.counter(
+                                "tapio.kafka.dead.letters",
+                                "problem",
+                                letter.problem().label())
+                        .increment();
                 ctx.output(DEAD_LETTERS, letter);
                 log(letter);
             }
@@ -73,9 +78,11 @@ final class SplitDeadLetters extends ProcessFunction<FromAgent, EnrichedEvent> {
             unlogged++;
             return;
         }
-        LOG.warn("Record {} is not a batch this job can decode ({}); it goes to the dead-letter topic{}",
-                letter.source(), letter.reason(), unlogged == 0 ? "" : " (with " + unlogged + " more since the last "
-                        + "such message)");
+        LOG.warn(
+                "Record {} is not a batch this job can decode ({}); it goes to the dead-letter topic{}",
+                letter.source(),
+                letter.reason(),
+                unlogged == 0 ? "" : " (with " + unlogged + " more since the last " + "such message)");
         lastLog = now;
         unlogged = 0;
     }

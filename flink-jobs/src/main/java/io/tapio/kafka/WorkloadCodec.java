@@ -17,8 +17,21 @@ final class WorkloadCodec {
     static void write(Workload w, DataOutput out) throws IOException {
         out.writeUTF(w.kind().name());
         out.writeLong(w.cgroupId());
-        for (String field : new String[] {w.node(), w.cgroupPath(), w.namespace(), w.pod(), w.podUid(), w.container(),
-                w.containerId(), w.runtime(), w.image(), w.qosClass(), w.ownerKind(), w.ownerName(), w.unit()}) {
+        for (String field : new String[] {
+            w.node(),
+            w.cgroupPath(),
+            w.namespace(),
+            w.pod(),
+            w.podUid(),
+            w.container(),
+            w.containerId(),
+            w.runtime(),
+            w.image(),
+            w.qosClass(),
+            w.ownerKind(),
+            w.ownerName(),
+            w.unit()
+        }) {
             out.writeUTF(field);
         }
         out.writeShort(w.labels().size());
@@ -50,7 +63,22 @@ final class WorkloadCodec {
         for (int i = 0; i < labelCount; i++) {
             labels.put(in.readUTF(), in.readUTF());
         }
-        return new Workload(kind, node, cgroupId, cgroupPath, namespace, pod, podUid, container, containerId, runtime,
-                image, qosClass, ownerKind, ownerName, unit, labels);
+        return new Workload(
+                kind,
+                node,
+                cgroupId,
+                cgroupPath,
+                namespace,
+                pod,
+                podUid,
+                container,
+                containerId,
+                runtime,
+                image,
+                qosClass,
+                ownerKind,
+                ownerName,
+                unit,
+                labels);
     }
 }

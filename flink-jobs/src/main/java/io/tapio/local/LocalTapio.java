@@ -1,15 +1,15 @@
 package io.tapio.local;
 
 import io.micrometer.core.instrument.Metrics;
+import io.tapio.ebpf.source.NodeName;
 import io.tapio.job.FindingsBoard;
 import io.tapio.job.TapioJob;
-import io.tapio.model.Finding;
 import io.tapio.metrics.MetricsEndpoint;
+import io.tapio.model.Finding;
 import io.tapio.status.StatusSampler;
 import io.tapio.status.StatusServer;
 import io.tapio.status.StatusStore;
 import io.tapio.status.TapioStatus;
-import io.tapio.ebpf.source.NodeName;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +43,16 @@ public final class LocalTapio implements AutoCloseable {
         this.profile = options.profile() == null ? null : startProfile();
         this.metrics = MetricsEndpoint.start(options.metricsPort());
         String node = NodeName.local();
-        this.sampler = new StatusSampler(Metrics.globalRegistry, options.source().label(), node, Instant.now(),
+        this.sampler = new StatusSampler(
+                Metrics.globalRegistry,
+                options.source().label(),
+                node,
+                Instant.now(),
                 () -> FindingsBoard.latest().stream().map(LocalTapio::statusOf).toList());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
         FindingsBoard.clear();
-        TapioJob.Outputs outputs = TapioJob.define(env, options.source(), options.correlation(),
-                options.regression(), null);
+        TapioJob.Outputs outputs =
+                TapioJob.define(env, options.source(), options.correlation(), options.regression(), null);
         if (options.history() != null) {
             outputs.writeHistory(options.history());
         }
@@ -63,9 +67,15 @@ public final class LocalTapio implements AutoCloseable {
     }
 
     private static TapioStatus.Finding statusOf(Finding f) {
-        return new TapioStatus.Finding(f.pattern(), f.status() == Finding.Status.RESOLVED ? "info" : f.severity().label(),
-                f.workload().displayName(), Instant.ofEpochMilli(f.firstSeenEpochMillis()).toString(),
-                Instant.ofEpochMilli(f.lastSeenEpochMillis()).toString(), f.count(), f.summary(), f.recommendation());
+        return new TapioStatus.Finding(
+                f.pattern(),
+                f.status() == Finding.Status.RESOLVED ? "info" : f.severity().label(),
+                f.workload().displayName(),
+                Instant.ofEpochMilli(f.firstSeenEpochMillis()).toString(),
+                Instant.ofEpochMilli(f.lastSeenEpochMillis()).toString(),
+                f.count(),
+                f.summary(),
+                f.recommendation());
     }
 
     /** Everything listens on loopback; the web UI with flame graphs on the chosen port. */
@@ -81,8 +91,13 @@ public final class LocalTapio implements AutoCloseable {
         conf.set(TaskManagerOptions.HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                options.dataDir().resolve("checkpoints").toAbsolutePath().toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                options.dataDir()
+                        .resolve("checkpoints")
+                        .toAbsolutePath()
+                        .toUri()
+                        .toString());
         return conf;
     }
 

@@ -15,6 +15,15 @@ import java.time.Duration;
  * @param statusPort the loopback port {@code tapio check} reads the running instance from
  * @param history the Iceberg catalog the job keeps its history in; null for none
  */
-public record RunOptions(SourceSpec source, Duration duration, Path dataDir, int uiPort, int metricsPort,
-                         int statusPort, Path profile, Duration checkpointInterval, CorrelationConfig correlation,
-                         RegressionConfig regression, HistoryConfig history) {}
+public record RunOptions(
+        SourceSpec source,
+        Duration duration,
+        Path dataDir,
+        int uiPort,
+        int metricsPort,
+        int statusPort,
+        Path profile,
+        Duration checkpointInterval,
+        CorrelationConfig correlation,
+        RegressionConfig regression,
+        HistoryConfig history) {}

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public record MetricsExport(String bind, String ports) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
+
     private static final Logger LOG = LoggerFactory.getLogger(MetricsExport.class);
 
     private static MetricsEndpoint endpoint;
@@ -43,8 +44,10 @@ public record MetricsExport(String bind, String ports) implements Serializable {
                 }
             }
             if (endpoint == null) {
-                LOG.warn("cannot serve Tapio's metrics on {}:{}: every port is taken; Flink's metrics still report",
-                        bind, ports);
+                LOG.warn(
+                        "cannot serve Tapio's metrics on {}:{}: every port is taken; Flink's metrics still report",
+                        bind,
+                        ports);
             }
         }
     }

@@ -30,16 +30,21 @@ public final class StageMetrics {
     private int seen;
 
     private StageMetrics(String stage, String node, boolean counting) {
-        this.latency = Timer.builder("tapio.event.processing.duration").tag("stage", stage)
+        this.latency = Timer.builder("tapio.event.processing.duration")
+                .tag("stage", stage)
                 .description("From the kernel recording an event to the event reaching this stage")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
-                .maximumExpectedValue(Duration.ofSeconds(30)).register(Metrics.globalRegistry);
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(1_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(Metrics.globalRegistry);
         this.processed = new Counter[EventType.CODE_LIMIT];
         this.pending = new long[EventType.CODE_LIMIT];
         if (counting) {
             for (EventType type : EventType.values()) {
-                processed[type.code()] = Counter.builder("tapio.events.processed").tags("node", node, "type", type.label())
-                        .description("Kernel events that entered the streaming job").register(Metrics.globalRegistry);
+                processed[type.code()] = Counter.builder("tapio.events.processed")
+                        .tags("node", node, "type", type.label())
+                        .description("Kernel events that entered the streaming job")
+                        .register(Metrics.globalRegistry);
             }
         }
     }

@@ -24,15 +24,31 @@ import java.util.List;
  * @param latencyNanos from the kernel's timestamp of the event that completed this report to
  *     the report (the pipeline's detection latency)
  */
-public record Finding(String episodeId, Status status, String pattern, Severity severity, Workload workload,
-                      String subject, long firstSeenEpochMillis, long lastSeenEpochMillis, long count, String summary,
-                      String recommendation, List<Evidence> evidence, long detectedEpochMillis, long latencyNanos)
+public record Finding(
+        String episodeId,
+        Status status,
+        String pattern,
+        Severity severity,
+        Workload workload,
+        String subject,
+        long firstSeenEpochMillis,
+        long lastSeenEpochMillis,
+        long count,
+        String summary,
+        String recommendation,
+        List<Evidence> evidence,
+        long detectedEpochMillis,
+        long latencyNanos)
         implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
     /** Where an episode stands. */
-    public enum Status { OPEN, UPDATE, RESOLVED }
+    public enum Status {
+        OPEN,
+        UPDATE,
+        RESOLVED
+    }
 
     public Finding {
         evidence = List.copyOf(evidence);

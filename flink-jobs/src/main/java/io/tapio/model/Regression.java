@@ -13,9 +13,18 @@ import java.io.Serializable;
  * @param confidence from 0 to 1: how unlikely the change is under the baseline's own variation
  * @param windows consecutive one-minute windows the change has persisted
  */
-public record Regression(String workloadKey, Workload workload, RollupMetric metric, long windowStartEpochMillis,
-                         double baseline, double current, double changePercent, double confidence, int windows,
-                         long samples) implements Serializable {
+public record Regression(
+        String workloadKey,
+        Workload workload,
+        RollupMetric metric,
+        long windowStartEpochMillis,
+        double baseline,
+        double current,
+        double changePercent,
+        double confidence,
+        int windows,
+        long samples)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 }

@@ -14,8 +14,14 @@ import java.util.Map;
  * @param metrics the minute's value of each {@link RollupMetric}, with the number of
  *     events behind it
  */
-public record Rollup(String workloadKey, Workload workload, long minuteEpochMillis, Map<String, Long> events,
-                     long failures, Map<RollupMetric, Sample> metrics) implements Serializable {
+public record Rollup(
+        String workloadKey,
+        Workload workload,
+        long minuteEpochMillis,
+        Map<String, Long> events,
+        long failures,
+        Map<RollupMetric, Sample> metrics)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** How urgent a finding is. Ordered: a later constant is more severe. */
 public enum Severity {
-    INFO, WARNING, CRITICAL;
+    INFO,
+    WARNING,
+    CRITICAL;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

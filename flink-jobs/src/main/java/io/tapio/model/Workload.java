@@ -27,9 +27,23 @@ import java.util.Objects;
  * @param unit the systemd unit for host processes (e.g. {@code sshd.service}); "" otherwise
  * @param labels the pod's labels
  */
-public record Workload(Kind kind, String node, long cgroupId, String cgroupPath, String namespace, String pod,
-                       String podUid, String container, String containerId, String runtime, String image,
-                       String qosClass, String ownerKind, String ownerName, String unit, Map<String, String> labels)
+public record Workload(
+        Kind kind,
+        String node,
+        long cgroupId,
+        String cgroupPath,
+        String namespace,
+        String pod,
+        String podUid,
+        String container,
+        String containerId,
+        String runtime,
+        String image,
+        String qosClass,
+        String ownerKind,
+        String ownerName,
+        String unit,
+        Map<String, String> labels)
         implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
@@ -53,35 +67,78 @@ public record Workload(Kind kind, String node, long cgroupId, String cgroupPath,
 
     /** A process of the node known only by its cgroup. */
     public static Workload host(String node, long cgroupId, String cgroupPath) {
-        return new Workload(Kind.HOST, node, cgroupId, cgroupPath, "", "", "", "", "", "", "", "", "", "", "",
-                Map.of());
+        return new Workload(
+                Kind.HOST, node, cgroupId, cgroupPath, "", "", "", "", "", "", "", "", "", "", "", Map.of());
     }
 
     /** A process of a systemd unit on the node, e.g. {@code sshd.service}. */
     public static Workload systemdUnit(String node, long cgroupId, String cgroupPath, String unit) {
-        return new Workload(Kind.SYSTEMD_UNIT, node, cgroupId, cgroupPath, "", "", "", "", "", "", "", "", "", "",
-                unit, Map.of());
+        return new Workload(
+                Kind.SYSTEMD_UNIT, node, cgroupId, cgroupPath, "", "", "", "", "", "", "", "", "", "", unit, Map.of());
     }
 
     /**
      * A container of a pod known only from its cgroup path: the pod's uid and QoS class, and
      * the container's runtime and id where the path names them ("" for the pod's own cgroup).
      */
-    public static Workload podFromPath(String node, long cgroupId, String cgroupPath, String podUid,
-                                       String containerId, String runtime, String qosClass) {
-        return new Workload(Kind.POD_UNRESOLVED, node, cgroupId, cgroupPath, "", "", podUid, "", containerId, runtime,
-                "", qosClass, "", "", "", Map.of());
+    public static Workload podFromPath(
+            String node,
+            long cgroupId,
+            String cgroupPath,
+            String podUid,
+            String containerId,
+            String runtime,
+            String qosClass) {
+        return new Workload(
+                Kind.POD_UNRESOLVED,
+                node,
+                cgroupId,
+                cgroupPath,
+                "",
+                "",
+                podUid,
+                "",
+                containerId,
+                runtime,
+                "",
+                qosClass,
+                "",
+                "",
+                "",
+                Map.of());
     }
 
     /**
      * This identity completed with what the Kubernetes API says about its pod: a {@link Kind#POD}.
      * The API's runtime and QoS class win over what the path suggested; blanks keep the path's.
      */
-    public Workload describedBy(String namespace, String pod, String container, String image, String runtime,
-                                String qosClass, String ownerKind, String ownerName, Map<String, String> labels) {
-        return new Workload(Kind.POD, node, cgroupId, cgroupPath, namespace, pod, podUid, container, containerId,
-                runtime.isEmpty() ? this.runtime : runtime, image, qosClass.isEmpty() ? this.qosClass : qosClass,
-                ownerKind, ownerName, unit, labels);
+    public Workload describedBy(
+            String namespace,
+            String pod,
+            String container,
+            String image,
+            String runtime,
+            String qosClass,
+            String ownerKind,
+            String ownerName,
+            Map<String, String> labels) {
+        return new Workload(
+                Kind.POD,
+                node,
+                cgroupId,
+                cgroupPath,
+                namespace,
+                pod,
+                podUid,
+                container,
+                containerId,
+                runtime.isEmpty() ? this.runtime : runtime,
+                image,
+                qosClass.isEmpty() ? this.qosClass : qosClass,
+                ownerKind,
+                ownerName,
+                unit,
+                labels);
     }
 
     /**
@@ -90,8 +147,10 @@ public record Workload(Kind kind, String node, long cgroupId, String cgroupPath,
      */
     public String key() {
         return switch (kind) {
-            case POD -> ownerName.isEmpty() ? namespace + "/pod/" + pod
-                    : namespace + "/" + ownerKind.toLowerCase(java.util.Locale.ROOT) + "/" + ownerName;
+            case POD ->
+                ownerName.isEmpty()
+                        ? namespace + "/pod/" + pod
+                        : namespace + "/" + ownerKind.toLowerCase(java.util.Locale.ROOT) + "/" + ownerName;
             case POD_UNRESOLVED -> "pod-uid/" + podUid;
             case SYSTEMD_UNIT -> node + "/unit/" + unit;
             case HOST -> node + "/cgroup/" + (cgroupPath.isEmpty() ? Long.toString(cgroupId) : cgroupPath);
@@ -101,8 +160,9 @@ public record Workload(Kind kind, String node, long cgroupId, String cgroupPath,
     /** How a person names it: {@code payments/checkout-7f9c (container api, Deployment checkout)}. */
     public String displayName() {
         return switch (kind) {
-            case POD -> namespace + "/" + pod + (container.isEmpty() ? "" : ", container " + container)
-                    + (ownerName.isEmpty() ? "" : ", " + ownerKind + " " + ownerName);
+            case POD ->
+                namespace + "/" + pod + (container.isEmpty() ? "" : ", container " + container)
+                        + (ownerName.isEmpty() ? "" : ", " + ownerKind + " " + ownerName);
             case POD_UNRESOLVED -> "pod " + podUid + " on " + node + " (not yet known to the API)";
             case SYSTEMD_UNIT -> unit + " on " + node;
             case HOST -> (cgroupPath.isEmpty() ? "cgroup " + cgroupId : cgroupPath) + " on " + node;

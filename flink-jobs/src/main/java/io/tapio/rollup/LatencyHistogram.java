@@ -10,6 +10,7 @@ import java.io.Serializable;
 final class LatencyHistogram implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
+
     private static final int PER_OCTAVE = 4;
     /** Up to 2^64 ns. */
     private static final int BUCKETS = 64 * PER_OCTAVE;

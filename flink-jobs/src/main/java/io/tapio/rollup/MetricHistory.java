@@ -22,6 +22,7 @@ final class MetricHistory implements Serializable {
     private final List<Double> increase = new ArrayList<>();
     /** The least significant window of the increase, in baseline standard deviations. */
     private double weakestZ = Double.POSITIVE_INFINITY;
+
     private long increaseSamples;
     private boolean reported;
 
@@ -35,8 +36,10 @@ final class MetricHistory implements Serializable {
             push(value, config);
             return null;
         }
-        double mean = baseline.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        double sd = Math.sqrt(baseline.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / (baseline.size() - 1));
+        double mean =
+                baseline.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double sd = Math.sqrt(
+                baseline.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / (baseline.size() - 1));
         boolean up = mean > 0 ? (value - mean) / mean > config.threshold() : value > 0;
         if (!up) {
             increase.forEach(v -> push(v, config));
@@ -50,12 +53,18 @@ final class MetricHistory implements Serializable {
         increase.add(value);
         increaseSamples += samples;
         weakestZ = Math.min(weakestZ, sd == 0 ? Double.POSITIVE_INFINITY : (value - mean) / sd);
-        double current = increase.stream().mapToDouble(Double::doubleValue).average().orElse(value);
+        double current =
+                increase.stream().mapToDouble(Double::doubleValue).average().orElse(value);
         double confidence = normal(weakestZ);
         if (increase.size() >= config.persistWindows() && !reported && confidence >= config.minConfidence()) {
             reported = true;
-            return new Verdict(mean, current, mean > 0 ? (current - mean) / mean : Double.POSITIVE_INFINITY,
-                    confidence, increase.size(), increaseSamples);
+            return new Verdict(
+                    mean,
+                    current,
+                    mean > 0 ? (current - mean) / mean : Double.POSITIVE_INFINITY,
+                    confidence,
+                    increase.size(),
+                    increaseSamples);
         }
         return null;
     }
@@ -72,8 +81,10 @@ final class MetricHistory implements Serializable {
     /** Abramowitz and Stegun 7.1.26: within 1.5e-7. */
     static double erf(double x) {
         double t = 1 / (1 + 0.3275911 * Math.abs(x));
-        double y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
-                * Math.exp(-x * x);
+        double y = 1
+                - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592)
+                        * t
+                        * Math.exp(-x * x);
         return x >= 0 ? y : -y;
     }
 

@@ -16,14 +16,26 @@ import java.io.Serializable;
  *     variation: each of its windows is measured in the baseline's standard deviations, and
  *     the weakest decides
  */
-public record RegressionConfig(double threshold, int baselineWindows, int minBaselineWindows, int persistWindows,
-                               long minSamples, double minConfidence) implements Serializable {
+public record RegressionConfig(
+        double threshold,
+        int baselineWindows,
+        int minBaselineWindows,
+        int persistWindows,
+        long minSamples,
+        double minConfidence)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
     public RegressionConfig {
-        if (threshold <= 0 || baselineWindows < 1 || minBaselineWindows < 2 || minBaselineWindows > baselineWindows
-                || persistWindows < 1 || minSamples < 1 || minConfidence < 0 || minConfidence >= 1) {
+        if (threshold <= 0
+                || baselineWindows < 1
+                || minBaselineWindows < 2
+                || minBaselineWindows > baselineWindows
+                || persistWindows < 1
+                || minSamples < 1
+                || minConfidence < 0
+                || minConfidence >= 1) {
             throw new IllegalArgumentException("invalid regression settings: " + this);
         }
     }

@@ -28,8 +28,9 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
 
     @Override
     public void open(OpenContext context) {
-        history = getRuntimeContext().getMapState(new MapStateDescriptor<>("metric-history", Types.STRING,
-                JavaSerializer.typeOf(MetricHistory.class)));
+        history = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "metric-history", Types.STRING, JavaSerializer.typeOf(MetricHistory.class)));
     }
 
     @Override
@@ -48,9 +49,17 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
             history.put(metric.label(), metricHistory);
             if (verdict != null) {
                 Metrics.counter("tapio.regressions", "metric", metric.label()).increment();
-                out.collect(new Regression(rollup.workloadKey(), rollup.workload(), metric,
-                        rollup.minuteEpochMillis(), verdict.baseline(), verdict.current(), 100 * verdict.change(),
-                        verdict.confidence(), verdict.windows(), verdict.samples()));
+                out.collect(new Regression(
+                        rollup.workloadKey(),
+                        rollup.workload(),
+                        metric,
+                        rollup.minuteEpochMillis(),
+                        verdict.baseline(),
+                        verdict.current(),
+                        100 * verdict.change(),
+                        verdict.confidence(),
+                        verdict.windows(),
+                        verdict.samples()));
             }
         }
     }

@@ -18,18 +18,24 @@ import org.apache.flink.util.OutputTag;
  */
 public final class Rollups {
     public static final Duration MINUTE = Duration.ofMinutes(1);
-    public static final OutputTag<EnrichedEvent> LATE = new OutputTag<>("late-for-rollup",
-            io.tapio.model.types.EnrichedEventSerializer.TYPE);
+    public static final OutputTag<EnrichedEvent> LATE =
+            new OutputTag<>("late-for-rollup", io.tapio.model.types.EnrichedEventSerializer.TYPE);
 
     private Rollups() {}
 
     public static org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<Rollup> of(
             KeyedStream<EnrichedEvent, String> byWorkload) {
-        return byWorkload.window(TumblingEventTimeWindows.of(MINUTE))
+        return byWorkload
+                .window(TumblingEventTimeWindows.of(MINUTE))
                 .sideOutputLateData(LATE)
-                .aggregate(new Aggregate(), new Emit(), JavaSerializer.typeOf(RollupAccumulator.class),
-                        JavaSerializer.typeOf(RollupAccumulator.class), JavaSerializer.typeOf(Rollup.class))
-                .name("rollups").uid("rollups");
+                .aggregate(
+                        new Aggregate(),
+                        new Emit(),
+                        JavaSerializer.typeOf(RollupAccumulator.class),
+                        JavaSerializer.typeOf(RollupAccumulator.class),
+                        JavaSerializer.typeOf(Rollup.class))
+                .name("rollups")
+                .uid("rollups");
     }
 
     /** Adds the minute's events up. */

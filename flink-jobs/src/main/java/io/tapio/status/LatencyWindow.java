@@ -28,7 +28,10 @@ final class LatencyWindow {
             previousCounts[i] = buckets[i].count();
         }
         long samples = counts.length == 0 ? 0 : Math.round(counts[counts.length - 1]);
-        return new TapioStatus.Latency(samples, quantile(counts, bounds, 0.5), quantile(counts, bounds, 0.99),
+        return new TapioStatus.Latency(
+                samples,
+                quantile(counts, bounds, 0.5),
+                quantile(counts, bounds, 0.99),
                 quantile(counts, bounds, 0.999));
     }
 

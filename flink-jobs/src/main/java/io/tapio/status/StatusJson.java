@@ -9,7 +9,8 @@ import java.io.UncheckedIOException;
 /** The JSON form of {@link TapioStatus}: the same for the endpoint, the file and {@code check --json}. */
 public final class StatusJson {
     /** Unknown fields are skipped: a newer Tapio may add fields within a version. */
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private StatusJson() {}

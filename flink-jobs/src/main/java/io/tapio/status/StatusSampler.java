@@ -32,8 +32,12 @@ public final class StatusSampler {
     private final long startedNanos = System.nanoTime();
     private long previousNanos = startedNanos;
 
-    public StatusSampler(MeterRegistry registry, String source, String node, Instant startedAt,
-                         Supplier<List<TapioStatus.Finding>> findings) {
+    public StatusSampler(
+            MeterRegistry registry,
+            String source,
+            String node,
+            Instant startedAt,
+            Supplier<List<TapioStatus.Finding>> findings) {
         this.registry = registry;
         this.source = source;
         this.node = node;
@@ -55,7 +59,8 @@ public final class StatusSampler {
         Map<String, Double> rates = new TreeMap<>();
         byType.forEach((type, count) -> rates.put(type, (count - since.getOrDefault(type, 0.0)) / seconds));
         previousByType = byType;
-        long processed = Math.round(byType.values().stream().mapToDouble(Double::doubleValue).sum());
+        long processed = Math.round(
+                byType.values().stream().mapToDouble(Double::doubleValue).sum());
 
         Map<String, Double> dropCounts = totals("tapio.events.dropped", "reason", previousDrops);
         Map<String, Long> drops = new TreeMap<>();
@@ -70,10 +75,12 @@ public final class StatusSampler {
         previousDispositions = dispositions;
         long delivered = Math.round(dispositions.getOrDefault("emitted", 0.0));
         long lost = Math.round(dispositions.getOrDefault("ring_full", 0.0));
-        long candidates = Math.round(dispositions.values().stream().mapToDouble(Double::doubleValue).sum());
+        long candidates = Math.round(
+                dispositions.values().stream().mapToDouble(Double::doubleValue).sum());
         TapioStatus.Kernel kernel = new TapioStatus.Kernel(candidates, delivered, candidates - delivered - lost, lost);
 
-        double restarts = sumBy("tapio.source.restarts", "node").values().stream().mapToDouble(Double::doubleValue)
+        double restarts = sumBy("tapio.source.restarts", "node").values().stream()
+                .mapToDouble(Double::doubleValue)
                 .sum();
         long restartsInInterval = Math.round(restarts - previousRestarts);
         previousRestarts = restarts;
@@ -81,18 +88,34 @@ public final class StatusSampler {
         Gauge fill = registry.find("tapio.ringbuf.used.ratio").gauge();
         double ringFill = fill == null ? 0 : fill.value();
         Map<String, String> unavailable = new TreeMap<>();
-        registry.find("tapio.kernel.type.unavailable").meters()
-                .forEach(m -> unavailable.put(m.getId().getTag("type"), m.getId().getTag("reason")));
-        Timer endToEnd = registry.find("tapio.event.processing.duration").tag("stage", "end").timer();
+        registry.find("tapio.kernel.type.unavailable")
+                .meters()
+                .forEach(
+                        m -> unavailable.put(m.getId().getTag("type"), m.getId().getTag("reason")));
+        Timer endToEnd = registry.find("tapio.event.processing.duration")
+                .tag("stage", "end")
+                .timer();
         TapioStatus.Latency window = latency.next(endToEnd);
 
         List<TapioStatus.Finding> latest = findings.get();
-        return new TapioStatus(TapioStatus.VERSION, running, source, node, startedAt.toString(),
-                Instant.now().toString(), processed,
-                new TapioStatus.Rates(rates.values().stream().mapToDouble(Double::doubleValue).sum(), rates), window,
-                kernel, drops, ringFill, unavailable, latest,
-                HealthAdvisor.assess(running, dropsInInterval, ringFill, window, unavailable, latest,
-                        restartsInInterval));
+        return new TapioStatus(
+                TapioStatus.VERSION,
+                running,
+                source,
+                node,
+                startedAt.toString(),
+                Instant.now().toString(),
+                processed,
+                new TapioStatus.Rates(
+                        rates.values().stream().mapToDouble(Double::doubleValue).sum(), rates),
+                window,
+                kernel,
+                drops,
+                ringFill,
+                unavailable,
+                latest,
+                HealthAdvisor.assess(
+                        running, dropsInInterval, ringFill, window, unavailable, latest, restartsInInterval));
     }
 
     /**

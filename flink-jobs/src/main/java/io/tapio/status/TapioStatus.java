@@ -24,10 +24,22 @@ import java.util.Map;
  * @param findings the latest findings, newest first
  * @param health the verdict, with a hint for every problem
  */
-public record TapioStatus(int version, boolean running, String source, String node, String startedAt,
-                          String updatedAt, long eventsProcessed, Rates eventsPerSecond, Latency latency,
-                          Kernel kernel, Map<String, Long> drops, double ringFillRatio,
-                          Map<String, String> unavailable, List<Finding> findings, Health health) {
+public record TapioStatus(
+        int version,
+        boolean running,
+        String source,
+        String node,
+        String startedAt,
+        String updatedAt,
+        long eventsProcessed,
+        Rates eventsPerSecond,
+        Latency latency,
+        Kernel kernel,
+        Map<String, Long> drops,
+        double ringFillRatio,
+        Map<String, String> unavailable,
+        List<Finding> findings,
+        Health health) {
     public static final int VERSION = 1;
 
     /** Events per second: the total and each type's share. */
@@ -54,8 +66,15 @@ public record TapioStatus(int version, boolean running, String source, String no
     }
 
     /** A finding as the status lists it. */
-    public record Finding(String pattern, String severity, String workload, String firstSeen, String lastSeen,
-                          long count, String summary, String recommendation) {}
+    public record Finding(
+            String pattern,
+            String severity,
+            String workload,
+            String firstSeen,
+            String lastSeen,
+            long count,
+            String summary,
+            String recommendation) {}
 
     /**
      * The verdict: healthy when there is no problem and no finding of severity warning or
@@ -69,8 +88,21 @@ public record TapioStatus(int version, boolean running, String source, String no
     /** The same status listing only {@code kept} of its findings, with the verdict redone for them. */
     public TapioStatus withFindings(List<Finding> kept) {
         boolean alarming = kept.stream().anyMatch(f -> !HealthAdvisor.QUIET_SEVERITIES.contains(f.severity()));
-        return new TapioStatus(version, running, source, node, startedAt, updatedAt, eventsProcessed, eventsPerSecond,
-                latency, kernel, drops, ringFillRatio, unavailable, kept,
+        return new TapioStatus(
+                version,
+                running,
+                source,
+                node,
+                startedAt,
+                updatedAt,
+                eventsProcessed,
+                eventsPerSecond,
+                latency,
+                kernel,
+                drops,
+                ringFillRatio,
+                unavailable,
+                kept,
                 new Health(health.problems().isEmpty() && !alarming, health.problems(), health.notes()));
     }
 
@@ -80,8 +112,21 @@ public record TapioStatus(int version, boolean running, String source, String no
         if (!problems.contains(HealthAdvisor.NOT_RUNNING)) {
             problems.addFirst(HealthAdvisor.NOT_RUNNING);
         }
-        return new TapioStatus(version, false, source, node, startedAt, updatedAt, eventsProcessed, eventsPerSecond,
-                latency, kernel, drops, ringFillRatio, unavailable, findings,
+        return new TapioStatus(
+                version,
+                false,
+                source,
+                node,
+                startedAt,
+                updatedAt,
+                eventsProcessed,
+                eventsPerSecond,
+                latency,
+                kernel,
+                drops,
+                ringFillRatio,
+                unavailable,
+                findings,
                 new Health(false, problems, health.notes()));
     }
 }

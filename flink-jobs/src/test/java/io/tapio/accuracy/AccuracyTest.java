@@ -19,9 +19,11 @@ class AccuracyTest {
         AccuracyRun.Result result = AccuracyRun.run(Scenarios.all(), Scenarios.correlation(), System.out::println);
 
         for (AccuracyRun.Outcome outcome : result.outcomes()) {
-            assertTrue(outcome.detected(), outcome.scenario().name() + " was not found as "
-                    + outcome.scenario().expectedPattern() + "; findings: " + result.truePositives()
-                    + result.falsePositives());
+            assertTrue(
+                    outcome.detected(),
+                    outcome.scenario().name() + " was not found as "
+                            + outcome.scenario().expectedPattern() + "; findings: " + result.truePositives()
+                            + result.falsePositives());
         }
         assertEquals(List.of(), result.falsePositives());
     }

@@ -35,11 +35,23 @@ class AgentWithoutKafkaTest {
         }
         String servers = "127.0.0.1:" + closedPort;
         String paths = "/tmp/tapio-agent-test-" + UUID.randomUUID() + "-";
-        CollectorConfig onlyTheTests = CollectorConfig.builder().enabledTypes(Set.of(EventType.OPEN_FAILED))
-                .pathRules(List.of(PathRule.report(paths))).reportUnmatchedOpens(false).build();
-        NodeAgent agent = NodeAgent.start(new AgentConfig(servers, "tapio.events", onlyTheTests,
-                EnrichConfig.defaults().withNode("agent-without-kafka").withoutKubernetes(), 100, 4096,
-                Duration.ofMillis(10), "lz4", BUFFER, Duration.ofSeconds(1), Map.of()));
+        CollectorConfig onlyTheTests = CollectorConfig.builder()
+                .enabledTypes(Set.of(EventType.OPEN_FAILED))
+                .pathRules(List.of(PathRule.report(paths)))
+                .reportUnmatchedOpens(false)
+                .build();
+        NodeAgent agent = NodeAgent.start(new AgentConfig(
+                servers,
+                "tapio.events",
+                onlyTheTests,
+                EnrichConfig.defaults().withNode("agent-without-kafka").withoutKubernetes(),
+                100,
+                4096,
+                Duration.ofMillis(10),
+                "lz4",
+                BUFFER,
+                Duration.ofSeconds(1),
+                Map.of()));
         AgentStats start = agent.stats();
         AgentStats outage;
         try {
@@ -59,14 +71,17 @@ class AgentWithoutKafkaTest {
         assertEquals(300, done.read(), done.toString());
         assertEquals(0, done.published());
         assertEquals(0, done.bufferedBytes());
-        assertEquals(done.read(), done.dropped().get("agent_buffer_full") + done.dropped().get("unsent_at_exit"),
+        assertEquals(
+                done.read(),
+                done.dropped().get("agent_buffer_full") + done.dropped().get("unsent_at_exit"),
                 "every event read is published or counted as dropped: " + done);
     }
 
     private static AgentStats awaitSilence(NodeAgent agent, Duration silence) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         AgentStats stats = agent.stats();
-        while (stats.kafkaSilentFor().compareTo(silence) < 0 || stats.kafkaError().isEmpty()) {
+        while (stats.kafkaSilentFor().compareTo(silence) < 0
+                || stats.kafkaError().isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the agent never noticed that Kafka is away: " + stats);
             }

@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tapio.history.HistoryConfig;
 import io.tapio.history.HistoryFixture;
+import io.tapio.schemas.HistoryTables;
+import io.tapio.schemas.TableDefinition;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
-import io.tapio.schemas.HistoryTables;
-import io.tapio.schemas.TableDefinition;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import picocli.CommandLine;
 
 /** {@code tapio sql} and {@code tapio regress} over a history on disk with a known story. */
@@ -61,14 +61,20 @@ class HistoryCommandsTest {
         String query = "SELECT owner_name, COUNT(*) AS findings FROM findings GROUP BY owner_name ORDER BY owner_name";
         Run csv = tapio("sql", query, "--format", "csv");
         assertEquals(0, csv.exit(), csv.err());
-        assertEquals(List.of("owner_name,findings", "cart,8", "checkout,24"), csv.out().lines().toList());
+        assertEquals(
+                List.of("owner_name,findings", "cart,8", "checkout,24"),
+                csv.out().lines().toList());
 
         Run table = tapio("sql", query);
         assertEquals(0, table.exit(), table.err());
         assertTrue(table.out().matches("(?s)owner_name +findings\ncart +8\ncheckout +24\n\\(2 rows\\)\n"), table.out());
 
-        Run json = tapio("sql", "SELECT started_at, throughput, parameters FROM bench_runs WHERE case_name = '100000/s' "
-                + "ORDER BY started_at DESC LIMIT 1", "--format", "json");
+        Run json = tapio(
+                "sql",
+                "SELECT started_at, throughput, parameters FROM bench_runs WHERE case_name = '100000/s' "
+                        + "ORDER BY started_at DESC LIMIT 1",
+                "--format",
+                "json");
         assertEquals(0, json.exit(), json.err());
         JsonNode latest = new ObjectMapper().readTree(json.out()).get(0);
         assertEquals("2026-01-08T12:00:00Z", latest.get("started_at").asText());
@@ -81,7 +87,8 @@ class HistoryCommandsTest {
     void aBadQueryGetsTheParsersMessageNotAStackTrace() {
         Run bad = tapio("sql", "SELECT * FROMM findings");
         assertEquals(Tapio.CANNOT_RUN, bad.exit());
-        assertTrue(bad.err().startsWith("tapio sql: SQL parse failed. Encountered \"findings\" at line 1, column 16."),
+        assertTrue(
+                bad.err().startsWith("tapio sql: SQL parse failed. Encountered \"findings\" at line 1, column 16."),
                 bad.err());
         assertFalse(bad.err().contains("\tat "), "no stack trace: " + bad.err());
 
@@ -98,22 +105,39 @@ class HistoryCommandsTest {
         assertEquals(RegressCommand.REGRESSED, run.exit(), run.out() + run.err());
         assertEquals("", run.err());
         List<String> lines = run.out().lines().toList();
-        assertTrue(lines.getFirst().contains("3 workloads compared") && lines.getFirst().contains("2 cases compared"),
+        assertTrue(
+                lines.getFirst().contains("3 workloads compared")
+                        && lines.getFirst().contains("2 cases compared"),
                 run.out());
-        assertTrue(lines.stream().anyMatch(l -> l.matches(HistoryFixture.REGRESSED
-                + " +runq_latency_p99 +0\\.00\\d+ +0\\.00\\d+ +\\+\\d+\\.\\d% +1\\.00 +60 +2400")), run.out());
-        assertTrue(lines.stream().anyMatch(l -> l.matches("bench/job/100000/s +throughput +1,005,000 +800,000 "
-                + "+-20\\.4% +1\\.00 +1 +1")), run.out());
-        assertEquals(2, lines.stream().filter(l -> l.contains("runq_latency_p99") || l.contains("bench/")).count(),
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.matches(HistoryFixture.REGRESSED
+                                + " +runq_latency_p99 +0\\.00\\d+ +0\\.00\\d+ +\\+\\d+\\.\\d% +1\\.00 +60 +2400")),
+                run.out());
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.matches(
+                                "bench/job/100000/s +throughput +1,005,000 +800,000 " + "+-20\\.4% +1\\.00 +1 +1")),
+                run.out());
+        assertEquals(
+                2,
+                lines.stream()
+                        .filter(l -> l.contains("runq_latency_p99") || l.contains("bench/"))
+                        .count(),
                 "steady workloads and the steady benchmark case did not regress: " + run.out());
         assertTrue(run.out().contains("2 regressions (2 newly recorded in regressions)"), run.out());
 
         Run again = tapio("regress", "--at", at);
         assertEquals(RegressCommand.REGRESSED, again.exit());
         assertTrue(again.out().contains("(0 newly recorded"), again.out());
-        Run recorded = tapio("sql", "SELECT source, workload_key, metric FROM regressions ORDER BY source", "--format", "csv");
-        assertEquals(List.of("source,workload_key,metric", "bench,bench/job/100000/s,throughput",
-                "rollups," + HistoryFixture.REGRESSED + ",runq_latency_p99"), recorded.out().lines().toList());
+        Run recorded =
+                tapio("sql", "SELECT source, workload_key, metric FROM regressions ORDER BY source", "--format", "csv");
+        assertEquals(
+                List.of(
+                        "source,workload_key,metric",
+                        "bench,bench/job/100000/s,throughput",
+                        "rollups," + HistoryFixture.REGRESSED + ",runq_latency_p99"),
+                recorded.out().lines().toList());
 
         Run lenient = tapio("regress", "--at", at, "--threshold", "150%");
         assertEquals(0, lenient.exit(), lenient.out());
@@ -124,10 +148,12 @@ class HistoryCommandsTest {
     @Order(2)
     void everyColumnIsQueriedByItsBareName() {
         for (TableDefinition table : HistoryTables.ALL) {
-            String columns = table.schema().columns().stream().map(c -> c.name()).collect(Collectors.joining(", "));
+            String columns =
+                    table.schema().columns().stream().map(c -> c.name()).collect(Collectors.joining(", "));
             Run run = tapio("sql", "SELECT " + columns + " FROM " + table.name() + " LIMIT 1", "--format", "csv");
             assertEquals(0, run.exit(), table.name() + ": " + run.err());
-            assertEquals(columns.replace(", ", ","), run.out().lines().findFirst().orElseThrow(), "the CSV header");
+            assertEquals(
+                    columns.replace(", ", ","), run.out().lines().findFirst().orElseThrow(), "the CSV header");
         }
     }
 

@@ -15,12 +15,34 @@ import picocli.CommandLine;
 class KafkaOptionsTest {
     @Test
     void runWithTheKafkaSourceReadsTheAgentsTopicAndSendsDeadLettersBesideIt() {
-        SourceOption option = parse("--source", "kafka", "--bootstrap-servers", "kafka-0:9092,kafka-1:9092",
-                "--kafka-property", "security.protocol=SSL");
-        assertEquals(new SourceSpec.Kafka("kafka-0:9092,kafka-1:9092", "tapio.events", "tapio.events.dlq", "tapio",
-                Map.of("security.protocol", "SSL")), option.resolve());
-        assertEquals("other.dlq", ((SourceSpec.Kafka) parse("--source", "kafka", "--bootstrap-servers", "k:9092",
-                "--topic", "other", "--dead-letter-topic", "other.dlq").resolve()).deadLetterTopic());
+        SourceOption option = parse(
+                "--source",
+                "kafka",
+                "--bootstrap-servers",
+                "kafka-0:9092,kafka-1:9092",
+                "--kafka-property",
+                "security.protocol=SSL");
+        assertEquals(
+                new SourceSpec.Kafka(
+                        "kafka-0:9092,kafka-1:9092",
+                        "tapio.events",
+                        "tapio.events.dlq",
+                        "tapio",
+                        Map.of("security.protocol", "SSL")),
+                option.resolve());
+        assertEquals(
+                "other.dlq",
+                ((SourceSpec.Kafka) parse(
+                                        "--source",
+                                        "kafka",
+                                        "--bootstrap-servers",
+                                        "k:9092",
+                                        "--topic",
+                                        "other",
+                                        "--dead-letter-topic",
+                                        "other.dlq")
+                                .resolve())
+                        .deadLetterTopic());
     }
 
     @Test
@@ -28,10 +50,20 @@ class KafkaOptionsTest {
     void whatCannotWorkIsRefusedBeforeAnythingStarts() {
         assertRefused("--source kafka needs --bootstrap-servers HOST:PORT", "run", "--source", "kafka");
         assertRefused("Missing required option: '--bootstrap-servers", "agent");
-        assertRefused("unknown compression 'brotli'", "agent", "--bootstrap-servers", "127.0.0.1:9", "--compression",
+        assertRefused(
+                "unknown compression 'brotli'",
+                "agent",
+                "--bootstrap-servers",
+                "127.0.0.1:9",
+                "--compression",
                 "brotli");
-        assertRefused("the buffer (0 bytes) must hold at least one batch", "agent", "--bootstrap-servers",
-                "127.0.0.1:9", "--buffer-mib", "0");
+        assertRefused(
+                "the buffer (0 bytes) must hold at least one batch",
+                "agent",
+                "--bootstrap-servers",
+                "127.0.0.1:9",
+                "--buffer-mib",
+                "0");
     }
 
     private static SourceOption parse(String... args) {

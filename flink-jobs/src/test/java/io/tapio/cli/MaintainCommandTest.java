@@ -44,34 +44,70 @@ class MaintainCommandTest {
         Files.setLastModifiedTime(oldOrphan, FileTime.from(Instant.now().minus(Duration.ofDays(10))));
         Path freshOrphan = Files.copy(small.getFirst(), data.resolve("a-running-writers-next-commit.parquet"));
 
-        String first = tapio("maintain", "--tables", "bench_runs", "--snapshot-age", "0s", "--retain-last", "1",
-                "--orphan-age", "1d");
+        String first = tapio(
+                "maintain",
+                "--tables",
+                "bench_runs",
+                "--snapshot-age",
+                "0s",
+                "--retain-last",
+                "1",
+                "--orphan-age",
+                "1d");
         assertTrue(first.lines().anyMatch(l -> l.matches("bench_runs +3 +1 +3 +3 +1")), first);
         assertFalse(Files.exists(oldOrphan), "an orphan older than --orphan-age is removed");
         assertTrue(Files.exists(freshOrphan), "a younger one may be a running writer's: it stays");
 
         // The small files go once the snapshot that replaced them expires, after the writer's next commit.
         HistoryWrites.benchRuns(config, List.of(run(3, "a"), run(3, "b")));
-        String second = tapio("maintain", "--tables", "bench_runs", "--snapshot-age", "0s", "--retain-last", "1",
-                "--orphan-age", "1d");
+        String second = tapio(
+                "maintain",
+                "--tables",
+                "bench_runs",
+                "--snapshot-age",
+                "0s",
+                "--retain-last",
+                "1",
+                "--orphan-age",
+                "1d");
         assertTrue(second.lines().anyMatch(l -> l.matches("bench_runs +2 +1 +2 +2 +0")), second);
         assertTrue(small.stream().noneMatch(Files::exists), "the small files are gone: " + parquetFiles(data));
-        assertEquals(List.of("n,runs", "8,4"), tapio("sql", "SELECT COUNT(*) AS n, COUNT(DISTINCT run_id) AS runs "
-                + "FROM bench_runs", "--format", "csv").lines().toList(), "not a row lost or doubled");
+        assertEquals(
+                List.of("n,runs", "8,4"),
+                tapio(
+                                "sql",
+                                "SELECT COUNT(*) AS n, COUNT(DISTINCT run_id) AS runs " + "FROM bench_runs",
+                                "--format",
+                                "csv")
+                        .lines()
+                        .toList(),
+                "not a row lost or doubled");
     }
 
     private String tapio(String... args) {
         StringWriter out = new StringWriter();
         CommandLine cli = Tapio.commandLine();
         cli.setOut(new PrintWriter(out));
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--data-dir", dataDir.toString())).toArray(String[]::new);
+        String[] all = Stream.concat(Stream.of(args), Stream.of("--data-dir", dataDir.toString()))
+                .toArray(String[]::new);
         assertEquals(0, cli.execute(all), out.toString());
         return out.toString();
     }
 
     private static BenchRun run(int i, String caseName) {
-        return new BenchRun(Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofDays(i)), "run-" + i, "job", caseName,
-                null, "ci", 1e6, null, 3e-4, null, 0L, Map.of());
+        return new BenchRun(
+                Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofDays(i)),
+                "run-" + i,
+                "job",
+                caseName,
+                null,
+                "ci",
+                1e6,
+                null,
+                3e-4,
+                null,
+                0L,
+                Map.of());
     }
 
     private static List<Path> parquetFiles(Path dir) throws Exception {

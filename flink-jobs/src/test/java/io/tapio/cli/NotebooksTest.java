@@ -31,7 +31,8 @@ import picocli.CommandLine;
  * through {@code tapio sql}; each ends without an error and draws its plot.
  */
 class NotebooksTest {
-    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+    private static final Path ROOT =
+            Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension();
@@ -47,8 +48,10 @@ class NotebooksTest {
         HistoryFixture.write(HistoryConfig.hadoop(dataDir));
         CommandLine regress = Tapio.commandLine();
         regress.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
-        assertEquals(RegressCommand.REGRESSED, regress.execute("regress", "--at", HistoryFixture.END.toString(),
-                "--data-dir", dataDir.toString()), "the fixture has a regression for the notebooks to show");
+        assertEquals(
+                RegressCommand.REGRESSED,
+                regress.execute("regress", "--at", HistoryFixture.END.toString(), "--data-dir", dataDir.toString()),
+                "the fixture has a regression for the notebooks to show");
     }
 
     @Test
@@ -56,7 +59,8 @@ class NotebooksTest {
     void everyNotebookRunsAndDrawsItsPlot() throws Exception {
         List<Path> notebooks;
         try (Stream<Path> files = Files.list(ROOT.resolve("notebooks"))) {
-            notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+            notebooks =
+                    files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
         }
         assertEquals(3, notebooks.size(), notebooks.toString());
         for (Path notebook : notebooks) {
@@ -74,20 +78,39 @@ class NotebooksTest {
     }
 
     private static Path execute(Path notebook) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("jupyter", "nbconvert", "--to", "notebook", "--execute",
-                "--ExecutePreprocessor.timeout=300", "--output-dir", executed.toString(), notebook.toString())
+        ProcessBuilder pb = new ProcessBuilder(
+                        "jupyter",
+                        "nbconvert",
+                        "--to",
+                        "notebook",
+                        "--execute",
+                        "--ExecutePreprocessor.timeout=300",
+                        "--output-dir",
+                        executed.toString(),
+                        notebook.toString())
                 .redirectErrorStream(true);
         // What a user sets to run tapio without the launcher's build step (see notebooks/tapio_sql.py).
-        pb.environment().put("TAPIO", String.join(" ", "java", "@" + ROOT.resolve("launcher/jvm.options"),
-                "-Dlog.file=" + executed.resolve("tapio.log"), "-cp", mainClassPath(), "io.tapio.cli.Tapio"));
+        pb.environment()
+                .put(
+                        "TAPIO",
+                        String.join(
+                                " ",
+                                "java",
+                                "@" + ROOT.resolve("launcher/jvm.options"),
+                                "-Dlog.file=" + executed.resolve("tapio.log"),
+                                "-cp",
+                                mainClassPath(),
+                                "io.tapio.cli.Tapio"));
         pb.environment().put("TAPIO_DATA_DIR", dataDir.toString());
         Process process;
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new AssertionError("jupyter nbconvert is needed to run the notebooks: launcher/prerequisites.sh test "
-                    + "installs it (Debian: jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas "
-                    + "python3-matplotlib)", e);
+            throw new AssertionError(
+                    "jupyter nbconvert is needed to run the notebooks: launcher/prerequisites.sh test "
+                            + "installs it (Debian: jupyter-nbconvert python3-nbclient python3-ipykernel python3-pandas "
+                            + "python3-matplotlib)",
+                    e);
         }
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), notebook + " did not finish");

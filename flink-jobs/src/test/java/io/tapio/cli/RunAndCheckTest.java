@@ -42,9 +42,25 @@ class RunAndCheckTest {
         int metrics = freePort();
         int status = freePort();
         CompletableFuture<Integer> run = new CompletableFuture<>();
-        Thread.ofPlatform().name("tapio-run").start(() -> run.complete(Tapio.commandLine().execute("run",
-                "--source", "synthetic", "--synthetic-rate", "20000", "--duration", "25s", "--data-dir",
-                dataDir.toString(), "--ui-port", "" + ui, "--metrics-port", "" + metrics, "--status-port", "" + status)));
+        Thread.ofPlatform()
+                .name("tapio-run")
+                .start(() -> run.complete(Tapio.commandLine()
+                        .execute(
+                                "run",
+                                "--source",
+                                "synthetic",
+                                "--synthetic-rate",
+                                "20000",
+                                "--duration",
+                                "25s",
+                                "--data-dir",
+                                dataDir.toString(),
+                                "--ui-port",
+                                "" + ui,
+                                "--metrics-port",
+                                "" + metrics,
+                                "--status-port",
+                                "" + status)));
 
         JsonNode running = awaitRunningWithEvents();
         assertEquals(1, running.get("version").asInt());
@@ -56,7 +72,8 @@ class RunAndCheckTest {
         assertTrue(scrape.contains("tapio_events_processed_total{node="), scrape);
         assertTrue(scrape.contains("tapio_event_processing_duration_seconds_bucket{stage=\"end\""), scrape);
 
-        JsonNode jobs = JSON.readTree(get("http://127.0.0.1:" + ui + "/jobs/overview")).get("jobs");
+        JsonNode jobs =
+                JSON.readTree(get("http://127.0.0.1:" + ui + "/jobs/overview")).get("jobs");
         assertEquals("tapio", jobs.get(0).get("name").asText());
         assertEquals("RUNNING", jobs.get(0).get("state").asText());
 
@@ -64,7 +81,8 @@ class RunAndCheckTest {
         Check stopped = check();
         assertEquals(CheckCommand.UNHEALTHY, stopped.exit(), "not running any more");
         assertFalse(stopped.json().get("running").asBoolean());
-        assertTrue(stopped.json().get("eventsProcessed").asLong() >= running.get("eventsProcessed").asLong());
+        assertTrue(stopped.json().get("eventsProcessed").asLong()
+                >= running.get("eventsProcessed").asLong());
         assertTrue(Files.exists(dataDir.resolve("status.json")));
     }
 
@@ -78,17 +96,22 @@ class RunAndCheckTest {
         Check check = null;
         while (System.nanoTime() < deadline) {
             check = check();
-            if (check.json() != null && check.json().get("running").asBoolean()
+            if (check.json() != null
+                    && check.json().get("running").asBoolean()
                     && check.json().get("eventsPerSecond").get("total").asDouble() > 0) {
                 JsonNode health = check.json().get("health");
                 boolean alarming = false;
                 for (JsonNode finding : check.json().get("findings")) {
                     alarming |= !finding.get("severity").asText().equals("info");
                 }
-                assertEquals(health.get("problems").isEmpty() && !alarming, health.get("healthy").asBoolean(),
+                assertEquals(
+                        health.get("problems").isEmpty() && !alarming,
+                        health.get("healthy").asBoolean(),
                         "healthy: no problem and no finding of severity warning or above: " + check.json());
-                assertEquals(health.get("healthy").asBoolean() ? CheckCommand.HEALTHY : CheckCommand.UNHEALTHY,
-                        check.exit(), "the exit status follows the verdict: " + check.json());
+                assertEquals(
+                        health.get("healthy").asBoolean() ? CheckCommand.HEALTHY : CheckCommand.UNHEALTHY,
+                        check.exit(),
+                        "the exit status follows the verdict: " + check.json());
                 return check.json();
             }
             Thread.sleep(500);
@@ -112,7 +135,8 @@ class RunAndCheckTest {
     }
 
     private String get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static int freePort() throws IOException {

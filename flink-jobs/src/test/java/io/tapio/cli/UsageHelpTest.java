@@ -44,8 +44,10 @@ class UsageHelpTest {
         for (CommandSpec command : commands) {
             for (OptionSpec option : command.options()) {
                 boolean standard = option.usageHelp() || option.versionHelp();
-                if (!standard && Stream.of(option.names()).filter(name -> name.startsWith("--"))
-                        .noneMatch(readme::contains)) {
+                if (!standard
+                        && Stream.of(option.names())
+                                .filter(name -> name.startsWith("--"))
+                                .noneMatch(readme::contains)) {
                     undocumented.add(command.qualifiedName() + " " + option.longestName());
                 }
             }

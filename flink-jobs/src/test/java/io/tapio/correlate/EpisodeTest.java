@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 /** The rules that turn occurrences into an episode, and end it. */
 class EpisodeTest {
     private static final Workload WORKLOAD = Workload.host("node-1", 42, "/system.slice/app.service");
-    private static final KernelEvent SEEN = KernelEvent.of(new EventSubject(1, 0, 1, 1, 42, "app"),
-            new Exit(1, 1, 0, false, 1_000_000, 4096));
+    private static final KernelEvent SEEN =
+            KernelEvent.of(new EventSubject(1, 0, 1, 1, 42, "app"), new Exit(1, 1, 0, false, 1_000_000, 4096));
     private static final long SECOND = 1_000;
 
-    private final Pattern refused = new DependencyUnreachablePattern(
-            Rule.count(3, Duration.ofMinutes(1), Duration.ofMinutes(2)));
+    private final Pattern refused =
+            new DependencyUnreachablePattern(Rule.count(3, Duration.ofMinutes(1), Duration.ofMinutes(2)));
 
     private Finding.Status observe(Episode episode, Pattern pattern, Role role, long at) {
         return episode.observe(pattern, role, at, WORKLOAD, SEEN);
@@ -113,8 +113,8 @@ class EpisodeTest {
 
     @Test
     void aBaselinePatternNeedsHistoryAndARateFarOverIt() {
-        Pattern starvation = new CpuStarvationPattern(Rule.count(10, Duration.ofSeconds(10), Duration.ofMinutes(1))
-                .overBaseline(5, 6));
+        Pattern starvation = new CpuStarvationPattern(
+                Rule.count(10, Duration.ofSeconds(10), Duration.ofMinutes(1)).overBaseline(5, 6));
         Episode episode = new Episode("cpu_starvation", "", 0);
         // 60 s of history at 4 waits per 10 s: the usual level.
         for (long t = 0; t < 60; t += 2) {
@@ -140,8 +140,8 @@ class EpisodeTest {
      */
     @Test
     void aWorkloadWatchedLongEnoughWithoutOccurrencesHasAUsualLevelOfZero() {
-        Pattern starvation = new CpuStarvationPattern(Rule.count(10, Duration.ofSeconds(10), Duration.ofMinutes(1))
-                .overBaseline(5, 6));
+        Pattern starvation = new CpuStarvationPattern(
+                Rule.count(10, Duration.ofSeconds(10), Duration.ofMinutes(1)).overBaseline(5, 6));
         Episode watched = new Episode("cpu_starvation", "", 1);
         Episode unknown = new Episode("cpu_starvation", "", 0);
         Finding.Status watchedStatus = null;

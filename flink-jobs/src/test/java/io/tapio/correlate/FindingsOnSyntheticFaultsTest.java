@@ -37,23 +37,35 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FindingsOnSyntheticFaultsTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
-    private static final InjectedFault OOM_LOOP = new InjectedFault.OomLoop(new Workload(20_001, "payments"),
-            Duration.ofSeconds(20), Duration.ofSeconds(2), 256L << 20);
-    private static final InjectedFault CRASH_LOOP = new InjectedFault.CrashLoop(new Workload(20_002, "checkout"),
-            Duration.ofSeconds(10), Duration.ofSeconds(3), 1);
-    private static final InjectedFault REFUSED = new InjectedFault.RefusedConnections(new Workload(20_003, "frontend"),
-            Duration.ofSeconds(1), Duration.ofSeconds(1), new InetSocketAddress("10.0.0.7", 5432));
-    private static final InjectedFault MISSING = new InjectedFault.MissingFile(new Workload(20_004, "api"),
-            Duration.ofSeconds(2), Duration.ofSeconds(1), "/etc/config/app.yaml");
+    private static final InjectedFault OOM_LOOP = new InjectedFault.OomLoop(
+            new Workload(20_001, "payments"), Duration.ofSeconds(20), Duration.ofSeconds(2), 256L << 20);
+    private static final InjectedFault CRASH_LOOP = new InjectedFault.CrashLoop(
+            new Workload(20_002, "checkout"), Duration.ofSeconds(10), Duration.ofSeconds(3), 1);
+    private static final InjectedFault REFUSED = new InjectedFault.RefusedConnections(
+            new Workload(20_003, "frontend"),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            new InetSocketAddress("10.0.0.7", 5432));
+    private static final InjectedFault MISSING = new InjectedFault.MissingFile(
+            new Workload(20_004, "api"), Duration.ofSeconds(2), Duration.ofSeconds(1), "/etc/config/app.yaml");
 
     /** A busy node without failures of its own: exits, signals and OOM kills come only from the faults. */
-    private static final SyntheticConfig CONFIG = SyntheticConfig.builder().seed(7).eventsPerSecond(1_000)
-            .weight(EventType.EXIT, 0).weight(EventType.SIGNAL, 0).weight(EventType.OOM_KILL, 0)
-            .fault(OOM_LOOP).fault(CRASH_LOOP).fault(REFUSED).fault(MISSING).build();
+    private static final SyntheticConfig CONFIG = SyntheticConfig.builder()
+            .seed(7)
+            .eventsPerSecond(1_000)
+            .weight(EventType.EXIT, 0)
+            .weight(EventType.SIGNAL, 0)
+            .weight(EventType.OOM_KILL, 0)
+            .fault(OOM_LOOP)
+            .fault(CRASH_LOOP)
+            .fault(REFUSED)
+            .fault(MISSING)
+            .build();
     /** Three minutes of virtual time. */
     private static final long EVENTS = 180_000;
 
@@ -67,12 +79,16 @@ class FindingsOnSyntheticFaultsTest {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        var events = env.fromSource(SyntheticSource.asFastAsPossible(CONFIG, EVENTS),
-                        WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(Duration.ofMillis(200)), "synthetic")
-                .map(e -> new EnrichedEvent(e, io.tapio.model.Workload.host("node-1", e.cgroupId(), "")),
+        var events = env.fromSource(
+                        SyntheticSource.asFastAsPossible(CONFIG, EVENTS),
+                        WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(Duration.ofMillis(200)),
+                        "synthetic")
+                .map(
+                        e -> new EnrichedEvent(e, io.tapio.model.Workload.host("node-1", e.cgroupId(), "")),
                         EnrichedEventSerializer.TYPE);
         List<Finding> collected = new ArrayList<>();
-        try (CloseableIterator<Finding> it = TapioJob.findings(TapioJob.byWorkload(events), CorrelationConfig.defaults(), false)
+        try (CloseableIterator<Finding> it = TapioJob.findings(
+                        TapioJob.byWorkload(events), CorrelationConfig.defaults(), false)
                 .executeAndCollect("synthetic-faults")) {
             it.forEachRemaining(collected::add);
         }
@@ -80,9 +96,11 @@ class FindingsOnSyntheticFaultsTest {
     }
 
     private static Set<String> openedPatterns(InjectedFault fault) {
-        return findings.stream().filter(f -> f.status() == Finding.Status.OPEN
+        return findings.stream()
+                .filter(f -> f.status() == Finding.Status.OPEN
                         && f.workload().cgroupId() == fault.workload().cgroupId())
-                .map(Finding::pattern).collect(Collectors.toSet());
+                .map(Finding::pattern)
+                .collect(Collectors.toSet());
     }
 
     @Test
@@ -96,33 +114,44 @@ class FindingsOnSyntheticFaultsTest {
     @Test
     void nothingOfSeverityWarningOrAboveIsFoundInTheBackground() {
         Set<Long> faulty = Set.of(20_001L, 20_002L, 20_003L, 20_004L);
-        List<Finding> background = findings.stream().filter(f -> !faulty.contains(f.workload().cgroupId())
-                && f.severity().atLeast(Severity.WARNING)).toList();
+        List<Finding> background = findings.stream()
+                .filter(f -> !faulty.contains(f.workload().cgroupId())
+                        && f.severity().atLeast(Severity.WARNING))
+                .toList();
         assertEquals(List.of(), background);
     }
 
     @Test
     void eachEpisodeOpensOnceAndIsResolvedWhenTheStreamEnds() {
-        Map<String, List<Finding.Status>> byEpisode = findings.stream().collect(Collectors.groupingBy(
-                Finding::episodeId, Collectors.mapping(Finding::status, Collectors.toList())));
+        Map<String, List<Finding.Status>> byEpisode = findings.stream()
+                .collect(Collectors.groupingBy(
+                        Finding::episodeId, Collectors.mapping(Finding::status, Collectors.toList())));
         byEpisode.forEach((episode, statuses) -> {
             assertEquals(Finding.Status.OPEN, statuses.getFirst(), episode);
-            assertEquals(1, statuses.stream().filter(s -> s == Finding.Status.OPEN).count(), episode);
+            assertEquals(
+                    1, statuses.stream().filter(s -> s == Finding.Status.OPEN).count(), episode);
             assertEquals(Finding.Status.RESOLVED, statuses.getLast(), episode);
         });
     }
 
     @Test
     void findingsCarryEvidenceASummaryAndARecommendation() {
-        Finding crashLoop = findings.stream().filter(f -> f.pattern().equals("crash_loop")).findFirst().orElseThrow();
+        Finding crashLoop = findings.stream()
+                .filter(f -> f.pattern().equals("crash_loop"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(Severity.WARNING, crashLoop.severity());
         assertTrue(crashLoop.count() >= 3);
-        assertTrue(crashLoop.summary().contains("checkout") && crashLoop.summary().contains("keeps failing"),
+        assertTrue(
+                crashLoop.summary().contains("checkout") && crashLoop.summary().contains("keeps failing"),
                 crashLoop.summary());
         assertTrue(!crashLoop.recommendation().isBlank());
-        assertTrue(crashLoop.evidence().stream().anyMatch(e -> e.description().contains("exited with status 1")),
+        assertTrue(
+                crashLoop.evidence().stream().anyMatch(e -> e.description().contains("exited with status 1")),
                 crashLoop.evidence().toString());
-        Finding refused = findings.stream().filter(f -> f.pattern().equals("dependency_unreachable")).findFirst()
+        Finding refused = findings.stream()
+                .filter(f -> f.pattern().equals("dependency_unreachable"))
+                .findFirst()
                 .orElseThrow();
         assertEquals("10.0.0.7:5432", refused.subject());
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
 import io.tapio.ebpf.event.EventType;
@@ -11,7 +12,6 @@ import io.tapio.ebpf.event.Exec;
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
-import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.model.Workload;
 import io.tapio.model.Workload.Kind;
 import java.nio.file.Files;
@@ -40,11 +40,13 @@ class CgroupAttributionTest {
 
     @BeforeAll
     static void start() {
-        collector = KernelCollector.open(CollectorConfig.builder().ringBufferBytes(8 << 20)
-                .enabledTypes(List.of(EventType.EXEC, EventType.EXIT, EventType.OOM_KILL)).build());
+        collector = KernelCollector.open(CollectorConfig.builder()
+                .ringBufferBytes(8 << 20)
+                .enabledTypes(List.of(EventType.EXEC, EventType.EXIT, EventType.OOM_KILL))
+                .build());
         events = new RecordingReader(collector.reader());
-        resolver = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode(NODE).withoutKubernetes()
-                .withGracePeriod(GRACE));
+        resolver = NodeWorkloadResolver.start(
+                EnrichConfig.defaults().withNode(NODE).withoutKubernetes().withGracePeriod(GRACE));
     }
 
     @AfterAll
@@ -58,9 +60,13 @@ class CgroupAttributionTest {
     static List<KernelEvent> runTrueIn(WorkloadCgroup cgroup, RecordingReader events) {
         Commands.Result result = Commands.run(cgroup.wrap("/bin/true"));
         assertEquals(0, result.exitCode(), result.output());
-        KernelEvent exec = events.await("exec of /bin/true in " + cgroup.path(), e -> e.type() == EventType.EXEC
-                && e.pid() == result.pid() && e.payload(Exec.class).filename().equals("/bin/true"));
-        KernelEvent exit = events.await("exit of /bin/true", e -> e.type() == EventType.EXIT && e.pid() == result.pid());
+        KernelEvent exec = events.await(
+                "exec of /bin/true in " + cgroup.path(),
+                e -> e.type() == EventType.EXEC
+                        && e.pid() == result.pid()
+                        && e.payload(Exec.class).filename().equals("/bin/true"));
+        KernelEvent exit =
+                events.await("exit of /bin/true", e -> e.type() == EventType.EXIT && e.pid() == result.pid());
         return List.of(exec, exit);
     }
 
@@ -77,8 +83,11 @@ class CgroupAttributionTest {
     void podsUnderBothDriversAndEveryRuntimeAreAttributedFromTheirCgroups() {
         record Case(String path, String podUid, String containerId, String runtime, String qosClass) {}
         List<Case> cases = new java.util.ArrayList<>();
-        for (String[] systemd : new String[][] {{"burstable", "cri-containerd", "containerd", "Burstable"},
-                {"besteffort", "crio", "cri-o", "BestEffort"}, {"", "docker", "docker", "Guaranteed"}}) {
+        for (String[] systemd : new String[][] {
+            {"burstable", "cri-containerd", "containerd", "Burstable"},
+            {"besteffort", "crio", "cri-o", "BestEffort"},
+            {"", "docker", "docker", "Guaranteed"}
+        }) {
             String uid = KubeletPaths.uid();
             String id = KubeletPaths.containerId();
             cases.add(new Case(KubeletPaths.systemd(systemd[0], uid, systemd[1], id), uid, id, systemd[2], systemd[3]));
@@ -111,10 +120,11 @@ class CgroupAttributionTest {
     void processesOutsidePodsCarryTheirUnitOrTheNodeAndNothingThrows() {
         String prefix = KubeletPaths.prefix();
         try (WorkloadCgroup unit = WorkloadCgroup.create(prefix + "system.slice/tapio-probe.service");
-             WorkloadCgroup plain = WorkloadCgroup.create(prefix + "plain");
-             WorkloadCgroup malformed = WorkloadCgroup.create(prefix + "kubepods/burstable/podnot-a-uid/"
-                     + KubeletPaths.containerId())) {
-            Workload service = resolver.resolve(runTrueIn(unit, events).getFirst().cgroupId());
+                WorkloadCgroup plain = WorkloadCgroup.create(prefix + "plain");
+                WorkloadCgroup malformed = WorkloadCgroup.create(
+                        prefix + "kubepods/burstable/podnot-a-uid/" + KubeletPaths.containerId())) {
+            Workload service =
+                    resolver.resolve(runTrueIn(unit, events).getFirst().cgroupId());
             assertEquals(Kind.SYSTEMD_UNIT, service.kind());
             assertEquals("tapio-probe.service", service.unit());
             assertEquals(NODE + "/unit/tapio-probe.service", service.key());
@@ -123,7 +133,8 @@ class CgroupAttributionTest {
             assertEquals(Kind.HOST, host.kind());
             assertEquals("/" + prefix + "plain", host.cgroupPath());
 
-            Workload odd = resolver.resolve(runTrueIn(malformed, events).getFirst().cgroupId());
+            Workload odd =
+                    resolver.resolve(runTrueIn(malformed, events).getFirst().cgroupId());
             assertEquals(Kind.HOST, odd.kind());
         }
         for (long unknown : new long[] {0, -1, Long.MAX_VALUE, 1}) {
@@ -139,12 +150,16 @@ class CgroupAttributionTest {
         String id = KubeletPaths.containerId();
         KernelEvent oom;
         Path root;
-        try (WorkloadCgroup cgroup = WorkloadCgroup.withMemoryLimit(KubeletPaths.cgroupfs("burstable", uid, id), 32L << 20)) {
+        try (WorkloadCgroup cgroup =
+                WorkloadCgroup.withMemoryLimit(KubeletPaths.cgroupfs("burstable", uid, id), 32L << 20)) {
             root = testRoot(cgroup);
             Process hog = Commands.start(cgroup.wrap("/usr/bin/tail /dev/zero"));
             // The job enriches events as they come: the exec while the container lives...
-            KernelEvent exec = events.await("exec of tail", e -> e.type() == EventType.EXEC && e.pid() == hog.pid()
-                    && e.payload(Exec.class).filename().equals("/usr/bin/tail"));
+            KernelEvent exec = events.await(
+                    "exec of tail",
+                    e -> e.type() == EventType.EXEC
+                            && e.pid() == hog.pid()
+                            && e.payload(Exec.class).filename().equals("/usr/bin/tail"));
             assertEquals(uid, resolver.resolve(exec.cgroupId()).podUid());
             assertTrue(hog.waitFor(30, TimeUnit.SECONDS), "the memory hog was not killed");
             oom = events.await("OOM kill of tail", e -> e.type() == EventType.OOM_KILL && e.pid() == hog.pid());
@@ -161,25 +176,30 @@ class CgroupAttributionTest {
         while (resolver.resolve(oom.cgroupId()).kind() != Kind.HOST && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals(Workload.host(NODE, oom.cgroupId(), ""), resolver.resolve(oom.cgroupId()),
+        assertEquals(
+                Workload.host(NODE, oom.cgroupId(), ""),
+                resolver.resolve(oom.cgroupId()),
                 "forgotten after the grace period: the cache stays bounded");
     }
 
     @Test
-    void withoutThePrivilegeToOpenCgroupsByIdAnIndexWalkedInTheBackgroundFindsThemSoon()
-            throws InterruptedException {
+    void withoutThePrivilegeToOpenCgroupsByIdAnIndexWalkedInTheBackgroundFindsThemSoon() throws InterruptedException {
         Path hierarchy = UnifiedHierarchy.find().orElseThrow();
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor();
         try (WorkloadCgroup before = WorkloadCgroup.create(KubeletPaths.prefix() + "before")) {
             TreeIndex index = new TreeIndex(hierarchy, background);
-            assertEquals("/" + hierarchy.relativize(before.path()), index.find(before.id()).path());
+            assertEquals(
+                    "/" + hierarchy.relativize(before.path()),
+                    index.find(before.id()).path());
             try (WorkloadCgroup after = WorkloadCgroup.create(KubeletPaths.prefix() + "after")) {
                 assertFalse(index.find(after.id()).found(), "not walked yet");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!index.find(after.id()).found() && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                assertEquals("/" + hierarchy.relativize(after.path()), index.find(after.id()).path(),
+                assertEquals(
+                        "/" + hierarchy.relativize(after.path()),
+                        index.find(after.id()).path(),
                         "a miss makes the index walk again within " + TreeIndex.MIN_INTERVAL);
             }
         } finally {

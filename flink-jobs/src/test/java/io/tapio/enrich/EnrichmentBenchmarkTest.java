@@ -21,20 +21,24 @@ class EnrichmentBenchmarkTest {
     @Test
     void everyEventOfEveryPodIsNamedAndNothingIsLeftBehind() throws IOException {
         List<String> progress = new ArrayList<>();
-        EnrichmentBenchmark.Result result = EnrichmentBenchmark.run(new EnrichmentBenchmark.Options(20, 1),
-                progress::add);
+        EnrichmentBenchmark.Result result =
+                EnrichmentBenchmark.run(new EnrichmentBenchmark.Options(20, 1), progress::add);
 
         assertEquals(40, result.podEvents(), "the exec of /bin/true and its exit, in each of 20 pods");
         assertEquals(result.podEvents(), result.podEventsNamed(), "100% of the pods' events carry their pod");
         assertTrue(result.events() >= result.podEvents());
-        assertTrue(result.hitRatio() > 0 && result.hitRatio() < 1,
+        assertTrue(
+                result.hitRatio() > 0 && result.hitRatio() < 1,
                 "each pod's first event is a miss, its second a hit: " + result.hitRatio());
         assertEquals(2, progress.size(), progress.toString());
 
         Path root = UnifiedHierarchy.find().orElseThrow();
         try (Stream<Path> left = Files.list(root)) {
-            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(KubeletPaths.PREFIX))
-                    .toList(), "the pods' cgroups are removed");
+            assertEquals(
+                    List.of(),
+                    left.filter(p -> p.getFileName().toString().startsWith(KubeletPaths.PREFIX))
+                            .toList(),
+                    "the pods' cgroups are removed");
         }
     }
 

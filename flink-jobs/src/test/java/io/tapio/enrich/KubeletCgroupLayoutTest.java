@@ -32,11 +32,22 @@ class KubeletCgroupLayoutTest {
 
     @Test
     void systemdDriverWithEachRuntimeAndQosClass() {
-        assertPod("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + SYSTEMD_UID
-                + ".slice/cri-containerd-" + ID + ".scope", ID, "containerd", "Burstable");
-        assertPod("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" + SYSTEMD_UID
-                + ".slice/crio-" + ID + ".scope", ID, "cri-o", "BestEffort");
-        assertPod("/kubepods.slice/kubepods-pod" + SYSTEMD_UID + ".slice/docker-" + ID + ".scope", ID, "docker",
+        assertPod(
+                "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + SYSTEMD_UID
+                        + ".slice/cri-containerd-" + ID + ".scope",
+                ID,
+                "containerd",
+                "Burstable");
+        assertPod(
+                "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" + SYSTEMD_UID + ".slice/crio-" + ID
+                        + ".scope",
+                ID,
+                "cri-o",
+                "BestEffort");
+        assertPod(
+                "/kubepods.slice/kubepods-pod" + SYSTEMD_UID + ".slice/docker-" + ID + ".scope",
+                ID,
+                "docker",
                 "Guaranteed");
     }
 
@@ -50,19 +61,33 @@ class KubeletCgroupLayoutTest {
     @Test
     void kubeletCgroupRootPrefixesAndCgroupsBelowTheContainerStillBelongToIt() {
         // kind runs kubelet with --cgroup-root=/kubelet
-        assertPod("/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod"
-                + SYSTEMD_UID + ".slice/cri-containerd-" + ID + ".scope", ID, "containerd", "Burstable");
+        assertPod(
+                "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-burstable.slice/kubelet-kubepods-burstable-pod"
+                        + SYSTEMD_UID + ".slice/cri-containerd-" + ID + ".scope",
+                ID,
+                "containerd",
+                "Burstable");
         assertPod("/kubelet/kubepods/burstable/pod" + UID + "/" + ID, ID, "", "Burstable");
-        assertPod("/kubepods.slice/kubepods-pod" + SYSTEMD_UID + ".slice/crio-" + ID + ".scope/container", ID, "cri-o",
+        assertPod(
+                "/kubepods.slice/kubepods-pod" + SYSTEMD_UID + ".slice/crio-" + ID + ".scope/container",
+                ID,
+                "cri-o",
                 "Guaranteed");
     }
 
     @Test
     void thePodsOwnCgroupAndRuntimeHelpersAreThePodWithoutAContainer() {
-        assertPod("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + SYSTEMD_UID + ".slice", "", "",
+        assertPod(
+                "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + SYSTEMD_UID + ".slice",
+                "",
+                "",
                 "Burstable");
-        assertPod("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + SYSTEMD_UID
-                + ".slice/crio-conmon-" + ID + ".scope", "", "", "Burstable");
+        assertPod(
+                "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + SYSTEMD_UID + ".slice/crio-conmon-"
+                        + ID + ".scope",
+                "",
+                "",
+                "Burstable");
     }
 
     @Test
@@ -75,19 +100,31 @@ class KubeletCgroupLayoutTest {
 
     @Test
     void processesOutsidePodsAreTheirSystemdUnitOrTheHost() {
-        assertEquals(Workload.systemdUnit(NODE, 42, "/system.slice/sshd.service", "sshd.service"),
+        assertEquals(
+                Workload.systemdUnit(NODE, 42, "/system.slice/sshd.service", "sshd.service"),
                 identify("/system.slice/sshd.service"));
-        assertEquals("session-4.scope", identify("/user.slice/user-0.slice/session-4.scope").unit());
-        assertEquals("containerd.service", identify("/system.slice/containerd.service/delegated").unit());
+        assertEquals(
+                "session-4.scope",
+                identify("/user.slice/user-0.slice/session-4.scope").unit());
+        assertEquals(
+                "containerd.service",
+                identify("/system.slice/containerd.service/delegated").unit());
         assertEquals(Workload.host(NODE, 42, "/"), identify("/"));
         assertEquals(Workload.host(NODE, 42, "/machine/qemu-1"), identify("/machine/qemu-1"));
     }
 
     @Test
     void malformedAndUnknownPathsAreAttributedToTheNode() {
-        for (String path : List.of("", "////", "kubepods", "/kubepods.slice", "/kubepods.slice/kubepods-burstable.slice",
-                "/kubepods/burstable/podnot-a-uid/" + ID, "/elsewhere/burstable/pod" + UID + "/" + ID,
-                "/kubepods/burstable/pod" + UID.substring(1) + "/" + ID, "/kubepods-pod" + UID + "X.slice",
+        for (String path : List.of(
+                "",
+                "////",
+                "kubepods",
+                "/kubepods.slice",
+                "/kubepods.slice/kubepods-burstable.slice",
+                "/kubepods/burstable/podnot-a-uid/" + ID,
+                "/elsewhere/burstable/pod" + UID + "/" + ID,
+                "/kubepods/burstable/pod" + UID.substring(1) + "/" + ID,
+                "/kubepods-pod" + UID + "X.slice",
                 "/\u00e9t\u00e9/\u0000/" + "x".repeat(10_000))) {
             Workload w = identify(path);
             assertEquals(Kind.HOST, w.kind(), path);

@@ -23,8 +23,8 @@ class KubernetesAccessTest {
     @Test
     void aLaptopWithoutKubeconfigHasNoApiServer() {
         assertFalse(KubernetesAccess.apiServerConfigured(Map.of(), home));
-        assertFalse(KubernetesAccess.apiServerConfigured(Map.of("KUBECONFIG", home.resolve("missing").toString()),
-                home));
+        assertFalse(KubernetesAccess.apiServerConfigured(
+                Map.of("KUBECONFIG", home.resolve("missing").toString()), home));
         assertTrue(KubernetesAccess.whyNone(EnrichConfig.defaults()).startsWith("No Kubernetes API server"));
     }
 
@@ -40,12 +40,13 @@ class KubernetesAccessTest {
     /** This machine has no Kubernetes: the default configuration runs the cgroup part alone. */
     @Test
     void withoutAnApiServerTheDefaultsStillNamePodsFromTheirCgroups() {
-        assumeFalse(KubernetesAccess.apiServerConfigured(System.getenv(), Path.of(System.getProperty("user.home"))),
+        assumeFalse(
+                KubernetesAccess.apiServerConfigured(System.getenv(), Path.of(System.getProperty("user.home"))),
                 "this machine has a kubeconfig");
         String uid = KubeletPaths.uid();
         String id = KubeletPaths.containerId();
         try (WorkloadCgroup cgroup = WorkloadCgroup.create(KubeletPaths.cgroupfs("", uid, id));
-             NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults())) {
+                NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults())) {
             Workload w = resolver.resolve(cgroup.id());
             assertEquals(Workload.Kind.POD_UNRESOLVED, w.kind());
             assertEquals(uid, w.podUid());
@@ -56,10 +57,15 @@ class KubernetesAccessTest {
 
     @Test
     void inconsistentConfigurationsAreRefusedWithTheReason() {
-        assertEquals("an API URL goes with Kubernetes.API, and only with it: API ''",
-                assertThrows(IllegalArgumentException.class, () -> EnrichConfig.defaults().withKubernetesApi(""))
+        assertEquals(
+                "an API URL goes with Kubernetes.API, and only with it: API ''",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> EnrichConfig.defaults().withKubernetesApi(""))
                         .getMessage());
-        assertThrows(IllegalArgumentException.class, () -> EnrichConfig.defaults().withCacheBound(1));
-        assertThrows(IllegalArgumentException.class, () -> EnrichConfig.defaults().withNode(" "));
+        assertThrows(
+                IllegalArgumentException.class, () -> EnrichConfig.defaults().withCacheBound(1));
+        assertThrows(
+                IllegalArgumentException.class, () -> EnrichConfig.defaults().withNode(" "));
     }
 }

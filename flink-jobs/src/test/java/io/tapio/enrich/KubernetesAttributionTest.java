@@ -1,8 +1,8 @@
 package io.tapio.enrich;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
 import io.tapio.ebpf.event.EventType;
@@ -22,7 +23,6 @@ import io.tapio.ebpf.event.Exec;
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
-import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.model.Workload;
 import io.tapio.model.Workload.Kind;
 import java.net.InetAddress;
@@ -54,8 +54,8 @@ class KubernetesAttributionTest {
     private static final String NODE = "worker-7";
     private static final Duration GRACE = Duration.ofSeconds(3);
     private static final Duration INFORMER_CATCH_UP = Duration.ofSeconds(15);
-    private static final String[] IDS = java.util.stream.Stream.generate(KubeletPaths::containerId).limit(6)
-            .toArray(String[]::new);
+    private static final String[] IDS =
+            java.util.stream.Stream.generate(KubeletPaths::containerId).limit(6).toArray(String[]::new);
 
     private static NodeSelectingCrudDispatcher dispatcher;
     private static KubernetesMockServer server;
@@ -70,11 +70,15 @@ class KubernetesAttributionTest {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         api = server.createClient();
-        collector = KernelCollector.open(CollectorConfig.builder().ringBufferBytes(8 << 20)
-                .enabledTypes(List.of(EventType.EXEC, EventType.EXIT, EventType.OOM_KILL)).build());
+        collector = KernelCollector.open(CollectorConfig.builder()
+                .ringBufferBytes(8 << 20)
+                .enabledTypes(List.of(EventType.EXEC, EventType.EXIT, EventType.OOM_KILL))
+                .build());
         events = new RecordingReader(collector.reader());
-        resolver = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode(NODE)
-                .withKubernetesApi(api.getMasterUrl().toString()).withGracePeriod(GRACE));
+        resolver = NodeWorkloadResolver.start(EnrichConfig.defaults()
+                .withNode(NODE)
+                .withKubernetesApi(api.getMasterUrl().toString())
+                .withGracePeriod(GRACE));
     }
 
     @AfterAll
@@ -87,19 +91,48 @@ class KubernetesAttributionTest {
     }
 
     private static OwnerReference controller(String kind, String name) {
-        return new OwnerReferenceBuilder().withApiVersion(kind.equals("Job") || kind.equals("CronJob") ? "batch/v1"
-                : "apps/v1").withKind(kind).withName(name).withUid(KubeletPaths.uid()).withController(true).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion(kind.equals("Job") || kind.equals("CronJob") ? "batch/v1" : "apps/v1")
+                .withKind(kind)
+                .withName(name)
+                .withUid(KubeletPaths.uid())
+                .withController(true)
+                .build();
     }
 
     /** A running pod of this node whose one container has started with this runtime id. */
-    private static PodBuilder pod(String namespace, String name, OwnerReference owner, String container, String image,
-                                  String qosClass, String runtime, String containerId, Map<String, String> labels) {
-        PodBuilder pod = new PodBuilder().withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels)
+    private static PodBuilder pod(
+            String namespace,
+            String name,
+            OwnerReference owner,
+            String container,
+            String image,
+            String qosClass,
+            String runtime,
+            String containerId,
+            Map<String, String> labels) {
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(name)
+                .withLabels(labels)
                 .endMetadata()
-                .withNewSpec().withNodeName(NODE).addNewContainer().withName(container).withImage(image).endContainer()
+                .withNewSpec()
+                .withNodeName(NODE)
+                .addNewContainer()
+                .withName(container)
+                .withImage(image)
+                .endContainer()
                 .endSpec()
-                .withNewStatus().withPhase("Running").withQosClass(qosClass).addNewContainerStatus().withName(container)
-                .withImage(image).withContainerID(runtime + "://" + containerId).endContainerStatus().endStatus();
+                .withNewStatus()
+                .withPhase("Running")
+                .withQosClass(qosClass)
+                .addNewContainerStatus()
+                .withName(container)
+                .withImage(image)
+                .withContainerID(runtime + "://" + containerId)
+                .endContainerStatus()
+                .endStatus();
         if (owner != null) {
             pod.editMetadata().withOwnerReferences(owner).endMetadata();
         }
@@ -109,7 +142,10 @@ class KubernetesAttributionTest {
     /** Creates the pod in the API, which gives it its uid, as kubelet will name its cgroups. */
     private static Pod create(PodBuilder pod) {
         Pod built = pod.build();
-        return api.pods().inNamespace(built.getMetadata().getNamespace()).resource(built).create();
+        return api.pods()
+                .inNamespace(built.getMetadata().getNamespace())
+                .resource(built)
+                .create();
     }
 
     /** Waits until the resolver's informer has seen what the API now says about this cgroup. */
@@ -131,34 +167,116 @@ class KubernetesAttributionTest {
     @Test
     void everyEventOfAPodsProcessesCarriesItsPodContainerAndWorkload() throws InterruptedException {
         record Case(PodBuilder pod, Function<String, String> layout, String ownerKind, String ownerName) {}
-        api.apps().replicaSets().inNamespace("payments").resource(new ReplicaSetBuilder().withNewMetadata()
-                .withNamespace("payments").withName("checkout-7f9c6d").withOwnerReferences(
-                        controller("Deployment", "checkout")).endMetadata().build()).create();
-        api.batch().v1().jobs().inNamespace("reports").resource(new JobBuilder().withNewMetadata()
-                .withNamespace("reports").withName("nightly-29410560").withOwnerReferences(
-                        controller("CronJob", "nightly")).endMetadata().build()).create();
+        api.apps()
+                .replicaSets()
+                .inNamespace("payments")
+                .resource(new ReplicaSetBuilder()
+                        .withNewMetadata()
+                        .withNamespace("payments")
+                        .withName("checkout-7f9c6d")
+                        .withOwnerReferences(controller("Deployment", "checkout"))
+                        .endMetadata()
+                        .build())
+                .create();
+        api.batch()
+                .v1()
+                .jobs()
+                .inNamespace("reports")
+                .resource(new JobBuilder()
+                        .withNewMetadata()
+                        .withNamespace("reports")
+                        .withName("nightly-29410560")
+                        .withOwnerReferences(controller("CronJob", "nightly"))
+                        .endMetadata()
+                        .build())
+                .create();
 
         List<Case> cases = List.of(
-                new Case(pod("payments", "checkout-7f9c6d-x2x9z", controller("ReplicaSet", "checkout-7f9c6d"), "api",
-                        "registry.example/payments/checkout:1.4.2", "Burstable", "containerd", IDS[0],
-                        Map.of("app", "checkout", "pod-template-hash", "7f9c6d")),
-                        uid -> KubeletPaths.systemd("burstable", uid, "cri-containerd", IDS[0]), "Deployment", "checkout"),
-                new Case(pod("payments", "ledger-0", controller("StatefulSet", "ledger"), "db", "postgres:17",
-                        "Guaranteed", "containerd", IDS[1], Map.of("app", "ledger")),
-                        uid -> KubeletPaths.cgroupfs("", uid, IDS[1]), "StatefulSet", "ledger"),
-                new Case(pod("monitoring", "node-exporter-5kq2p", controller("DaemonSet", "node-exporter"), "exporter",
-                        "prom/node-exporter:v1.9", "BestEffort", "cri-o", IDS[2], Map.of()),
-                        uid -> KubeletPaths.systemd("besteffort", uid, "crio", IDS[2]), "DaemonSet", "node-exporter"),
-                new Case(pod("reports", "nightly-29410560-q8w7e", controller("Job", "nightly-29410560"), "report",
-                        "reports:2", "Guaranteed", "docker", IDS[3], Map.of()),
-                        uid -> KubeletPaths.systemd("", uid, "docker", IDS[3]), "CronJob", "nightly"),
-                new Case(pod("default", "debug", null, "shell", "busybox:1.37", "Burstable", "containerd", IDS[4],
-                        Map.of()),
-                        uid -> KubeletPaths.cgroupfs("burstable", uid, IDS[4]), "", ""),
+                new Case(
+                        pod(
+                                "payments",
+                                "checkout-7f9c6d-x2x9z",
+                                controller("ReplicaSet", "checkout-7f9c6d"),
+                                "api",
+                                "registry.example/payments/checkout:1.4.2",
+                                "Burstable",
+                                "containerd",
+                                IDS[0],
+                                Map.of("app", "checkout", "pod-template-hash", "7f9c6d")),
+                        uid -> KubeletPaths.systemd("burstable", uid, "cri-containerd", IDS[0]),
+                        "Deployment",
+                        "checkout"),
+                new Case(
+                        pod(
+                                "payments",
+                                "ledger-0",
+                                controller("StatefulSet", "ledger"),
+                                "db",
+                                "postgres:17",
+                                "Guaranteed",
+                                "containerd",
+                                IDS[1],
+                                Map.of("app", "ledger")),
+                        uid -> KubeletPaths.cgroupfs("", uid, IDS[1]),
+                        "StatefulSet",
+                        "ledger"),
+                new Case(
+                        pod(
+                                "monitoring",
+                                "node-exporter-5kq2p",
+                                controller("DaemonSet", "node-exporter"),
+                                "exporter",
+                                "prom/node-exporter:v1.9",
+                                "BestEffort",
+                                "cri-o",
+                                IDS[2],
+                                Map.of()),
+                        uid -> KubeletPaths.systemd("besteffort", uid, "crio", IDS[2]),
+                        "DaemonSet",
+                        "node-exporter"),
+                new Case(
+                        pod(
+                                "reports",
+                                "nightly-29410560-q8w7e",
+                                controller("Job", "nightly-29410560"),
+                                "report",
+                                "reports:2",
+                                "Guaranteed",
+                                "docker",
+                                IDS[3],
+                                Map.of()),
+                        uid -> KubeletPaths.systemd("", uid, "docker", IDS[3]),
+                        "CronJob",
+                        "nightly"),
+                new Case(
+                        pod(
+                                "default",
+                                "debug",
+                                null,
+                                "shell",
+                                "busybox:1.37",
+                                "Burstable",
+                                "containerd",
+                                IDS[4],
+                                Map.of()),
+                        uid -> KubeletPaths.cgroupfs("burstable", uid, IDS[4]),
+                        "",
+                        ""),
                 // Its ReplicaSet is not in the API (deleted, or reading it is not allowed): named by convention.
-                new Case(pod("shop", "cart-5d8b9c-h7j2k", controller("ReplicaSet", "cart-5d8b9c"), "cart", "cart:3",
-                        "Burstable", "containerd", IDS[5], Map.of("pod-template-hash", "5d8b9c")),
-                        uid -> KubeletPaths.systemd("burstable", uid, "cri-containerd", IDS[5]), "Deployment", "cart"));
+                new Case(
+                        pod(
+                                "shop",
+                                "cart-5d8b9c-h7j2k",
+                                controller("ReplicaSet", "cart-5d8b9c"),
+                                "cart",
+                                "cart:3",
+                                "Burstable",
+                                "containerd",
+                                IDS[5],
+                                Map.of("pod-template-hash", "5d8b9c")),
+                        uid -> KubeletPaths.systemd("burstable", uid, "cri-containerd", IDS[5]),
+                        "Deployment",
+                        "cart"));
 
         for (Case c : cases) {
             Pod pod = create(c.pod());
@@ -177,8 +295,14 @@ class KubernetesAttributionTest {
                     assertEquals(pod.getSpec().getContainers().getFirst().getName(), w.container(), what);
                     assertEquals(pod.getSpec().getContainers().getFirst().getImage(), w.image(), what);
                     assertEquals(pod.getStatus().getQosClass(), w.qosClass(), what);
-                    assertEquals(pod.getStatus().getContainerStatuses().getFirst().getContainerID().split(":")[0],
-                            w.runtime(), what);
+                    assertEquals(
+                            pod.getStatus()
+                                    .getContainerStatuses()
+                                    .getFirst()
+                                    .getContainerID()
+                                    .split(":")[0],
+                            w.runtime(),
+                            what);
                     assertEquals(c.ownerKind(), w.ownerKind(), what);
                     assertEquals(c.ownerName(), w.ownerName(), what);
                     assertEquals(pod.getMetadata().getLabels(), w.labels(), what);
@@ -187,7 +311,8 @@ class KubernetesAttributionTest {
             }
             assertFalse(Files.exists(root), "cleanup left " + root);
         }
-        assertTrue(dispatcher.selectedRequests().stream().anyMatch(path -> path.contains("watch=true")),
+        assertTrue(
+                dispatcher.selectedRequests().stream().anyMatch(path -> path.contains("watch=true")),
                 "the informer watches this node's pods only: " + dispatcher.selectedRequests());
         assertEquals(Kind.HOST, resolver.resolve(0).kind(), "an unknown id is the node's, never an exception");
     }
@@ -202,16 +327,29 @@ class KubernetesAttributionTest {
         String id = KubeletPaths.containerId();
         try (WorkloadCgroup cgroup = WorkloadCgroup.create(KubeletPaths.cgroupfs("burstable", hash, id))) {
             Process etcd = Commands.start(cgroup.wrap("/bin/sleep 30"));
-            KernelEvent exec = events.await("exec of sleep", e -> e.type() == EventType.EXEC
-                    && e.pid() == etcd.pid() && e.payload(Exec.class).filename().equals("/bin/sleep"));
+            KernelEvent exec = events.await(
+                    "exec of sleep",
+                    e -> e.type() == EventType.EXEC
+                            && e.pid() == etcd.pid()
+                            && e.payload(Exec.class).filename().equals("/bin/sleep"));
             Workload before = resolver.resolve(exec.cgroupId());
             assertEquals(Kind.POD_UNRESOLVED, before.kind(), "the API does not know the pod yet");
             assertEquals(hash, before.podUid());
             assertEquals("pod-uid/" + hash, before.key());
 
-            create(pod("kube-system", "etcd-" + NODE, controller("Node", NODE), "etcd", "registry.k8s.io/etcd:3.6.4-0",
-                    "Burstable", "containerd", id, Map.of("component", "etcd"))
-                    .editMetadata().addToAnnotations(PodInfo.MIRROR_ANNOTATION, hash).endMetadata());
+            create(pod(
+                            "kube-system",
+                            "etcd-" + NODE,
+                            controller("Node", NODE),
+                            "etcd",
+                            "registry.k8s.io/etcd:3.6.4-0",
+                            "Burstable",
+                            "containerd",
+                            id,
+                            Map.of("component", "etcd"))
+                    .editMetadata()
+                    .addToAnnotations(PodInfo.MIRROR_ANNOTATION, hash)
+                    .endMetadata());
             Workload after = awaitResolved(exec.cgroupId(), w -> w.kind() == Kind.POD);
             assertEquals("kube-system/etcd-" + NODE + ", container etcd", after.displayName());
             assertEquals("kube-system/pod/etcd-" + NODE, after.key(), "a static pod is its own workload");
@@ -226,19 +364,39 @@ class KubernetesAttributionTest {
     @Test
     void anOomKilledContainerIsNamedAfterItsCgroupIsGoneAndItsPodDeleted() throws InterruptedException {
         String id = KubeletPaths.containerId();
-        api.batch().v1().jobs().inNamespace("batch").resource(new JobBuilder().withNewMetadata().withNamespace("batch")
-                .withName("etl-29410600").withOwnerReferences(controller("CronJob", "etl")).endMetadata().build())
+        api.batch()
+                .v1()
+                .jobs()
+                .inNamespace("batch")
+                .resource(new JobBuilder()
+                        .withNewMetadata()
+                        .withNamespace("batch")
+                        .withName("etl-29410600")
+                        .withOwnerReferences(controller("CronJob", "etl"))
+                        .endMetadata()
+                        .build())
                 .create();
-        Pod pod = create(pod("batch", "etl-29410600-abcde", controller("Job", "etl-29410600"), "load", "etl:7",
-                "Burstable", "containerd", id, Map.of("app", "etl")));
+        Pod pod = create(pod(
+                "batch",
+                "etl-29410600-abcde",
+                controller("Job", "etl-29410600"),
+                "load",
+                "etl:7",
+                "Burstable",
+                "containerd",
+                id,
+                Map.of("app", "etl")));
         String uid = pod.getMetadata().getUid();
         KernelEvent oom;
-        try (WorkloadCgroup cgroup = WorkloadCgroup.withMemoryLimit(KubeletPaths.systemd("burstable", uid, "cri-containerd", id),
-                32L << 20)) {
+        try (WorkloadCgroup cgroup = WorkloadCgroup.withMemoryLimit(
+                KubeletPaths.systemd("burstable", uid, "cri-containerd", id), 32L << 20)) {
             awaitResolved(cgroup.id(), w -> w.kind() == Kind.POD);
             Process hog = Commands.start(cgroup.wrap("/usr/bin/tail /dev/zero"));
-            KernelEvent exec = events.await("exec of tail", e -> e.type() == EventType.EXEC && e.pid() == hog.pid()
-                    && e.payload(Exec.class).filename().equals("/usr/bin/tail"));
+            KernelEvent exec = events.await(
+                    "exec of tail",
+                    e -> e.type() == EventType.EXEC
+                            && e.pid() == hog.pid()
+                            && e.payload(Exec.class).filename().equals("/usr/bin/tail"));
             assertEquals(Kind.POD, resolver.resolve(exec.cgroupId()).kind()); // enriched while it runs
             assertTrue(hog.waitFor(30, TimeUnit.SECONDS), "the memory hog was not killed");
             oom = events.await("OOM kill of tail", e -> e.type() == EventType.OOM_KILL && e.pid() == hog.pid());
@@ -258,12 +416,13 @@ class KubernetesAttributionTest {
         // It takes connections (the kernel's backlog) and never answers: a client that waited
         // for the API would hang here until its own timeouts.
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             WorkloadCgroup cgroup = WorkloadCgroup.create(KubeletPaths.cgroupfs("besteffort", uid, id));
-             NodeWorkloadResolver unreachable = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode("worker-8")
-                     .withKubernetesApi("http://127.0.0.1:" + silent.getLocalPort()))) {
+                WorkloadCgroup cgroup = WorkloadCgroup.create(KubeletPaths.cgroupfs("besteffort", uid, id));
+                NodeWorkloadResolver unreachable = NodeWorkloadResolver.start(EnrichConfig.defaults()
+                        .withNode("worker-8")
+                        .withKubernetesApi("http://127.0.0.1:" + silent.getLocalPort()))) {
             long cgroupId = runTrueIn(cgroup).getFirst().cgroupId();
-            Workload w = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> unreachable.resolve(cgroupId),
-                    "resolving waited for the API server");
+            Workload w = assertTimeoutPreemptively(
+                    Duration.ofSeconds(5), () -> unreachable.resolve(cgroupId), "resolving waited for the API server");
             assertEquals(Kind.POD_UNRESOLVED, w.kind());
             assertEquals(uid, w.podUid());
             assertEquals(id, w.containerId());

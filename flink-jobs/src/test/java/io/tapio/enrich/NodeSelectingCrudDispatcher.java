@@ -31,8 +31,8 @@ final class NodeSelectingCrudDispatcher extends KubernetesCrudDispatcher {
         }
         selected.add(path);
         String unselected = path.replace(selector, "").replace("?&", "?").replace("&&", "&");
-        return super.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), unselected,
-                request.getHeaders(), request.getBody()));
+        return super.dispatch(new RecordedRequest(
+                request.getHttpVersion(), request.method(), unselected, request.getHeaders(), request.getBody()));
     }
 
     /** The paths of the requests that selected this node's pods. */

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.event.EventSubject;
 import io.tapio.ebpf.event.Exec;
 import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.source.KernelEventSerializer;
-import io.tapio.model.types.EnrichedEventSerializer;
-import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
+import io.tapio.model.types.EnrichedEventSerializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +34,8 @@ class WorkloadEnricherTest {
     private static final String NODE = "minicluster-node";
 
     private static KernelEvent exec(long cgroupId, int pid) {
-        return KernelEvent.of(new EventSubject(System.nanoTime(), 0, pid, pid, cgroupId, "probe"),
-                new Exec(1, "/usr/bin/probe"));
+        return KernelEvent.of(
+                new EventSubject(System.nanoTime(), 0, pid, pid, cgroupId, "probe"), new Exec(1, "/usr/bin/probe"));
     }
 
     @Test
@@ -44,7 +44,8 @@ class WorkloadEnricherTest {
         String id = KubeletPaths.containerId();
         long unknown = 987_654_321_987L;
         try (WorkloadCgroup pod = WorkloadCgroup.create(KubeletPaths.systemd("burstable", uid, "cri-containerd", id));
-             WorkloadCgroup unit = WorkloadCgroup.create(KubeletPaths.prefix() + "system.slice/tapio-probe.service")) {
+                WorkloadCgroup unit =
+                        WorkloadCgroup.create(KubeletPaths.prefix() + "system.slice/tapio-probe.service")) {
             List<KernelEvent> input = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 input.add(exec(i % 3 == 0 ? pod.id() : i % 3 == 1 ? unit.id() : unknown, 1000 + i));
@@ -56,24 +57,31 @@ class WorkloadEnricherTest {
             env.setParallelism(2);
             List<String> identities = new ArrayList<>();
             env.fromData(KernelEventSerializer.TYPE, input.toArray(KernelEvent[]::new))
-                    .map(new WorkloadEnricher(EnrichConfig.defaults().withNode(NODE).withoutKubernetes()))
+                    .map(new WorkloadEnricher(
+                            EnrichConfig.defaults().withNode(NODE).withoutKubernetes()))
                     .rebalance() // to the next task over the network: EnrichedEvent's own serializer
-                    .map(enriched -> enriched.workload().kind() + " " + enriched.workload().key()
-                            + " " + enriched.workload().containerId() + " " + enriched.event().pid())
+                    .map(enriched -> enriched.workload().kind() + " "
+                            + enriched.workload().key() + " "
+                            + enriched.workload().containerId() + " "
+                            + enriched.event().pid())
                     .returns(Types.STRING)
-                    .executeAndCollect("enrich").forEachRemaining(identities::add);
+                    .executeAndCollect("enrich")
+                    .forEachRemaining(identities::add);
 
             Map<String, Long> byWorkload = identities.stream()
                     .collect(Collectors.groupingBy(s -> s.substring(0, s.lastIndexOf(' ')), Collectors.counting()));
-            assertEquals(Map.of(
-                    "POD_UNRESOLVED pod-uid/" + uid + " " + id, 100L,
-                    "SYSTEMD_UNIT " + NODE + "/unit/tapio-probe.service ", 100L,
-                    "HOST " + NODE + "/cgroup/" + unknown + " ", 100L), byWorkload);
+            assertEquals(
+                    Map.of(
+                            "POD_UNRESOLVED pod-uid/" + uid + " " + id, 100L,
+                            "SYSTEMD_UNIT " + NODE + "/unit/tapio-probe.service ", 100L,
+                            "HOST " + NODE + "/cgroup/" + unknown + " ", 100L),
+                    byWorkload);
             String scrape = prometheus.scrape();
             Metrics.removeRegistry(prometheus);
             for (String kind : List.of("pod_unresolved", "systemd_unit", "host")) {
-                assertTrue(scrape.contains("tapio_enrich_events_total{kind=\"" + kind + "\",node=\"" + NODE
-                        + "\"} 100.0"), scrape);
+                assertTrue(
+                        scrape.contains("tapio_enrich_events_total{kind=\"" + kind + "\",node=\"" + NODE + "\"} 100.0"),
+                        scrape);
             }
         }
     }
@@ -84,15 +92,16 @@ class WorkloadEnricherTest {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(prometheus);
         try (WorkloadCgroup cgroup = WorkloadCgroup.create(KubeletPaths.prefix() + "system.slice/tapio-probe.service");
-             NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults().withNode(node)
-                     .withoutKubernetes())) {
+                NodeWorkloadResolver resolver = NodeWorkloadResolver.start(
+                        EnrichConfig.defaults().withNode(node).withoutKubernetes())) {
             for (int i = 0; i < 10; i++) {
                 resolver.resolve(cgroup.id());
             }
             String scrape = prometheus.scrape();
             assertTrue(scrape.contains("tapio_enrich_cache_entries{node=\"" + node + "\"} 1.0"), scrape);
             assertTrue(scrape.contains("tapio_enrich_lookups_total{node=\"" + node + "\",result=\"hit\"} 9.0"), scrape);
-            assertTrue(scrape.contains("tapio_enrich_lookups_total{node=\"" + node + "\",result=\"miss\"} 1.0"), scrape);
+            assertTrue(
+                    scrape.contains("tapio_enrich_lookups_total{node=\"" + node + "\",result=\"miss\"} 1.0"), scrape);
         } finally {
             Metrics.removeRegistry(prometheus);
         }
@@ -100,10 +109,24 @@ class WorkloadEnricherTest {
 
     @Test
     void theSerializerCarriesTheEventAndEveryFieldOfItsWorkload() throws Exception {
-        Workload workload = Workload.podFromPath(NODE, 42, "/kubepods/pod" + KubeletPaths.uid() + "/x",
-                KubeletPaths.uid(), KubeletPaths.containerId(), "containerd", "Burstable").describedBy("payments",
-                "checkout-7f9c", "api", "checkout:1.4", "", "", "Deployment", "checkout",
-                Map.of("app", "checkout", "tier", "web"));
+        Workload workload = Workload.podFromPath(
+                        NODE,
+                        42,
+                        "/kubepods/pod" + KubeletPaths.uid() + "/x",
+                        KubeletPaths.uid(),
+                        KubeletPaths.containerId(),
+                        "containerd",
+                        "Burstable")
+                .describedBy(
+                        "payments",
+                        "checkout-7f9c",
+                        "api",
+                        "checkout:1.4",
+                        "",
+                        "",
+                        "Deployment",
+                        "checkout",
+                        Map.of("app", "checkout", "tier", "web"));
         EnrichedEvent enriched = new EnrichedEvent(exec(42, 7), workload);
         DataOutputSerializer out = new DataOutputSerializer(256);
         EnrichedEventSerializer serializer = new EnrichedEventSerializer();
@@ -117,13 +140,29 @@ class WorkloadEnricherTest {
     /** The serializer remembers workloads both ways; interleaved workloads must not be mixed up. */
     @Test
     void interleavedWorkloadsComeBackEachWithItsOwnEvents() throws Exception {
-        Workload api = Workload.podFromPath(NODE, 42, "/kubepods/pod" + KubeletPaths.uid() + "/a", KubeletPaths.uid(),
-                KubeletPaths.containerId(), "containerd", "Burstable");
-        Workload worker = Workload.podFromPath(NODE, 43, "/kubepods/pod" + KubeletPaths.uid() + "/b",
-                KubeletPaths.uid(), KubeletPaths.containerId(), "containerd", "Burstable");
-        List<EnrichedEvent> sent = List.of(new EnrichedEvent(exec(42, 1), api), new EnrichedEvent(exec(42, 2), api),
-                new EnrichedEvent(exec(43, 3), worker), new EnrichedEvent(exec(42, 4), api),
-                new EnrichedEvent(exec(43, 5), worker), new EnrichedEvent(exec(43, 6), worker));
+        Workload api = Workload.podFromPath(
+                NODE,
+                42,
+                "/kubepods/pod" + KubeletPaths.uid() + "/a",
+                KubeletPaths.uid(),
+                KubeletPaths.containerId(),
+                "containerd",
+                "Burstable");
+        Workload worker = Workload.podFromPath(
+                NODE,
+                43,
+                "/kubepods/pod" + KubeletPaths.uid() + "/b",
+                KubeletPaths.uid(),
+                KubeletPaths.containerId(),
+                "containerd",
+                "Burstable");
+        List<EnrichedEvent> sent = List.of(
+                new EnrichedEvent(exec(42, 1), api),
+                new EnrichedEvent(exec(42, 2), api),
+                new EnrichedEvent(exec(43, 3), worker),
+                new EnrichedEvent(exec(42, 4), api),
+                new EnrichedEvent(exec(43, 5), worker),
+                new EnrichedEvent(exec(43, 6), worker));
         EnrichedEventSerializer writer = new EnrichedEventSerializer();
         DataOutputSerializer out = new DataOutputSerializer(1024);
         for (EnrichedEvent e : sent) {

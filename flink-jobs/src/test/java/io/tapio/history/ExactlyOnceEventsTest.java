@@ -21,8 +21,8 @@ import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -45,11 +45,15 @@ class ExactlyOnceEventsTest {
     private static final long EVENTS = 30_000;
     /** The synthetic source's virtual clock starts here (SyntheticSource.VIRTUAL_START_NS). */
     private static final long VIRTUAL_START_NS = 1_000_000_000L;
-    private static final SyntheticConfig CONFIG = SyntheticConfig.builder().seed(7).workloads(20).build();
+
+    private static final SyntheticConfig CONFIG =
+            SyntheticConfig.builder().seed(7).workloads(20).build();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @TempDir
     Path dataDir;
@@ -58,7 +62,9 @@ class ExactlyOnceEventsTest {
     @Timeout(180)
     void aTaskThatFailsMidStreamLeavesEveryRelevantEventInTheTableOnce() throws Exception {
         HistoryConfig config = HistoryConfig.hadoop(dataDir);
-        job(config, new FailOnceAfterACheckpoint<KernelEvent>(INJECTION, EVENTS / 3, 25)).getJobExecutionResult().get();
+        job(config, new FailOnceAfterACheckpoint<KernelEvent>(INJECTION, EVENTS / 3, 25))
+                .getJobExecutionResult()
+                .get();
 
         assertTrue(FailOnceAfterACheckpoint.failed(INJECTION), "the task failed once mid-stream");
         Table table = config.catalogLoader().loadCatalog().loadTable(HistoryTables.identifier("events"));
@@ -79,14 +85,16 @@ class ExactlyOnceEventsTest {
             if (catalog.tableExists(HistoryTables.identifier("events"))) {
                 table = catalog.loadTable(HistoryTables.identifier("events"));
                 // as aggressive as it gets: compact everything, keep only the current snapshot
-                rewritten += TableMaintenance.run(table, new TableMaintenance.Options(Duration.ZERO, 1,
-                        Duration.ofDays(1))).filesRewritten();
+                rewritten += TableMaintenance.run(
+                                table, new TableMaintenance.Options(Duration.ZERO, 1, Duration.ofDays(1)))
+                        .filesRewritten();
                 rounds++;
             }
         }
         job.getJobExecutionResult().get();
-        assertTrue(rounds >= 2 && rewritten > 0, rounds + " rounds of maintenance rewrote " + rewritten
-                + " files while the job wrote");
+        assertTrue(
+                rounds >= 2 && rewritten > 0,
+                rounds + " rounds of maintenance rewrote " + rewritten + " files while the job wrote");
         table.refresh();
         assertEveryRelevantEventOnce(table);
     }
@@ -101,9 +109,10 @@ class ExactlyOnceEventsTest {
         env.setParallelism(1);
         env.enableCheckpointing(200);
         env.getConfig().enableObjectReuse();
-        var events = env.fromSource(SyntheticSource.asFastAsPossible(CONFIG, EVENTS), WatermarkStrategy.noWatermarks(),
-                        "synthetic")
-                .map(map, KernelEventSerializer.TYPE).disableChaining()
+        var events = env.fromSource(
+                        SyntheticSource.asFastAsPossible(CONFIG, EVENTS), WatermarkStrategy.noWatermarks(), "synthetic")
+                .map(map, KernelEventSerializer.TYPE)
+                .disableChaining()
                 .map(e -> new EnrichedEvent(e, Workload.host("node-a", e.cgroupId(), "")));
         HistorySinks.events(events, config);
         return env.executeAsync("events to the history");
@@ -112,8 +121,11 @@ class ExactlyOnceEventsTest {
     private static void assertEveryRelevantEventOnce(Table table) throws Exception {
         List<String> rows = new ArrayList<>();
         try (CloseableIterable<Record> read = IcebergGenerics.read(table).build()) {
-            read.forEach(r -> rows.add(identity((Long) r.getField("kernel_ts_ns"), (Integer) r.getField("pid"),
-                    (Integer) r.getField("tid"), (String) r.getField("type"))));
+            read.forEach(r -> rows.add(identity(
+                    (Long) r.getField("kernel_ts_ns"),
+                    (Integer) r.getField("pid"),
+                    (Integer) r.getField("tid"),
+                    (String) r.getField("type"))));
         }
         Set<String> expected = expectedRelevantEvents();
         assertEquals(expected.size(), rows.size(), "as many rows as relevant events: none lost, none twice");
@@ -127,7 +139,8 @@ class ExactlyOnceEventsTest {
         while (produced < EVENTS) {
             for (KernelEvent e : generator.next(generator.nextTimestampNs() + 1_000_000)) {
                 if (produced++ < EVENTS && EventRows.relevant(e)) {
-                    expected.add(identity(e.timestampNs(), e.pid(), e.tid(), e.type().label()));
+                    expected.add(
+                            identity(e.timestampNs(), e.pid(), e.tid(), e.type().label()));
                 }
             }
         }

@@ -26,11 +26,13 @@ import org.apache.flink.table.data.RowData;
 public final class HistoryFixture {
     /** The end of the hour that regressed. */
     public static final Instant END = Instant.parse("2026-01-08T15:00:00Z");
+
     public static final Duration WINDOW = Duration.ofHours(1);
     public static final int DAYS = 8;
     public static final String REGRESSED = "payments/deployment/checkout";
     /** Findings per day: checkout 3, cart 1. */
     public static final int CHECKOUT_FINDINGS_PER_DAY = 3;
+
     public static final int CART_FINDINGS_PER_DAY = 1;
 
     static final Workload CHECKOUT = pod("payments", "checkout-7f9c-x2", "checkout", "node-a");
@@ -72,8 +74,11 @@ public final class HistoryFixture {
         metrics.put(RollupMetric.FAILURES, new Rollup.Sample(2, 2));
         metrics.put(RollupMetric.RUNQ_SLOW_WAITS, new Rollup.Sample(40, 40));
         metrics.put(RollupMetric.RUNQ_LATENCY_P99, new Rollup.Sample(runqP99, 40));
-        metrics.put(RollupMetric.CONNECT_LATENCY_P99, new Rollup.Sample(0.002 * (1 + 0.1 * (noise.nextDouble() - 0.5)), 60));
-        return new Rollup(w.key(), w, minute.toEpochMilli(), Map.of("exec", events / 2, "exit", events / 2), 2, metrics);
+        metrics.put(
+                RollupMetric.CONNECT_LATENCY_P99,
+                new Rollup.Sample(0.002 * (1 + 0.1 * (noise.nextDouble() - 0.5)), 60));
+        return new Rollup(
+                w.key(), w, minute.toEpochMilli(), Map.of("exec", events / 2, "exit", events / 2), 2, metrics);
     }
 
     private static List<RowData> findings() {
@@ -82,11 +87,19 @@ public final class HistoryFixture {
         for (int day = DAYS - 1; day >= 0; day--) {
             Instant at = END.minus(Duration.ofMinutes(30)).minus(Duration.ofDays(day));
             for (int i = 0; i < CHECKOUT_FINDINGS_PER_DAY; i++) {
-                out.add(rows.row(finding(CHECKOUT, "oom_crash_loop", Severity.CRITICAL, at.plusSeconds(60L * i),
+                out.add(rows.row(finding(
+                        CHECKOUT,
+                        "oom_crash_loop",
+                        Severity.CRITICAL,
+                        at.plusSeconds(60L * i),
                         "checkout-7f9c-x2 was OOM-killed 4 times in 6 min, memory limit 256 MiB, restart loop")));
             }
             for (int i = 0; i < CART_FINDINGS_PER_DAY; i++) {
-                out.add(rows.row(finding(CART, "connect_refused", Severity.WARNING, at.plusSeconds(90L * i),
+                out.add(rows.row(finding(
+                        CART,
+                        "connect_refused",
+                        Severity.WARNING,
+                        at.plusSeconds(90L * i),
                         "cart-5d8b-q1: 12 connects to 10.0.0.7:5432 refused in 1 min")));
             }
         }
@@ -95,28 +108,76 @@ public final class HistoryFixture {
 
     private static Finding finding(Workload w, String pattern, Severity severity, Instant at, String summary) {
         long t = at.toEpochMilli();
-        return new Finding(pattern + "/" + w.key() + "/" + t, Finding.Status.OPEN, pattern, severity, w, "", t - 360_000,
-                t, 4, summary, "raise the memory limit or fix the leak",
+        return new Finding(
+                pattern + "/" + w.key() + "/" + t,
+                Finding.Status.OPEN,
+                pattern,
+                severity,
+                w,
+                "",
+                t - 360_000,
+                t,
+                4,
+                summary,
+                "raise the memory limit or fix the leak",
                 List.of(new Finding.Evidence(t, "oom_kill", 4242, "java", "OOM-killed at 256 MiB of a 256 MiB limit")),
-                t + 5, 2_000_000);
+                t + 5,
+                2_000_000);
     }
 
     private static List<BenchRun> benchRuns() {
         double[] throughput = {1_000_000, 1_020_000, 980_000, 1_010_000, 800_000};
         List<BenchRun> runs = new ArrayList<>();
         for (int i = 0; i < throughput.length; i++) {
-            Instant started = END.minus(Duration.ofDays(throughput.length - 1 - i)).minus(Duration.ofHours(3));
-            runs.add(new BenchRun(started, "run-" + i, "job", "100000/s", "c0ffee" + i, "ci", throughput[i], 80e-6,
-                    300e-6 + i * 1e-6, 900e-6, 0L, Map.of("step-seconds", "10")));
-            runs.add(new BenchRun(started, "run-" + i, "job", "max", "c0ffee" + i, "ci", 2_000_000.0, null, null, null,
-                    0L, Map.of("step-seconds", "10")));
+            Instant started =
+                    END.minus(Duration.ofDays(throughput.length - 1 - i)).minus(Duration.ofHours(3));
+            runs.add(new BenchRun(
+                    started,
+                    "run-" + i,
+                    "job",
+                    "100000/s",
+                    "c0ffee" + i,
+                    "ci",
+                    throughput[i],
+                    80e-6,
+                    300e-6 + i * 1e-6,
+                    900e-6,
+                    0L,
+                    Map.of("step-seconds", "10")));
+            runs.add(new BenchRun(
+                    started,
+                    "run-" + i,
+                    "job",
+                    "max",
+                    "c0ffee" + i,
+                    "ci",
+                    2_000_000.0,
+                    null,
+                    null,
+                    null,
+                    0L,
+                    Map.of("step-seconds", "10")));
         }
         return runs;
     }
 
     private static Workload pod(String namespace, String pod, String deployment, String node) {
-        return new Workload(Workload.Kind.POD, node, 4711, "/kubepods/" + pod, namespace, pod, "uid-" + pod, "app",
-                "cid-" + pod, "containerd", "registry/" + deployment + ":1", "Burstable", "Deployment", deployment, "",
+        return new Workload(
+                Workload.Kind.POD,
+                node,
+                4711,
+                "/kubepods/" + pod,
+                namespace,
+                pod,
+                "uid-" + pod,
+                "app",
+                "cid-" + pod,
+                "containerd",
+                "registry/" + deployment + ":1",
+                "Burstable",
+                "Deployment",
+                deployment,
+                "",
                 Map.of("app", deployment));
     }
 }

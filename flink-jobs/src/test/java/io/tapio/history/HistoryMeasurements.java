@@ -49,13 +49,17 @@ public final class HistoryMeasurements {
         }
     }
 
-    private static void stream(HistoryConfig config, Path dataDir, int checkpointSeconds, long events) throws Exception {
+    private static void stream(HistoryConfig config, Path dataDir, int checkpointSeconds, long events)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.enableCheckpointing(checkpointSeconds * 1000L);
         env.getConfig().enableObjectReuse();
-        var enriched = env.fromSource(SyntheticSource.asFastAsPossible(SyntheticConfig.builder().workloads(200).build(),
-                        events), WatermarkStrategy.noWatermarks(), "synthetic")
+        var enriched = env.fromSource(
+                        SyntheticSource.asFastAsPossible(
+                                SyntheticConfig.builder().workloads(200).build(), events),
+                        WatermarkStrategy.noWatermarks(),
+                        "synthetic")
                 .map(e -> new EnrichedEvent(e, Workload.host("node-a", e.cgroupId(), "")));
         HistorySinks.events(enriched, config);
         long start = System.nanoTime();
@@ -67,14 +71,25 @@ public final class HistoryMeasurements {
         long bytes = Long.parseLong(summary.get("total-files-size"));
         long onDisk;
         try (Stream<Path> files = Files.walk(dataDir.resolve("warehouse/history/events"))) {
-            onDisk = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            onDisk = files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
-        System.out.printf("checkpoint every %d s: %,d source events, %,d rows (relevant events) in %.1f s = %,.0f rows/s "
+        System.out.printf(
+                "checkpoint every %d s: %,d source events, %,d rows (relevant events) in %.1f s = %,.0f rows/s "
                         + "(%,.0f source events/s); %d data files, %,d bytes of data files = %.1f MB per million rows, "
                         + "%.1f MB per million source events; %,d bytes under the table with metadata%n",
-                checkpointSeconds, events, rows, seconds, rows / seconds, events / seconds,
-                Long.parseLong(summary.get("total-data-files")), bytes, bytes / (rows / 1e6) / 1e6,
-                bytes / (events / 1e6) / 1e6, onDisk);
+                checkpointSeconds,
+                events,
+                rows,
+                seconds,
+                rows / seconds,
+                events / seconds,
+                Long.parseLong(summary.get("total-data-files")),
+                bytes,
+                bytes / (rows / 1e6) / 1e6,
+                bytes / (events / 1e6) / 1e6,
+                onDisk);
     }
 
     private static void rollups(HistoryConfig config, int workloads, int days) throws Exception {
@@ -90,8 +105,9 @@ public final class HistoryMeasurements {
         HistorySinks.sink(rows, RollupsTable.DEFINITION, config);
         long t0 = System.nanoTime();
         env.execute("measure: a history of rollups");
-        System.out.printf("%,d rollups (%d workloads, %d days) written in %.1f s%n", minutes * workloads, workloads, days,
-                (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "%,d rollups (%d workloads, %d days) written in %.1f s%n",
+                minutes * workloads, workloads, days, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Row {@code i}: workload {@code i % workloads} in minute {@code i / workloads}, daily cycle plus noise. */
@@ -114,8 +130,22 @@ public final class HistoryMeasurements {
             long minute = start + (i / workloads) * 60_000L;
             double daily = 1 + 0.3 * Math.sin(2 * Math.PI * (minute % 86_400_000L) / 86_400_000.0);
             double noise = 1 + 0.1 * (((i * 2654435761L) >>> 16) % 1000 / 1000.0 - 0.5);
-            Workload workload = new Workload(Workload.Kind.POD, "node-" + (w % 50), 10_000 + w, "", "ns-" + (w % 20),
-                    "app-" + w + "-0", "", "app", "", "containerd", "", "Burstable", "Deployment", "app-" + w, "",
+            Workload workload = new Workload(
+                    Workload.Kind.POD,
+                    "node-" + (w % 50),
+                    10_000 + w,
+                    "",
+                    "ns-" + (w % 20),
+                    "app-" + w + "-0",
+                    "",
+                    "app",
+                    "",
+                    "containerd",
+                    "",
+                    "Burstable",
+                    "Deployment",
+                    "app-" + w,
+                    "",
                     Map.of());
             Map<RollupMetric, Rollup.Sample> metrics = new EnumMap<>(RollupMetric.class);
             long events = Math.round(600 * daily * noise);
@@ -124,8 +154,8 @@ public final class HistoryMeasurements {
             metrics.put(RollupMetric.RUNQ_SLOW_WAITS, new Rollup.Sample(Math.round(40 * daily), 40));
             metrics.put(RollupMetric.RUNQ_LATENCY_P99, new Rollup.Sample(0.004 * daily * noise, 40));
             metrics.put(RollupMetric.CONNECT_LATENCY_P99, new Rollup.Sample(0.002 * noise, 60));
-            return rows.row(new Rollup(workload.key(), workload, minute, Map.of("exec", events / 2, "exit", events / 2),
-                    3, metrics));
+            return rows.row(new Rollup(
+                    workload.key(), workload, minute, Map.of("exec", events / 2, "exit", events / 2), 3, metrics));
         }
     }
 }

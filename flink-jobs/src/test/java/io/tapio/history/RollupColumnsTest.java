@@ -11,8 +11,15 @@ import org.junit.jupiter.api.Test;
 class RollupColumnsTest {
     @Test
     void rollupsHasAColumnPairForEveryRollupMetric() {
-        assertEquals(Arrays.stream(RollupMetric.values()).map(RollupMetric::label).sorted().toList(),
-                RollupsTable.METRICS.stream().map(RollupsTable.Metric::name).sorted().toList(),
+        assertEquals(
+                Arrays.stream(RollupMetric.values())
+                        .map(RollupMetric::label)
+                        .sorted()
+                        .toList(),
+                RollupsTable.METRICS.stream()
+                        .map(RollupsTable.Metric::name)
+                        .sorted()
+                        .toList(),
                 "add the metric to RollupsTable.METRICS: the table gains its columns on the next start");
     }
 }

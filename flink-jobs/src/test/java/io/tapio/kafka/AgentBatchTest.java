@@ -29,7 +29,8 @@ class AgentBatchTest {
         List<EnrichedEvent> written = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             Workload workload = i % 3 == 0 ? host : checkout;
-            KernelEvent event = TestEvents.failedOpen(5_000_000_000L + i, 100 + i, workload.cgroupId(), "/etc/app-" + i);
+            KernelEvent event =
+                    TestEvents.failedOpen(5_000_000_000L + i, 100 + i, workload.cgroupId(), "/etc/app-" + i);
             assertTrue(writer.add(event, workload));
             written.add(new EnrichedEvent(event, workload));
         }
@@ -39,7 +40,9 @@ class AgentBatchTest {
         assertEquals(NODE, batch.node());
         assertEquals(written, batch.events());
         assertSame(batch.events().get(1).workload(), batch.events().get(2).workload(), "one instance per workload");
-        assertEquals((EPOCH_AT_ZERO + 5_000_000_000L) / 1_000_000, batch.epochMillis(batch.events().get(0).event()));
+        assertEquals(
+                (EPOCH_AT_ZERO + 5_000_000_000L) / 1_000_000,
+                batch.epochMillis(batch.events().get(0).event()));
         assertEquals(0, writer.events(), "sealing starts the next batch");
         assertEquals(List.of(), AgentBatchReader.read(writer.seal()).events());
     }

@@ -79,6 +79,7 @@ class KafkaPathTest {
     private static final String NODE_PREFIX = "kafka-test-";
     /** Every test's processes fail to open files below this: its events, among all the machine's. */
     private static final String PATH_PREFIX = "/tmp/tapio-kafka-test-";
+
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -100,14 +101,21 @@ class KafkaPathTest {
         // broker creates no topic by itself), or a poison record would fail the job.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         env.enableCheckpointing(2_000); // as tapio run: offsets committed and dead letters flushed on checkpoints
-        TapioJob.Outputs outputs = TapioJob.define(env, new SourceSpec.Kafka(broker.bootstrapServers(), TOPIC,
-                DEAD_LETTERS, "tapio-test", Map.of()), CorrelationConfig.defaults(), RegressionConfig.defaults(), null);
+        TapioJob.Outputs outputs = TapioJob.define(
+                env,
+                new SourceSpec.Kafka(broker.bootstrapServers(), TOPIC, DEAD_LETTERS, "tapio-test", Map.of()),
+                CorrelationConfig.defaults(),
+                RegressionConfig.defaults(),
+                null);
         // Only the tests' own: the agents publish whatever else runs on this machine too.
         CloseableIterator<EnrichedEvent> collectedEvents = outputs.events()
-                .filter(e -> e.workload().node().startsWith(NODE_PREFIX) && e.event().payload() instanceof OpenFailed o
-                        && o.path().startsWith(PATH_PREFIX)).collectAsync();
+                .filter(e -> e.workload().node().startsWith(NODE_PREFIX)
+                        && e.event().payload() instanceof OpenFailed o
+                        && o.path().startsWith(PATH_PREFIX))
+                .collectAsync();
         CloseableIterator<Finding> collectedFindings = outputs.findings()
-                .filter(f -> f.workload().node().startsWith(NODE_PREFIX)).collectAsync();
+                .filter(f -> f.workload().node().startsWith(NODE_PREFIX))
+                .collectAsync();
         job = env.executeAsync("tapio over kafka");
         events = new Collected<>("events", collectedEvents);
         findings = new Collected<>("findings", collectedFindings);
@@ -143,8 +151,20 @@ class KafkaPathTest {
         Thread.ofPlatform().name("tapio-agent").start(() -> {
             CommandLine cli = new CommandLine(new Tapio());
             cli.setOut(new PrintWriter(out, true));
-            agent.complete(cli.execute("agent", "--bootstrap-servers", broker.bootstrapServers(), "--node", node,
-                    "--kubernetes", "off", "--duration", "15s", "--status-every", "2s", "--metrics-port", "" + metricsPort));
+            agent.complete(cli.execute(
+                    "agent",
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--node",
+                    node,
+                    "--kubernetes",
+                    "off",
+                    "--duration",
+                    "15s",
+                    "--status-every",
+                    "2s",
+                    "--metrics-port",
+                    "" + metricsPort));
         });
         awaitOutput(out, "publishing to " + TOPIC);
 
@@ -156,23 +176,33 @@ class KafkaPathTest {
             }
 
             // The pod lives on until its events are in (its cgroup is named while it exists).
-            EnrichedEvent open = events.await("the failed open from the pod", e -> e.workload().node().equals(node)
-                    && e.event().payload() instanceof OpenFailed o && o.path().equals(missing), WAIT);
+            EnrichedEvent open = events.await(
+                    "the failed open from the pod",
+                    e -> e.workload().node().equals(node)
+                            && e.event().payload() instanceof OpenFailed o
+                            && o.path().equals(missing),
+                    WAIT);
             Workload workload = open.workload();
-            assertEquals(Workload.Kind.POD_UNRESOLVED, workload.kind(), "named on its node from its cgroup path: "
-                    + open);
+            assertEquals(
+                    Workload.Kind.POD_UNRESOLVED, workload.kind(), "named on its node from its cgroup path: " + open);
             assertEquals(podUid, workload.podUid());
             assertEquals(containerId, workload.containerId());
             assertEquals("containerd", workload.runtime());
-            Finding finding = findings.await("a missing-file finding for the pod", f -> f.pattern().equals(
-                    "missing_file") && f.workload().podUid().equals(podUid), WAIT);
+            Finding finding = findings.await(
+                    "a missing-file finding for the pod",
+                    f -> f.pattern().equals("missing_file")
+                            && f.workload().podUid().equals(podUid),
+                    WAIT);
             assertEquals(node, finding.workload().node());
             assertTrue(finding.count() >= 5, finding.toString());
         }
 
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String scrape = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         assertTrue(counter(scrape, "tapio_agent_events_published_total{node=\"" + node + "\"}") >= 6, scrape);
         String bufferFull = "tapio_events_dropped_total{node=\"" + node + "\",reason=\"agent_buffer_full\"}";
         assertTrue(scrape.contains(bufferFull + " "), "the drop is exported before it happens: " + scrape);
@@ -191,11 +221,23 @@ class KafkaPathTest {
         String paths = PATH_PREFIX + run + "-";
         // Only the test's own failed opens, filtered in the kernel: other work on this machine can
         // be a flood that no buffer would hold, and the counts below are to be exact.
-        CollectorConfig onlyTheTests = CollectorConfig.builder().enabledTypes(Set.of(EventType.OPEN_FAILED))
-                .pathRules(List.of(PathRule.report(paths))).reportUnmatchedOpens(false).build();
-        NodeAgent agent = NodeAgent.start(new AgentConfig(broker.bootstrapServers(), TOPIC, onlyTheTests,
-                EnrichConfig.defaults().withNode(node).withoutKubernetes(), 2000, 512 * 1024, Duration.ofMillis(20),
-                "zstd", 64L << 20, Duration.ofSeconds(20), Map.of()));
+        CollectorConfig onlyTheTests = CollectorConfig.builder()
+                .enabledTypes(Set.of(EventType.OPEN_FAILED))
+                .pathRules(List.of(PathRule.report(paths)))
+                .reportUnmatchedOpens(false)
+                .build();
+        NodeAgent agent = NodeAgent.start(new AgentConfig(
+                broker.bootstrapServers(),
+                TOPIC,
+                onlyTheTests,
+                EnrichConfig.defaults().withNode(node).withoutKubernetes(),
+                2000,
+                512 * 1024,
+                Duration.ofMillis(20),
+                "zstd",
+                64L << 20,
+                Duration.ofSeconds(20),
+                Map.of()));
         AgentStats duringOutage;
         try {
             failedOpens(paths + "before-", 100);
@@ -222,12 +264,19 @@ class KafkaPathTest {
         Thread.sleep(2_000); // a duplicate would follow its original within the partition
         List<EnrichedEvent> arrived = events.matching(fromAgent);
         assertEquals(done.published(), arrived.size(), "what arrived is what Kafka acknowledged");
-        assertEquals(arrived.size(), new HashSet<>(arrived.stream().map(EnrichedEvent::event).toList()).size(),
+        assertEquals(
+                arrived.size(),
+                new HashSet<>(arrived.stream().map(EnrichedEvent::event).toList()).size(),
                 "each once");
         for (String phase : List.of("before", "during", "after")) {
             String prefix = paths + phase + "-";
-            assertEquals(100, arrived.stream().filter(e -> e.event().payload() instanceof OpenFailed o
-                    && o.path().startsWith(prefix)).count(), "failed opens " + phase + " the outage");
+            assertEquals(
+                    100,
+                    arrived.stream()
+                            .filter(e -> e.event().payload() instanceof OpenFailed o
+                                    && o.path().startsWith(prefix))
+                            .count(),
+                    "failed opens " + phase + " the outage");
         }
     }
 
@@ -242,8 +291,8 @@ class KafkaPathTest {
         List<byte[]> values = new ArrayList<>();
         for (int batch = 0; batch < 2; batch++) {
             for (int i = 0; i < 3; i++) {
-                KernelEvent event = TestEvents.failedOpen(System.nanoTime(), 500 + good.size(), 77,
-                        PATH_PREFIX + "poison-" + good.size());
+                KernelEvent event = TestEvents.failedOpen(
+                        System.nanoTime(), 500 + good.size(), 77, PATH_PREFIX + "poison-" + good.size());
                 writer.add(event, workload);
                 good.add(event);
             }
@@ -253,13 +302,18 @@ class KafkaPathTest {
         wrongVersion[4] = 9;
         byte[] badRecord = values.get(0).clone();
         badRecord[badRecord.length - good.get(2).size()] ^= 0x5A;
-        List<byte[]> poison = List.of("not a batch".getBytes(StandardCharsets.UTF_8), wrongVersion,
-                java.util.Arrays.copyOf(values.get(0), values.get(0).length / 2), badRecord);
+        List<byte[]> poison = List.of(
+                "not a batch".getBytes(StandardCharsets.UTF_8),
+                wrongVersion,
+                java.util.Arrays.copyOf(values.get(0), values.get(0).length / 2),
+                badRecord);
         List<String> problems = List.of("not_a_batch", "unsupported_version", "wrong_length", "malformed_content");
 
         List<RecordMetadata> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             byte[] key = node.getBytes(StandardCharsets.UTF_8);
             producer.send(new ProducerRecord<>(TOPIC, key, values.get(0))).get();
             for (byte[] value : poison) {
@@ -269,7 +323,8 @@ class KafkaPathTest {
         }
 
         List<EnrichedEvent> arrived = events.awaitCount(e -> e.workload().node().equals(node), good.size(), WAIT);
-        assertEquals(good, arrived.stream().map(EnrichedEvent::event).toList(), "the batch after the poison flowed too");
+        assertEquals(
+                good, arrived.stream().map(EnrichedEvent::event).toList(), "the batch after the poison flowed too");
 
         List<ConsumerRecord<byte[], byte[]>> letters = readDeadLetters(poison.size());
         assertEquals(poison.size(), letters.size());
@@ -278,7 +333,8 @@ class KafkaPathTest {
             assertEquals(node, new String(letter.key(), StandardCharsets.UTF_8));
             assertTrue(java.util.Arrays.equals(poison.get(i), letter.value()), "the original value, untouched");
             assertEquals(problems.get(i), header(letter, DeadLetterRecords.PROBLEM));
-            assertEquals(TOPIC + "-" + sent.get(i).partition() + "@" + sent.get(i).offset(),
+            assertEquals(
+                    TOPIC + "-" + sent.get(i).partition() + "@" + sent.get(i).offset(),
                     header(letter, DeadLetterRecords.SOURCE));
             assertTrue(!header(letter, DeadLetterRecords.REASON).isBlank());
         }
@@ -291,8 +347,10 @@ class KafkaPathTest {
 
     /** Starts {@code count} processes that each fail to open a file of their own, {@code prefix1} and on. */
     private static void failedOpens(String prefix, int count) {
-        Commands.check("/bin/sh", "-c", "for i in $(seq 1 " + count + "); do cat " + prefix + "$i 2>/dev/null; done; "
-                + "true");
+        Commands.check(
+                "/bin/sh",
+                "-c",
+                "for i in $(seq 1 " + count + "); do cat " + prefix + "$i 2>/dev/null; done; " + "true");
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readDeadLetters(int count) {
@@ -314,8 +372,12 @@ class KafkaPathTest {
 
     /** A sample's value in Prometheus' text format; 0 when absent. */
     private static double counter(String scrape, String sample) {
-        return scrape.lines().filter(line -> line.startsWith(sample + " ")).findFirst()
-                .map(line -> Double.parseDouble(line.substring(sample.length() + 1).trim())).orElse(0.0);
+        return scrape.lines()
+                .filter(line -> line.startsWith(sample + " "))
+                .findFirst()
+                .map(line ->
+                        Double.parseDouble(line.substring(sample.length() + 1).trim()))
+                .orElse(0.0);
     }
 
     private static void awaitOutput(StringWriter out, String text) throws InterruptedException {

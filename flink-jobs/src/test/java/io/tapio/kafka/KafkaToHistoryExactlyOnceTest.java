@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +54,9 @@ class KafkaToHistoryExactlyOnceTest {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @TempDir
     Path dir;
@@ -95,8 +96,9 @@ class KafkaToHistoryExactlyOnceTest {
         Map<String, String> published = new HashMap<>();
         long epochAtZero = KernelClock.local().epochNanos(0);
         long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                broker.bootstrapServers(), "enable.idempotence", true, "acks", "all"), new ByteArraySerializer(),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", broker.bootstrapServers(), "enable.idempotence", true, "acks", "all"),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (String node : List.of("node-a", "node-b")) {
                 Workload workload = TestEvents.pod(node, 40, node + "-pod");
@@ -104,8 +106,8 @@ class KafkaToHistoryExactlyOnceTest {
                 int pid = node.equals("node-a") ? 10_000 : 20_000;
                 for (int b = 0; b < BATCHES_PER_NODE; b++) {
                     for (int i = 0; i < EVENTS_PER_BATCH; i++) {
-                        KernelEvent event = TestEvents.failedOpen(start + published.size() * 1_000L, pid++, 40,
-                                "/etc/missing-" + i);
+                        KernelEvent event = TestEvents.failedOpen(
+                                start + published.size() * 1_000L, pid++, 40, "/etc/missing-" + i);
                         writer.add(event, workload);
                         published.put(identity(event.timestampNs(), event.pid()), node);
                     }
@@ -128,9 +130,15 @@ class KafkaToHistoryExactlyOnceTest {
         env.setParallelism(2);
         env.enableCheckpointing(200);
         env.getConfig().enableObjectReuse();
-        var events = AgentEvents.read(env, new SourceSpec.Kafka(broker.bootstrapServers(), TOPIC, TOPIC + ".dlq",
-                        "history-test", Map.of()), null)
-                .map(new FailOnceAfterACheckpoint<EnrichedEvent>(INJECTION, EVENTS / 3, 25), EnrichedEventSerializer.TYPE).disableChaining();
+        var events = AgentEvents.read(
+                        env,
+                        new SourceSpec.Kafka(
+                                broker.bootstrapServers(), TOPIC, TOPIC + ".dlq", "history-test", Map.of()),
+                        null)
+                .map(
+                        new FailOnceAfterACheckpoint<EnrichedEvent>(INJECTION, EVENTS / 3, 25),
+                        EnrichedEventSerializer.TYPE)
+                .disableChaining();
         HistorySinks.events(events, history);
         return env.executeAsync("kafka to the history");
     }
@@ -158,7 +166,8 @@ class KafkaToHistoryExactlyOnceTest {
 
     private static long count(Table table) throws Exception {
         long n = 0;
-        try (CloseableIterable<Record> read = IcebergGenerics.read(table).select("pid").build()) {
+        try (CloseableIterable<Record> read =
+                IcebergGenerics.read(table).select("pid").build()) {
             for (Record ignored : read) {
                 n++;
             }

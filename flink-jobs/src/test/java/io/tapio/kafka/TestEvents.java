@@ -11,13 +11,23 @@ final class TestEvents {
     private TestEvents() {}
 
     static KernelEvent failedOpen(long timestampNs, int pid, long cgroupId, String path) {
-        return KernelEvent.of(new EventSubject(timestampNs, 0, pid, pid, cgroupId, "app"),
+        return KernelEvent.of(
+                new EventSubject(timestampNs, 0, pid, pid, cgroupId, "app"),
                 new OpenFailed(OpenFailed.ENOENT, 0, path));
     }
 
     static Workload pod(String node, long cgroupId, String podUid) {
-        return Workload.podFromPath(node, cgroupId, "/kubepods/pod" + podUid + "/c1", podUid, "c1", "containerd",
-                "Burstable").describedBy("payments", "checkout-7f9c", "api", "checkout:1.4", "", "", "Deployment",
-                "checkout", Map.of("app", "checkout"));
+        return Workload.podFromPath(
+                        node, cgroupId, "/kubepods/pod" + podUid + "/c1", podUid, "c1", "containerd", "Burstable")
+                .describedBy(
+                        "payments",
+                        "checkout-7f9c",
+                        "api",
+                        "checkout:1.4",
+                        "",
+                        "",
+                        "Deployment",
+                        "checkout",
+                        Map.of("app", "checkout"));
     }
 }

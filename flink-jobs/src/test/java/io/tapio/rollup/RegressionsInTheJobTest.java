@@ -24,13 +24,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RegressionsInTheJobTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static Rollup minute(String key, int minute, double slowWaits) {
-        return new Rollup(key, Workload.host("node-1", key.hashCode(), key), minute * 60_000L, Map.of("runq_latency",
-                (long) slowWaits), 0, Map.of(RollupMetric.RUNQ_SLOW_WAITS, new Rollup.Sample(slowWaits, (long) slowWaits)));
+        return new Rollup(
+                key,
+                Workload.host("node-1", key.hashCode(), key),
+                minute * 60_000L,
+                Map.of("runq_latency", (long) slowWaits),
+                0,
+                Map.of(RollupMetric.RUNQ_SLOW_WAITS, new Rollup.Sample(slowWaits, (long) slowWaits)));
     }
 
     @Test
@@ -44,7 +50,8 @@ class RegressionsInTheJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         List<Regression> regressions = new ArrayList<>();
-        try (CloseableIterator<Regression> out = env.fromData(JavaSerializer.typeOf(Rollup.class), rollups.toArray(Rollup[]::new))
+        try (CloseableIterator<Regression> out = env.fromData(
+                        JavaSerializer.typeOf(Rollup.class), rollups.toArray(Rollup[]::new))
                 .keyBy(Rollup::workloadKey)
                 .process(new RegressionDetector(RegressionConfig.defaults()), JavaSerializer.typeOf(Regression.class))
                 .executeAndCollect("regressions")) {

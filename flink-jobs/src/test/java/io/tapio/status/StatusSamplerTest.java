@@ -21,11 +21,14 @@ class StatusSamplerTest {
         AtomicLong ringFull = new AtomicLong(3);
         List<Meter> source = List.of(
                 FunctionCounter.builder("tapio.kernel.events", emitted, AtomicLong::get)
-                        .tags("node", "vm", "type", "exec", "disposition", "emitted").register(registry),
+                        .tags("node", "vm", "type", "exec", "disposition", "emitted")
+                        .register(registry),
                 FunctionCounter.builder("tapio.kernel.events", filtered, AtomicLong::get)
-                        .tags("node", "vm", "type", "open_failed", "disposition", "filtered_rule").register(registry),
+                        .tags("node", "vm", "type", "open_failed", "disposition", "filtered_rule")
+                        .register(registry),
                 FunctionCounter.builder("tapio.events.dropped", ringFull, AtomicLong::get)
-                        .tags("node", "vm", "reason", "ring_full").register(registry));
+                        .tags("node", "vm", "reason", "ring_full")
+                        .register(registry));
         StatusSampler sampler = new StatusSampler(registry, "ebpf", "vm", Instant.now(), List::of);
 
         TapioStatus running = sampler.sample(true);

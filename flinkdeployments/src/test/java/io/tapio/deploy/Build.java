@@ -18,7 +18,10 @@ final class Build {
 
     /** A property of the parent POM, e.g. flink.version. */
     static String property(String name) {
-        Element properties = (Element) parentPom().getDocumentElement().getElementsByTagName("properties").item(0);
+        Element properties = (Element) parentPom()
+                .getDocumentElement()
+                .getElementsByTagName("properties")
+                .item(0);
         return properties.getElementsByTagName(name).item(0).getTextContent().trim();
     }
 
@@ -61,9 +64,10 @@ final class Build {
             for (Path jar : flinkDistribution()) {
                 dist.add(jar.toUri().toURL());
             }
-            URLClassLoader flink = new URLClassLoader("flink-dist", dist.toArray(URL[]::new),
-                    ClassLoader.getPlatformClassLoader());
-            return new URLClassLoader("user-code", new URL[] {Repository.jobJar().toUri().toURL()}, flink);
+            URLClassLoader flink =
+                    new URLClassLoader("flink-dist", dist.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+            return new URLClassLoader(
+                    "user-code", new URL[] {Repository.jobJar().toUri().toURL()}, flink);
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
@@ -71,7 +75,9 @@ final class Build {
 
     private static Document parentPom() {
         try {
-            return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Repository.path("pom.xml").toFile());
+            return DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(Repository.path("pom.xml").toFile());
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the parent POM", e);
         }

@@ -12,8 +12,8 @@ import java.util.Map;
  *
  * @param flinkProperties the {@code -Dkey=value} given to Flink's client (empty for java)
  */
-record CronCommand(String mainClass, String classPath, List<String> tapioArguments,
-                   Map<String, String> flinkProperties) {
+record CronCommand(
+        String mainClass, String classPath, List<String> tapioArguments, Map<String, String> flinkProperties) {
 
     static CronCommand of(Container container) {
         List<String> command = container.getCommand();
@@ -39,8 +39,8 @@ record CronCommand(String mainClass, String classPath, List<String> tapioArgumen
         }
         if (command.getFirst().equals("java")) {
             int cp = command.indexOf("-cp");
-            return new CronCommand(command.get(cp + 2), command.get(cp + 1), command.subList(cp + 3, command.size()),
-                    Map.of());
+            return new CronCommand(
+                    command.get(cp + 2), command.get(cp + 1), command.subList(cp + 3, command.size()), Map.of());
         }
         throw new AssertionError("neither 'flink run' nor 'java': " + command);
     }

@@ -39,18 +39,25 @@ class CronJobsAndRbacTest {
 
     /** The CronJobs that submit through Flink's client (the benchmark runs on a node of its own instead). */
     static Stream<Manifest> cronJobsSubmittingToFlink() {
-        return cronJobs().filter(cron -> DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst().getCommand()
-                .getFirst().endsWith("/flink"));
+        return cronJobs()
+                .filter(cron -> DeploymentRequirementsTest.cronPod(cron)
+                        .getContainers()
+                        .getFirst()
+                        .getCommand()
+                        .getFirst()
+                        .endsWith("/flink"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cronJobs")
     void eachCronJobRunsATapioCommandLineThisBuildParses(Manifest cron) {
-        CronCommand command = CronCommand.of(DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst());
+        CronCommand command = CronCommand.of(
+                DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst());
         assertEquals(Tapio.class.getName(), command.mainClass());
         CommandLine cli = new CommandLine(new Tapio());
         String subcommand = command.tapioArguments().getFirst();
-        assertTrue(cli.getSubcommands().containsKey(subcommand), "'tapio " + subcommand + "' is a command of this build");
+        assertTrue(
+                cli.getSubcommands().containsKey(subcommand), "'tapio " + subcommand + "' is a command of this build");
         CommandLine.ParseResult parsed = cli.parseArgs(command.tapioArguments().toArray(String[]::new));
         assertEquals(subcommand, parsed.subcommand().commandSpec().name());
         assertEquals(List.of(), parsed.unmatched(), "every argument is an option of 'tapio " + subcommand + "'");
@@ -59,7 +66,8 @@ class CronJobsAndRbacTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cronJobsSubmittingToFlink")
     void aCronJobThatSubmitsToFlinkNamesTheBatchSessionCluster(Manifest cron) {
-        CronCommand command = CronCommand.of(DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst());
+        CronCommand command = CronCommand.of(
+                DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst());
         Manifest session = Manifests.named("FlinkDeployment", "tapio-batch");
         assertTrue(session.body().at("/spec/job").isMissingNode(), "tapio-batch is a session cluster (no job)");
         assertEquals("remote", command.flinkProperties().get("execution.target"));
@@ -77,11 +85,20 @@ class CronJobsAndRbacTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cronJobsSubmittingToFlink")
     void flinksClientTakesTheCommandLineOfACronJobThatSubmits(Manifest cron, @TempDir Path conf) throws Exception {
-        List<String> command = DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst().getCommand();
+        List<String> command = DeploymentRequirementsTest.cronPod(cron)
+                .getContainers()
+                .getFirst()
+                .getCommand();
         Files.writeString(conf.resolve("config.yaml"), "");
-        String jarInImage = CronCommand.of(DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst()).classPath();
-        List<String> client = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + Repository.path("launcher/jvm.options"), "-cp", String.join(":",
+        String jarInImage = CronCommand.of(
+                        DeploymentRequirementsTest.cronPod(cron).getContainers().getFirst())
+                .classPath();
+        List<String> client = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + Repository.path("launcher/jvm.options"),
+                "-cp",
+                String.join(
+                        ":",
                         Build.flinkDistribution().stream().map(Path::toString).toList()),
                 "org.apache.flink.client.cli.CliFrontend"));
         for (String word : command.subList(1, command.indexOf(jarInImage))) {
@@ -100,32 +117,52 @@ class CronJobsAndRbacTest {
 
     @Test
     void taskManagersReadPodsAndTheirOwnersEverywhereAndWriteNothing() {
-        String account = DeploymentRequirementsTest.flinkConfig(Manifests.named("FlinkDeployment", "tapio").body())
+        String account = DeploymentRequirementsTest.flinkConfig(
+                        Manifests.named("FlinkDeployment", "tapio").body())
                 .get("kubernetes.taskmanager.service-account");
         Manifests.named("ServiceAccount", account);
         List<PolicyRule> clusterWide = clusterRules(account);
         List<PolicyRule> all = new ArrayList<>(clusterWide);
         all.addAll(namespaceRules(account));
         for (PolicyRule rule : all) {
-            assertTrue(READ.containsAll(rule.getVerbs()), "read-only, not " + rule.getVerbs() + " on " + rule.getResources());
+            assertTrue(
+                    READ.containsAll(rule.getVerbs()),
+                    "read-only, not " + rule.getVerbs() + " on " + rule.getResources());
         }
-        for (String[] owner : new String[][] {{"", "pods"}, {"apps", "replicasets"}, {"apps", "deployments"},
-                {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"batch", "jobs"}, {"batch", "cronjobs"}}) {
-            assertTrue(clusterWide.stream().anyMatch(r -> r.getApiGroups().contains(owner[0])
-                            && r.getResources().contains(owner[1]) && r.getVerbs().containsAll(READ)),
+        for (String[] owner : new String[][] {
+            {"", "pods"},
+            {"apps", "replicasets"},
+            {"apps", "deployments"},
+            {"apps", "statefulsets"},
+            {"apps", "daemonsets"},
+            {"batch", "jobs"},
+            {"batch", "cronjobs"}
+        }) {
+            assertTrue(
+                    clusterWide.stream()
+                            .anyMatch(r -> r.getApiGroups().contains(owner[0])
+                                    && r.getResources().contains(owner[1])
+                                    && r.getVerbs().containsAll(READ)),
                     "can get, list and watch " + owner[1] + " in every namespace");
         }
     }
 
     @Test
     void jobManagersManageTheirTaskManagerPodsInTheirNamespaceOnly() {
-        String account = Manifests.named("FlinkDeployment", "tapio").body().at("/spec/serviceAccount").asText();
+        String account = Manifests.named("FlinkDeployment", "tapio")
+                .body()
+                .at("/spec/serviceAccount")
+                .asText();
         Manifests.named("ServiceAccount", account);
         assertTrue(clusterRules(account).isEmpty(), "nothing cluster-wide");
-        assertTrue(namespaceRules(account).stream().anyMatch(r -> r.getResources().contains("pods")
-                && r.getVerbs().containsAll(List.of("create", "delete", "watch"))));
-        assertFalse(account.equals(DeploymentRequirementsTest.flinkConfig(Manifests.named("FlinkDeployment", "tapio")
-                .body()).get("kubernetes.taskmanager.service-account")), "the pods with BPF capabilities have another identity");
+        assertTrue(namespaceRules(account).stream()
+                .anyMatch(r -> r.getResources().contains("pods")
+                        && r.getVerbs().containsAll(List.of("create", "delete", "watch"))));
+        assertFalse(
+                account.equals(DeploymentRequirementsTest.flinkConfig(
+                                Manifests.named("FlinkDeployment", "tapio").body())
+                        .get("kubernetes.taskmanager.service-account")),
+                "the pods with BPF capabilities have another identity");
     }
 
     private static List<PolicyRule> clusterRules(String account) {
@@ -133,8 +170,13 @@ class CronJobsAndRbacTest {
         for (Manifest m : Manifests.ofKind("ClusterRoleBinding")) {
             ClusterRoleBinding binding = StrictKubernetes.read(m.body(), ClusterRoleBinding.class);
             if (binds(binding.getSubjects(), account)) {
-                rules.addAll(StrictKubernetes.read(Manifests.named("ClusterRole", binding.getRoleRef().getName()).body(),
-                        ClusterRole.class).getRules());
+                rules.addAll(StrictKubernetes.read(
+                                Manifests.named(
+                                                "ClusterRole",
+                                                binding.getRoleRef().getName())
+                                        .body(),
+                                ClusterRole.class)
+                        .getRules());
             }
         }
         return rules;
@@ -145,15 +187,22 @@ class CronJobsAndRbacTest {
         for (Manifest m : Manifests.ofKind("RoleBinding")) {
             RoleBinding binding = StrictKubernetes.read(m.body(), RoleBinding.class);
             if (binds(binding.getSubjects(), account)) {
-                rules.addAll(StrictKubernetes.read(Manifests.named(binding.getRoleRef().getKind(),
-                        binding.getRoleRef().getName()).body(), Role.class).getRules());
+                rules.addAll(StrictKubernetes.read(
+                                Manifests.named(
+                                                binding.getRoleRef().getKind(),
+                                                binding.getRoleRef().getName())
+                                        .body(),
+                                Role.class)
+                        .getRules());
             }
         }
         return rules;
     }
 
     private static boolean binds(List<Subject> subjects, String account) {
-        return subjects.stream().anyMatch(s -> s.getKind().equals("ServiceAccount") && s.getName().equals(account)
-                && s.getNamespace().equals("tapio-system"));
+        return subjects.stream()
+                .anyMatch(s -> s.getKind().equals("ServiceAccount")
+                        && s.getName().equals(account)
+                        && s.getNamespace().equals("tapio-system"));
     }
 }

@@ -31,8 +31,12 @@ final class CustomResourceDefinitions {
             for (JsonNode version : crd.path("spec").path("versions")) {
                 if (version.path("served").asBoolean(false)) {
                     String apiVersion = group + "/" + version.path("name").asText();
-                    byApiVersionAndKind.put(apiVersion + " " + kind, new Served(apiVersion, kind,
-                            new StructuralSchema(version.path("schema").path("openAPIV3Schema"))));
+                    byApiVersionAndKind.put(
+                            apiVersion + " " + kind,
+                            new Served(
+                                    apiVersion,
+                                    kind,
+                                    new StructuralSchema(version.path("schema").path("openAPIV3Schema"))));
                 }
             }
         }
@@ -41,7 +45,9 @@ final class CustomResourceDefinitions {
     static CustomResourceDefinitions flinkOperator() {
         List<JsonNode> crds = new ArrayList<>();
         try (Stream<Path> files = Files.list(Repository.operatorCrds())) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).toList()) {
+            for (Path file : files.filter(
+                            f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
+                    .toList()) {
                 crds.add(Manifests.YAML.readTree(file.toFile()));
             }
         } catch (IOException e) {
@@ -62,8 +68,8 @@ final class CustomResourceDefinitions {
         if (served == null) {
             return List.of("no CRD serves " + kind + " in " + apiVersion);
         }
-        List<String> errors = new ArrayList<>(StrictKubernetes.problems(resource.path("metadata"),
-                io.fabric8.kubernetes.api.model.ObjectMeta.class, "metadata"));
+        List<String> errors = new ArrayList<>(StrictKubernetes.problems(
+                resource.path("metadata"), io.fabric8.kubernetes.api.model.ObjectMeta.class, "metadata"));
         ObjectNode rest = resource.deepCopy();
         rest.remove(List.of("apiVersion", "kind", "metadata"));
         errors.addAll(served.schema().validate(rest, kind));

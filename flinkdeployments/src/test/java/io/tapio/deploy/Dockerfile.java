@@ -35,7 +35,8 @@ record Dockerfile(List<Instruction> instructions, String text) {
                 }
                 pending.append(line);
                 String[] words = pending.toString().trim().split("\\s+");
-                instructions.add(new Instruction(words[0].toUpperCase(), List.of(words).subList(1, words.length)));
+                instructions.add(
+                        new Instruction(words[0].toUpperCase(), List.of(words).subList(1, words.length)));
                 pending.setLength(0);
             }
             return new Dockerfile(instructions, text);
@@ -55,8 +56,10 @@ record Dockerfile(List<Instruction> instructions, String text) {
 
     /** Where a COPY from the build context puts {@code source}. */
     String copyDestination(String source) {
-        return all("COPY").stream().filter(c -> c.arguments().contains(source))
-                .map(c -> c.arguments().getLast()).findFirst()
+        return all("COPY").stream()
+                .filter(c -> c.arguments().contains(source))
+                .map(c -> c.arguments().getLast())
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("the Dockerfile copies no " + source));
     }
 }

@@ -21,7 +21,8 @@ final class FlinkRest {
     static final String EVENTS_METRIC = "entry.numRecordsIn";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     FlinkRest(String base) {
@@ -34,7 +35,8 @@ final class FlinkRest {
     /** A job as it stands: its state and the source's subtasks. */
     record Job(String state, List<Subtask> sources) {
         boolean runningWith(int parallelism) {
-            return state.equals("RUNNING") && sources.size() == parallelism
+            return state.equals("RUNNING")
+                    && sources.size() == parallelism
                     && sources.stream().allMatch(s -> s.status().equals("RUNNING"));
         }
     }
@@ -70,8 +72,12 @@ final class FlinkRest {
                 }
             }
             String endpoint = subtask.path("endpoint").asText();
-            subtasks.add(new Subtask(index, subtask.path("status").asText(),
-                    endpoint.substring(0, endpoint.lastIndexOf(':')), readsKernel, events));
+            subtasks.add(new Subtask(
+                    index,
+                    subtask.path("status").asText(),
+                    endpoint.substring(0, endpoint.lastIndexOf(':')),
+                    readsKernel,
+                    events));
         }
         return new Job(job.path("state").asText(), subtasks);
     }
@@ -83,8 +89,11 @@ final class FlinkRest {
 
     private JsonNode get(String path) throws IOException {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IOException("GET " + path + ": HTTP " + response.statusCode() + " " + response.body());
             }

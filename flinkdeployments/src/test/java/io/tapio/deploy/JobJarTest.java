@@ -23,8 +23,11 @@ class JobJarTest {
         }
         Set<String> duplicated = new TreeSet<>(classes(Repository.jobJar()));
         duplicated.retainAll(flink);
-        assertEquals(Set.of(), duplicated.stream().map(c -> c.substring(0, c.lastIndexOf('/')))
-                .collect(java.util.stream.Collectors.toCollection(TreeSet::new)),
+        assertEquals(
+                Set.of(),
+                duplicated.stream()
+                        .map(c -> c.substring(0, c.lastIndexOf('/')))
+                        .collect(java.util.stream.Collectors.toCollection(TreeSet::new)),
                 "packages in both the job jar and Flink's lib/: exclude their artifact in flink-jobs' shade configuration");
     }
 
@@ -37,7 +40,8 @@ class JobJarTest {
 
     private static List<String> classes(Path jar) throws IOException {
         try (JarFile file = new JarFile(jar.toFile())) {
-            return file.stream().map(JarEntry::getName)
+            return file.stream()
+                    .map(JarEntry::getName)
                     .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/") && !n.equals("module-info.class"))
                     .toList();
         }

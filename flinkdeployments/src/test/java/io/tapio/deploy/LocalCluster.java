@@ -61,9 +61,12 @@ final class LocalCluster implements AutoCloseable {
             for (Path log : logs.sorted().toList()) {
                 List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
                 text.append("\n--- ").append(log.getFileName()).append(" (errors, then the last lines)\n");
-                lines.stream().filter(l -> l.contains("ERROR") || l.contains("Exception")).limit(15)
+                lines.stream()
+                        .filter(l -> l.contains("ERROR") || l.contains("Exception"))
+                        .limit(15)
                         .forEach(l -> text.append(l).append('\n'));
-                text.append("...\n").append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+                text.append("...\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
             }
         } catch (IOException e) {
             text.append("\n(no logs: ").append(e.getMessage()).append(")");

@@ -40,14 +40,20 @@ class LocalClusterTest {
                 assertEquals(Set.of("127.0.0.2", "127.0.0.3"), hosts(running), "one reader per TaskManager");
 
                 cluster.killTaskManager(2);
-                Job survived = await(rest, job, j -> j.runningWith(1) && allReadingWithEvents(j),
+                Job survived = await(
+                        rest,
+                        job,
+                        j -> j.runningWith(1) && allReadingWithEvents(j),
                         "running again on the TaskManager that is left");
                 assertEquals(Set.of("127.0.0.2"), hosts(survived));
                 assertFalse(rest.exceptionHistory(job).isEmpty(), "the lost TaskManager is in the job's exceptions");
 
                 cluster.startTaskManager(2);
-                Job grown = await(rest, job, j -> j.runningWith(2) && allReadingWithEvents(j)
-                        && hosts(j).size() == 2, "back on both once the TaskManager returns");
+                Job grown = await(
+                        rest,
+                        job,
+                        j -> j.runningWith(2) && allReadingWithEvents(j) && hosts(j).size() == 2,
+                        "back on both once the TaskManager returns");
                 assertEquals(Set.of("127.0.0.2", "127.0.0.3"), hosts(grown));
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(e.getMessage() + "\n" + cluster.diagnostics(), e);

@@ -37,9 +37,22 @@ class ManifestSchemaTest {
 
     @Test
     void theManifestsHoldTheStreamingJobTheBatchJobsAndTheObjectsAroundThem() {
-        List<String> kinds = Manifests.all().stream().map(Manifest::kind).distinct().sorted().toList();
-        assertEquals(List.of("ClusterRole", "ClusterRoleBinding", "ConfigMap", "CronJob", "DaemonSet", "FlinkDeployment", "Namespace",
-                "PriorityClass", "Role", "RoleBinding", "ServiceAccount"), kinds);
+        List<String> kinds =
+                Manifests.all().stream().map(Manifest::kind).distinct().sorted().toList();
+        assertEquals(
+                List.of(
+                        "ClusterRole",
+                        "ClusterRoleBinding",
+                        "ConfigMap",
+                        "CronJob",
+                        "DaemonSet",
+                        "FlinkDeployment",
+                        "Namespace",
+                        "PriorityClass",
+                        "Role",
+                        "RoleBinding",
+                        "ServiceAccount"),
+                kinds);
     }
 
     @Test
@@ -72,7 +85,9 @@ class ManifestSchemaTest {
         job.put("apiVersion", "flink.apache.org/v1beta1").put("kind", "FlinkSessionJob");
         job.putObject("metadata").put("name", "example");
         ObjectNode spec = job.putObject("spec").put("deploymentName", "tapio-batch");
-        spec.putObject("job").put("jarURI", "local:///opt/flink/usrlib/tapio-job.jar").put("parallelizm", 2);
+        spec.putObject("job")
+                .put("jarURI", "local:///opt/flink/usrlib/tapio-job.jar")
+                .put("parallelizm", 2);
         assertProblem(job, "FlinkSessionJob.spec.job.parallelizm: unknown field");
         ((ObjectNode) spec.path("job")).remove("parallelizm");
         assertEquals(List.of(), problems(job));
@@ -85,11 +100,13 @@ class ManifestSchemaTest {
         cronSpec.set("schedul", cronSpec.remove("schedule"));
         assertProblem(cron, "CronJob.spec.schedul: Unrecognized field");
 
-        ObjectNode role = Manifests.named("ClusterRole", "tapio-attribution").body().deepCopy();
+        ObjectNode role =
+                Manifests.named("ClusterRole", "tapio-attribution").body().deepCopy();
         ((ObjectNode) role.at("/rules/0")).put("verbs", "get");
         assertFalse(problems(role).isEmpty(), "verbs must be a list");
 
-        ObjectNode priority = Manifests.named("PriorityClass", "tapio-critical").body().deepCopy();
+        ObjectNode priority =
+                Manifests.named("PriorityClass", "tapio-critical").body().deepCopy();
         ((ObjectNode) priority.path("metadata")).put("nmae", "x");
         assertProblem(priority, "PriorityClass.metadata.nmae: Unrecognized field");
     }
@@ -107,7 +124,8 @@ class ManifestSchemaTest {
         List<String> problems = new ArrayList<>(CRDS.validate(object));
         // The CRD describes pod templates loosely in places (e.g. resource quantities are
         // strings); fabric8's Pod type holds them to Kubernetes' own rules as well.
-        for (String at : List.of("/spec/podTemplate", "/spec/jobManager/podTemplate", "/spec/taskManager/podTemplate")) {
+        for (String at :
+                List.of("/spec/podTemplate", "/spec/jobManager/podTemplate", "/spec/taskManager/podTemplate")) {
             JsonNode template = object.at(at);
             if (!template.isMissingNode()) {
                 problems.addAll(StrictKubernetes.problems(template, Pod.class, kind + at.replace('/', '.')));
@@ -118,7 +136,8 @@ class ManifestSchemaTest {
 
     private static void assertProblem(ObjectNode object, String expected) {
         List<String> problems = problems(object);
-        assertTrue(problems.stream().anyMatch(p -> p.contains(expected)),
+        assertTrue(
+                problems.stream().anyMatch(p -> p.contains(expected)),
                 "expected a problem containing '" + expected + "', got " + problems);
     }
 }

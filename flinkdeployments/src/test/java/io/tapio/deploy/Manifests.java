@@ -15,7 +15,9 @@ import java.util.stream.Stream;
 /** The Kubernetes objects in flinkdeployments/k8s/, every document of every file. */
 final class Manifests {
     /** A repeated key in YAML silently keeps the last value; here it is an error. */
-    static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** One document: where it is, and what it says. */
     record Manifest(Path file, int index, ObjectNode body) {
@@ -42,7 +44,8 @@ final class Manifests {
     static List<Manifest> all() {
         List<Manifest> all = new ArrayList<>();
         try (Stream<Path> files = Files.walk(directory())) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 all.addAll(read(file));
             }
         } catch (IOException e) {
@@ -72,7 +75,9 @@ final class Manifests {
     }
 
     static Manifest named(String kind, String name) {
-        return all().stream().filter(m -> m.kind().equals(kind) && m.name().equals(name)).findFirst()
+        return all().stream()
+                .filter(m -> m.kind().equals(kind) && m.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " named " + name + " in " + directory()));
     }
 }

@@ -14,7 +14,8 @@ final class Repository {
                 return dir;
             }
         }
-        throw new IllegalStateException("not inside the Tapio repository: " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "not inside the Tapio repository: " + Path.of("").toAbsolutePath());
     }
 
     static Path path(String relative) {

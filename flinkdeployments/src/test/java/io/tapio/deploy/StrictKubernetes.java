@@ -47,8 +47,8 @@ final class StrictKubernetes {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .addModule(new SimpleModule("no-catch-all").setDeserializerModifier(new BeanDeserializerModifier() {
                 @Override
-                public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription bean,
-                                                             BeanDeserializerBuilder builder) {
+                public BeanDeserializerBuilder updateBuilder(
+                        DeserializationConfig config, BeanDescription bean, BeanDeserializerBuilder builder) {
                     builder.setAnySetter(null);
                     return builder;
                 }
@@ -59,7 +59,8 @@ final class StrictKubernetes {
 
     /** A whole object by its apiVersion and kind: what is wrong with it, or nothing. */
     static List<String> problems(JsonNode object) {
-        String type = object.path("apiVersion").asText() + " " + object.path("kind").asText();
+        String type =
+                object.path("apiVersion").asText() + " " + object.path("kind").asText();
         Class<? extends KubernetesResource> model = TYPES.get(type);
         if (model == null) {
             return List.of("not a kind these manifests may use: " + type);

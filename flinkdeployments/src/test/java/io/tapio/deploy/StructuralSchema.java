@@ -34,7 +34,8 @@ final class StructuralSchema {
             }
             return;
         }
-        boolean preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+        boolean preserveUnknown =
+                schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
         if (schema.path("x-kubernetes-int-or-string").asBoolean(false)) {
             if (!value.isIntegralNumber() && !value.isTextual()) {
                 errors.add(path + ": must be an integer or a string, not " + describe(value));
@@ -69,8 +70,8 @@ final class StructuralSchema {
         }
     }
 
-    private static void object(JsonNode schema, JsonNode value, String path, List<String> errors,
-                               boolean preserveUnknown) {
+    private static void object(
+            JsonNode schema, JsonNode value, String path, List<String> errors, boolean preserveUnknown) {
         if (!value.isObject()) {
             errors.add(path + ": must be a mapping, not " + describe(value));
             return;

@@ -26,7 +26,9 @@ public final class BenchRunsTable {
                 .required("started_at", TimestampType.withZone(), "When the run started")
                 .required("run_id", StringType.get(), "One run of tapio bench; its cases share it")
                 .required("benchmark", StringType.get(), "job, collector, overhead, ...")
-                .required("case_name", StringType.get(),
+                .required(
+                        "case_name",
+                        StringType.get(),
                         "The case within the benchmark (a load rate, a consumer); runs are compared case by case")
                 .optional("git_commit", StringType.get(), "The commit that was measured")
                 .required("host", StringType.get(), "The machine it ran on")
@@ -37,11 +39,20 @@ public final class BenchRunsTable {
                 .optional("lost", LongType.get(), "Events lost");
         int key = columns.nextId();
         int value = columns.nextId();
-        columns.required("parameters", MapType.ofRequired(key, value, StringType.get(), StringType.get()),
+        columns.required(
+                "parameters",
+                MapType.ofRequired(key, value, StringType.get(), StringType.get()),
                 "The run's settings (rates, rounds, threads)");
-        return new TableDefinition(NAME, "Tapio's own benchmark results", columns.schema(),
+        return new TableDefinition(
+                NAME,
+                "Tapio's own benchmark results",
+                columns.schema(),
                 schema -> PartitionSpec.unpartitioned(),
-                schema -> SortOrder.builderFor(schema).asc("benchmark").asc("case_name").asc("started_at").build(),
+                schema -> SortOrder.builderFor(schema)
+                        .asc("benchmark")
+                        .asc("case_name")
+                        .asc("started_at")
+                        .build(),
                 TableProperties.unpartitioned("Tapio's own benchmark results", 8));
     }
 }

@@ -30,15 +30,20 @@ final class Columns {
 
     /** The workload columns shared by events, findings, rollups and regressions. */
     Columns workload() {
-        return required("workload_key", Types.StringType.get(),
-                "What history is keyed by: namespace/kind/owner for pods, node/unit/NAME for systemd units, "
-                        + "node/cgroup/PATH for other processes")
+        return required(
+                        "workload_key",
+                        Types.StringType.get(),
+                        "What history is keyed by: namespace/kind/owner for pods, node/unit/NAME for systemd units, "
+                                + "node/cgroup/PATH for other processes")
                 .required("workload", Types.StringType.get(), "The workload as a person names it")
                 .required("node", Types.StringType.get(), "The Kubernetes node (host name) it ran on")
                 .optional("namespace", Types.StringType.get(), "The pod's namespace; null outside pods")
                 .optional("pod", Types.StringType.get(), "The pod's name; null outside pods or before the API answered")
                 .optional("container", Types.StringType.get(), "The container's name in the pod spec")
-                .optional("owner_kind", Types.StringType.get(), "Deployment, StatefulSet, DaemonSet, Job, ...; null for a bare pod")
+                .optional(
+                        "owner_kind",
+                        Types.StringType.get(),
+                        "Deployment, StatefulSet, DaemonSet, Job, ...; null for a bare pod")
                 .optional("owner_name", Types.StringType.get(), "The owning workload's name")
                 .optional("unit", Types.StringType.get(), "The systemd unit of a host process");
     }

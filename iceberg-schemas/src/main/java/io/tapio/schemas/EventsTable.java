@@ -15,14 +15,19 @@ import org.apache.iceberg.SortOrder;
 public final class EventsTable {
     public static final String NAME = "events";
 
-    public static final TableDefinition DEFINITION = new TableDefinition(NAME,
+    public static final TableDefinition DEFINITION = new TableDefinition(
+            NAME,
             "Relevant kernel events, one row each, with the workload they belong to",
             new Columns()
                     .required("event_time", TimestampType.withZone(), "When it happened, wall clock")
-                    .required("kernel_ts_ns", LongType.get(),
+                    .required(
+                            "kernel_ts_ns",
+                            LongType.get(),
                             "bpf_ktime_get_ns() of the event (CLOCK_MONOTONIC of its node); with node, cpu, pid, tid "
                                     + "and type it identifies the event")
-                    .required("type", StringType.get(),
+                    .required(
+                            "type",
+                            StringType.get(),
                             "exit, oom_kill, signal, open_failed, tcp_connect, tcp_reset, tcp_retransmit, runq_latency, "
                                     + "block_io_latency")
                     .workload()
@@ -31,9 +36,14 @@ public final class EventsTable {
                     .required("pid", IntegerType.get(), "The process (thread group) it is about")
                     .required("tid", IntegerType.get(), "The thread it is about")
                     .required("comm", StringType.get(), "The task's name (at most 15 bytes)")
-                    .optional("latency_ns", LongType.get(),
+                    .optional(
+                            "latency_ns",
+                            LongType.get(),
                             "tcp_connect: SYN to outcome; runq_latency: wait for a CPU; block_io_latency: request to completion")
-                    .optional("error", IntegerType.get(), "open_failed, tcp_connect: the errno (2 ENOENT, 13 EACCES, 111 ECONNREFUSED)")
+                    .optional(
+                            "error",
+                            IntegerType.get(),
+                            "open_failed, tcp_connect: the errno (2 ENOENT, 13 EACCES, 111 ECONNREFUSED)")
                     .optional("exit_status", IntegerType.get(), "exit: the status passed to exit(2)")
                     .optional("signal", IntegerType.get(), "exit: the terminating signal; signal: the signal sent")
                     .optional("path", StringType.get(), "open_failed: the path")
@@ -43,8 +53,14 @@ public final class EventsTable {
                     .optional("memory_usage_bytes", LongType.get(), "oom_kill: the memory cgroup's usage at the kill")
                     .required("detail", StringType.get(), "What happened, as a person reads it")
                     .schema(),
-            schema -> PartitionSpec.builderFor(schema).day("event_time").identity("node").build(),
-            schema -> SortOrder.builderFor(schema).asc("workload_key").asc("event_time").build(),
+            schema -> PartitionSpec.builderFor(schema)
+                    .day("event_time")
+                    .identity("node")
+                    .build(),
+            schema -> SortOrder.builderFor(schema)
+                    .asc("workload_key")
+                    .asc("event_time")
+                    .build(),
             TableProperties.partitioned("Relevant kernel events", 256));
 
     private EventsTable() {}

@@ -14,8 +14,12 @@ public final class HistoryTables {
     /** The namespace (Flink: database) the tables live in. */
     public static final Namespace NAMESPACE = Namespace.of("history");
 
-    public static final List<TableDefinition> ALL = List.of(EventsTable.DEFINITION, FindingsTable.DEFINITION,
-            RollupsTable.DEFINITION, RegressionsTable.DEFINITION, BenchRunsTable.DEFINITION);
+    public static final List<TableDefinition> ALL = List.of(
+            EventsTable.DEFINITION,
+            FindingsTable.DEFINITION,
+            RollupsTable.DEFINITION,
+            RegressionsTable.DEFINITION,
+            BenchRunsTable.DEFINITION);
 
     private HistoryTables() {}
 

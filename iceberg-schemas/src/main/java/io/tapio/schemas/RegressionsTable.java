@@ -17,32 +17,49 @@ import org.apache.iceberg.SortOrder;
 public final class RegressionsTable {
     public static final String NAME = "regressions";
 
-    public static final TableDefinition DEFINITION = new TableDefinition(NAME,
+    public static final TableDefinition DEFINITION = new TableDefinition(
+            NAME,
             "Regressions: a metric beyond its threshold against its baseline",
             new Columns()
                     .required("detected_at", TimestampType.withZone(), "When it was found")
-                    .required("source", StringType.get(),
+                    .required(
+                            "source",
+                            StringType.get(),
                             "stream (the streaming detector), rollups (tapio regress over the history) or bench "
                                     + "(tapio regress over bench_runs)")
                     .workload()
-                    .required("metric", StringType.get(),
+                    .required(
+                            "metric",
+                            StringType.get(),
                             "A rollups metric column (runq_latency_p99, ...); for bench: throughput or p99_latency")
                     .required("window_start", TimestampType.withZone(), "The start of the window that regressed")
                     .required("window_end", TimestampType.withZone(), "Its end (exclusive)")
                     .required("baseline_value", DoubleType.get(), "The metric's usual value")
                     .required("current_value", DoubleType.get(), "Its value in the window")
-                    .required("change_percent", DoubleType.get(),
+                    .required(
+                            "change_percent",
+                            DoubleType.get(),
                             "How much worse, in percent of the baseline (for throughput, the drop)")
-                    .optional("threshold_percent", DoubleType.get(),
+                    .optional(
+                            "threshold_percent",
+                            DoubleType.get(),
                             "The threshold it crossed; null from the streaming detector, whose rule also weighs "
                                     + "persistence and confidence")
-                    .required("confidence", DoubleType.get(),
+                    .required(
+                            "confidence",
+                            DoubleType.get(),
                             "0 to 1: how unlikely the change is under the baseline's own variation")
-                    .required("windows", IntegerType.get(), "stream: consecutive minutes it persisted; rollups: minutes in the window; bench: 1")
+                    .required(
+                            "windows",
+                            IntegerType.get(),
+                            "stream: consecutive minutes it persisted; rollups: minutes in the window; bench: 1")
                     .required("samples", LongType.get(), "Events (or runs) behind the current value")
                     .schema(),
             schema -> PartitionSpec.builderFor(schema).month("window_start").build(),
-            schema -> SortOrder.builderFor(schema).asc("window_start").asc("workload_key").build(),
+            schema -> SortOrder.builderFor(schema)
+                    .asc("window_start")
+                    .asc("workload_key")
+                    .build(),
             TableProperties.partitioned("Regressions", 16));
 
     private RegressionsTable() {}

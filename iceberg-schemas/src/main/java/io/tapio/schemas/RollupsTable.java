@@ -49,15 +49,23 @@ public final class RollupsTable {
                 .workload();
         int key = columns.nextId();
         int value = columns.nextId();
-        columns.required("events", MapType.ofRequired(key, value, StringType.get(), LongType.get()),
+        columns.required(
+                "events",
+                MapType.ofRequired(key, value, StringType.get(), LongType.get()),
                 "Events in the minute by type");
         for (Metric m : METRICS) {
             columns.optional(m.name(), DoubleType.get(), m.doc())
                     .optional(m.samplesColumn(), LongType.get(), "Events behind " + m.name());
         }
-        return new TableDefinition(NAME, "Per-workload, per-minute rollups", columns.schema(),
+        return new TableDefinition(
+                NAME,
+                "Per-workload, per-minute rollups",
+                columns.schema(),
                 schema -> PartitionSpec.builderFor(schema).day("minute_start").build(),
-                schema -> SortOrder.builderFor(schema).asc("workload_key").asc("minute_start").build(),
+                schema -> SortOrder.builderFor(schema)
+                        .asc("workload_key")
+                        .asc("minute_start")
+                        .build(),
                 TableProperties.partitioned("Per-workload, per-minute rollups", 128));
     }
 }

@@ -18,8 +18,13 @@ import org.apache.iceberg.SortOrder;
  * @param sortOrder how rows are sorted within a file, so that readers skip by min/max statistics
  * @param properties file format, compression, target file size, metadata retention
  */
-public record TableDefinition(String name, String doc, Schema schema, Function<Schema, PartitionSpec> partitionSpec,
-                              Function<Schema, SortOrder> sortOrder, Map<String, String> properties) {
+public record TableDefinition(
+        String name,
+        String doc,
+        Schema schema,
+        Function<Schema, PartitionSpec> partitionSpec,
+        Function<Schema, SortOrder> sortOrder,
+        Map<String, String> properties) {
     public TableDefinition {
         properties = Map.copyOf(properties);
     }

@@ -48,17 +48,24 @@ class HistoryTablesTest {
     void everyTableIsCreatedWithItsLayoutAndWritesZstdParquet() {
         HistoryTables.ensureAll(catalog);
 
-        assertEquals(List.of("bench_runs", "events", "findings", "regressions", "rollups"),
-                catalog.listTables(HistoryTables.NAMESPACE).stream().map(id -> id.name()).sorted().toList());
+        assertEquals(
+                List.of("bench_runs", "events", "findings", "regressions", "rollups"),
+                catalog.listTables(HistoryTables.NAMESPACE).stream()
+                        .map(id -> id.name())
+                        .sorted()
+                        .toList());
         Table events = catalog.loadTable(HistoryTables.identifier("events"));
-        assertEquals("[event_time_day, node]", events.spec().fields().stream().map(f -> f.name()).toList().toString());
+        assertEquals(
+                "[event_time_day, node]",
+                events.spec().fields().stream().map(f -> f.name()).toList().toString());
         assertEquals("workload_key ASC NULLS FIRST, event_time ASC NULLS FIRST", order(events));
         assertEquals("[minute_start_day]", partitionNames("rollups"));
         assertEquals("[detected_at_day]", partitionNames("findings"));
         assertEquals("[window_start_month]", partitionNames("regressions"));
         assertEquals("[]", partitionNames("bench_runs"));
         for (TableDefinition definition : HistoryTables.ALL) {
-            Map<String, String> p = catalog.loadTable(HistoryTables.identifier(definition.name())).properties();
+            Map<String, String> p = catalog.loadTable(HistoryTables.identifier(definition.name()))
+                    .properties();
             assertEquals("parquet", p.get("write.format.default"), definition.name());
             assertEquals("zstd", p.get("write.parquet.compression-codec"), definition.name());
             assertTrue(Long.parseLong(p.get("write.target-file-size-bytes")) >= 8 << 20, definition.name());
@@ -70,7 +77,8 @@ class HistoryTablesTest {
         for (TableDefinition definition : HistoryTables.ALL) {
             TypeUtil.indexById(definition.schema().asStruct()).values().stream()
                     .filter(field -> !isCollectionMember(definition.schema(), field.fieldId()))
-                    .forEach(field -> assertFalse(field.doc() == null || field.doc().isBlank(),
+                    .forEach(field -> assertFalse(
+                            field.doc() == null || field.doc().isBlank(),
                             definition.name() + "." + field.name() + " has no doc"));
         }
     }
@@ -87,17 +95,25 @@ class HistoryTablesTest {
     void anOlderTableGainsTheNewColumnsAndItsRowsStillRead() throws IOException {
         // bench_runs as it was before p999_latency and lost existed
         Schema current = BenchRunsTable.DEFINITION.schema();
-        Schema older = TypeUtil.selectNot(current, java.util.Set.of(
-                current.findField("p999_latency").fieldId(), current.findField("lost").fieldId()));
-        TableDefinition olderDefinition = new TableDefinition(BenchRunsTable.NAME, "older", older,
-                BenchRunsTable.DEFINITION.partitionSpec(), s -> org.apache.iceberg.SortOrder.unsorted(),
+        Schema older = TypeUtil.selectNot(
+                current,
+                java.util.Set.of(
+                        current.findField("p999_latency").fieldId(),
+                        current.findField("lost").fieldId()));
+        TableDefinition olderDefinition = new TableDefinition(
+                BenchRunsTable.NAME,
+                "older",
+                older,
+                BenchRunsTable.DEFINITION.partitionSpec(),
+                s -> org.apache.iceberg.SortOrder.unsorted(),
                 BenchRunsTable.DEFINITION.properties());
         Table table = HistoryTables.ensure(catalog, olderDefinition);
         append(table, benchRun(table.schema(), "before", 100.0));
 
         HistoryTables.ensure(catalog, BenchRunsTable.DEFINITION);
         table.refresh();
-        assertTrue(table.schema().findField("p999_latency") != null && table.schema().findField("lost") != null);
+        assertTrue(table.schema().findField("p999_latency") != null
+                && table.schema().findField("lost") != null);
         Record later = benchRun(table.schema(), "after", 90.0);
         later.setField("lost", 7L);
         append(table, later);
@@ -143,13 +159,19 @@ class HistoryTablesTest {
     }
 
     private String partitionNames(String table) {
-        return catalog.loadTable(HistoryTables.identifier(table)).spec().fields().stream().map(f -> f.name()).toList()
+        return catalog.loadTable(HistoryTables.identifier(table)).spec().fields().stream()
+                .map(f -> f.name())
+                .toList()
                 .toString();
     }
 
     private static String order(Table table) {
-        return String.join(", ", table.sortOrder().fields().stream().map(f ->
-                table.schema().findColumnName(f.sourceId()) + " " + f.direction() + " " + f.nullOrder()).toList());
+        return String.join(
+                ", ",
+                table.sortOrder().fields().stream()
+                        .map(f ->
+                                table.schema().findColumnName(f.sourceId()) + " " + f.direction() + " " + f.nullOrder())
+                        .toList());
     }
 
     /** List elements and map keys and values are documented by their column. */
@@ -170,7 +192,10 @@ class HistoryTablesTest {
         List<String> files = new ArrayList<>();
         for (TableDefinition definition : HistoryTables.ALL) {
             Table table = catalog.loadTable(HistoryTables.identifier(definition.name()));
-            files.add(((org.apache.iceberg.HasTableOperations) table).operations().current().metadataFileLocation());
+            files.add(((org.apache.iceberg.HasTableOperations) table)
+                    .operations()
+                    .current()
+                    .metadataFileLocation());
         }
         return files;
     }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.iceberg.types.Types;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,9 @@ class TablesDocTest {
         Path rendered = Path.of("target", "TABLES.md");
         Files.createDirectories(rendered.getParent());
         Files.writeString(rendered, expected);
-        assertEquals(expected, Files.readString(Path.of("TABLES.md")),
+        assertEquals(
+                expected,
+                Files.readString(Path.of("TABLES.md")),
                 "TABLES.md is out of date: cp iceberg-schemas/target/TABLES.md iceberg-schemas/TABLES.md");
     }
 
@@ -34,18 +35,41 @@ class TablesDocTest {
                 Generated from the definitions in `src/main/java/io/tapio/schemas` by `TablesDocTest`.
                 """);
         for (TableDefinition t : HistoryTables.ALL) {
-            md.append("\n## ").append(t.name()).append("\n\n").append(t.doc()).append(".\n\n")
-                    .append("- partitioned by: ").append(t.spec().isUnpartitioned() ? "nothing (small)"
-                            : String.join(", ", t.spec().fields().stream()
-                                    .map(f -> f.transform() + "(" + t.schema().findColumnName(f.sourceId()) + ")").toList()))
-                    .append("\n- sorted by: ").append(String.join(", ", t.order().fields().stream()
-                            .map(f -> t.schema().findColumnName(f.sourceId())).toList()))
-                    .append("\n- target file size: ").append(Long.parseLong(t.properties()
-                            .get("write.target-file-size-bytes")) >> 20).append(" MiB\n\n")
+            md.append("\n## ")
+                    .append(t.name())
+                    .append("\n\n")
+                    .append(t.doc())
+                    .append(".\n\n")
+                    .append("- partitioned by: ")
+                    .append(
+                            t.spec().isUnpartitioned()
+                                    ? "nothing (small)"
+                                    : String.join(
+                                            ", ",
+                                            t.spec().fields().stream()
+                                                    .map(f -> f.transform() + "("
+                                                            + t.schema().findColumnName(f.sourceId()) + ")")
+                                                    .toList()))
+                    .append("\n- sorted by: ")
+                    .append(String.join(
+                            ", ",
+                            t.order().fields().stream()
+                                    .map(f -> t.schema().findColumnName(f.sourceId()))
+                                    .toList()))
+                    .append("\n- target file size: ")
+                    .append(Long.parseLong(t.properties().get("write.target-file-size-bytes")) >> 20)
+                    .append(" MiB\n\n")
                     .append("| column | type | null | what |\n|---|---|---|---|\n");
             for (Types.NestedField f : t.schema().columns()) {
-                md.append("| `").append(f.name()).append("` | ").append(f.type()).append(" | ")
-                        .append(f.isOptional() ? "yes" : "no").append(" | ").append(f.doc()).append(" |\n");
+                md.append("| `")
+                        .append(f.name())
+                        .append("` | ")
+                        .append(f.type())
+                        .append(" | ")
+                        .append(f.isOptional() ? "yes" : "no")
+                        .append(" | ")
+                        .append(f.doc())
+                        .append(" |\n");
             }
         }
         return md.toString();

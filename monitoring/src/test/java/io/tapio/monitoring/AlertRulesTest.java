@@ -18,14 +18,16 @@ import org.junit.jupiter.api.Test;
 class AlertRulesTest {
     @Test
     void promtoolAcceptsTheRules() throws Exception {
-        Promtool.Result result = Promtool.run("check", "rules", Monitoring.alertRules().toString());
+        Promtool.Result result =
+                Promtool.run("check", "rules", Monitoring.alertRules().toString());
         assertEquals(0, result.exit(), result.output());
         assertTrue(result.output().contains("SUCCESS"), result.output());
     }
 
     @Test
     void theRulesUnitTestsPass() throws Exception {
-        Promtool.Result result = Promtool.run("test", "rules", Monitoring.alertTests().toString());
+        Promtool.Result result =
+                Promtool.run("test", "rules", Monitoring.alertTests().toString());
         assertEquals(0, result.exit(), result.output());
     }
 
@@ -33,10 +35,17 @@ class AlertRulesTest {
     void theAlertsTheIssueAsksForAreThereAndEachHasAUnitTest() {
         Set<String> alerts = new TreeSet<>();
         Monitoring.alerts().forEach(rule -> alerts.add(rule.path("alert").asText()));
-        assertTrue(alerts.containsAll(Set.of("TapioHighProcessingLatency", "TapioLowThroughput", "TapioEventsDropped",
-                "TapioCriticalFinding", "TapioPerformanceRegression")), alerts.toString());
+        assertTrue(
+                alerts.containsAll(Set.of(
+                        "TapioHighProcessingLatency",
+                        "TapioLowThroughput",
+                        "TapioEventsDropped",
+                        "TapioCriticalFinding",
+                        "TapioPerformanceRegression")),
+                alerts.toString());
         Set<String> tested = new TreeSet<>();
-        for (JsonNode test : Monitoring.read(Monitoring.YAML, Monitoring.alertTests()).path("tests")) {
+        for (JsonNode test :
+                Monitoring.read(Monitoring.YAML, Monitoring.alertTests()).path("tests")) {
             for (JsonNode check : test.path("alert_rule_test")) {
                 if (!check.path("exp_alerts").isEmpty()) {
                     tested.add(check.path("alertname").asText());
@@ -50,9 +59,12 @@ class AlertRulesTest {
     void noAlertCanFireOnAFreshPrometheus() {
         for (JsonNode rule : Monitoring.alerts()) {
             String expr = rule.path("expr").asText();
-            Duration holds = rule.has("for") ? Duration.parse("PT" + rule.path("for").asText().toUpperCase()) : Duration.ZERO;
+            Duration holds = rule.has("for")
+                    ? Duration.parse("PT" + rule.path("for").asText().toUpperCase())
+                    : Duration.ZERO;
             boolean guarded = expr.contains("(up offset 5m) == 1");
-            assertTrue(holds.compareTo(Duration.ofMinutes(5)) >= 0 || guarded,
+            assertTrue(
+                    holds.compareTo(Duration.ofMinutes(5)) >= 0 || guarded,
                     rule.path("alert").asText() + " holds 5 minutes or is guarded by the target's uptime");
         }
     }
@@ -64,7 +76,10 @@ class AlertRulesTest {
             Set<String> metrics = Monitoring.metricNames(rule.path("expr").asText());
             assertFalse(metrics.isEmpty(), name);
             assertTrue(Monitoring.METRICS.containsAll(metrics), name + " uses " + metrics);
-            assertTrue(List.of("warning", "critical").contains(rule.at("/labels/severity").asText()), name);
+            assertTrue(
+                    List.of("warning", "critical")
+                            .contains(rule.at("/labels/severity").asText()),
+                    name);
             assertFalse(rule.at("/annotations/summary").asText().isBlank(), name);
             assertFalse(rule.at("/annotations/description").asText().isBlank(), name);
         }

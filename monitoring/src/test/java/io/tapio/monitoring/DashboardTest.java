@@ -17,14 +17,24 @@ class DashboardTest {
     void theDashboardShowsRatesLatencyDropsRingFillAndFindings() {
         List<String> titles = new ArrayList<>();
         dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
-        assertTrue(titles.containsAll(List.of("Event rate by node and type", "p99 latency by stage",
-                "Dropped events by node and reason", "Ring buffer fill by node", "Findings by pattern and severity")),
+        assertTrue(
+                titles.containsAll(List.of(
+                        "Event rate by node and type",
+                        "p99 latency by stage",
+                        "Dropped events by node and reason",
+                        "Ring buffer fill by node",
+                        "Findings by pattern and severity")),
                 titles.toString());
-        assertEquals("DS_PROMETHEUS", dashboard.at("/__inputs/0/name").asText(),
+        assertEquals(
+                "DS_PROMETHEUS",
+                dashboard.at("/__inputs/0/name").asText(),
                 "imports with the Prometheus data source the user picks");
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
-                assertEquals("${DS_PROMETHEUS}", target.at("/datasource/uid").asText(), panel.path("title").asText());
+                assertEquals(
+                        "${DS_PROMETHEUS}",
+                        target.at("/datasource/uid").asText(),
+                        panel.path("title").asText());
             }
         }
     }
@@ -46,10 +56,17 @@ class DashboardTest {
         for (JsonNode panel : dashboard.path("panels")) {
             ids.add(panel.path("id").asInt());
             JsonNode g = panel.path("gridPos");
-            int[] box = {g.path("x").asInt(), g.path("y").asInt(), g.path("w").asInt(), g.path("h").asInt()};
+            int[] box = {
+                g.path("x").asInt(),
+                g.path("y").asInt(),
+                g.path("w").asInt(),
+                g.path("h").asInt()
+            };
             for (int[] other : boxes) {
-                boolean overlap = box[0] < other[0] + other[2] && other[0] < box[0] + box[2]
-                        && box[1] < other[1] + other[3] && other[1] < box[1] + box[3];
+                boolean overlap = box[0] < other[0] + other[2]
+                        && other[0] < box[0] + box[2]
+                        && box[1] < other[1] + other[3]
+                        && other[1] < box[1] + box[3];
                 assertFalse(overlap, panel.path("title").asText() + " overlaps another panel");
             }
             boxes.add(box);

@@ -23,9 +23,14 @@ final class Monitoring {
      * Tapio's metric names (DESIGN.md "Names", the eBPF reader's, and the correlator's and
      * regression detector's counts), as Prometheus sees them.
      */
-    static final Set<String> METRICS = Set.of("tapio_events_processed_total",
-            "tapio_event_processing_duration_seconds_bucket", "tapio_events_dropped_total", "tapio_ringbuf_used_ratio",
-            "tapio_kernel_events_total", "tapio_findings_total", "tapio_regressions_total");
+    static final Set<String> METRICS = Set.of(
+            "tapio_events_processed_total",
+            "tapio_event_processing_duration_seconds_bucket",
+            "tapio_events_dropped_total",
+            "tapio_ringbuf_used_ratio",
+            "tapio_kernel_events_total",
+            "tapio_findings_total",
+            "tapio_regressions_total");
 
     private static final Pattern METRIC_NAME = Pattern.compile("\\btapio_[a-z_]+");
 
@@ -37,7 +42,8 @@ final class Monitoring {
                 return dir.resolve("monitoring");
             }
         }
-        throw new IllegalStateException("monitoring/ not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "monitoring/ not found above " + Path.of("").toAbsolutePath());
     }
 
     static Path alertRules() {
@@ -66,8 +72,11 @@ final class Monitoring {
         List<String> queries = new ArrayList<>();
         for (JsonNode panel : read(JSON, dashboard()).path("panels")) {
             for (JsonNode target : panel.path("targets")) {
-                queries.add(target.path("expr").asText().replace("$__rate_interval", "30s")
-                        .replace("$__range", "5m").replace("$node", ".*"));
+                queries.add(target.path("expr")
+                        .asText()
+                        .replace("$__rate_interval", "30s")
+                        .replace("$__range", "5m")
+                        .replace("$node", ".*"));
             }
         }
         return queries;

@@ -44,22 +44,44 @@ class PrometheusScrapeTest {
             CommandLine cli = new CommandLine(new Tapio());
             cli.setOut(new PrintWriter(output, true));
             cli.setErr(new PrintWriter(output, true));
-            exit.complete(cli.execute("run", "--source", "ebpf", "--duration", "4m",
-                    "--data-dir", dir.resolve("tapio").toString(), "--metrics-port", "" + metricsPort,
-                    "--ui-port", "" + uiPort, "--status-port", "" + statusPort));
+            exit.complete(cli.execute(
+                    "run",
+                    "--source",
+                    "ebpf",
+                    "--duration",
+                    "4m",
+                    "--data-dir",
+                    dir.resolve("tapio").toString(),
+                    "--metrics-port",
+                    "" + metricsPort,
+                    "--ui-port",
+                    "" + uiPort,
+                    "--status-port",
+                    "" + statusPort));
         });
-        try (PrometheusServer prometheus = PrometheusServer.start(dir.resolve("prometheus"), metricsPort,
-                Monitoring.alertRules())) {
-            JsonNode processed = await(prometheus, "sum by (node, type) (tapio_events_processed_total)",
-                    PrometheusScrapeTest::anyAboveZero, exit, output);
+        try (PrometheusServer prometheus =
+                PrometheusServer.start(dir.resolve("prometheus"), metricsPort, Monitoring.alertRules())) {
+            JsonNode processed = await(
+                    prometheus,
+                    "sum by (node, type) (tapio_events_processed_total)",
+                    PrometheusScrapeTest::anyAboveZero,
+                    exit,
+                    output);
             for (JsonNode series : processed) {
                 assertFalse(series.at("/metric/node").asText().isEmpty(), "events carry their node: " + series);
                 assertFalse(series.at("/metric/type").asText().isEmpty(), "and their type: " + series);
             }
-            assertEquals("1", prometheus.query("up{job=\"tapio\"}").get(0).at("/value/1").asText(), "the target is up");
+            assertEquals(
+                    "1",
+                    prometheus.query("up{job=\"tapio\"}").get(0).at("/value/1").asText(),
+                    "the target is up");
 
-            JsonNode latency = await(prometheus, Monitoring.dashboardQueries().get(1),
-                    r -> measured(r).containsAll(Set.of("source", "end")), exit, output);
+            JsonNode latency = await(
+                    prometheus,
+                    Monitoring.dashboardQueries().get(1),
+                    r -> measured(r).containsAll(Set.of("source", "end")),
+                    exit,
+                    output);
             for (JsonNode stage : latency) {
                 String name = stage.at("/metric/stage").asText();
                 double p99 = stage.at("/value/1").asDouble();
@@ -71,7 +93,12 @@ class PrometheusScrapeTest {
             assertEquals(1, fill.size(), fill.toString());
             double ratio = fill.get(0).at("/value/1").asDouble();
             assertTrue(ratio >= 0 && ratio <= 1, "ring fill is a ratio: " + ratio);
-            await(prometheus, Monitoring.dashboardQueries().getFirst(), PrometheusScrapeTest::anyAboveZero, exit, output);
+            await(
+                    prometheus,
+                    Monitoring.dashboardQueries().getFirst(),
+                    PrometheusScrapeTest::anyAboveZero,
+                    exit,
+                    output);
 
             for (String query : Monitoring.dashboardQueries()) {
                 // Findings and regressions are counted from the first one on: a quiet run has none.
@@ -120,8 +147,13 @@ class PrometheusScrapeTest {
      * Queries until the result is as expected, starting and ending a process meanwhile so
      * that the kernel has events for Tapio to count.
      */
-    private static JsonNode await(PrometheusServer prometheus, String query, Predicate<JsonNode> expected,
-                                  CompletableFuture<Integer> exit, StringWriter output) throws Exception {
+    private static JsonNode await(
+            PrometheusServer prometheus,
+            String query,
+            Predicate<JsonNode> expected,
+            CompletableFuture<Integer> exit,
+            StringWriter output)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
@@ -144,7 +176,8 @@ class PrometheusScrapeTest {
         while (true) {
             List<JsonNode> rules = prometheus.rules();
             boolean evaluated = !rules.isEmpty()
-                    && rules.stream().noneMatch(r -> r.path("lastEvaluation").asText().startsWith("0001-"));
+                    && rules.stream()
+                            .noneMatch(r -> r.path("lastEvaluation").asText().startsWith("0001-"));
             if (evaluated || System.nanoTime() > deadline) {
                 return rules;
             }

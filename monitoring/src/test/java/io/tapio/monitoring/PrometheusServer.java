@@ -25,7 +25,8 @@ final class PrometheusServer implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PrometheusServer(Path dir, int scrapePort, Path rules) throws IOException {
         Promtool.requireInstalled(Promtool.PROMETHEUS);
@@ -46,9 +47,15 @@ final class PrometheusServer implements AutoCloseable {
                       - targets: ["127.0.0.1:%d"]
                 """.formatted(rules.toAbsolutePath(), scrapePort));
         log = dir.resolve("prometheus.log");
-        process = new ProcessBuilder(Promtool.PROMETHEUS.toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-                "--log.level=warn").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(
+                        Promtool.PROMETHEUS.toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--log.level=warn")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     static PrometheusServer start(Path dir, int scrapePort, Path rules) throws Exception {
@@ -66,7 +73,8 @@ final class PrometheusServer implements AutoCloseable {
     JsonNode query(String promql) throws IOException, InterruptedException {
         JsonNode body = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         if (!body.path("status").asText().equals("success")) {
-            throw new AssertionError("Prometheus rejected " + promql + ": " + body.path("error").asText());
+            throw new AssertionError(
+                    "Prometheus rejected " + promql + ": " + body.path("error").asText());
         }
         return body.path("data").path("result");
     }
@@ -91,8 +99,12 @@ final class PrometheusServer implements AutoCloseable {
                 throw new IllegalStateException("prometheus exited: " + log());
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/-/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -104,8 +116,11 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return Monitoring.JSON.readTree(response.body());
     }
 

@@ -18,8 +18,8 @@ public final class BuildProject {
             for (int i = 0; i < sources; i++) {
                 Files.writeString(dir.resolve("unit" + i + ".c"), source(i));
             }
-            String objects = IntStream.range(0, sources).mapToObj(i -> "unit" + i + ".o")
-                    .collect(Collectors.joining(" "));
+            String objects =
+                    IntStream.range(0, sources).mapToObj(i -> "unit" + i + ".o").collect(Collectors.joining(" "));
             Files.writeString(dir.resolve("Makefile"), "all: " + objects + "\n%.o: %.c\n\t$(CC) -O2 -c $< -o $@\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -36,8 +36,13 @@ public final class BuildProject {
     private static String source(int unit) {
         StringBuilder c = new StringBuilder("#include <stdio.h>\n#include <string.h>\n");
         for (int f = 0; f < 40; f++) {
-            c.append("static long f").append(f).append("(long x) { long s = 0; for (int i = 0; i < x; i++) { ")
-                    .append("s += (i * ").append(unit + f + 3).append(") ^ (s >> 3); if (s % 7 == ").append(f % 7)
+            c.append("static long f")
+                    .append(f)
+                    .append("(long x) { long s = 0; for (int i = 0; i < x; i++) { ")
+                    .append("s += (i * ")
+                    .append(unit + f + 3)
+                    .append(") ^ (s >> 3); if (s % 7 == ")
+                    .append(f % 7)
                     .append(") s -= i; } return s; }\n");
         }
         c.append("long unit").append(unit).append("(long x) { return ");

@@ -47,8 +47,8 @@ public final class CollectorBenchmark {
      * @param lost of those, records the kernel counted as lost (ring full)
      * @param read failed-open records the consumer read
      */
-    public record SustainedRound(RingConsumer consumer, double seconds, long opens, long delivered, long lost,
-                                 long read) {
+    public record SustainedRound(
+            RingConsumer consumer, double seconds, long opens, long delivered, long lost, long read) {
         public double eventsPerSecond() {
             return delivered / seconds;
         }
@@ -71,17 +71,22 @@ public final class CollectorBenchmark {
     public static List<SustainedRound> sustained(Options options, Consumer<String> progress) {
         List<SustainedRound> rounds = new ArrayList<>();
         try (FailedOpenLoad load = new FailedOpenLoad();
-             KernelCollector collector = KernelCollector.open(config(options.ringBufferBytes(), load))) {
+                KernelCollector collector = KernelCollector.open(config(options.ringBufferBytes(), load))) {
             for (RingConsumer consumer : RingConsumer.values()) {
                 progress.accept("warming up " + consumer.label());
                 sustainedRound(collector, load, consumer, Duration.ofSeconds(1), options.loadThreads());
             }
             for (int r = 0; r < options.rounds(); r++) {
                 for (RingConsumer consumer : order(r)) {
-                    SustainedRound round = sustainedRound(collector, load, consumer, options.round(),
-                            options.loadThreads());
-                    progress.accept(String.format("round %d/%d %-16s %,12.0f events/s  lost %,d  unaccounted %d",
-                            r + 1, options.rounds(), consumer.label(), round.eventsPerSecond(), round.lost(),
+                    SustainedRound round =
+                            sustainedRound(collector, load, consumer, options.round(), options.loadThreads());
+                    progress.accept(String.format(
+                            "round %d/%d %-16s %,12.0f events/s  lost %,d  unaccounted %d",
+                            r + 1,
+                            options.rounds(),
+                            consumer.label(),
+                            round.eventsPerSecond(),
+                            round.lost(),
                             round.unaccounted()));
                     rounds.add(round);
                 }
@@ -94,7 +99,7 @@ public final class CollectorBenchmark {
         List<DrainRound> rounds = new ArrayList<>();
         long fill = (long) (options.drainRingBufferBytes() * 0.9) / RECORD_FOOTPRINT;
         try (FailedOpenLoad load = new FailedOpenLoad();
-             KernelCollector collector = KernelCollector.open(config(options.drainRingBufferBytes(), load))) {
+                KernelCollector collector = KernelCollector.open(config(options.drainRingBufferBytes(), load))) {
             for (RingConsumer consumer : RingConsumer.values()) {
                 progress.accept("warming up " + consumer.label());
                 drainRound(collector, load, consumer, fill / 10);
@@ -102,8 +107,9 @@ public final class CollectorBenchmark {
             for (int r = 0; r < options.rounds(); r++) {
                 for (RingConsumer consumer : order(r)) {
                     DrainRound round = drainRound(collector, load, consumer, fill);
-                    progress.accept(String.format("round %d/%d %-16s %,12.0f records/s  (%,d records)", r + 1,
-                            options.rounds(), consumer.label(), round.recordsPerSecond(), round.records()));
+                    progress.accept(String.format(
+                            "round %d/%d %-16s %,12.0f records/s  (%,d records)",
+                            r + 1, options.rounds(), consumer.label(), round.recordsPerSecond(), round.records()));
                     rounds.add(round);
                 }
             }
@@ -122,12 +128,15 @@ public final class CollectorBenchmark {
 
     /** Every type on, as in production; of the failed opens, only the load's are reported. */
     private static CollectorConfig config(int ringBufferBytes, FailedOpenLoad load) {
-        return CollectorConfig.builder().ringBufferBytes(ringBufferBytes).pathRules(List.of(load.rule()))
-                .reportUnmatchedOpens(false).build();
+        return CollectorConfig.builder()
+                .ringBufferBytes(ringBufferBytes)
+                .pathRules(List.of(load.rule()))
+                .reportUnmatchedOpens(false)
+                .build();
     }
 
-    private static SustainedRound sustainedRound(KernelCollector collector, FailedOpenLoad load,
-                                                 RingConsumer consumer, Duration duration, int threads) {
+    private static SustainedRound sustainedRound(
+            KernelCollector collector, FailedOpenLoad load, RingConsumer consumer, Duration duration, int threads) {
         try (RingConsumer.Session session = consumer.open(collector)) {
             drainAll(session);
             long read0 = session.counter.failedOpens;
@@ -148,14 +157,18 @@ public final class CollectorBenchmark {
             join(reader);
             drainAll(session);
             KernelStats delta = collector.kernelStats().since(before);
-            return new SustainedRound(consumer, elapsed / 1e9, load.calls() - opens0,
-                    delta.emitted(EventType.OPEN_FAILED), delta.count(EventType.OPEN_FAILED, Disposition.RING_FULL),
+            return new SustainedRound(
+                    consumer,
+                    elapsed / 1e9,
+                    load.calls() - opens0,
+                    delta.emitted(EventType.OPEN_FAILED),
+                    delta.count(EventType.OPEN_FAILED, Disposition.RING_FULL),
                     session.counter.failedOpens - read0);
         }
     }
 
-    private static DrainRound drainRound(KernelCollector collector, FailedOpenLoad load, RingConsumer consumer,
-                                         long fill) {
+    private static DrainRound drainRound(
+            KernelCollector collector, FailedOpenLoad load, RingConsumer consumer, long fill) {
         try (RingConsumer.Session session = consumer.open(collector)) {
             drainAll(session);
             load.run(fill);

@@ -24,9 +24,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class FailedOpenLoad implements AutoCloseable {
     private static final int AT_FDCWD = -100;
     private static final long PACING_STEP_NANOS = 1_000_000L;
-    private static final MethodHandle OPENAT = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("openat").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle OPENAT = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("openat").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
 
     private final String prefix = "/tapio-load-" + UUID.randomUUID().toString().substring(0, 8) + "/";
     private final Arena arena = Arena.ofShared();

@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -100,8 +99,13 @@ public final class OverheadBenchmark {
                     for (boolean tracing : List.of(tracedFirst, !tracedFirst)) {
                         double seconds = tracing ? timeTraced(run) : time(run);
                         (tracing ? traced : untraced).add(seconds);
-                        progress.accept(String.format("round %d/%d %-30s %-9s %.3f s", r + 1, options.rounds(),
-                                workload.description(), tracing ? "traced" : "untraced", seconds));
+                        progress.accept(String.format(
+                                "round %d/%d %-30s %-9s %.3f s",
+                                r + 1,
+                                options.rounds(),
+                                workload.description(),
+                                tracing ? "traced" : "untraced",
+                                seconds));
                     }
                 }
                 results.add(new Result(workload, untraced, traced));
@@ -170,8 +174,10 @@ public final class OverheadBenchmark {
         });
         server.start();
         int clients = 4;
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-             ExecutorService clientThreads = Executors.newFixedThreadPool(clients)) {
+        try (HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
+                ExecutorService clientThreads = Executors.newFixedThreadPool(clients)) {
             URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
             List<Future<?>> done = new ArrayList<>();
             for (int c = 0; c < clients; c++) {

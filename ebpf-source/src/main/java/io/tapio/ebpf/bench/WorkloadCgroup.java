@@ -40,8 +40,9 @@ public final class WorkloadCgroup implements AutoCloseable {
         } else {
             memory = null;
             // The controller must be enabled in every ancestor down to the cgroup's parent.
-            for (Path ancestor = v2Root; !ancestor.equals(unified); ancestor = ancestor.resolve(
-                    unified.getName(ancestor.getNameCount()))) {
+            for (Path ancestor = v2Root;
+                    !ancestor.equals(unified);
+                    ancestor = ancestor.resolve(unified.getName(ancestor.getNameCount()))) {
                 write(ancestor.resolve("cgroup.subtree_control"), "+memory");
             }
             write(unified.resolve("memory.max"), Long.toString(memoryLimitBytes));

@@ -11,8 +11,7 @@ import java.util.Objects;
  * @param startEpochNs the wall-clock time the capture started, in nanoseconds since the epoch
  * @param startMonotonicNs the same instant on the clock of kernel timestamps ({@link System#nanoTime()})
  */
-public record CaptureHeader(int formatVersion, int abiVersion, String node, long startEpochNs,
-        long startMonotonicNs) {
+public record CaptureHeader(int formatVersion, int abiVersion, String node, long startEpochNs, long startMonotonicNs) {
 
     public CaptureHeader {
         Objects.requireNonNull(node, "node");

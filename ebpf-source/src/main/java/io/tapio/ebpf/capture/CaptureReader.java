@@ -127,8 +127,11 @@ public final class CaptureReader implements AutoCloseable {
             throw new CaptureFormatException(Reason.NOT_A_CAPTURE, source + " is empty, not a Tapio capture", 0, 0);
         }
         if (!Arrays.equals(magic, 0, read, CaptureFormat.MAGIC, 0, read)) {
-            throw new CaptureFormatException(Reason.NOT_A_CAPTURE,
-                    source + " is not a Tapio capture (it starts with " + describe(magic, read) + ")", 0, 0);
+            throw new CaptureFormatException(
+                    Reason.NOT_A_CAPTURE,
+                    source + " is not a Tapio capture (it starts with " + describe(magic, read) + ")",
+                    0,
+                    0);
         }
         if (!whole) {
             throw truncatedHeader();
@@ -145,14 +148,16 @@ public final class CaptureReader implements AutoCloseable {
         String node = new String(headerPart(nodeLength).array(), StandardCharsets.UTF_8);
         int expected = (int) checksum.getValue();
         if (headerPart(Integer.BYTES).getInt() != expected) {
-            throw new CaptureFormatException(Reason.CORRUPT,
+            throw new CaptureFormatException(
+                    Reason.CORRUPT,
                     source + " is corrupt: its capture header (bytes 0-" + (offset - 1) + ") fails its CRC32C check",
-                    0, 0);
+                    0,
+                    0);
         }
         // Checked after the checksum, so that a damaged byte is not reported as another version.
         if (abiVersion != EventHeader.ABI_VERSION) {
-            throw unsupported("event ABI", abiVersion, EventHeader.ABI_VERSION,
-                    CaptureFormat.MAGIC.length + Short.BYTES);
+            throw unsupported(
+                    "event ABI", abiVersion, EventHeader.ABI_VERSION, CaptureFormat.MAGIC.length + Short.BYTES);
         }
         return new CaptureHeader(formatVersion, abiVersion, node, startEpochNs, startMonotonicNs);
     }
@@ -172,8 +177,9 @@ public final class CaptureReader implements AutoCloseable {
         long count = scratchView.getLong(0);
         verifyChecksum("end-of-capture marker", start);
         if (count != recordsRead) {
-            throw corrupt(start, "the end-of-capture marker there counts " + count + " records, but "
-                    + recordsRead + " precede it");
+            throw corrupt(
+                    start,
+                    "the end-of-capture marker there counts " + count + " records, but " + recordsRead + " precede it");
         }
         if (in.read() != -1) {
             throw corrupt(offset, "data follows the end-of-capture marker");
@@ -200,15 +206,21 @@ public final class CaptureReader implements AutoCloseable {
     }
 
     private CaptureFormatException truncatedHeader() {
-        return new CaptureFormatException(Reason.TRUNCATED,
-                source + " is truncated at byte " + offset + ", inside its capture header: it holds no events", offset,
+        return new CaptureFormatException(
+                Reason.TRUNCATED,
+                source + " is truncated at byte " + offset + ", inside its capture header: it holds no events",
+                offset,
                 0);
     }
 
     private CaptureFormatException unsupported(String what, int found, int supported, long at) {
         String advice = found > supported ? "read it with a newer Tapio" : "read it with the Tapio that recorded it";
-        return new CaptureFormatException(Reason.UNSUPPORTED_VERSION, source + " is in " + what + " version " + found
-                + ", but this Tapio reads " + what + " version " + supported + " only: " + advice, at, 0);
+        return new CaptureFormatException(
+                Reason.UNSUPPORTED_VERSION,
+                source + " is in " + what + " version " + found + ", but this Tapio reads " + what + " version "
+                        + supported + " only: " + advice,
+                at,
+                0);
     }
 
     private CaptureFormatException cutShort(String what, long start) {
@@ -216,13 +228,19 @@ public final class CaptureReader implements AutoCloseable {
     }
 
     private CaptureFormatException truncated(String detail) {
-        return new CaptureFormatException(Reason.TRUNCATED, source + " is truncated at byte " + offset + ": " + detail
-                + " (after " + goodRecords() + ")", offset, recordsRead);
+        return new CaptureFormatException(
+                Reason.TRUNCATED,
+                source + " is truncated at byte " + offset + ": " + detail + " (after " + goodRecords() + ")",
+                offset,
+                recordsRead);
     }
 
     private CaptureFormatException corrupt(long at, String detail) {
-        return new CaptureFormatException(Reason.CORRUPT, source + " is corrupt at byte " + at + ": " + detail
-                + " (after " + goodRecords() + ")", at, recordsRead);
+        return new CaptureFormatException(
+                Reason.CORRUPT,
+                source + " is corrupt at byte " + at + ": " + detail + " (after " + goodRecords() + ")",
+                at,
+                recordsRead);
     }
 
     private String goodRecords() {

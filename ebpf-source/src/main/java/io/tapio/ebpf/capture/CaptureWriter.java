@@ -28,6 +28,7 @@ public final class CaptureWriter implements AutoCloseable {
     private final DataOutputStream out;
     /** Writes through to {@link #out}, adding every byte to {@link #checksum}. */
     private final DataOutputStream checked;
+
     private long recordsWritten;
     private boolean closed;
 
@@ -42,8 +43,8 @@ public final class CaptureWriter implements AutoCloseable {
     public static CaptureWriter create(Path file, String node) throws IOException {
         Instant wallClock = Instant.now();
         long monotonic = System.nanoTime();
-        return create(file, node, TimeUnit.SECONDS.toNanos(wallClock.getEpochSecond()) + wallClock.getNano(),
-                monotonic);
+        return create(
+                file, node, TimeUnit.SECONDS.toNanos(wallClock.getEpochSecond()) + wallClock.getNano(), monotonic);
     }
 
     /**
@@ -54,8 +55,8 @@ public final class CaptureWriter implements AutoCloseable {
      */
     public static CaptureWriter create(Path file, String node, long startEpochNs, long startMonotonicNs)
             throws IOException {
-        CaptureHeader header = new CaptureHeader(CaptureFormat.VERSION, EventHeader.ABI_VERSION, node, startEpochNs,
-                startMonotonicNs);
+        CaptureHeader header =
+                new CaptureHeader(CaptureFormat.VERSION, EventHeader.ABI_VERSION, node, startEpochNs, startMonotonicNs);
         byte[] encoded = encode(header);
         OutputStream stream = Files.newOutputStream(file);
         try {

@@ -35,25 +35,34 @@ public final class Recorder {
      * Records until {@code duration} has passed or {@code stop} says so, reporting progress
      * about once a second. The file is complete (end marker written) when this returns.
      */
-    public static Result record(CollectorConfig config, Path out, String node, Duration duration,
-                                BooleanSupplier stop, Consumer<Result> progress) throws IOException {
+    public static Result record(
+            CollectorConfig config,
+            Path out,
+            String node,
+            Duration duration,
+            BooleanSupplier stop,
+            Consumer<Result> progress)
+            throws IOException {
         long start = System.nanoTime();
         long deadline = start + duration.toNanos();
         try (KernelCollector collector = KernelCollector.open(config);
-             CaptureWriter writer = CaptureWriter.create(out, node)) {
+                CaptureWriter writer = CaptureWriter.create(out, node)) {
             RingBufferReader reader = collector.reader();
             KernelStats before = collector.kernelStats();
             long lastProgress = start;
             while (System.nanoTime() < deadline && !stop.getAsBoolean()) {
-                reader.poll((ring, offset, length) -> write(writer, KernelEvent.copyOf(ring, offset, length)), 65_536,
+                reader.poll(
+                        (ring, offset, length) -> write(writer, KernelEvent.copyOf(ring, offset, length)),
+                        65_536,
                         POLL);
                 if (System.nanoTime() - lastProgress > PROGRESS_EVERY_NANOS) {
                     progress.accept(result(writer, collector, before, start));
                     lastProgress = System.nanoTime();
                 }
             }
-            while (reader.drain((ring, offset, length) -> write(writer, KernelEvent.copyOf(ring, offset, length)),
-                    65_536) > 0) {
+            while (reader.drain(
+                            (ring, offset, length) -> write(writer, KernelEvent.copyOf(ring, offset, length)), 65_536)
+                    > 0) {
                 // what the kernel wrote before the programs stop
             }
             return result(writer, collector, before, start);
@@ -63,8 +72,11 @@ public final class Recorder {
     }
 
     private static Result result(CaptureWriter writer, KernelCollector collector, KernelStats before, long start) {
-        return new Result(writer.recordsWritten(), collector.kernelStats().since(before).lost(),
-                collector.reader().stats().malformedTotal(), Duration.ofNanos(System.nanoTime() - start));
+        return new Result(
+                writer.recordsWritten(),
+                collector.kernelStats().since(before).lost(),
+                collector.reader().stats().malformedTotal(),
+                Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static void write(CaptureWriter writer, KernelEvent event) {

@@ -27,7 +27,6 @@ public interface ReplayPacing {
      * first event; anchoring on the first event's timestamp starts at once.
      */
     static ReplayPacing atRecordedSpeed(long firstTimestampNs, long replayStartNanos) {
-        return (timestampNs, nowNanos) ->
-                Math.max(0, (timestampNs - firstTimestampNs) - (nowNanos - replayStartNanos));
+        return (timestampNs, nowNanos) -> Math.max(0, (timestampNs - firstTimestampNs) - (nowNanos - replayStartNanos));
     }
 }

@@ -31,7 +31,9 @@ public final class CollectorConfig implements Serializable {
 
     /** Every signal whose default action terminates, dumps core or stops the process. */
     public static final Set<Integer> FATAL_OR_STOPPING_SIGNALS = IntStream.rangeClosed(1, 63)
-            .filter(s -> !HARMLESS_SIGNALS.contains(s)).boxed().collect(Collectors.toUnmodifiableSet());
+            .filter(s -> !HARMLESS_SIGNALS.contains(s))
+            .boxed()
+            .collect(Collectors.toUnmodifiableSet());
 
     /**
      * Failed opens that are the normal way programs search for files: the dynamic loader
@@ -39,10 +41,17 @@ public final class CollectorConfig implements Serializable {
      * and the kernel's own pseudo files.
      */
     public static final List<PathRule> DEFAULT_PATH_RULES = List.of(
-            PathRule.ignore("/lib/"), PathRule.ignore("/lib64/"), PathRule.ignore("/usr/lib/"),
-            PathRule.ignore("/usr/lib64/"), PathRule.ignore("/usr/local/lib/"), PathRule.ignore("/etc/ld.so"),
-            PathRule.ignore("/usr/include/"), PathRule.ignore("/usr/local/include/"),
-            PathRule.ignore("/usr/share/locale/"), PathRule.ignore("/proc/"), PathRule.ignore("/sys/"),
+            PathRule.ignore("/lib/"),
+            PathRule.ignore("/lib64/"),
+            PathRule.ignore("/usr/lib/"),
+            PathRule.ignore("/usr/lib64/"),
+            PathRule.ignore("/usr/local/lib/"),
+            PathRule.ignore("/etc/ld.so"),
+            PathRule.ignore("/usr/include/"),
+            PathRule.ignore("/usr/local/include/"),
+            PathRule.ignore("/usr/share/locale/"),
+            PathRule.ignore("/proc/"),
+            PathRule.ignore("/sys/"),
             PathRule.ignore("/dev/"));
 
     private final int ringBufferBytes;
@@ -178,8 +187,8 @@ public final class CollectorConfig implements Serializable {
         /** A power of two of at least one page (4 KiB) and at most 1 GiB; default 32 MiB. */
         public Builder ringBufferBytes(int bytes) {
             if (bytes < 4096 || bytes > (1 << 30) || Integer.bitCount(bytes) != 1) {
-                throw new IllegalArgumentException("ring buffer size must be a power of two from 4 KiB to 1 GiB, not "
-                        + bytes + " bytes");
+                throw new IllegalArgumentException(
+                        "ring buffer size must be a power of two from 4 KiB to 1 GiB, not " + bytes + " bytes");
             }
             ringBufferBytes = bytes;
             return this;

@@ -46,7 +46,8 @@ final class EventPrograms {
 
     /** The BTF-enabled tracepoint a {@code tp_btf/NAME} section attaches to. */
     static Optional<String> btfTracepoint(String section) {
-        return section.startsWith(BTF_TRACEPOINT) ? Optional.of(section.substring(BTF_TRACEPOINT.length()))
+        return section.startsWith(BTF_TRACEPOINT)
+                ? Optional.of(section.substring(BTF_TRACEPOINT.length()))
                 : Optional.empty();
     }
 

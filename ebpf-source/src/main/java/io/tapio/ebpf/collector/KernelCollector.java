@@ -50,8 +50,9 @@ public final class KernelCollector implements AutoCloseable {
     private static final Set<KernelCollector> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(KernelCollector::close),
-                "tapio-collector-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> List.copyOf(OPEN).forEach(KernelCollector::close), "tapio-collector-shutdown"));
     }
 
     private final BpfObject object;
@@ -68,8 +69,8 @@ public final class KernelCollector implements AutoCloseable {
     private CollectorConfig config;
     private boolean closed;
 
-    private KernelCollector(BpfObject object, Map<EventType, List<BpfProgram>> programs,
-                            Map<EventType, String> unavailable) {
+    private KernelCollector(
+            BpfObject object, Map<EventType, List<BpfProgram>> programs, Map<EventType, String> unavailable) {
         this.object = object;
         this.programs = programs;
         this.unavailable = Collections.unmodifiableMap(unavailable);
@@ -99,7 +100,8 @@ public final class KernelCollector implements AutoCloseable {
             object.map("tapio_events").setMaxEntries(config.ringBufferBytes());
             Map<EventType, List<BpfProgram>> programs = new EnumMap<>(EventType.class);
             for (BpfProgram program : object.programs()) {
-                programs.computeIfAbsent(EventPrograms.typeOf(program.name()), t -> new ArrayList<>()).add(program);
+                programs.computeIfAbsent(EventPrograms.typeOf(program.name()), t -> new ArrayList<>())
+                        .add(program);
             }
             Map<EventType, String> unavailable = missingTracepoints(programs);
             unavailable.keySet().forEach(type -> programs.remove(type).forEach(p -> p.setAutoload(false)));
@@ -176,10 +178,18 @@ public final class KernelCollector implements AutoCloseable {
             MemorySegment value = arena.allocate(KernelConfigLayout.CONFIG);
             KernelConfigLayout.writeConfig(value, next);
             configMap.update(arena.allocate(ValueLayout.JAVA_INT), value);
-            syncSet(ignoredComms, previous == null ? Set.of() : previous.ignoredComms(), next.ignoredComms(),
-                    KernelCollector::commKey, arena);
-            syncSet(ignoredCgroups, previous == null ? Set.of() : previous.ignoredCgroups(), next.ignoredCgroups(),
-                    KernelCollector::cgroupKey, arena);
+            syncSet(
+                    ignoredComms,
+                    previous == null ? Set.of() : previous.ignoredComms(),
+                    next.ignoredComms(),
+                    KernelCollector::commKey,
+                    arena);
+            syncSet(
+                    ignoredCgroups,
+                    previous == null ? Set.of() : previous.ignoredCgroups(),
+                    next.ignoredCgroups(),
+                    KernelCollector::cgroupKey,
+                    arena);
             syncPathRules(previous == null ? List.of() : previous.pathRules(), next.pathRules(), arena);
         }
         for (EventType type : next.enabledTypes()) {
@@ -263,16 +273,18 @@ public final class KernelCollector implements AutoCloseable {
     /** Types whose tracepoints this kernel lacks, with why; mounts tracefs if it must. */
     private static Map<EventType, String> missingTracepoints(Map<EventType, List<BpfProgram>> programs) {
         Map<EventType, String> missing = new EnumMap<>(EventType.class);
-        boolean tracefsNeeded = programs.values().stream().flatMap(List::stream)
-                .anyMatch(p -> EventPrograms.needsTracefs(p.section()));
+        boolean tracefsNeeded =
+                programs.values().stream().flatMap(List::stream).anyMatch(p -> EventPrograms.needsTracefs(p.section()));
         Path tracefs = tracefsNeeded ? Preflight.ensureTracefs() : null;
         try (KernelBtf btf = KernelBtf.load()) {
             programs.forEach((type, list) -> {
                 for (BpfProgram program : list) {
-                    EventPrograms.btfTracepoint(program.section()).filter(tp -> !btf.hasTracepoint(tp))
+                    EventPrograms.btfTracepoint(program.section())
+                            .filter(tp -> !btf.hasTracepoint(tp))
                             .ifPresent(tp -> missing.put(type, "this kernel has no tracepoint " + tp));
                     EventPrograms.tracefsEvent(program.section())
-                            .filter(event -> !Files.isDirectory(tracefs.resolve("events").resolve(event)))
+                            .filter(event ->
+                                    !Files.isDirectory(tracefs.resolve("events").resolve(event)))
                             .ifPresent(event -> missing.put(type, "this kernel has no tracepoint " + event));
                 }
             });

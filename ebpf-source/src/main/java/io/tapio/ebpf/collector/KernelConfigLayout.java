@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  * {@code tapio_reader}, mapped into the JVM by {@link ReaderWakeup}).
  */
 public final class KernelConfigLayout {
-    public static final StructLayout CONFIG = struct("tapio_config",
+    public static final StructLayout CONFIG = struct(
+            "tapio_config",
             u32("enabled_types"),
             u32("open_default_ignore"),
             u64("reported_signals"),
@@ -29,13 +30,10 @@ public final class KernelConfigLayout {
             u64("connect_threshold_ns"),
             u64("wakeup_bytes"));
 
-    public static final StructLayout PATH_PREFIX_KEY = struct("tapio_path_prefix_key",
-            u32("prefix_bits"),
-            chars("path", PathRule.MAX_PREFIX_BYTES));
+    public static final StructLayout PATH_PREFIX_KEY =
+            struct("tapio_path_prefix_key", u32("prefix_bits"), chars("path", PathRule.MAX_PREFIX_BYTES));
 
-    public static final StructLayout READER_STATE = struct("tapio_reader_state",
-            u32("sleeping"),
-            u32("pad"));
+    public static final StructLayout READER_STATE = struct("tapio_reader_state", u32("sleeping"), u32("pad"));
 
     private static final VarHandle ENABLED_TYPES = field(CONFIG, "enabled_types");
     private static final VarHandle OPEN_DEFAULT_IGNORE = field(CONFIG, "open_default_ignore");

@@ -14,8 +14,8 @@ public record PathRule(String prefix, boolean report) implements Serializable {
     public PathRule {
         int bytes = prefix.getBytes(StandardCharsets.UTF_8).length;
         if (bytes == 0 || bytes > MAX_PREFIX_BYTES) {
-            throw new IllegalArgumentException("path prefix '" + prefix + "' must have 1 to " + MAX_PREFIX_BYTES
-                    + " bytes, has " + bytes);
+            throw new IllegalArgumentException(
+                    "path prefix '" + prefix + "' must have 1 to " + MAX_PREFIX_BYTES + " bytes, has " + bytes);
         }
     }
 

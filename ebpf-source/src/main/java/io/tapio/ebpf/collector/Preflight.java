@@ -83,9 +83,11 @@ public final class Preflight {
         try {
             LibC.mount("nodev", TRACEFS.toString(), "tracefs");
         } catch (NativeException e) {
-            throw new MissingRequirementException("tracefs is not mounted at " + TRACEFS + " and mounting it failed ("
-                    + e.getMessage() + "): mount it with 'mount -t tracefs nodev " + TRACEFS + "', or in a "
-                    + "container mount the host's " + TRACEFS + " into the same path", e);
+            throw new MissingRequirementException(
+                    "tracefs is not mounted at " + TRACEFS + " and mounting it failed ("
+                            + e.getMessage() + "): mount it with 'mount -t tracefs nodev " + TRACEFS + "', or in a "
+                            + "container mount the host's " + TRACEFS + " into the same path",
+                    e);
         }
         return TRACEFS;
     }
@@ -94,7 +96,8 @@ public final class Preflight {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("CapEff:")) {
-                    return Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+                    return Long.parseUnsignedLong(
+                            line.substring("CapEff:".length()).trim(), 16);
                 }
             }
         } catch (IOException e) {

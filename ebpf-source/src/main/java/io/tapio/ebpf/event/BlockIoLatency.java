@@ -17,9 +17,9 @@ import java.lang.invoke.VarHandle;
  *
  * @param device the kernel's dev_t: major in the high 12 bits of 32, minor in the low 20
  */
-public record BlockIoLatency(long latencyNs, long sector, int bytes, int device, BlockOp op)
-        implements EventPayload {
-    static final StructLayout LAYOUT = struct("tapio_block_io_latency_event",
+public record BlockIoLatency(long latencyNs, long sector, int bytes, int device, BlockOp op) implements EventPayload {
+    static final StructLayout LAYOUT = struct(
+            "tapio_block_io_latency_event",
             EventHeader.LAYOUT.withName("header"),
             u64("latency_ns"),
             u64("sector"),
@@ -40,8 +40,12 @@ public record BlockIoLatency(long latencyNs, long sector, int bytes, int device,
     }
 
     static BlockIoLatency decode(MemorySegment r) {
-        return new BlockIoLatency((long) LATENCY.get(r, 0L), (long) SECTOR.get(r, 0L), (int) BYTES.get(r, 0L),
-                (int) DEV.get(r, 0L), BlockOp.ofCode(Byte.toUnsignedInt((byte) OP.get(r, 0L))));
+        return new BlockIoLatency(
+                (long) LATENCY.get(r, 0L),
+                (long) SECTOR.get(r, 0L),
+                (int) BYTES.get(r, 0L),
+                (int) DEV.get(r, 0L),
+                BlockOp.ofCode(Byte.toUnsignedInt((byte) OP.get(r, 0L))));
     }
 
     void encode(MemorySegment r) {

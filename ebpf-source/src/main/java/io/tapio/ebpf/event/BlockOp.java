@@ -2,7 +2,11 @@ package io.tapio.ebpf.event;
 
 /** {@code enum tapio_block_op}: what a block I/O request did. */
 public enum BlockOp {
-    READ, WRITE, FLUSH, DISCARD, OTHER;
+    READ,
+    WRITE,
+    FLUSH,
+    DISCARD,
+    OTHER;
 
     private static final BlockOp[] VALUES = values();
 

@@ -22,7 +22,8 @@ public final class EventHeader {
     public static final int COMM_LEN = 16;
     public static final int PATH_LEN = 256;
 
-    public static final StructLayout LAYOUT = struct("tapio_event_header",
+    public static final StructLayout LAYOUT = struct(
+            "tapio_event_header",
             u16("magic"),
             u8("version"),
             u8("type"),

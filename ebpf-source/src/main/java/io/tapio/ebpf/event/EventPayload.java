@@ -2,5 +2,13 @@ package io.tapio.ebpf.event;
 
 /** The type-specific part of a kernel event, decoded from its record. */
 public sealed interface EventPayload
-        permits Exec, Exit, OomKill, Signal, OpenFailed, TcpConnect, TcpReset, TcpRetransmit,
-                RunqLatency, BlockIoLatency {}
+        permits Exec,
+                Exit,
+                OomKill,
+                Signal,
+                OpenFailed,
+                TcpConnect,
+                TcpReset,
+                TcpRetransmit,
+                RunqLatency,
+                BlockIoLatency {}

@@ -42,8 +42,12 @@ public enum EventType {
     private final BiConsumer<EventPayload, MemorySegment> encoder;
     private final String label;
 
-    <P extends EventPayload> EventType(int code, StructLayout layout, Class<P> payloadClass,
-                                       Function<MemorySegment, P> decoder, BiConsumer<P, MemorySegment> encoder) {
+    <P extends EventPayload> EventType(
+            int code,
+            StructLayout layout,
+            Class<P> payloadClass,
+            Function<MemorySegment, P> decoder,
+            BiConsumer<P, MemorySegment> encoder) {
         this.code = code;
         this.layout = layout;
         this.size = (int) layout.byteSize();

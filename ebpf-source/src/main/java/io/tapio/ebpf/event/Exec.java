@@ -12,7 +12,8 @@ import java.lang.invoke.VarHandle;
 
 /** A process replaced its image: {@code struct tapio_exec_event}. */
 public record Exec(int ppid, String filename) implements EventPayload {
-    static final StructLayout LAYOUT = struct("tapio_exec_event",
+    static final StructLayout LAYOUT = struct(
+            "tapio_exec_event",
             EventHeader.LAYOUT.withName("header"),
             u32("ppid"),
             u16("filename_len"),

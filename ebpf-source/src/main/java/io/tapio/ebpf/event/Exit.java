@@ -17,9 +17,10 @@ import java.lang.invoke.VarHandle;
  * @param exitStatus the status passed to exit(2); 0 when a signal ended the process
  * @param signal the terminating signal, 0 for a normal exit
  */
-public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, long lifetimeNs,
-                   long maxRssBytes) implements EventPayload {
-    static final StructLayout LAYOUT = struct("tapio_exit_event",
+public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, long lifetimeNs, long maxRssBytes)
+        implements EventPayload {
+    static final StructLayout LAYOUT = struct(
+            "tapio_exit_event",
             EventHeader.LAYOUT.withName("header"),
             u32("ppid"),
             u32("exit_status"),
@@ -42,8 +43,13 @@ public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, lon
     }
 
     static Exit decode(MemorySegment r) {
-        return new Exit((int) PPID.get(r, 0L), (int) EXIT_STATUS.get(r, 0L), (int) SIGNAL.get(r, 0L),
-                (byte) CORE_DUMPED.get(r, 0L) != 0, (long) LIFETIME.get(r, 0L), (long) MAX_RSS.get(r, 0L));
+        return new Exit(
+                (int) PPID.get(r, 0L),
+                (int) EXIT_STATUS.get(r, 0L),
+                (int) SIGNAL.get(r, 0L),
+                (byte) CORE_DUMPED.get(r, 0L) != 0,
+                (long) LIFETIME.get(r, 0L),
+                (long) MAX_RSS.get(r, 0L));
     }
 
     void encode(MemorySegment r) {

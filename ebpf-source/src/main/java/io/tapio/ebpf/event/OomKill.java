@@ -15,10 +15,17 @@ import java.lang.invoke.VarHandle;
  * the victim; this payload names the task whose allocation triggered the kill and the
  * nearest memory cgroup with a limit (all zero for a system-wide OOM).
  */
-public record OomKill(int triggerPid, int triggerTid, String triggerComm, long memcgId,
-                      long memcgLimitBytes, long memcgUsageBytes, long victimTotalVmBytes)
+public record OomKill(
+        int triggerPid,
+        int triggerTid,
+        String triggerComm,
+        long memcgId,
+        long memcgLimitBytes,
+        long memcgUsageBytes,
+        long victimTotalVmBytes)
         implements EventPayload {
-    static final StructLayout LAYOUT = struct("tapio_oom_kill_event",
+    static final StructLayout LAYOUT = struct(
+            "tapio_oom_kill_event",
             EventHeader.LAYOUT.withName("header"),
             u32("trigger_pid"),
             u32("trigger_tid"),
@@ -42,9 +49,14 @@ public record OomKill(int triggerPid, int triggerTid, String triggerComm, long m
     }
 
     static OomKill decode(MemorySegment r) {
-        return new OomKill((int) TRIGGER_PID.get(r, 0L), (int) TRIGGER_TID.get(r, 0L),
-                Layouts.cString(r, TRIGGER_COMM, EventHeader.COMM_LEN), (long) MEMCG_ID.get(r, 0L),
-                (long) MEMCG_LIMIT.get(r, 0L), (long) MEMCG_USAGE.get(r, 0L), (long) TOTAL_VM.get(r, 0L));
+        return new OomKill(
+                (int) TRIGGER_PID.get(r, 0L),
+                (int) TRIGGER_TID.get(r, 0L),
+                Layouts.cString(r, TRIGGER_COMM, EventHeader.COMM_LEN),
+                (long) MEMCG_ID.get(r, 0L),
+                (long) MEMCG_LIMIT.get(r, 0L),
+                (long) MEMCG_USAGE.get(r, 0L),
+                (long) TOTAL_VM.get(r, 0L));
     }
 
     void encode(MemorySegment r) {

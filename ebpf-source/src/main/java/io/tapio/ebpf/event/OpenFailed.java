@@ -20,7 +20,8 @@ public record OpenFailed(int error, int flags, String path) implements EventPayl
     public static final int ENOENT = 2;
     public static final int EACCES = 13;
 
-    static final StructLayout LAYOUT = struct("tapio_open_failed_event",
+    static final StructLayout LAYOUT = struct(
+            "tapio_open_failed_event",
             EventHeader.LAYOUT.withName("header"),
             u32("error"),
             u32("flags"),

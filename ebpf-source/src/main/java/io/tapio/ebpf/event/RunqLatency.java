@@ -10,9 +10,8 @@ import java.lang.invoke.VarHandle;
 
 /** A task waited for a CPU longer than the threshold: {@code struct tapio_runq_latency_event}. */
 public record RunqLatency(long latencyNs) implements EventPayload {
-    static final StructLayout LAYOUT = struct("tapio_runq_latency_event",
-            EventHeader.LAYOUT.withName("header"),
-            u64("latency_ns"));
+    static final StructLayout LAYOUT =
+            struct("tapio_runq_latency_event", EventHeader.LAYOUT.withName("header"), u64("latency_ns"));
 
     private static final VarHandle LATENCY = field(LAYOUT, "latency_ns");
 

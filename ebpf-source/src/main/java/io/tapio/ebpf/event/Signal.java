@@ -17,12 +17,13 @@ import java.lang.invoke.VarHandle;
  * @param code the siginfo code: {@link #SI_USER} for kill(2), {@link #SI_KERNEL} for the
  *     kernel itself (the OOM killer, a fault)
  */
-public record Signal(int senderPid, int senderTid, String senderComm, long senderCgroupId, int signal,
-                     int code) implements EventPayload {
+public record Signal(int senderPid, int senderTid, String senderComm, long senderCgroupId, int signal, int code)
+        implements EventPayload {
     public static final int SI_USER = 0;
     public static final int SI_KERNEL = 0x80;
 
-    static final StructLayout LAYOUT = struct("tapio_signal_event",
+    static final StructLayout LAYOUT = struct(
+            "tapio_signal_event",
             EventHeader.LAYOUT.withName("header"),
             u32("sender_pid"),
             u32("sender_tid"),
@@ -44,9 +45,13 @@ public record Signal(int senderPid, int senderTid, String senderComm, long sende
     }
 
     static Signal decode(MemorySegment r) {
-        return new Signal((int) SENDER_PID.get(r, 0L), (int) SENDER_TID.get(r, 0L),
-                Layouts.cString(r, SENDER_COMM, EventHeader.COMM_LEN), (long) SENDER_CGROUP.get(r, 0L),
-                (int) SIGNAL.get(r, 0L), (int) CODE.get(r, 0L));
+        return new Signal(
+                (int) SENDER_PID.get(r, 0L),
+                (int) SENDER_TID.get(r, 0L),
+                Layouts.cString(r, SENDER_COMM, EventHeader.COMM_LEN),
+                (long) SENDER_CGROUP.get(r, 0L),
+                (int) SIGNAL.get(r, 0L),
+                (int) CODE.get(r, 0L));
     }
 
     void encode(MemorySegment r) {

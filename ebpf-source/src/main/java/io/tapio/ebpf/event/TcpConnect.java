@@ -19,7 +19,8 @@ import java.lang.invoke.VarHandle;
  */
 public record TcpConnect(TcpEndpoints endpoints, long latencyNs, int error, ConnectOutcome outcome)
         implements EventPayload {
-    static final StructLayout LAYOUT = struct("tapio_tcp_connect_event",
+    static final StructLayout LAYOUT = struct(
+            "tapio_tcp_connect_event",
             EventHeader.LAYOUT.withName("header"),
             TcpEndpoints.LAYOUT.withName("endpoints"),
             u64("latency_ns"),
@@ -33,7 +34,10 @@ public record TcpConnect(TcpEndpoints endpoints, long latencyNs, int error, Conn
     private static final VarHandle OUTCOME = field(LAYOUT, "outcome");
 
     static TcpConnect decode(MemorySegment r) {
-        return new TcpConnect(TcpEndpoints.decode(r, ENDPOINTS), (long) LATENCY.get(r, 0L), (int) ERROR.get(r, 0L),
+        return new TcpConnect(
+                TcpEndpoints.decode(r, ENDPOINTS),
+                (long) LATENCY.get(r, 0L),
+                (int) ERROR.get(r, 0L),
                 ConnectOutcome.ofCode(Byte.toUnsignedInt((byte) OUTCOME.get(r, 0L))));
     }
 

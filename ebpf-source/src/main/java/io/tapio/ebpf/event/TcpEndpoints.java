@@ -21,7 +21,8 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
 
-    static final StructLayout LAYOUT = struct("tapio_tcp_endpoints",
+    static final StructLayout LAYOUT = struct(
+            "tapio_tcp_endpoints",
             u16("family"),
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN).withName("sport"),
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN).withName("dport"),
@@ -41,8 +42,10 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
     static TcpEndpoints decode(MemorySegment r, long offset) {
         int length = Short.toUnsignedInt((short) FAMILY.get(r, offset)) == AF_INET6 ? 16 : 4;
         return new TcpEndpoints(
-                new InetSocketAddress(address(r, offset + SADDR, length), Short.toUnsignedInt((short) SPORT.get(r, offset))),
-                new InetSocketAddress(address(r, offset + DADDR, length), Short.toUnsignedInt((short) DPORT.get(r, offset))),
+                new InetSocketAddress(
+                        address(r, offset + SADDR, length), Short.toUnsignedInt((short) SPORT.get(r, offset))),
+                new InetSocketAddress(
+                        address(r, offset + DADDR, length), Short.toUnsignedInt((short) DPORT.get(r, offset))),
                 TcpState.ofCode(Byte.toUnsignedInt((byte) STATE.get(r, offset))));
     }
 

@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
 
 /** A TCP segment was retransmitted: {@code struct tapio_tcp_retransmit_event}. */
 public record TcpRetransmit(TcpEndpoints endpoints, int totalRetransmits) implements EventPayload {
-    static final StructLayout LAYOUT = struct("tapio_tcp_retransmit_event",
+    static final StructLayout LAYOUT = struct(
+            "tapio_tcp_retransmit_event",
             EventHeader.LAYOUT.withName("header"),
             TcpEndpoints.LAYOUT.withName("endpoints"),
             u32("total_retrans"),

@@ -2,8 +2,20 @@ package io.tapio.ebpf.event;
 
 /** The kernel's TCP states (include/net/tcp_states.h), by their numbers. */
 public enum TcpState {
-    UNKNOWN, ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE, CLOSE_WAIT,
-    LAST_ACK, LISTEN, CLOSING, NEW_SYN_RECV, BOUND_INACTIVE;
+    UNKNOWN,
+    ESTABLISHED,
+    SYN_SENT,
+    SYN_RECV,
+    FIN_WAIT1,
+    FIN_WAIT2,
+    TIME_WAIT,
+    CLOSE,
+    CLOSE_WAIT,
+    LAST_ACK,
+    LISTEN,
+    CLOSING,
+    NEW_SYN_RECV,
+    BOUND_INACTIVE;
 
     private static final TcpState[] VALUES = values();
 

@@ -8,8 +8,9 @@ public final class BpfLoadException extends BpfException {
     private final String libbpfLog;
 
     BpfLoadException(String object, int errno, String reason, String libbpfLog) {
-        super("loading BPF object '" + object + "' failed: " + reason + " (errno " + errno + ")"
-                + (libbpfLog.isBlank() ? "" : "\n--- libbpf and the verifier said ---\n" + libbpfLog.strip()),
+        super(
+                "loading BPF object '" + object + "' failed: " + reason + " (errno " + errno + ")"
+                        + (libbpfLog.isBlank() ? "" : "\n--- libbpf and the verifier said ---\n" + libbpfLog.strip()),
                 errno);
         this.libbpfLog = libbpfLog;
     }

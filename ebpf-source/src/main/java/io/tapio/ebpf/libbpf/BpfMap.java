@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 public final class BpfMap {
     /** Update flag: create or replace. */
     public static final long ANY = 0;
+
     private static final int ENOENT = 2;
 
     private final MemorySegment map;
@@ -127,8 +128,10 @@ public final class BpfMap {
 
     private void check(int error, String operation) {
         if (error < 0) {
-            throw new BpfException(operation + " of map " + name + " failed: " + LibBpf.get().errorMessage(error)
-                    + " (errno " + -error + ")", -error);
+            throw new BpfException(
+                    operation + " of map " + name + " failed: " + LibBpf.get().errorMessage(error) + " (errno " + -error
+                            + ")",
+                    -error);
         }
     }
 

@@ -50,7 +50,8 @@ public final class BpfObject implements AutoCloseable {
             });
             if (opened.result().address() == 0) {
                 int errno = Native.errno(state);
-                throw new BpfLoadException(name, errno, "libbpf cannot open it: " + lib.errorMessage(errno), opened.log());
+                throw new BpfLoadException(
+                        name, errno, "libbpf cannot open it: " + lib.errorMessage(errno), opened.log());
             }
             return new BpfObject(name, arena, opened.result());
         } catch (RuntimeException | Error e) {
@@ -68,7 +69,9 @@ public final class BpfObject implements AutoCloseable {
     }
 
     public BpfProgram program(String programName) {
-        return programs.stream().filter(p -> p.name().equals(programName)).findFirst()
+        return programs.stream()
+                .filter(p -> p.name().equals(programName))
+                .findFirst()
                 .orElseThrow(() -> new NoSuchElementException("object " + name + " has no program " + programName));
     }
 

@@ -13,8 +13,11 @@ public final class BpfProgram {
         this.program = program;
         LibBpf lib = LibBpf.get();
         try {
-            this.name = ((MemorySegment) lib.programName.invokeExact(program)).reinterpret(Long.MAX_VALUE).getString(0);
-            this.section = ((MemorySegment) lib.programSectionName.invokeExact(program)).reinterpret(Long.MAX_VALUE)
+            this.name = ((MemorySegment) lib.programName.invokeExact(program))
+                    .reinterpret(Long.MAX_VALUE)
+                    .getString(0);
+            this.section = ((MemorySegment) lib.programSectionName.invokeExact(program))
+                    .reinterpret(Long.MAX_VALUE)
                     .getString(0);
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -57,8 +60,10 @@ public final class BpfProgram {
             MemorySegment link = (MemorySegment) LibBpf.get().programAttach.invokeExact(state, program);
             if (link.address() == 0) {
                 int errno = Native.errno(state);
-                throw new BpfException("attaching program " + name + " (" + section + ") failed: "
-                        + LibBpf.get().errorMessage(errno) + " (errno " + errno + ")", errno);
+                throw new BpfException(
+                        "attaching program " + name + " (" + section + ") failed: "
+                                + LibBpf.get().errorMessage(errno) + " (errno " + errno + ")",
+                        errno);
             }
             return new BpfLink(name, link);
         } catch (Throwable t) {

@@ -21,7 +21,8 @@ public final class KernelBtf implements AutoCloseable {
             MemorySegment btf = (MemorySegment) LibBpf.get().loadVmlinuxBtf.invokeExact(state);
             if (btf.address() == 0) {
                 int errno = Native.errno(state);
-                throw new BpfException("cannot read the kernel's BTF: " + LibBpf.get().errorMessage(errno), errno);
+                throw new BpfException(
+                        "cannot read the kernel's BTF: " + LibBpf.get().errorMessage(errno), errno);
             }
             return new KernelBtf(btf);
         } catch (Throwable t) {
@@ -32,8 +33,9 @@ public final class KernelBtf implements AutoCloseable {
     /** Whether the kernel has the BTF-enabled tracepoint {@code name} ({@code tp_btf/name}). */
     public boolean hasTracepoint(String name) {
         try (Arena arena = Arena.ofConfined()) {
-            int id = (int) LibBpf.get().btfFindByNameKind.invokeExact(btf, arena.allocateFrom("btf_trace_" + name),
-                    LibBpf.BTF_KIND_TYPEDEF);
+            int id = (int) LibBpf.get()
+                    .btfFindByNameKind
+                    .invokeExact(btf, arena.allocateFrom("btf_trace_" + name), LibBpf.BTF_KIND_TYPEDEF);
             return id > 0;
         } catch (Throwable t) {
             throw Native.rethrow(t);

@@ -58,46 +58,44 @@ final class LibBpf {
 
     private LibBpf(SymbolLookup lib) {
         setPrint = Native.downcall(lib, "libbpf_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        objectOpenMem = Native.downcallWithErrno(lib, "bpf_object__open_mem",
-                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        objectOpenMem = Native.downcallWithErrno(
+                lib, "bpf_object__open_mem", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
         objectLoad = Native.downcall(lib, "bpf_object__load", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         objectClose = Native.downcall(lib, "bpf_object__close", FunctionDescriptor.ofVoid(ADDRESS));
-        objectFindMapByName = Native.downcall(lib, "bpf_object__find_map_by_name",
-                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-        objectNextProgram = Native.downcall(lib, "bpf_object__next_program",
-                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        objectFindMapByName =
+                Native.downcall(lib, "bpf_object__find_map_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        objectNextProgram =
+                Native.downcall(lib, "bpf_object__next_program", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
         programName = Native.downcall(lib, "bpf_program__name", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        programSectionName = Native.downcall(lib, "bpf_program__section_name",
-                FunctionDescriptor.of(ADDRESS, ADDRESS));
-        programSetAutoload = Native.downcall(lib, "bpf_program__set_autoload",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN));
+        programSectionName = Native.downcall(lib, "bpf_program__section_name", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        programSetAutoload = Native.downcall(
+                lib, "bpf_program__set_autoload", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN));
         programAutoload = Native.downcall(lib, "bpf_program__autoload", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
         programAttach = Native.downcallWithErrno(lib, "bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
         linkDestroy = Native.downcall(lib, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         mapFd = Native.downcall(lib, "bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        mapSetMaxEntries = Native.downcall(lib, "bpf_map__set_max_entries",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        mapSetMaxEntries =
+                Native.downcall(lib, "bpf_map__set_max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         mapMaxEntries = Native.downcall(lib, "bpf_map__max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-        mapUpdateElem = Native.downcall(lib, "bpf_map_update_elem",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-        mapLookupElem = Native.downcall(lib, "bpf_map_lookup_elem",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        mapDeleteElem = Native.downcall(lib, "bpf_map_delete_elem",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-        mapGetNextKey = Native.downcall(lib, "bpf_map_get_next_key",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        mapUpdateElem = Native.downcall(
+                lib, "bpf_map_update_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        mapLookupElem = Native.downcall(
+                lib, "bpf_map_lookup_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        mapDeleteElem = Native.downcall(lib, "bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        mapGetNextKey = Native.downcall(
+                lib, "bpf_map_get_next_key", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         numPossibleCpus = Native.downcall(lib, "libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT));
         loadVmlinuxBtf = Native.downcallWithErrno(lib, "btf__load_vmlinux_btf", FunctionDescriptor.of(ADDRESS));
-        btfFindByNameKind = Native.downcall(lib, "btf__find_by_name_kind",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        btfFindByNameKind = Native.downcall(
+                lib, "btf__find_by_name_kind", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         btfFree = Native.downcall(lib, "btf__free", FunctionDescriptor.ofVoid(ADDRESS));
-        ringBufferNew = Native.downcallWithErrno(lib, "ring_buffer__new",
-                FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        ringBufferNew = Native.downcallWithErrno(
+                lib, "ring_buffer__new", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         ringBufferConsume = Native.downcall(lib, "ring_buffer__consume", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         ringBufferPoll = Native.downcall(lib, "ring_buffer__poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         ringBufferFree = Native.downcall(lib, "ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
-        strerror = Native.downcall(lib, "libbpf_strerror",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+        strerror =
+                Native.downcall(lib, "libbpf_strerror", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
         installPrintCallback();
     }
 
@@ -126,10 +124,13 @@ final class LibBpf {
     /** Routes libbpf's messages, the verifier's log among them, to {@link LibbpfLog}. */
     private void installPrintCallback() {
         try {
-            MethodHandle target = MethodHandles.lookup().findStatic(LibbpfLog.class, "print",
-                    MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
-            MemorySegment stub = Native.LINKER.upcallStub(target,
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Arena.global());
+            MethodHandle target = MethodHandles.lookup()
+                    .findStatic(
+                            LibbpfLog.class,
+                            "print",
+                            MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
+            MemorySegment stub = Native.LINKER.upcallStub(
+                    target, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Arena.global());
             MemorySegment ignored = (MemorySegment) setPrint.invokeExact(stub);
         } catch (Throwable t) {
             throw Native.rethrow(t);

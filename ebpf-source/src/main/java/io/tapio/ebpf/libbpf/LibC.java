@@ -26,26 +26,25 @@ public final class LibC {
     private static final long EPOLL_EVENT_OFFSET = 8;
 
     private static final SymbolLookup LIBC = Native.LINKER.defaultLookup();
-    private static final MethodHandle MMAP = Native.downcallWithErrno(LIBC, "mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = Native.downcall(LIBC, "munmap",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = Native.downcall(LIBC, "close",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CREATE1 = Native.downcallWithErrno(LIBC, "epoll_create1",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = Native.downcallWithErrno(LIBC, "epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = Native.downcallWithErrno(LIBC, "epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle MOUNT = Native.downcallWithErrno(LIBC, "mount",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle SYSCONF = Native.downcall(LIBC, "sysconf",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
-    private static final MethodHandle STRERROR = Native.downcall(LIBC, "strerror",
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle VSNPRINTF = Native.downcall(LIBC, "vsnprintf",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+    private static final MethodHandle MMAP = Native.downcallWithErrno(
+            LIBC, "mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP =
+            Native.downcall(LIBC, "munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = Native.downcall(LIBC, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CREATE1 =
+            Native.downcallWithErrno(LIBC, "epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = Native.downcallWithErrno(
+            LIBC, "epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = Native.downcallWithErrno(
+            LIBC, "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MOUNT = Native.downcallWithErrno(
+            LIBC, "mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SYSCONF =
+            Native.downcall(LIBC, "sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    private static final MethodHandle STRERROR =
+            Native.downcall(LIBC, "strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle VSNPRINTF =
+            Native.downcall(LIBC, "vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
 
     private LibC() {}
 
@@ -65,8 +64,8 @@ public final class LibC {
     public static MemorySegment mmap(long length, int prot, int fd, long offset, Arena owner) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Native.CALL_STATE);
-            MemorySegment address = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot,
-                    MAP_SHARED, fd, offset);
+            MemorySegment address =
+                    (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, MAP_SHARED, fd, offset);
             if (address.address() == -1L) {
                 throw new NativeException("mmap of " + length + " bytes", Native.errno(state));
             }
@@ -121,8 +120,7 @@ public final class LibC {
      */
     public static boolean epollWait(int epfd, MemorySegment scratch, int timeoutMillis) {
         try {
-            int n = (int) EPOLL_WAIT.invokeExact(scratch, epfd, scratch.asSlice(EPOLL_EVENT_OFFSET), 1,
-                    timeoutMillis);
+            int n = (int) EPOLL_WAIT.invokeExact(scratch, epfd, scratch.asSlice(EPOLL_EVENT_OFFSET), 1, timeoutMillis);
             if (n < 0 && Native.errno(scratch) != EINTR) {
                 throw new NativeException("epoll_wait", Native.errno(scratch));
             }
@@ -141,11 +139,16 @@ public final class LibC {
     public static void mount(String source, String target, String fileSystemType) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Native.CALL_STATE);
-            int result = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
-                    arena.allocateFrom(fileSystemType), 0L, MemorySegment.NULL);
+            int result = (int) MOUNT.invokeExact(
+                    state,
+                    arena.allocateFrom(source),
+                    arena.allocateFrom(target),
+                    arena.allocateFrom(fileSystemType),
+                    0L,
+                    MemorySegment.NULL);
             if (result < 0) {
-                throw new NativeException("mount -t " + fileSystemType + " " + source + " " + target,
-                        Native.errno(state));
+                throw new NativeException(
+                        "mount -t " + fileSystemType + " " + source + " " + target, Native.errno(state));
             }
         } catch (Throwable t) {
             throw Native.rethrow(t);

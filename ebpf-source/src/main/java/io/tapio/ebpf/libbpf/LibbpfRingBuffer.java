@@ -28,8 +28,11 @@ public final class LibbpfRingBuffer implements AutoCloseable {
 
     static {
         try {
-            SAMPLE = MethodHandles.lookup().findVirtual(LibbpfRingBuffer.class, "sample",
-                    MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class));
+            SAMPLE = MethodHandles.lookup()
+                    .findVirtual(
+                            LibbpfRingBuffer.class,
+                            "sample",
+                            MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,15 +46,15 @@ public final class LibbpfRingBuffer implements AutoCloseable {
     private LibbpfRingBuffer(BpfMap map, Callback callback) {
         this.callback = callback;
         LibBpf lib = LibBpf.get();
-        MemorySegment stub = Native.LINKER.upcallStub(SAMPLE.bindTo(this),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
+        MemorySegment stub = Native.LINKER.upcallStub(
+                SAMPLE.bindTo(this), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), arena);
         try {
             MemorySegment state = arena.allocate(Native.CALL_STATE);
-            MemorySegment rb = (MemorySegment) lib.ringBufferNew.invokeExact(state, map.fd(), stub,
-                    MemorySegment.NULL, MemorySegment.NULL);
+            MemorySegment rb = (MemorySegment)
+                    lib.ringBufferNew.invokeExact(state, map.fd(), stub, MemorySegment.NULL, MemorySegment.NULL);
             if (rb.address() == 0) {
-                throw new BpfException("ring_buffer__new failed: " + lib.errorMessage(Native.errno(state)),
-                        Native.errno(state));
+                throw new BpfException(
+                        "ring_buffer__new failed: " + lib.errorMessage(Native.errno(state)), Native.errno(state));
             }
             this.ringBuffer = rb;
         } catch (Throwable t) {
@@ -69,7 +72,8 @@ public final class LibbpfRingBuffer implements AutoCloseable {
         try {
             int n = (int) LibBpf.get().ringBufferPoll.invokeExact(ringBuffer, timeoutMillis);
             if (n < 0 && n != -4) { // -EINTR
-                throw new BpfException("ring_buffer__poll failed: " + LibBpf.get().errorMessage(n), -n);
+                throw new BpfException(
+                        "ring_buffer__poll failed: " + LibBpf.get().errorMessage(n), -n);
             }
             return Math.max(n, 0);
         } catch (Throwable t) {
@@ -82,7 +86,8 @@ public final class LibbpfRingBuffer implements AutoCloseable {
         try {
             int n = (int) LibBpf.get().ringBufferConsume.invokeExact(ringBuffer);
             if (n < 0) {
-                throw new BpfException("ring_buffer__consume failed: " + LibBpf.get().errorMessage(n), -n);
+                throw new BpfException(
+                        "ring_buffer__consume failed: " + LibBpf.get().errorMessage(n), -n);
             }
             return n;
         } catch (Throwable t) {

@@ -20,8 +20,10 @@ final class Native {
     private Native() {}
 
     static MethodHandle downcall(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(symbol(lookup, name).orElseThrow(
-                () -> new UnsatisfiedLinkError("native symbol " + name + " not found")), descriptor);
+        return LINKER.downcallHandle(
+                symbol(lookup, name)
+                        .orElseThrow(() -> new UnsatisfiedLinkError("native symbol " + name + " not found")),
+                descriptor);
     }
 
     /**
@@ -29,8 +31,11 @@ final class Native {
      * for functions that report failure through it.
      */
     static MethodHandle downcallWithErrno(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(symbol(lookup, name).orElseThrow(
-                () -> new UnsatisfiedLinkError("native symbol " + name + " not found")), descriptor, CAPTURE_ERRNO);
+        return LINKER.downcallHandle(
+                symbol(lookup, name)
+                        .orElseThrow(() -> new UnsatisfiedLinkError("native symbol " + name + " not found")),
+                descriptor,
+                CAPTURE_ERRNO);
     }
 
     static Optional<MemorySegment> symbol(SymbolLookup lookup, String name) {

@@ -29,6 +29,7 @@ final class MappedRingBuffer implements AutoCloseable {
 
     /** Owns both mappings: closing it unmaps them, and a read after that throws, not crashes. */
     private final Arena arena = Arena.ofShared();
+
     private final MemorySegment consumerPage;
     private final MemorySegment producerMapping;
     private final MemorySegment data;

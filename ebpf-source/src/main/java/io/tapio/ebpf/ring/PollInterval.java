@@ -26,8 +26,8 @@ public final class PollInterval {
 
     public PollInterval(Duration min, Duration max, long batchBytes) {
         if (min.isNegative() || min.isZero() || max.compareTo(min) < 0 || batchBytes < 1) {
-            throw new IllegalArgumentException("poll interval needs 0 < min <= max and a positive batch, not "
-                    + min + ".." + max + ", " + batchBytes + " bytes");
+            throw new IllegalArgumentException("poll interval needs 0 < min <= max and a positive batch, not " + min
+                    + ".." + max + ", " + batchBytes + " bytes");
         }
         this.minNanos = min.toNanos();
         this.maxNanos = max.toNanos();

@@ -25,7 +25,8 @@ public final class AdaptiveBatchSize {
 
         public Settings {
             if (min < 1 || max < min) {
-                throw new IllegalArgumentException("batch bounds must satisfy 1 <= min <= max, not " + min + ".." + max);
+                throw new IllegalArgumentException(
+                        "batch bounds must satisfy 1 <= min <= max, not " + min + ".." + max);
             }
             if (latencyTarget.isNegative() || latencyTarget.isZero()) {
                 throw new IllegalArgumentException("latency target must be positive, not " + latencyTarget);

@@ -64,7 +64,8 @@ public abstract class PacedSourceReader<SplitT extends SourceSplit> implements S
     protected final InputStatus dueIn(long delayNanos) {
         CompletableFuture<Void> due = reset();
         if (timer == null) {
-            timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(timerName).daemon().factory());
+            timer = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name(timerName).daemon().factory());
         }
         timer.schedule(() -> due.complete(null), delayNanos, TimeUnit.NANOSECONDS);
         return InputStatus.NOTHING_AVAILABLE;

@@ -39,6 +39,7 @@ final class Background implements SyntheticEventGenerator.Stream {
 
     /** Reported latencies start at the collector's default thresholds, as the kernel filters below them. */
     private static final long RUNQ_THRESHOLD_NS = 10_000_000;
+
     private static final long BLOCK_THRESHOLD_NS = 50_000_000;
     private static final long CONNECT_THRESHOLD_NS = 50_000_000;
 
@@ -57,17 +58,58 @@ final class Background implements SyntheticEventGenerator.Stream {
     private static final int NVME_DEVICE = 259 << 20;
     private static final long SECOND_NS = 1_000_000_000;
 
-    private static final String[] SERVICES = {"nginx", "postgres", "java", "node", "python3", "redis-server",
-            "envoy", "gunicorn", "php-fpm", "ruby", "dotnet", "mysqld", "memcached", "haproxy", "etcd", "coredns"};
-    private static final String[] TOOLS = {"sh", "bash", "curl", "wget", "grep", "sed", "awk", "cat", "date",
-            "sleep", "ls", "ps", "find", "tar", "gzip", "openssl", "pg_isready", "redis-cli", "jq", "git"};
+    private static final String[] SERVICES = {
+        "nginx",
+        "postgres",
+        "java",
+        "node",
+        "python3",
+        "redis-server",
+        "envoy",
+        "gunicorn",
+        "php-fpm",
+        "ruby",
+        "dotnet",
+        "mysqld",
+        "memcached",
+        "haproxy",
+        "etcd",
+        "coredns"
+    };
+    private static final String[] TOOLS = {
+        "sh",
+        "bash",
+        "curl",
+        "wget",
+        "grep",
+        "sed",
+        "awk",
+        "cat",
+        "date",
+        "sleep",
+        "ls",
+        "ps",
+        "find",
+        "tar",
+        "gzip",
+        "openssl",
+        "pg_isready",
+        "redis-cli",
+        "jq",
+        "git"
+    };
     private static final int TOOLS_PER_WORKLOAD = 4;
     private static final int[] SERVICE_PORTS = {5432, 6379, 8080, 443, 80, 9092, 3306, 27017};
     private static final int SERVICE_DESTINATIONS = 16;
 
     /** A background workload: its main process runs throughout; its tools come and go. */
-    private record Tenant(long cgroupId, int mainPid, String mainComm, List<String> tools, long memoryLimitBytes,
-                          InetAddress address) {}
+    private record Tenant(
+            long cgroupId,
+            int mainPid,
+            String mainComm,
+            List<String> tools,
+            long memoryLimitBytes,
+            InetAddress address) {}
 
     private record Process(Tenant tenant, int pid, String comm, long startNs) {}
 
@@ -128,7 +170,8 @@ final class Background implements SyntheticEventGenerator.Stream {
                 Process owner = main(anyTenant());
                 yield event(at, cpu, owner, new TcpRetransmit(established(owner.tenant()), random.nextInt(1, 9)));
             }
-            case RUNQ_LATENCY -> event(at, cpu, anyProcess(), new RunqLatency(RUNQ_THRESHOLD_NS + exponential(5_000_000)));
+            case RUNQ_LATENCY ->
+                event(at, cpu, anyProcess(), new RunqLatency(RUNQ_THRESHOLD_NS + exponential(5_000_000)));
             case BLOCK_IO_LATENCY -> blockIo(at, cpu);
         };
     }
@@ -171,21 +214,43 @@ final class Background implements SyntheticEventGenerator.Stream {
         int status = outcome >= CLEAN_EXITS && outcome < FAILED_EXITS ? random.nextInt(1, 3) : 0;
         int signal = outcome >= FAILED_EXITS ? (random.nextBoolean() ? SIGPIPE : SIGTERM) : 0;
         long maxRss = random.nextLong(256, 16_384) * 4096;
-        return event(at, cpu, process,
+        return event(
+                at,
+                cpu,
+                process,
                 new Exit(process.tenant().mainPid(), status, signal, false, at - process.startNs(), maxRss));
     }
 
     private KernelEvent oomKill(long at, int cpu) {
         Process victim = main(anyTenant());
         long limit = victim.tenant().memoryLimitBytes();
-        return event(at, cpu, victim, new OomKill(victim.pid(), victim.pid(), victim.comm(), victim.tenant().cgroupId(),
-                limit, limit, limit + random.nextLong(1, 1L << 30)));
+        return event(
+                at,
+                cpu,
+                victim,
+                new OomKill(
+                        victim.pid(),
+                        victim.pid(),
+                        victim.comm(),
+                        victim.tenant().cgroupId(),
+                        limit,
+                        limit,
+                        limit + random.nextLong(1, 1L << 30)));
     }
 
     private KernelEvent signal(long at, int cpu) {
         int signal = random.nextInt(5) == 0 ? SIGKILL : SIGTERM;
-        return event(at, cpu, anyProcess(), new Signal(kubeletPid, kubeletPid, "kubelet",
-                SyntheticConfig.BACKGROUND_CGROUP_ID, signal, Signal.SI_USER));
+        return event(
+                at,
+                cpu,
+                anyProcess(),
+                new Signal(
+                        kubeletPid,
+                        kubeletPid,
+                        "kubelet",
+                        SyntheticConfig.BACKGROUND_CGROUP_ID,
+                        signal,
+                        Signal.SI_USER));
     }
 
     private KernelEvent openFailed(long at, int cpu) {
@@ -206,30 +271,55 @@ final class Background implements SyntheticEventGenerator.Stream {
         Process owner = main(anyTenant());
         InetSocketAddress source = new InetSocketAddress(owner.tenant().address(), ephemeralPort());
         if (random.nextDouble() < ESTABLISHED_CONNECTS) {
-            return event(at, cpu, owner, new TcpConnect(new TcpEndpoints(source, pick(services), TcpState.ESTABLISHED),
-                    CONNECT_THRESHOLD_NS + exponential(40_000_000), 0, ConnectOutcome.ESTABLISHED));
+            return event(
+                    at,
+                    cpu,
+                    owner,
+                    new TcpConnect(
+                            new TcpEndpoints(source, pick(services), TcpState.ESTABLISHED),
+                            CONNECT_THRESHOLD_NS + exponential(40_000_000),
+                            0,
+                            ConnectOutcome.ESTABLISHED));
         }
         // Failures go to ever different destinations, unlike a workload that keeps being refused.
         InetSocketAddress destination = new InetSocketAddress(
-                address(10, random.nextInt(256), random.nextInt(256), random.nextInt(1, 255)), random.nextInt(1024, 65_536));
+                address(10, random.nextInt(256), random.nextInt(256), random.nextInt(1, 255)),
+                random.nextInt(1024, 65_536));
         TcpEndpoints endpoints = new TcpEndpoints(source, destination, TcpState.CLOSE);
-        return event(at, cpu, owner, switch (random.nextInt(3)) {
-            case 0 -> new TcpConnect(endpoints, random.nextLong(3, 130) * SECOND_NS, ETIMEDOUT, ConnectOutcome.TIMED_OUT);
-            case 1 -> new TcpConnect(endpoints, random.nextLong(1, 3) * SECOND_NS, EHOSTUNREACH, ConnectOutcome.UNREACHABLE);
-            default -> new TcpConnect(endpoints, random.nextLong(50_000, 1_000_000), ECONNREFUSED, ConnectOutcome.REFUSED);
-        });
+        return event(
+                at,
+                cpu,
+                owner,
+                switch (random.nextInt(3)) {
+                    case 0 ->
+                        new TcpConnect(
+                                endpoints, random.nextLong(3, 130) * SECOND_NS, ETIMEDOUT, ConnectOutcome.TIMED_OUT);
+                    case 1 ->
+                        new TcpConnect(
+                                endpoints, random.nextLong(1, 3) * SECOND_NS, EHOSTUNREACH, ConnectOutcome.UNREACHABLE);
+                    default ->
+                        new TcpConnect(
+                                endpoints, random.nextLong(50_000, 1_000_000), ECONNREFUSED, ConnectOutcome.REFUSED);
+                });
     }
 
     private KernelEvent blockIo(long at, int cpu) {
         int op = random.nextInt(100);
-        return event(at, cpu, main(anyTenant()), new BlockIoLatency(BLOCK_THRESHOLD_NS + exponential(30_000_000),
-                random.nextLong(1L << 31), 4096 << random.nextInt(6), NVME_DEVICE,
-                op < 60 ? BlockOp.READ : op < 95 ? BlockOp.WRITE : BlockOp.FLUSH));
+        return event(
+                at,
+                cpu,
+                main(anyTenant()),
+                new BlockIoLatency(
+                        BLOCK_THRESHOLD_NS + exponential(30_000_000),
+                        random.nextLong(1L << 31),
+                        4096 << random.nextInt(6),
+                        NVME_DEVICE,
+                        op < 60 ? BlockOp.READ : op < 95 ? BlockOp.WRITE : BlockOp.FLUSH));
     }
 
     private TcpEndpoints established(Tenant tenant) {
-        return new TcpEndpoints(new InetSocketAddress(tenant.address(), ephemeralPort()), pick(services),
-                TcpState.ESTABLISHED);
+        return new TcpEndpoints(
+                new InetSocketAddress(tenant.address(), ephemeralPort()), pick(services), TcpState.ESTABLISHED);
     }
 
     private Tenant tenant(int i) {
@@ -238,8 +328,12 @@ final class Background implements SyntheticEventGenerator.Stream {
             Collections.swap(tools, t, random.nextInt(t, tools.size()));
         }
         int host = i + 2; // .0 and .1 are the pod network's own
-        return new Tenant(SyntheticConfig.BACKGROUND_CGROUP_ID + 1 + i, pids.next(), SERVICES[i % SERVICES.length],
-                List.copyOf(tools.subList(0, TOOLS_PER_WORKLOAD)), (256L << 20) << random.nextInt(4),
+        return new Tenant(
+                SyntheticConfig.BACKGROUND_CGROUP_ID + 1 + i,
+                pids.next(),
+                SERVICES[i % SERVICES.length],
+                List.copyOf(tools.subList(0, TOOLS_PER_WORKLOAD)),
+                (256L << 20) << random.nextInt(4),
                 address(10, 244, host >>> 8, host & 0xFF));
     }
 
@@ -270,8 +364,10 @@ final class Background implements SyntheticEventGenerator.Stream {
     }
 
     private static KernelEvent event(long at, int cpu, Process process, EventPayload payload) {
-        return KernelEvent.of(new EventSubject(at, cpu, process.pid(), process.pid(), process.tenant().cgroupId(),
-                process.comm()), payload);
+        return KernelEvent.of(
+                new EventSubject(
+                        at, cpu, process.pid(), process.pid(), process.tenant().cgroupId(), process.comm()),
+                payload);
     }
 
     private static InetAddress address(int a, int b, int c, int d) {

@@ -42,6 +42,7 @@ final class FaultScript implements SyntheticEventGenerator.Stream {
     private final Pids pids;
     /** The container runtime's shim: the parent that restarts the workload's process. */
     private final int shimPid;
+
     private final ArrayDeque<KernelEvent> pending = new ArrayDeque<>();
     private long occurrence;
     private int pid;
@@ -78,8 +79,17 @@ final class FaultScript implements SyntheticEventGenerator.Stream {
                 // The kernel sends the SIGKILL before it marks the victim; the allocating task
                 // that triggered the OOM is the victim itself.
                 emit(at, cpu, new Signal(pid, pid, workload.comm(), workload.cgroupId(), SIGKILL, Signal.SI_KERNEL));
-                emit(at + SIGNAL_TO_MARK_NS, cpu, new OomKill(pid, pid, workload.comm(), workload.cgroupId(),
-                        oom.memoryLimitBytes(), oom.memoryLimitBytes(), oom.memoryLimitBytes() + OOM_OVERHEAD_BYTES));
+                emit(
+                        at + SIGNAL_TO_MARK_NS,
+                        cpu,
+                        new OomKill(
+                                pid,
+                                pid,
+                                workload.comm(),
+                                workload.cgroupId(),
+                                oom.memoryLimitBytes(),
+                                oom.memoryLimitBytes(),
+                                oom.memoryLimitBytes() + OOM_OVERHEAD_BYTES));
                 exit(at + KILL_TO_EXIT_NS, cpu, 0, SIGKILL, oom.memoryLimitBytes());
                 restart(at, cpu);
             }
@@ -88,12 +98,20 @@ final class FaultScript implements SyntheticEventGenerator.Stream {
                 restart(at, cpu);
             }
             case RefusedConnections refused -> {
-                InetSocketAddress source = new InetSocketAddress(sourceAddress(refused.destination().getAddress()),
+                InetSocketAddress source = new InetSocketAddress(
+                        sourceAddress(refused.destination().getAddress()),
                         Background.EPHEMERAL_PORTS_START + (int) (occurrence % Background.EPHEMERAL_PORTS));
-                emit(at, cpu, new TcpConnect(new TcpEndpoints(source, refused.destination(), TcpState.CLOSE),
-                        REFUSAL_LATENCY_NS, ECONNREFUSED, ConnectOutcome.REFUSED));
+                emit(
+                        at,
+                        cpu,
+                        new TcpConnect(
+                                new TcpEndpoints(source, refused.destination(), TcpState.CLOSE),
+                                REFUSAL_LATENCY_NS,
+                                ECONNREFUSED,
+                                ConnectOutcome.REFUSED));
             }
-            case MissingFile missing -> emit(at, cpu, new OpenFailed(OpenFailed.ENOENT, O_RDONLY_CLOEXEC, missing.path()));
+            case MissingFile missing ->
+                emit(at, cpu, new OpenFailed(OpenFailed.ENOENT, O_RDONLY_CLOEXEC, missing.path()));
         }
     }
 
@@ -104,7 +122,10 @@ final class FaultScript implements SyntheticEventGenerator.Stream {
     private void restart(long occurrenceNs, int cpu) {
         processStartNs = occurrenceNs + restartDelayNs();
         pid = pids.next();
-        emit(processStartNs, cpu, new Exec(shimPid, "/usr/local/bin/" + fault.workload().comm()));
+        emit(
+                processStartNs,
+                cpu,
+                new Exec(shimPid, "/usr/local/bin/" + fault.workload().comm()));
     }
 
     /** Half a period: the restart lands between two occurrences whatever the period. */
@@ -114,16 +135,32 @@ final class FaultScript implements SyntheticEventGenerator.Stream {
 
     private void emit(long at, int cpu, EventPayload payload) {
         Workload workload = fault.workload();
-        pending.addLast(KernelEvent.of(new EventSubject(at, cpu, pid, pid, workload.cgroupId(), workload.comm()), payload));
+        pending.addLast(
+                KernelEvent.of(new EventSubject(at, cpu, pid, pid, workload.cgroupId(), workload.comm()), payload));
     }
 
     /** The workload's own address, of the destination's family, so that the socket is one family. */
     private InetAddress sourceAddress(InetAddress destination) {
         long id = fault.workload().cgroupId();
         byte[] address = destination instanceof Inet6Address
-                ? new byte[] {(byte) 0xfd, 0, 2, 0x45, 0, 0, 0, 0, (byte) (id >>> 56), (byte) (id >>> 48),
-                        (byte) (id >>> 40), (byte) (id >>> 32), (byte) (id >>> 24), (byte) (id >>> 16),
-                        (byte) (id >>> 8), (byte) id}
+                ? new byte[] {
+                    (byte) 0xfd,
+                    0,
+                    2,
+                    0x45,
+                    0,
+                    0,
+                    0,
+                    0,
+                    (byte) (id >>> 56),
+                    (byte) (id >>> 48),
+                    (byte) (id >>> 40),
+                    (byte) (id >>> 32),
+                    (byte) (id >>> 24),
+                    (byte) (id >>> 16),
+                    (byte) (id >>> 8),
+                    (byte) id
+                }
                 : new byte[] {10, (byte) 245, (byte) (id >>> 8), (byte) id};
         try {
             return InetAddress.getByAddress(address);

@@ -54,8 +54,8 @@ public sealed interface InjectedFault extends Serializable {
     }
 
     /** The workload's process connects to {@code destination} and is refused (ECONNREFUSED). */
-    record RefusedConnections(Workload workload, Duration period, Duration startOffset,
-                              InetSocketAddress destination) implements InjectedFault {
+    record RefusedConnections(Workload workload, Duration period, Duration startOffset, InetSocketAddress destination)
+            implements InjectedFault {
         public RefusedConnections {
             checkSchedule(workload, period, startOffset);
             if (destination.isUnresolved()) {
@@ -65,8 +65,7 @@ public sealed interface InjectedFault extends Serializable {
     }
 
     /** The workload's process fails to open {@code path}: ENOENT. */
-    record MissingFile(Workload workload, Duration period, Duration startOffset, String path)
-            implements InjectedFault {
+    record MissingFile(Workload workload, Duration period, Duration startOffset, String path) implements InjectedFault {
         public MissingFile {
             checkSchedule(workload, period, startOffset);
             int length = path.getBytes(StandardCharsets.UTF_8).length;

@@ -23,8 +23,9 @@ import java.util.Set;
  * @param workloads the number of background workloads, with cgroup ids from
  *     {@link #BACKGROUND_CGROUP_ID} + 1 on
  */
-public record SyntheticConfig(long seed, long eventsPerSecond, Map<EventType, Double> mix, int workloads,
-                              List<InjectedFault> faults) implements Serializable {
+public record SyntheticConfig(
+        long seed, long eventsPerSecond, Map<EventType, Double> mix, int workloads, List<InjectedFault> faults)
+        implements Serializable {
     /**
      * The cgroup of the node's own daemons (the senders of background signals); the background
      * workloads follow it. A fault's workload must lie outside this range.
@@ -66,7 +67,8 @@ public record SyntheticConfig(long seed, long eventsPerSecond, Map<EventType, Do
         for (EventType type : EventType.values()) {
             double weight = mix.getOrDefault(type, 0.0);
             if (!(weight >= 0) || Double.isInfinite(weight)) {
-                throw new IllegalArgumentException("weight of " + type.label() + " must be finite and >= 0, not " + weight);
+                throw new IllegalArgumentException(
+                        "weight of " + type.label() + " must be finite and >= 0, not " + weight);
             }
             weights.put(type, weight);
             total += weight;
@@ -84,8 +86,8 @@ public record SyntheticConfig(long seed, long eventsPerSecond, Map<EventType, Do
                         + "background's (" + BACKGROUND_CGROUP_ID + " to " + (BACKGROUND_CGROUP_ID + workloads) + ")");
             }
             if (!cgroups.add(cgroupId)) {
-                throw new IllegalArgumentException("two faults share cgroup " + cgroupId
-                        + ": their events could not be told apart");
+                throw new IllegalArgumentException(
+                        "two faults share cgroup " + cgroupId + ": their events could not be told apart");
             }
         }
     }
@@ -96,7 +98,9 @@ public record SyntheticConfig(long seed, long eventsPerSecond, Map<EventType, Do
 
     /** The injected fault the event belongs to, or empty for a background event. */
     public Optional<InjectedFault> faultOf(KernelEvent event) {
-        return faults.stream().filter(f -> f.workload().cgroupId() == event.cgroupId()).findFirst();
+        return faults.stream()
+                .filter(f -> f.workload().cgroupId() == event.cgroupId())
+                .findFirst();
     }
 
     /** Builds a {@link SyntheticConfig}; it starts from 10,000 events/s of {@link #DEFAULT_MIX} in 50 workloads. */

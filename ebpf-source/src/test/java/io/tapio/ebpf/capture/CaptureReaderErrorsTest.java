@@ -25,6 +25,7 @@ class CaptureReaderErrorsTest {
     private static final int FRAME = 4 + TestRecords.RUNQ_LATENCY_SIZE + 4;
     /** Length and its complement 4, count 8, CRC 4. */
     private static final int END = 16;
+
     private static final int EVENTS = 3;
 
     @TempDir
@@ -37,7 +38,9 @@ class CaptureReaderErrorsTest {
             assertEquals(offset, exception.offset(), exception.getMessage());
             assertEquals(eventsRead, exception.recordsRead(), exception.getMessage());
             for (String part : messageParts) {
-                assertTrue(exception.getMessage().contains(part), () -> "\"" + part + "\" not in: " + exception.getMessage());
+                assertTrue(
+                        exception.getMessage().contains(part),
+                        () -> "\"" + part + "\" not in: " + exception.getMessage());
             }
         }
     }
@@ -57,7 +60,8 @@ class CaptureReaderErrorsTest {
         Path file = file("{\"hello\": \"world\"}\n".getBytes(StandardCharsets.US_ASCII));
         CaptureFormatException e = assertThrows(CaptureFormatException.class, () -> CaptureReader.open(file));
         assertEquals(Reason.NOT_A_CAPTURE, e.reason());
-        assertEquals(file + " is not a Tapio capture (it starts with 7b 22 68 65 6c 6c 6f 22 \"{\"hello\"\")",
+        assertEquals(
+                file + " is not a Tapio capture (it starts with 7b 22 68 65 6c 6c 6f 22 \"{\"hello\"\")",
                 e.getMessage());
     }
 
@@ -77,8 +81,12 @@ class CaptureReaderErrorsTest {
 
     @Test
     void aCutRightAfterTheHeaderIsAMissingEnd() throws Exception {
-        read(Arrays.copyOf(capture(), HEADER)).assertIs(Reason.TRUNCATED, HEADER,
-                "is truncated at byte " + HEADER + ": the end-of-capture marker is missing", "after 0 good records");
+        read(Arrays.copyOf(capture(), HEADER))
+                .assertIs(
+                        Reason.TRUNCATED,
+                        HEADER,
+                        "is truncated at byte " + HEADER + ": the end-of-capture marker is missing",
+                        "after 0 good records");
     }
 
     @Test
@@ -86,7 +94,10 @@ class CaptureReaderErrorsTest {
         int cut = HEADER + 2 * FRAME;
         Failure failure = read(Arrays.copyOf(capture(), cut));
         assertEquals(2, failure.eventsRead());
-        failure.assertIs(Reason.TRUNCATED, cut, "is truncated at byte " + cut + ": the end-of-capture marker is missing",
+        failure.assertIs(
+                Reason.TRUNCATED,
+                cut,
+                "is truncated at byte " + cut + ": the end-of-capture marker is missing",
                 "after 2 good records");
     }
 
@@ -98,16 +109,23 @@ class CaptureReaderErrorsTest {
             int cut = start + into;
             Failure failure = read(Arrays.copyOf(capture, cut));
             assertEquals(1, failure.eventsRead());
-            failure.assertIs(Reason.TRUNCATED, cut, "is truncated at byte " + cut + ": the record starting at byte "
-                    + start + " is cut short (after 1 good record)");
+            failure.assertIs(
+                    Reason.TRUNCATED,
+                    cut,
+                    "is truncated at byte " + cut + ": the record starting at byte " + start
+                            + " is cut short (after 1 good record)");
         }
     }
 
     @Test
     void aCutInsideTheEndMarkerSaysSo() throws Exception {
         int start = HEADER + EVENTS * FRAME;
-        read(Arrays.copyOf(capture(), start + 5)).assertIs(Reason.TRUNCATED, start + 5,
-                "the end-of-capture marker starting at byte " + start + " is cut short", "after 3 good records");
+        read(Arrays.copyOf(capture(), start + 5))
+                .assertIs(
+                        Reason.TRUNCATED,
+                        start + 5,
+                        "the end-of-capture marker starting at byte " + start + " is cut short",
+                        "after 3 good records");
     }
 
     @Test
@@ -118,8 +136,12 @@ class CaptureReaderErrorsTest {
             for (int bit = 0; bit < 8; bit++) {
                 byte[] damaged = capture.clone();
                 damaged[at] ^= (byte) (1 << bit);
-                read(damaged).assertIs(Reason.CORRUPT, start,
-                        "is corrupt at byte " + start + ": the record there fails its CRC32C check (after 1 good record)");
+                read(damaged)
+                        .assertIs(
+                                Reason.CORRUPT,
+                                start,
+                                "is corrupt at byte " + start
+                                        + ": the record there fails its CRC32C check (after 1 good record)");
             }
         }
     }
@@ -133,8 +155,11 @@ class CaptureReaderErrorsTest {
                 byte[] damaged = capture.clone();
                 damaged[at] ^= (byte) (1 << bit);
                 int frame = at < end ? HEADER + FRAME : end;
-                read(damaged).assertIs(Reason.CORRUPT, frame,
-                        "is corrupt at byte " + frame + ": the length of the record there is damaged");
+                read(damaged)
+                        .assertIs(
+                                Reason.CORRUPT,
+                                frame,
+                                "is corrupt at byte " + frame + ": the length of the record there is damaged");
             }
         }
     }
@@ -147,7 +172,10 @@ class CaptureReaderErrorsTest {
                 byte[] damaged = capture.clone();
                 damaged[at] ^= (byte) (1 << bit);
                 Failure failure = read(damaged);
-                assertEquals(Reason.CORRUPT, failure.exception().reason(), failure.exception().getMessage());
+                assertEquals(
+                        Reason.CORRUPT,
+                        failure.exception().reason(),
+                        failure.exception().getMessage());
             }
         }
     }
@@ -156,7 +184,9 @@ class CaptureReaderErrorsTest {
     void aFlippedBitInTheHeaderFailsItsChecksum() throws Exception {
         byte[] damaged = capture();
         damaged[HEADER - 6] ^= 0x20;
-        read(damaged).assertIs(Reason.CORRUPT, 0, "its capture header (bytes 0-" + (HEADER - 1) + ") fails its CRC32C check");
+        read(damaged)
+                .assertIs(
+                        Reason.CORRUPT, 0, "its capture header (bytes 0-" + (HEADER - 1) + ") fails its CRC32C check");
     }
 
     @Test
@@ -176,8 +206,11 @@ class CaptureReaderErrorsTest {
         byte[] gap = new byte[capture.length - FRAME];
         System.arraycopy(capture, 0, gap, 0, HEADER + FRAME);
         System.arraycopy(capture, HEADER + 2 * FRAME, gap, HEADER + FRAME, capture.length - HEADER - 2 * FRAME);
-        read(gap).assertIs(Reason.CORRUPT, HEADER + 2 * FRAME,
-                "the end-of-capture marker there counts 3 records, but 2 precede it");
+        read(gap)
+                .assertIs(
+                        Reason.CORRUPT,
+                        HEADER + 2 * FRAME,
+                        "the end-of-capture marker there counts 3 records, but 2 precede it");
     }
 
     @Test
@@ -194,8 +227,10 @@ class CaptureReaderErrorsTest {
         Path file = file(newer);
         CaptureFormatException e = assertThrows(CaptureFormatException.class, () -> CaptureReader.open(file));
         assertEquals(Reason.UNSUPPORTED_VERSION, e.reason());
-        assertEquals(file + " is in capture format version 2, but this Tapio reads capture format version 1 only:"
-                + " read it with a newer Tapio", e.getMessage());
+        assertEquals(
+                file + " is in capture format version 2, but this Tapio reads capture format version 1 only:"
+                        + " read it with a newer Tapio",
+                e.getMessage());
     }
 
     @Test
@@ -206,8 +241,12 @@ class CaptureReaderErrorsTest {
         CRC32C crc = new CRC32C();
         crc.update(other, 0, HEADER - 4);
         header.putInt(HEADER - 4, (int) crc.getValue());
-        read(other).assertIs(Reason.UNSUPPORTED_VERSION, 10, "is in event ABI version " + (EventHeader.ABI_VERSION + 1)
-                + ", but this Tapio reads event ABI version " + EventHeader.ABI_VERSION + " only");
+        read(other)
+                .assertIs(
+                        Reason.UNSUPPORTED_VERSION,
+                        10,
+                        "is in event ABI version " + (EventHeader.ABI_VERSION + 1)
+                                + ", but this Tapio reads event ABI version " + EventHeader.ABI_VERSION + " only");
     }
 
     /** A complete capture of {@link #EVENTS} events. */

@@ -31,7 +31,8 @@ class CaptureRoundTripTest {
         }
 
         try (CaptureReader reader = CaptureReader.open(file)) {
-            assertEquals(new CaptureHeader(1, EventHeader.ABI_VERSION, "nœud-7", 1_700_000_000_123_456_789L, 999_000L),
+            assertEquals(
+                    new CaptureHeader(1, EventHeader.ABI_VERSION, "nœud-7", 1_700_000_000_123_456_789L, 999_000L),
                     reader.header());
             List<KernelEvent> read = new ArrayList<>();
             for (KernelEvent event = reader.next(); event != null; event = reader.next()) {
@@ -62,7 +63,10 @@ class CaptureRoundTripTest {
         try (CaptureWriter writer = CaptureWriter.create(dir.resolve("now.tapio"), "node-a")) {
             CaptureHeader header = writer.header();
             assertBetween(before, header.startMonotonicNs(), System.nanoTime());
-            assertBetween(wallBefore - 1_000_000L, header.startEpochNs(), System.currentTimeMillis() * 1_000_000L + 1_000_000L);
+            assertBetween(
+                    wallBefore - 1_000_000L,
+                    header.startEpochNs(),
+                    System.currentTimeMillis() * 1_000_000L + 1_000_000L);
         }
     }
 
@@ -75,7 +79,8 @@ class CaptureRoundTripTest {
 
     @Test
     void refusesANodeNameTooLongForTheHeader() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> CaptureWriter.create(dir.resolve("long.tapio"), "n".repeat(70_000), 0, 0));
     }
 

@@ -20,21 +20,28 @@ class AccountingTest {
     @Test
     void everyEventIsDeliveredOrCountedAsLostWhenTheRingOverflows() {
         try (FailedOpenLoad load = new FailedOpenLoad();
-             KernelCollector collector = KernelCollector.open(CollectorConfig.builder()
-                     .ringBufferBytes(64 << 10) // room for about 200 records
-                     .enabledTypes(List.of(EventType.OPEN_FAILED))
-                     .pathRules(List.of(load.rule()))
-                     .reportUnmatchedOpens(false)
-                     .build())) {
+                KernelCollector collector = KernelCollector.open(CollectorConfig.builder()
+                        .ringBufferBytes(64 << 10) // room for about 200 records
+                        .enabledTypes(List.of(EventType.OPEN_FAILED))
+                        .pathRules(List.of(load.rule()))
+                        .reportUnmatchedOpens(false)
+                        .build())) {
             KernelStats before = collector.kernelStats();
 
             load.run(OPENS); // nobody reads meanwhile: the ring overflows
             long[] read = {0};
-            while (collector.reader().drain((ring, offset, length) -> {
-                KernelEvent event = KernelEvent.copyOf(ring, offset, length);
-                assertTrue(event.payload(OpenFailed.class).path().startsWith(load.rule().prefix()));
-                read[0]++;
-            }, Integer.MAX_VALUE) > 0) {
+            while (collector
+                            .reader()
+                            .drain(
+                                    (ring, offset, length) -> {
+                                        KernelEvent event = KernelEvent.copyOf(ring, offset, length);
+                                        assertTrue(event.payload(OpenFailed.class)
+                                                .path()
+                                                .startsWith(load.rule().prefix()));
+                                        read[0]++;
+                                    },
+                                    Integer.MAX_VALUE)
+                    > 0) {
                 // until empty
             }
 

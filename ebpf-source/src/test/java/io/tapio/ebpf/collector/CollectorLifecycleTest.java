@@ -8,15 +8,16 @@ import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.JavaProcess;
 import io.tapio.ebpf.testing.LoadedPrograms;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Nothing stays attached: not after close, not after the JVM dies with a collector open. */
 class CollectorLifecycleTest {
     @Test
     void closeDetachesAndUnloadsEveryProgram() {
-        KernelCollector collector = KernelCollector.open(CollectorConfig.builder().ringBufferBytes(1 << 20).build());
+        KernelCollector collector = KernelCollector.open(
+                CollectorConfig.builder().ringBufferBytes(1 << 20).build());
         assertFalse(LoadedPrograms.named("tapio_").isEmpty(), "loaded while open");
 
         collector.close();

@@ -13,7 +13,8 @@ public final class CollectorProcessMain {
     public static void main(String[] args) {
         KernelCollector collector;
         try {
-            collector = KernelCollector.open(CollectorConfig.builder().ringBufferBytes(1 << 20).build());
+            collector = KernelCollector.open(
+                    CollectorConfig.builder().ringBufferBytes(1 << 20).build());
         } catch (MissingRequirementException e) {
             System.out.println(e.getMessage());
             System.exit(3);

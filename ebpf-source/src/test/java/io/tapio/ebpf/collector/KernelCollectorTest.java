@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.event.BlockIoLatency;
 import io.tapio.ebpf.event.BlockOp;
 import io.tapio.ebpf.event.ConnectOutcome;
@@ -19,7 +20,6 @@ import io.tapio.ebpf.event.TcpConnect;
 import io.tapio.ebpf.event.TcpReset;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
-import io.tapio.ebpf.bench.WorkloadCgroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -79,8 +79,10 @@ class KernelCollectorTest {
     void execReportsTheFilenameAndParent() {
         Commands.Result result = Commands.run("/bin/true");
 
-        KernelEvent exec = events.await("exec of /bin/true", e -> of(EventType.EXEC, result.pid()).test(e)
-                && e.payload(Exec.class).filename().equals("/bin/true"));
+        KernelEvent exec = events.await(
+                "exec of /bin/true",
+                e -> of(EventType.EXEC, result.pid()).test(e)
+                        && e.payload(Exec.class).filename().equals("/bin/true"));
         assertEquals("true", exec.comm());
         assertEquals(ProcessHandle.current().pid(), exec.payload(Exec.class).ppid(), "started by this JVM");
     }
@@ -111,7 +113,8 @@ class KernelCollectorTest {
         assertEquals(Signal.SI_USER, sent.code());
         assertEquals("sleep", signal.comm());
 
-        Exit exit = events.await("exit of sleep", of(EventType.EXIT, target.pid())).payload(Exit.class);
+        Exit exit =
+                events.await("exit of sleep", of(EventType.EXIT, target.pid())).payload(Exit.class);
         assertEquals(9, exit.signal());
         assertEquals(0, exit.exitStatus());
     }
@@ -125,8 +128,11 @@ class KernelCollectorTest {
             Commands.Result succeeded = Commands.run("/bin/cat", present.toString());
             assertEquals(0, succeeded.exitCode());
 
-            OpenFailed open = events.await("failed open", e -> of(EventType.OPEN_FAILED, failed.pid()).test(e)
-                    && e.payload(OpenFailed.class).path().equals(missing)).payload(OpenFailed.class);
+            OpenFailed open = events.await(
+                            "failed open",
+                            e -> of(EventType.OPEN_FAILED, failed.pid()).test(e)
+                                    && e.payload(OpenFailed.class).path().equals(missing))
+                    .payload(OpenFailed.class);
             assertEquals(OpenFailed.ENOENT, open.error());
 
             // The exit is recorded after the open by the same task: once it is here, an open would be too.
@@ -149,32 +155,48 @@ class KernelCollectorTest {
             // refused, as intended
         }
 
-        KernelEvent event = events.await("refused connect", e -> of(EventType.TCP_CONNECT, SELF).test(e)
-                && e.payload(TcpConnect.class).endpoints().destination().getPort() == closedPort);
+        KernelEvent event = events.await(
+                "refused connect",
+                e -> of(EventType.TCP_CONNECT, SELF).test(e)
+                        && e.payload(TcpConnect.class).endpoints().destination().getPort() == closedPort);
         TcpConnect connect = event.payload(TcpConnect.class);
         assertEquals(ConnectOutcome.REFUSED, connect.outcome());
         assertEquals(111, connect.error());
-        assertEquals(InetAddress.getLoopbackAddress(), connect.endpoints().destination().getAddress());
+        assertEquals(
+                InetAddress.getLoopbackAddress(),
+                connect.endpoints().destination().getAddress());
         assertTrue(connect.latencyNs() > 0);
     }
 
     @Test
     void establishedConnectReportsItsLatencyAndAResetIsReceived() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
             try (Socket accepted = server.accept()) {
                 accepted.setSoLinger(true, 0); // close with a RST
             }
             int port = server.getLocalPort();
 
-            TcpConnect connect = events.await("established connect", e -> of(EventType.TCP_CONNECT, SELF).test(e)
-                    && e.payload(TcpConnect.class).endpoints().destination().getPort() == port)
+            TcpConnect connect = events.await(
+                            "established connect",
+                            e -> of(EventType.TCP_CONNECT, SELF).test(e)
+                                    && e.payload(TcpConnect.class)
+                                                    .endpoints()
+                                                    .destination()
+                                                    .getPort()
+                                            == port)
                     .payload(TcpConnect.class);
             assertEquals(ConnectOutcome.ESTABLISHED, connect.outcome());
             assertTrue(connect.latencyNs() > 0);
 
-            TcpReset reset = events.await("reset on the client socket", e -> of(EventType.TCP_RESET, SELF).test(e)
-                    && e.payload(TcpReset.class).endpoints().destination().getPort() == port)
+            TcpReset reset = events.await(
+                            "reset on the client socket",
+                            e -> of(EventType.TCP_RESET, SELF).test(e)
+                                    && e.payload(TcpReset.class)
+                                                    .endpoints()
+                                                    .destination()
+                                                    .getPort()
+                                            == port)
                     .payload(TcpReset.class);
             assertEquals(client.getLocalPort(), reset.endpoints().source().getPort());
         }
@@ -193,7 +215,11 @@ class KernelCollectorTest {
             OomKill kill = oom.payload(OomKill.class);
             assertEquals(limit, kill.memcgLimitBytes());
             assertTrue(kill.memcgUsageBytes() >= limit * 9 / 10, "usage at the kill: " + kill.memcgUsageBytes());
-            assertEquals(9, events.await("exit of tail", of(EventType.EXIT, hog.pid())).payload(Exit.class).signal());
+            assertEquals(
+                    9,
+                    events.await("exit of tail", of(EventType.EXIT, hog.pid()))
+                            .payload(Exit.class)
+                            .signal());
         }
     }
 
@@ -206,11 +232,14 @@ class KernelCollectorTest {
                     while (spinning.get()) {
                         Thread.onSpinWait();
                     }
-                })).toList();
+                }))
+                .toList();
         try {
-            KernelEvent wait = events.await("run-queue wait of a spinning thread",
+            KernelEvent wait = events.await(
+                    "run-queue wait of a spinning thread",
                     e -> of(EventType.RUNQ_LATENCY, SELF).test(e) && e.comm().startsWith("tapio-spin-"));
-            assertTrue(wait.payload(RunqLatency.class).latencyNs() >= Duration.ofMillis(1).toNanos());
+            assertTrue(wait.payload(RunqLatency.class).latencyNs()
+                    >= Duration.ofMillis(1).toNanos());
         } finally {
             spinning.set(false);
             for (Thread t : spinners) {
@@ -223,14 +252,18 @@ class KernelCollectorTest {
     void blockIoIsReportedForTheSubmitter() throws IOException {
         Path file = Files.createTempFile(Path.of("/var/tmp"), "tapio-block", ".bin");
         try {
-            Commands.Result dd = Commands.run("/usr/bin/dd", "if=/dev/zero", "of=" + file, "bs=1M", "count=4",
-                    "oflag=direct");
+            Commands.Result dd =
+                    Commands.run("/usr/bin/dd", "if=/dev/zero", "of=" + file, "bs=1M", "count=4", "oflag=direct");
             assertEquals(0, dd.exitCode(), dd.output());
 
-            BlockIoLatency io = events.await("direct write by dd", e -> of(EventType.BLOCK_IO_LATENCY, dd.pid()).test(e)
-                    && e.payload(BlockIoLatency.class).op() == BlockOp.WRITE).payload(BlockIoLatency.class);
+            BlockIoLatency io = events.await(
+                            "direct write by dd",
+                            e -> of(EventType.BLOCK_IO_LATENCY, dd.pid()).test(e)
+                                    && e.payload(BlockIoLatency.class).op() == BlockOp.WRITE)
+                    .payload(BlockIoLatency.class);
             assertTrue(io.latencyNs() > 0);
-            assertTrue(io.bytes() > 0 && io.bytes() % 512 == 0 && io.bytes() <= 1 << 20,
+            assertTrue(
+                    io.bytes() > 0 && io.bytes() % 512 == 0 && io.bytes() <= 1 << 20,
                     "a direct write of part of dd's 1 MiB block, in whole sectors: " + io.bytes());
         } finally {
             Files.delete(file);
@@ -244,14 +277,18 @@ class KernelCollectorTest {
         long after = System.nanoTime();
 
         KernelEvent exec = events.await("exec of /bin/true", of(EventType.EXEC, result.pid()));
-        assertTrue(exec.timestampNs() > before && exec.timestampNs() < after,
+        assertTrue(
+                exec.timestampNs() > before && exec.timestampNs() < after,
                 before + " < " + exec.timestampNs() + " < " + after);
     }
 
     @Test
     void filtersAreAppliedInTheKernelAndCounted() {
         String ignoredDir = "/tmp/tapio-ignored-" + UUID.randomUUID() + "/";
-        collector.reconfigure(CONFIG.toBuilder().ignoreComm("tail").addPathRule(PathRule.ignore(ignoredDir)).build());
+        collector.reconfigure(CONFIG.toBuilder()
+                .ignoreComm("tail")
+                .addPathRule(PathRule.ignore(ignoredDir))
+                .build());
         try {
             KernelStats before = collector.kernelStats();
             Commands.Result byComm = Commands.run("/usr/bin/tail", "/tmp/tapio-missing-" + UUID.randomUUID());
@@ -272,12 +309,14 @@ class KernelCollectorTest {
 
     @Test
     void aTypeDisabledAtRunTimeIsDetachedAndDeliversNothing() {
-        collector.reconfigure(CONFIG.toBuilder().enabledTypes(List.of(EventType.EXIT)).build());
+        collector.reconfigure(
+                CONFIG.toBuilder().enabledTypes(List.of(EventType.EXIT)).build());
         try {
             assertEquals(java.util.Set.of(EventType.EXIT), collector.attachedTypes());
             Commands.Result result = Commands.run("/bin/true");
             events.await("exit of true", of(EventType.EXIT, result.pid()));
-            assertFalse(events.matching(of(EventType.EXEC, result.pid())).iterator().hasNext());
+            assertFalse(
+                    events.matching(of(EventType.EXEC, result.pid())).iterator().hasNext());
         } finally {
             collector.reconfigure(CONFIG);
         }

@@ -15,8 +15,8 @@ class PreflightTest {
     @Test
     void withoutCapabilitiesTheErrorNamesTheMissingOnesAndTheFix() {
         // Root, but with an empty bounding set: the child JVM has no capabilities at all.
-        List<String> command = new ArrayList<>(List.of("setpriv", "--inh-caps=-all", "--ambient-caps=-all",
-                "--bounding-set=-all", "--"));
+        List<String> command = new ArrayList<>(
+                List.of("setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--"));
         command.addAll(JavaProcess.command(CollectorProcessMain.class, "halt"));
 
         Commands.Result child = Commands.run(command);

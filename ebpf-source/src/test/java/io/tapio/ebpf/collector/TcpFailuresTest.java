@@ -25,25 +25,42 @@ class TcpFailuresTest {
     @Test
     void droppedSynsAreRetransmittedAndTheConnectTimesOut() {
         try (TestNetns netns = new TestNetns();
-             KernelCollector collector = KernelCollector.open(CollectorConfig.builder().ringBufferBytes(1 << 20)
-                     .enabledTypes(List.of(EventType.TCP_CONNECT, EventType.TCP_RETRANSMIT)).build());
-             RecordingReader events = new RecordingReader(collector.reader())) {
+                KernelCollector collector = KernelCollector.open(CollectorConfig.builder()
+                        .ringBufferBytes(1 << 20)
+                        .enabledTypes(List.of(EventType.TCP_CONNECT, EventType.TCP_RETRANSMIT))
+                        .build());
+                RecordingReader events = new RecordingReader(collector.reader())) {
             netns.sysctl("ipv4/tcp_syn_retries", "1");
-            netns.exec("nft", "add table inet tapio; add chain inet tapio out { type filter hook output priority 0; }; "
-                    + "add rule inet tapio out tcp dport " + DROPPED_PORT + " drop");
+            netns.exec(
+                    "nft",
+                    "add table inet tapio; add chain inet tapio out { type filter hook output priority 0; }; "
+                            + "add rule inet tapio out tcp dport " + DROPPED_PORT + " drop");
 
             // Bounded by the single SYN retry: gives up after about 3 s.
-            Commands.Result client = Commands.run(netns.inside("/bin/bash", "-c",
-                    "exec 3<>/dev/tcp/127.0.0.1/" + DROPPED_PORT));
+            Commands.Result client =
+                    Commands.run(netns.inside("/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + DROPPED_PORT));
             assertNotEquals(0, client.exitCode(), "the connect must fail: " + client.output());
 
-            TcpRetransmit retransmit = events.await("SYN retransmit", e -> e.type() == EventType.TCP_RETRANSMIT
-                    && e.payload(TcpRetransmit.class).endpoints().destination().getPort() == DROPPED_PORT,
-                    Duration.ofSeconds(10)).payload(TcpRetransmit.class);
+            TcpRetransmit retransmit = events.await(
+                            "SYN retransmit",
+                            e -> e.type() == EventType.TCP_RETRANSMIT
+                                    && e.payload(TcpRetransmit.class)
+                                                    .endpoints()
+                                                    .destination()
+                                                    .getPort()
+                                            == DROPPED_PORT,
+                            Duration.ofSeconds(10))
+                    .payload(TcpRetransmit.class);
             assertTrue(retransmit.totalRetransmits() >= 1);
 
-            var timedOut = events.await("timed-out connect", e -> e.type() == EventType.TCP_CONNECT
-                    && e.payload(TcpConnect.class).endpoints().destination().getPort() == DROPPED_PORT,
+            var timedOut = events.await(
+                    "timed-out connect",
+                    e -> e.type() == EventType.TCP_CONNECT
+                            && e.payload(TcpConnect.class)
+                                            .endpoints()
+                                            .destination()
+                                            .getPort()
+                                    == DROPPED_PORT,
                     Duration.ofSeconds(10));
             TcpConnect connect = timedOut.payload(TcpConnect.class);
             assertEquals(ConnectOutcome.TIMED_OUT, connect.outcome());

@@ -57,8 +57,8 @@ class AbiCompatibilityTest {
         List<BtfDump.Member> java = new ArrayList<>();
         for (MemoryLayout member : layout.memberLayouts()) {
             String memberName = member.name().orElseThrow();
-            java.add(new BtfDump.Member(memberName, layout.byteOffset(PathElement.groupElement(memberName)),
-                    member.byteSize()));
+            java.add(new BtfDump.Member(
+                    memberName, layout.byteOffset(PathElement.groupElement(memberName)), member.byteSize()));
         }
         assertEquals(btf.struct(name), java, name);
         assertEquals(btf.structSize(name), layout.byteSize(), "size of " + name);

@@ -23,10 +23,10 @@ class KernelEventEncodingTest {
             new EventSubject(123_456_789_012L, 3, 4242, 4243, 0x1_0000_0001L, "payments");
 
     static List<EventPayload> payloads() {
-        TcpEndpoints ipv4 = new TcpEndpoints(endpoint("10.244.1.7", 40_112), endpoint("10.96.0.10", 5432),
-                TcpState.CLOSE);
-        TcpEndpoints ipv6 = new TcpEndpoints(endpoint("fd00::7", 51_000), endpoint("fd00:10::1", 443),
-                TcpState.ESTABLISHED);
+        TcpEndpoints ipv4 =
+                new TcpEndpoints(endpoint("10.244.1.7", 40_112), endpoint("10.96.0.10", 5432), TcpState.CLOSE);
+        TcpEndpoints ipv6 =
+                new TcpEndpoints(endpoint("fd00::7", 51_000), endpoint("fd00:10::1", 443), TcpState.ESTABLISHED);
         return List.of(
                 new Exec(1, "/usr/local/bin/payments"),
                 new Exit(1, 0, 9, true, 2_000_000_000L, 268_435_456L),
@@ -61,7 +61,8 @@ class KernelEventEncodingTest {
 
     @Test
     void writesTheHeaderAsTheKernelDoes() {
-        MemorySegment r = MemorySegment.ofArray(KernelEvent.of(SUBJECT, new RunqLatency(1)).toByteArray());
+        MemorySegment r = MemorySegment.ofArray(
+                KernelEvent.of(SUBJECT, new RunqLatency(1)).toByteArray());
 
         assertEquals(EventHeader.MAGIC, EventHeader.magic(r, 0));
         assertEquals(EventHeader.ABI_VERSION, EventHeader.version(r, 0));
@@ -71,17 +72,20 @@ class KernelEventEncodingTest {
 
     @Test
     void keepsPortsInNetworkOrderAndIpv4InTheFirstFourBytes() {
-        TcpEndpoints endpoints = new TcpEndpoints(endpoint("10.244.1.7", 0x1234), endpoint("10.96.0.10", 0xABCD),
-                TcpState.SYN_SENT);
+        TcpEndpoints endpoints =
+                new TcpEndpoints(endpoint("10.244.1.7", 0x1234), endpoint("10.96.0.10", 0xABCD), TcpState.SYN_SENT);
         byte[] record = KernelEvent.of(SUBJECT, new TcpReset(endpoints)).toByteArray();
         int at = (int) Layouts.offset(TcpReset.LAYOUT, "endpoints");
 
         assertEquals(TcpEndpoints.AF_INET, family(record, at));
-        assertArrayEquals(new byte[] {0x12, 0x34, (byte) 0xAB, (byte) 0xCD, (byte) TcpState.SYN_SENT.ordinal()},
+        assertArrayEquals(
+                new byte[] {0x12, 0x34, (byte) 0xAB, (byte) 0xCD, (byte) TcpState.SYN_SENT.ordinal()},
                 Arrays.copyOfRange(record, at + 2, at + 7));
-        assertArrayEquals(bytes(10, 244, 1, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        assertArrayEquals(
+                bytes(10, 244, 1, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
                 slice(record, at + Layouts.offset(TcpEndpoints.LAYOUT, "saddr"), 16));
-        assertArrayEquals(bytes(10, 96, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        assertArrayEquals(
+                bytes(10, 96, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
                 slice(record, at + Layouts.offset(TcpEndpoints.LAYOUT, "daddr"), 16));
     }
 
@@ -92,7 +96,8 @@ class KernelEventEncodingTest {
         int at = (int) Layouts.offset(TcpReset.LAYOUT, "endpoints");
 
         assertEquals(TcpEndpoints.AF_INET6, family(record, at));
-        assertArrayEquals(bytes(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 10, 96, 0, 10),
+        assertArrayEquals(
+                bytes(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 10, 96, 0, 10),
                 slice(record, at + Layouts.offset(TcpEndpoints.LAYOUT, "daddr"), 16));
         assertEquals(new TcpReset(mixed), KernelEvent.of(record).payload());
     }
@@ -107,15 +112,19 @@ class KernelEventEncodingTest {
         long path = Layouts.offset(OpenFailed.LAYOUT, "path");
         long comm = Layouts.offset(EventHeader.LAYOUT, "comm");
 
-        assertEquals(longPath.substring(0, EventHeader.PATH_LEN - 1), event.payload(OpenFailed.class).path());
-        assertEquals(EventHeader.PATH_LEN - 1,
-                Short.toUnsignedInt(MemorySegment.ofArray(record).get(Layouts.U16,
-                        Layouts.offset(OpenFailed.LAYOUT, "path_len"))));
+        assertEquals(
+                longPath.substring(0, EventHeader.PATH_LEN - 1),
+                event.payload(OpenFailed.class).path());
+        assertEquals(
+                EventHeader.PATH_LEN - 1,
+                Short.toUnsignedInt(
+                        MemorySegment.ofArray(record).get(Layouts.U16, Layouts.offset(OpenFailed.LAYOUT, "path_len"))));
         assertEquals(0, record[(int) path + EventHeader.PATH_LEN - 1]);
         assertEquals(longComm.substring(0, EventHeader.COMM_LEN - 1), event.comm());
         assertEquals(0, record[(int) comm + EventHeader.COMM_LEN - 1]);
 
-        Signal signal = KernelEvent.of(SUBJECT, new Signal(1, 1, longComm, 0, 9, 0)).payload(Signal.class);
+        Signal signal =
+                KernelEvent.of(SUBJECT, new Signal(1, 1, longComm, 0, 9, 0)).payload(Signal.class);
         assertEquals(longComm.substring(0, EventHeader.COMM_LEN - 1), signal.senderComm());
         Exec exec = KernelEvent.of(SUBJECT, new Exec(1, longPath)).payload(Exec.class);
         assertEquals(longPath.substring(0, EventHeader.PATH_LEN - 1), exec.filename());
@@ -125,8 +134,9 @@ class KernelEventEncodingTest {
     void storesTheLengthOfAStringBesideIt() {
         byte[] record = KernelEvent.of(SUBJECT, new Exec(1, "/bin/true")).toByteArray();
 
-        assertEquals("/bin/true".length(), MemorySegment.ofArray(record).get(Layouts.U16,
-                Layouts.offset(Exec.LAYOUT, "filename_len")));
+        assertEquals(
+                "/bin/true".length(),
+                MemorySegment.ofArray(record).get(Layouts.U16, Layouts.offset(Exec.LAYOUT, "filename_len")));
         assertEquals(0, record[(int) Layouts.offset(Exec.LAYOUT, "filename") + "/bin/true".length()]);
     }
 
@@ -137,21 +147,24 @@ class KernelEventEncodingTest {
 
     @Test
     void rejectsARecordOfAnotherAbiVersion() {
-        assertMalformed(Malformation.BAD_VERSION,
+        assertMalformed(
+                Malformation.BAD_VERSION,
                 corrupted(r -> r.set(Layouts.U8, header("version"), (byte) (EventHeader.ABI_VERSION + 1))));
     }
 
     @Test
     void rejectsARecordOfAnUnknownType() {
         assertMalformed(Malformation.UNKNOWN_TYPE, corrupted(r -> r.set(Layouts.U8, header("type"), (byte) 0)));
-        assertMalformed(Malformation.UNKNOWN_TYPE,
+        assertMalformed(
+                Malformation.UNKNOWN_TYPE,
                 corrupted(r -> r.set(Layouts.U8, header("type"), (byte) EventType.CODE_LIMIT)));
     }
 
     @Test
     void rejectsARecordWhoseSizeIsNotItsTypes() {
         assertMalformed(Malformation.SIZE_MISMATCH, corrupted(r -> r.set(Layouts.U16, header("size"), (short) 8)));
-        assertMalformed(Malformation.SIZE_MISMATCH,
+        assertMalformed(
+                Malformation.SIZE_MISMATCH,
                 corrupted(r -> r.set(Layouts.U8, header("type"), (byte) EventType.EXEC.code())));
         byte[] record = KernelEvent.of(SUBJECT, new RunqLatency(1)).toByteArray();
         assertMalformed(Malformation.SIZE_MISMATCH, Arrays.copyOf(record, record.length + 8));
@@ -181,7 +194,8 @@ class KernelEventEncodingTest {
     }
 
     private static int family(byte[] record, long endpoints) {
-        return MemorySegment.ofArray(record).get(Layouts.U16, endpoints + Layouts.offset(TcpEndpoints.LAYOUT, "family"));
+        return MemorySegment.ofArray(record)
+                .get(Layouts.U16, endpoints + Layouts.offset(TcpEndpoints.LAYOUT, "family"));
     }
 
     private static InetSocketAddress endpoint(String address, int port) {

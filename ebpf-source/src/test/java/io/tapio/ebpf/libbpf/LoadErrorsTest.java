@@ -24,8 +24,8 @@ class LoadErrorsTest {
 
     @Test
     void aMissingLibbpfSaysHowToInstallIt() {
-        MissingLibbpfException e = assertThrows(MissingLibbpfException.class,
-                () -> LibBpf.lookup("libbpf-not-installed.so.1"));
+        MissingLibbpfException e =
+                assertThrows(MissingLibbpfException.class, () -> LibBpf.lookup("libbpf-not-installed.so.1"));
 
         assertTrue(e.getMessage().contains("apt-get install libbpf1"), e.getMessage());
     }

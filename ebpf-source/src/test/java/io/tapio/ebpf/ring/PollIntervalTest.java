@@ -38,7 +38,8 @@ class PollIntervalTest {
         for (long eventsPerSecond : new long[] {1_000_000, 100_000}) {
             long nanos = settle(interval, eventsPerSecond * 150);
             long found = arrived(nanos, eventsPerSecond * 150);
-            assertTrue(found >= PollInterval.DEFAULT_BATCH_BYTES / 2 && found <= 4 * PollInterval.DEFAULT_BATCH_BYTES,
+            assertTrue(
+                    found >= PollInterval.DEFAULT_BATCH_BYTES / 2 && found <= 4 * PollInterval.DEFAULT_BATCH_BYTES,
                     eventsPerSecond + " events/s: each look finds " + found + " bytes, every " + nanos + " ns");
         }
         assertTrue(settle(interval, 1_000_000 * 150) < 2 * MIN, "1 M events/s: looks nearly as often as it may");
@@ -56,7 +57,8 @@ class PollIntervalTest {
     @Test
     void boundsThatCannotHoldAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new PollInterval(Duration.ZERO, Duration.ofMillis(1), 4096));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new PollInterval(Duration.ofMillis(2), Duration.ofMillis(1), 4096));
     }
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class RingBufferReaderTest {
     /** enum test_record in test_programs.bpf.c. */
     private static final int VALID = 0;
+
     private static final int BAD_MAGIC = 1;
     private static final int BAD_VERSION = 2;
     private static final int UNKNOWN_TYPE = 3;
@@ -84,8 +85,18 @@ class RingBufferReaderTest {
             ReaderStats stats = reader.stats();
             assertEquals(3, stats.records());
             assertEquals(3L * EventType.RUNQ_LATENCY.size(), stats.bytes());
-            assertEquals(Map.of(Malformation.BAD_MAGIC, 1L, Malformation.BAD_VERSION, 1L,
-                    Malformation.UNKNOWN_TYPE, 1L, Malformation.TRUNCATED, 1L, Malformation.SIZE_MISMATCH, 1L),
+            assertEquals(
+                    Map.of(
+                            Malformation.BAD_MAGIC,
+                            1L,
+                            Malformation.BAD_VERSION,
+                            1L,
+                            Malformation.UNKNOWN_TYPE,
+                            1L,
+                            Malformation.TRUNCATED,
+                            1L,
+                            Malformation.SIZE_MISMATCH,
+                            1L),
                     stats.malformed());
             assertEquals(0, reader.pendingBytes(), "everything read was released to the kernel");
         }
@@ -119,10 +130,13 @@ class RingBufferReaderTest {
     void aHandlerThatThrowsLeavesItsRecordToBeReadAgain() {
         try (RingBufferReader reader = RingBufferReader.open(object.map("tapio_test_events"))) {
             write(VALID);
-            IllegalStateException failure = assertThrows(IllegalStateException.class,
-                    () -> reader.drain((ring, offset, length) -> {
-                        throw new IllegalStateException("handler failed");
-                    }, 10));
+            IllegalStateException failure = assertThrows(
+                    IllegalStateException.class,
+                    () -> reader.drain(
+                            (ring, offset, length) -> {
+                                throw new IllegalStateException("handler failed");
+                            },
+                            10));
             assertEquals("handler failed", failure.getMessage(), "the handler's own exception reaches the caller");
             assertEquals(1, reader.drain((ring, offset, length) -> {}, 10), "and its record stays to be read again");
         }

@@ -19,8 +19,8 @@ class SyntheticConfigTest {
     private static final Duration MINUTE = Duration.ofMinutes(1);
     private static final InjectedFault OOM =
             new InjectedFault.OomLoop(new Workload(101, "payments"), MINUTE, Duration.ZERO, 256L << 20);
-    private static final InjectedFault REFUSED = new InjectedFault.RefusedConnections(new Workload(102, "orders"),
-            MINUTE, Duration.ofSeconds(5), new InetSocketAddress("10.96.5.5", 5432));
+    private static final InjectedFault REFUSED = new InjectedFault.RefusedConnections(
+            new Workload(102, "orders"), MINUTE, Duration.ofSeconds(5), new InetSocketAddress("10.96.5.5", 5432));
 
     @Test
     void defaultsToABusyNode() {
@@ -34,15 +34,18 @@ class SyntheticConfigTest {
 
     @Test
     void aTypeSetToZeroIsLeftOutOfTheMix() {
-        SyntheticConfig config = SyntheticConfig.builder().weight(EventType.OOM_KILL, 0).build();
+        SyntheticConfig config =
+                SyntheticConfig.builder().weight(EventType.OOM_KILL, 0).build();
 
         assertEquals(0.0, config.mix().get(EventType.OOM_KILL));
-        assertEquals(SyntheticConfig.DEFAULT_MIX.get(EventType.EXEC), config.mix().get(EventType.EXEC));
+        assertEquals(
+                SyntheticConfig.DEFAULT_MIX.get(EventType.EXEC), config.mix().get(EventType.EXEC));
     }
 
     @Test
     void survivesJavaSerialization() throws IOException, ClassNotFoundException {
-        SyntheticConfig config = SyntheticConfig.builder().seed(7).fault(OOM).fault(REFUSED).build();
+        SyntheticConfig config =
+                SyntheticConfig.builder().seed(7).fault(OOM).fault(REFUSED).build();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(config);
@@ -55,12 +58,20 @@ class SyntheticConfigTest {
     @Test
     void rejectsRatesWorkloadsAndWeightsOutOfRange() {
         assertRejected(() -> SyntheticConfig.builder().eventsPerSecond(-1).build());
-        assertRejected(() -> SyntheticConfig.builder().eventsPerSecond(SyntheticConfig.MAX_EVENTS_PER_SECOND + 1).build());
+        assertRejected(() -> SyntheticConfig.builder()
+                .eventsPerSecond(SyntheticConfig.MAX_EVENTS_PER_SECOND + 1)
+                .build());
         assertRejected(() -> SyntheticConfig.builder().workloads(0).build());
-        assertRejected(() -> SyntheticConfig.builder().workloads(SyntheticConfig.MAX_WORKLOADS + 1).build());
-        assertRejected(() -> SyntheticConfig.builder().weight(EventType.EXEC, -1).build());
-        assertRejected(() -> SyntheticConfig.builder().weight(EventType.EXEC, Double.NaN).build());
-        assertRejected(() -> SyntheticConfig.builder().weight(EventType.EXEC, Double.POSITIVE_INFINITY).build());
+        assertRejected(() -> SyntheticConfig.builder()
+                .workloads(SyntheticConfig.MAX_WORKLOADS + 1)
+                .build());
+        assertRejected(
+                () -> SyntheticConfig.builder().weight(EventType.EXEC, -1).build());
+        assertRejected(() ->
+                SyntheticConfig.builder().weight(EventType.EXEC, Double.NaN).build());
+        assertRejected(() -> SyntheticConfig.builder()
+                .weight(EventType.EXEC, Double.POSITIVE_INFINITY)
+                .build());
     }
 
     @Test
@@ -77,9 +88,12 @@ class SyntheticConfigTest {
     void keepsEachFaultInAWorkloadOfItsOwn() {
         Workload background = new Workload(SyntheticConfig.BACKGROUND_CGROUP_ID + 3, "payments");
         assertRejected(() -> SyntheticConfig.builder()
-                .fault(new InjectedFault.CrashLoop(background, MINUTE, Duration.ZERO, 1)).build());
-        assertRejected(() -> SyntheticConfig.builder().fault(OOM)
-                .fault(new InjectedFault.CrashLoop(OOM.workload(), MINUTE, Duration.ZERO, 1)).build());
+                .fault(new InjectedFault.CrashLoop(background, MINUTE, Duration.ZERO, 1))
+                .build());
+        assertRejected(() -> SyntheticConfig.builder()
+                .fault(OOM)
+                .fault(new InjectedFault.CrashLoop(OOM.workload(), MINUTE, Duration.ZERO, 1))
+                .build());
     }
 
     @Test
@@ -92,8 +106,8 @@ class SyntheticConfigTest {
         assertRejected(() -> new InjectedFault.CrashLoop(workload, MINUTE, Duration.ZERO, 0));
         assertRejected(() -> new InjectedFault.OomLoop(workload, MINUTE, Duration.ZERO, 0));
         assertRejected(() -> new InjectedFault.MissingFile(workload, MINUTE, Duration.ZERO, "/" + "x".repeat(255)));
-        assertRejected(() -> new InjectedFault.RefusedConnections(workload, MINUTE, Duration.ZERO,
-                InetSocketAddress.createUnresolved("db.example", 5432)));
+        assertRejected(() -> new InjectedFault.RefusedConnections(
+                workload, MINUTE, Duration.ZERO, InetSocketAddress.createUnresolved("db.example", 5432)));
     }
 
     @Test

@@ -35,14 +35,17 @@ class SyntheticEventGeneratorTest {
     private static final long START = 5_000_000_000_000L;
     private static final long SECOND = 1_000_000_000L;
 
-    private static final OomLoop OOM = new OomLoop(new Workload(101, "payments"), Duration.ofSeconds(30),
-            Duration.ofSeconds(5), 256L << 20);
-    private static final CrashLoop CRASH = new CrashLoop(new Workload(102, "checkout"), Duration.ofSeconds(20),
-            Duration.ZERO, 1);
-    private static final RefusedConnections REFUSED = new RefusedConnections(new Workload(103, "orders"),
-            Duration.ofSeconds(1), Duration.ofMillis(500), new InetSocketAddress("10.96.5.5", 5432));
-    private static final MissingFile MISSING = new MissingFile(new Workload(104, "billing"), Duration.ofSeconds(10),
-            Duration.ofSeconds(2), "/etc/config/app.yaml");
+    private static final OomLoop OOM =
+            new OomLoop(new Workload(101, "payments"), Duration.ofSeconds(30), Duration.ofSeconds(5), 256L << 20);
+    private static final CrashLoop CRASH =
+            new CrashLoop(new Workload(102, "checkout"), Duration.ofSeconds(20), Duration.ZERO, 1);
+    private static final RefusedConnections REFUSED = new RefusedConnections(
+            new Workload(103, "orders"),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(500),
+            new InetSocketAddress("10.96.5.5", 5432));
+    private static final MissingFile MISSING = new MissingFile(
+            new Workload(104, "billing"), Duration.ofSeconds(10), Duration.ofSeconds(2), "/etc/config/app.yaml");
 
     private static SyntheticConfig.Builder withAllFaults() {
         return SyntheticConfig.builder().fault(OOM).fault(CRASH).fault(REFUSED).fault(MISSING);
@@ -50,7 +53,8 @@ class SyntheticEventGeneratorTest {
 
     @Test
     void theSameSeedConfigAndStartGiveTheSameRecords() {
-        SyntheticConfig config = withAllFaults().seed(42).eventsPerSecond(20_000).build();
+        SyntheticConfig config =
+                withAllFaults().seed(42).eventsPerSecond(20_000).build();
         List<KernelEvent> first = new SyntheticEventGenerator(config, START).next(START + 3 * SECOND);
 
         List<KernelEvent> second = new ArrayList<>();
@@ -62,13 +66,15 @@ class SyntheticEventGeneratorTest {
 
         assertTrue(first.size() > 60_000, "events: " + first.size());
         assertEquals(first, second);
-        SyntheticConfig otherSeed = withAllFaults().seed(43).eventsPerSecond(20_000).build();
+        SyntheticConfig otherSeed =
+                withAllFaults().seed(43).eventsPerSecond(20_000).build();
         assertNotEquals(first, new SyntheticEventGenerator(otherSeed, START).next(START + 3 * SECOND));
     }
 
     @Test
     void timestampsStartAtTheStartAndNeverDecrease() {
-        SyntheticEventGenerator generator = new SyntheticEventGenerator(withAllFaults().build(), START);
+        SyntheticEventGenerator generator =
+                new SyntheticEventGenerator(withAllFaults().build(), START);
         long previous = START;
         for (KernelEvent event : generator.next(START + 10 * SECOND)) {
             assertTrue(event.timestampNs() >= previous, event.toString());
@@ -79,8 +85,8 @@ class SyntheticEventGeneratorTest {
 
     @Test
     void producesExactlyTheConfiguredRate() {
-        SyntheticEventGenerator generator =
-                new SyntheticEventGenerator(SyntheticConfig.builder().eventsPerSecond(20_000).build(), START);
+        SyntheticEventGenerator generator = new SyntheticEventGenerator(
+                SyntheticConfig.builder().eventsPerSecond(20_000).build(), START);
 
         assertEquals(START, generator.nextTimestampNs());
         assertEquals(20_000, generator.next(START + SECOND - 1).size());
@@ -89,8 +95,8 @@ class SyntheticEventGeneratorTest {
 
     @Test
     void withoutBackgroundOrFaultsThereIsNothingToWaitFor() {
-        SyntheticEventGenerator generator =
-                new SyntheticEventGenerator(SyntheticConfig.builder().eventsPerSecond(0).build(), START);
+        SyntheticEventGenerator generator = new SyntheticEventGenerator(
+                SyntheticConfig.builder().eventsPerSecond(0).build(), START);
 
         assertEquals(Long.MAX_VALUE, generator.nextTimestampNs());
         assertEquals(List.of(), generator.next(Long.MAX_VALUE));
@@ -98,11 +104,13 @@ class SyntheticEventGeneratorTest {
 
     @Test
     void mixesTheTypesByTheirWeights() {
-        SyntheticConfig config = SyntheticConfig.builder().eventsPerSecond(200_000).build();
+        SyntheticConfig config =
+                SyntheticConfig.builder().eventsPerSecond(200_000).build();
         Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
         run(config, SECOND, event -> counts.merge(event.type(), 1, Integer::sum));
 
-        double total = config.mix().values().stream().mapToDouble(Double::doubleValue).sum();
+        double total =
+                config.mix().values().stream().mapToDouble(Double::doubleValue).sum();
         for (EventType type : EventType.values()) {
             double p = config.mix().get(type) / total;
             double expected = 200_000 * p;
@@ -131,7 +139,8 @@ class SyntheticEventGeneratorTest {
 
     @Test
     void backgroundFailuresDoNotRepeatLikeAFault() {
-        SyntheticConfig config = SyntheticConfig.builder().eventsPerSecond(100_000).build();
+        SyntheticConfig config =
+                SyntheticConfig.builder().eventsPerSecond(100_000).build();
         List<String> paths = new ArrayList<>();
         List<InetSocketAddress> refusedOrLost = new ArrayList<>();
         int[] exits = new int[2]; // all, clean
@@ -156,7 +165,8 @@ class SyntheticEventGeneratorTest {
             }
         });
 
-        assertTrue(paths.size() > 10_000 && new HashSet<>(paths).size() >= 0.99 * paths.size(),
+        assertTrue(
+                paths.size() > 10_000 && new HashSet<>(paths).size() >= 0.99 * paths.size(),
                 paths.size() + " failed opens, " + new HashSet<>(paths).size() + " paths");
         assertFalse(paths.contains(MISSING.path()));
         assertTrue(exits[1] >= 0.95 * exits[0], exits[1] + " of " + exits[0] + " exits clean");
@@ -169,8 +179,12 @@ class SyntheticEventGeneratorTest {
         SyntheticConfig config = withAllFaults().eventsPerSecond(1_000).build();
         Map<InjectedFault, List<KernelEvent>> byFault = new HashMap<>();
         long span = 120 * SECOND - 1;
-        run(config, span, event -> config.faultOf(event)
-                .ifPresent(fault -> byFault.computeIfAbsent(fault, f -> new ArrayList<>()).add(event)));
+        run(
+                config,
+                span,
+                event -> config.faultOf(event)
+                        .ifPresent(fault -> byFault.computeIfAbsent(fault, f -> new ArrayList<>())
+                                .add(event)));
 
         for (InjectedFault fault : config.faults()) {
             for (KernelEvent event : byFault.get(fault)) {
@@ -185,7 +199,10 @@ class SyntheticEventGeneratorTest {
             assertEquals(111, connect.error());
             assertEquals(REFUSED.destination(), connect.endpoints().destination());
         });
-        assertRepeats(byFault.get(MISSING), MISSING, span,
+        assertRepeats(
+                byFault.get(MISSING),
+                MISSING,
+                span,
                 payload -> assertEquals(new OpenFailed(OpenFailed.ENOENT, 0x80000, MISSING.path()), payload));
     }
 
@@ -197,7 +214,8 @@ class SyntheticEventGeneratorTest {
             KernelEvent oom = events.get(4 * n + 1);
             KernelEvent exit = events.get(4 * n + 2);
             KernelEvent exec = events.get(4 * n + 3);
-            assertEquals(new Signal(signal.pid(), signal.pid(), "payments", 101, 9, Signal.SI_KERNEL), signal.payload());
+            assertEquals(
+                    new Signal(signal.pid(), signal.pid(), "payments", 101, 9, Signal.SI_KERNEL), signal.payload());
             assertEquals(occurrences.get(n), signal.timestampNs());
             OomKill kill = oom.payload(OomKill.class);
             assertEquals(OOM.memoryLimitBytes(), kill.memcgLimitBytes());
@@ -223,15 +241,16 @@ class SyntheticEventGeneratorTest {
 
     private static void assertRestart(KernelEvent exit, KernelEvent exec, InjectedFault fault) {
         Exit exited = exit.payload(Exit.class);
-        assertEquals(new Exec(exited.ppid(), "/usr/local/bin/" + fault.workload().comm()), exec.payload());
+        assertEquals(
+                new Exec(exited.ppid(), "/usr/local/bin/" + fault.workload().comm()), exec.payload());
         assertNotEquals(exit.pid(), exec.pid());
         assertTrue(exec.timestampNs() > exit.timestampNs()
                 && exec.timestampNs() < exit.timestampNs() + fault.period().toNanos() / 2 + SECOND);
         assertTrue(exited.lifetimeNs() >= fault.period().toNanos() / 2, exit.toString());
     }
 
-    private static void assertRepeats(List<KernelEvent> events, InjectedFault fault, long span,
-                                      Consumer<EventPayload> payloadCheck) {
+    private static void assertRepeats(
+            List<KernelEvent> events, InjectedFault fault, long span, Consumer<EventPayload> payloadCheck) {
         List<Long> timestamps = new ArrayList<>();
         for (KernelEvent event : events) {
             timestamps.add(event.timestampNs());

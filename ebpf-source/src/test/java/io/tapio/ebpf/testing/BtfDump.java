@@ -93,7 +93,9 @@ public final class BtfDump {
     }
 
     private Type named(String kind, String name) {
-        return types.values().stream().filter(t -> t.kind().equals(kind) && t.name().equals(name)).findFirst()
+        return types.values().stream()
+                .filter(t -> t.kind().equals(kind) && t.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("the object's BTF has no " + kind + " " + name));
     }
 
@@ -101,8 +103,11 @@ public final class BtfDump {
         Type t = types.get(id);
         return switch (t.kind()) {
             case "INT", "STRUCT", "UNION", "ENUM", "ENUM64" -> t.attributes().get("size");
-            case "TYPEDEF", "CONST", "VOLATILE", "RESTRICT" -> size(t.attributes().get("type_id").intValue());
-            case "ARRAY" -> t.attributes().get("nr_elems") * size(t.attributes().get("type_id").intValue());
+            case "TYPEDEF", "CONST", "VOLATILE", "RESTRICT" ->
+                size(t.attributes().get("type_id").intValue());
+            case "ARRAY" ->
+                t.attributes().get("nr_elems")
+                        * size(t.attributes().get("type_id").intValue());
             case "PTR" -> 8;
             default -> throw new IllegalStateException("no size for BTF kind " + t.kind());
         };

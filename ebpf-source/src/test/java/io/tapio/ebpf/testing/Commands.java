@@ -38,8 +38,8 @@ public final class Commands {
     public static String check(String... command) {
         Result result = run(command);
         if (result.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited with " + result.exitCode() + ": "
-                    + result.output());
+            throw new AssertionError(
+                    String.join(" ", command) + " exited with " + result.exitCode() + ": " + result.output());
         }
         return result.output();
     }

@@ -11,7 +11,8 @@ public final class JavaProcess {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 mainClass.getName()));
         command.addAll(List.of(args));
         return command;

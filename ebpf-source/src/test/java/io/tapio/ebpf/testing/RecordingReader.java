@@ -25,7 +25,9 @@ public final class RecordingReader implements AutoCloseable {
         thread = Thread.ofPlatform().name("recording-reader").daemon().start(() -> {
             try {
                 while (running) {
-                    reader.poll((ring, offset, length) -> events.add(KernelEvent.copyOf(ring, offset, length)), 4096,
+                    reader.poll(
+                            (ring, offset, length) -> events.add(KernelEvent.copyOf(ring, offset, length)),
+                            4096,
                             Duration.ofMillis(5));
                 }
             } catch (Throwable t) {
@@ -46,7 +48,8 @@ public final class RecordingReader implements AutoCloseable {
                 throw new AssertionError("the reader failed", failure);
             }
             if (System.nanoTime() > deadline) {
-                return fail("no " + what + " within " + timeout + " among " + events.size() + " events, the first: " + events.stream().limit(20).toList());
+                return fail("no " + what + " within " + timeout + " among " + events.size() + " events, the first: "
+                        + events.stream().limit(20).toList());
             }
             sleep();
         }

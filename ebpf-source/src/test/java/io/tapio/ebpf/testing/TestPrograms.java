@@ -11,9 +11,10 @@ import java.lang.invoke.MethodHandle;
 
 /** The BPF programs only tests load (bpf/test/test_programs.bpf.c). */
 public final class TestPrograms {
-    private static final MethodHandle GETPPID = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle GETPPID = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
     private TestPrograms() {}
 

@@ -14,8 +14,8 @@ import java.time.Duration;
  * threshold; this counts them against the workload's own usual rate.
  */
 public final class CpuStarvationPattern extends BasePattern {
-    public static final Rule DEFAULT = Rule.count(20, Duration.ofSeconds(30), Duration.ofMinutes(1))
-            .overBaseline(5, 10);
+    public static final Rule DEFAULT =
+            Rule.count(20, Duration.ofSeconds(30), Duration.ofMinutes(1)).overBaseline(5, 10);
 
     public CpuStarvationPattern(Rule rule) {
         super("cpu_starvation", Severity.WARNING, rule);

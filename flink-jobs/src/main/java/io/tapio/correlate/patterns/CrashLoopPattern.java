@@ -16,8 +16,8 @@ import java.util.Set;
  * to the OOM and killed-by patterns; a failure is a non-zero status or a crash signal.
  */
 public final class CrashLoopPattern extends BasePattern {
-    public static final Rule DEFAULT = Rule.count(3, Duration.ofMinutes(5), Duration.ofMinutes(10))
-            .withRestartsBetween(Duration.ofMillis(500));
+    public static final Rule DEFAULT =
+            Rule.count(3, Duration.ofMinutes(5), Duration.ofMinutes(10)).withRestartsBetween(Duration.ofMillis(500));
 
     /** SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS: the program crashed. */
     private static final Set<Integer> CRASH_SIGNALS = Set.of(4, 5, 6, 7, 8, 11, 31);
@@ -29,8 +29,8 @@ public final class CrashLoopPattern extends BasePattern {
     @Override
     public Role role(EnrichedEvent e) {
         return switch (e.event().payload()) {
-            case Exit exit when exit.signal() == 0 ? exit.exitStatus() != 0 : CRASH_SIGNALS.contains(exit.signal())
-                    -> Role.OCCURRENCE;
+            case Exit exit
+            when exit.signal() == 0 ? exit.exitStatus() != 0 : CRASH_SIGNALS.contains(exit.signal()) -> Role.OCCURRENCE;
             case Exec _ -> Role.RESTART;
             default -> Role.IGNORE;
         };

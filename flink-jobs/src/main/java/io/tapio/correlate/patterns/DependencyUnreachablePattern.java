@@ -20,20 +20,24 @@ public final class DependencyUnreachablePattern extends BasePattern {
 
     @Override
     public Role role(EnrichedEvent e) {
-        return e.event().payload() instanceof TcpConnect c && c.outcome().failed()
-                && c.outcome() != ConnectOutcome.ABORTED ? Role.OCCURRENCE : Role.IGNORE;
+        return e.event().payload() instanceof TcpConnect c
+                        && c.outcome().failed()
+                        && c.outcome() != ConnectOutcome.ABORTED
+                ? Role.OCCURRENCE
+                : Role.IGNORE;
     }
 
     /** The destination. */
     @Override
     public String subject(EnrichedEvent e) {
-        return EvidenceText.address(e.event().payload(TcpConnect.class).endpoints().destination());
+        return EvidenceText.address(
+                e.event().payload(TcpConnect.class).endpoints().destination());
     }
 
     @Override
     public String summary(Episode episode) {
-        return episode.workload().displayName() + " cannot reach " + episode.subject() + ": "
-                + episode.count() + " failed connects (last: " + latest(episode) + ").";
+        return episode.workload().displayName() + " cannot reach " + episode.subject() + ": " + episode.count()
+                + " failed connects (last: " + latest(episode) + ").";
     }
 
     @Override

@@ -38,7 +38,8 @@ public final class FileAccessStormPattern extends BasePattern {
 
     @Override
     public Role role(EnrichedEvent e) {
-        return e.event().payload() instanceof OpenFailed open && errors.contains(open.error()) ? Role.OCCURRENCE
+        return e.event().payload() instanceof OpenFailed open && errors.contains(open.error())
+                ? Role.OCCURRENCE
                 : Role.IGNORE;
     }
 
@@ -50,15 +51,19 @@ public final class FileAccessStormPattern extends BasePattern {
 
     @Override
     public String summary(Episode episode) {
-        return episode.workload().displayName() + (missing ? " keeps looking for " + episode.subject()
-                + ", which does not exist" : " keeps being refused access to " + episode.subject()) + " ("
+        return episode.workload().displayName()
+                + (missing
+                        ? " keeps looking for " + episode.subject() + ", which does not exist"
+                        : " keeps being refused access to " + episode.subject())
+                + " ("
                 + episode.count() + " failed opens).";
     }
 
     @Override
     public String recommendation(Episode episode) {
-        return missing ? "Mount or create " + episode.subject() + " (a ConfigMap or Secret volume that is not "
-                + "mounted, a wrong path in the configuration)."
+        return missing
+                ? "Mount or create " + episode.subject() + " (a ConfigMap or Secret volume that is not "
+                        + "mounted, a wrong path in the configuration)."
                 : "Fix the permissions of " + episode.subject() + " or the user the workload runs as "
                         + "(securityContext runAsUser, fsGroup).";
     }

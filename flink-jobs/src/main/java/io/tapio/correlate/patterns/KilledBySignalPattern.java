@@ -22,8 +22,12 @@ public final class KilledBySignalPattern extends BasePattern {
 
     @Override
     public Role role(EnrichedEvent e) {
-        return e.event().payload() instanceof Signal s && s.signal() == SIGKILL && !s.fromKernel()
-                && s.senderPid() != e.event().pid() ? Role.OCCURRENCE : Role.IGNORE;
+        return e.event().payload() instanceof Signal s
+                        && s.signal() == SIGKILL
+                        && !s.fromKernel()
+                        && s.senderPid() != e.event().pid()
+                ? Role.OCCURRENCE
+                : Role.IGNORE;
     }
 
     /** The sender. */
@@ -36,7 +40,8 @@ public final class KilledBySignalPattern extends BasePattern {
     @Override
     public String summary(Episode episode) {
         var last = episode.evidence().getLast();
-        return last.comm() + " (pid " + last.pid() + ") in " + episode.workload().displayName()
+        return last.comm() + " (pid " + last.pid() + ") in "
+                + episode.workload().displayName()
                 + " was killed with SIGKILL by " + episode.subject()
                 + (episode.count() > 1 ? "; " + episode.count() + " processes so far" : "") + ".";
     }

@@ -9,8 +9,8 @@ import java.time.Duration;
 
 /** The same executable in a workload is OOM-killed again and again, restarted between the kills. */
 public final class OomCrashLoopPattern extends BasePattern {
-    public static final Rule DEFAULT = Rule.count(3, Duration.ofMinutes(10), Duration.ofMinutes(10))
-            .withRestartsBetween(Duration.ofMillis(500));
+    public static final Rule DEFAULT =
+            Rule.count(3, Duration.ofMinutes(10), Duration.ofMinutes(10)).withRestartsBetween(Duration.ofMillis(500));
 
     public OomCrashLoopPattern(Rule rule) {
         super("oom_crash_loop", Severity.CRITICAL, rule);

@@ -28,8 +28,8 @@ public final class OomKillPattern extends BasePattern {
 
     @Override
     public String summary(Episode episode) {
-        return episode.workload().displayName() + " was OOM-killed " + times(episode.count()) + ": "
-                + latest(episode) + ".";
+        return episode.workload().displayName() + " was OOM-killed " + times(episode.count()) + ": " + latest(episode)
+                + ".";
     }
 
     @Override

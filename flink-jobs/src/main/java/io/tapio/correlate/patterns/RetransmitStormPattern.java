@@ -25,7 +25,8 @@ public final class RetransmitStormPattern extends BasePattern {
     /** The destination. */
     @Override
     public String subject(EnrichedEvent e) {
-        return EvidenceText.address(e.event().payload(TcpRetransmit.class).endpoints().destination());
+        return EvidenceText.address(
+                e.event().payload(TcpRetransmit.class).endpoints().destination());
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.time.Duration;
  * over its block-I/O threshold; this counts them against the workload's usual rate.
  */
 public final class SlowDiskPattern extends BasePattern {
-    public static final Rule DEFAULT = Rule.count(5, Duration.ofMinutes(1), Duration.ofMinutes(2))
-            .overBaseline(5, 10);
+    public static final Rule DEFAULT =
+            Rule.count(5, Duration.ofMinutes(1), Duration.ofMinutes(2)).overBaseline(5, 10);
 
     public SlowDiskPattern(Rule rule) {
         super("slow_disk", Severity.WARNING, rule);

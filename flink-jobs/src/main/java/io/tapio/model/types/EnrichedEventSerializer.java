@@ -30,16 +30,18 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class EnrichedEventSerializer extends ImmutableTypeSerializer<EnrichedEvent> {
     @Serial
     private static final long serialVersionUID = 1L;
+
     private static final int CACHED = 1024;
 
-    public static final SerializerTypeInfo<EnrichedEvent> TYPE = new SerializerTypeInfo<>(EnrichedEvent.class,
-            new EnrichedEventSerializer());
+    public static final SerializerTypeInfo<EnrichedEvent> TYPE =
+            new SerializerTypeInfo<>(EnrichedEvent.class, new EnrichedEventSerializer());
 
     private transient Map<Workload, byte[]> encoded;
     private transient Map<Block, Workload> decoded;
     private transient DataOutputSerializer scratch;
     /** The last workload each way: a node's busiest workload sends most events in a row. */
     private transient Workload lastWorkload;
+
     private transient byte[] lastEncoded;
     private transient Block lastDecoded;
     private transient Workload lastDecodedWorkload;
@@ -111,8 +113,21 @@ public final class EnrichedEventSerializer extends ImmutableTypeSerializer<Enric
         scratch.clear();
         scratch.writeByte(w.kind().ordinal());
         scratch.writeLong(w.cgroupId());
-        for (String field : new String[] {w.node(), w.cgroupPath(), w.namespace(), w.pod(), w.podUid(), w.container(),
-                w.containerId(), w.runtime(), w.image(), w.qosClass(), w.ownerKind(), w.ownerName(), w.unit()}) {
+        for (String field : new String[] {
+            w.node(),
+            w.cgroupPath(),
+            w.namespace(),
+            w.pod(),
+            w.podUid(),
+            w.container(),
+            w.containerId(),
+            w.runtime(),
+            w.image(),
+            w.qosClass(),
+            w.ownerKind(),
+            w.ownerName(),
+            w.unit()
+        }) {
             scratch.writeUTF(field);
         }
         scratch.writeShort(w.labels().size());
@@ -136,8 +151,9 @@ public final class EnrichedEventSerializer extends ImmutableTypeSerializer<Enric
         for (int i = 0; i < labelCount; i++) {
             labels.put(in.readUTF(), in.readUTF());
         }
-        return new Workload(kind, f[0], cgroupId, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11],
-                f[12], labels);
+        return new Workload(
+                kind, f[0], cgroupId, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12],
+                labels);
     }
 
     private Map<Workload, byte[]> encoded() {

@@ -160,7 +160,8 @@ public final class JavaSerializer<T extends Serializable> extends TypeSerializer
 
         @Override
         public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
-            return old instanceof Snapshot<?> s && s.type.equals(type) ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+            return old instanceof Snapshot<?> s && s.type.equals(type)
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
                     : TypeSerializerSchemaCompatibility.incompatible();
         }
     }

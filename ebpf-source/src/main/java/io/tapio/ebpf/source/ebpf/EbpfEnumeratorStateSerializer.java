@@ -33,8 +33,8 @@ public final class EbpfEnumeratorStateSerializer implements SimpleVersionedSeria
     @Override
     public EbpfEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
         if (version != VERSION) {
-            throw new IOException("unknown eBPF enumerator state version " + version + " (this build knows "
-                    + VERSION + ")");
+            throw new IOException(
+                    "unknown eBPF enumerator state version " + version + " (this build knows " + VERSION + ")");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
             int count = in.readInt();

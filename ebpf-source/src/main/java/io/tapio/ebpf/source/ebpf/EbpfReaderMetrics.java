@@ -31,8 +31,13 @@ final class EbpfReaderMetrics implements AutoCloseable {
     private final Supplier<EbpfSplit> split;
     private volatile KernelStats kernelStats;
 
-    EbpfReaderMetrics(String node, SourceReaderMetricGroup flink, RingBufferReader reader, AdaptiveBatchSize batch,
-                      Supplier<EbpfSplit> split, Map<EventType, String> unavailable) {
+    EbpfReaderMetrics(
+            String node,
+            SourceReaderMetricGroup flink,
+            RingBufferReader reader,
+            AdaptiveBatchSize batch,
+            Supplier<EbpfSplit> split,
+            Map<EventType, String> unavailable) {
         this.split = split;
         flink.setPendingBytesGauge(reader::pendingBytes);
         flink.gauge("ringFillRatio", (Gauge<Double>) reader::fillRatio);
@@ -44,36 +49,48 @@ final class EbpfReaderMetrics implements AutoCloseable {
         MetricGroup kernel = flink.addGroup("kernel");
         for (EventType type : EventType.values()) {
             for (Disposition d : Disposition.values()) {
-                kernel.addGroup("type", type.label()).addGroup("disposition", d.label())
+                kernel.addGroup("type", type.label())
+                        .addGroup("disposition", d.label())
                         .gauge("events", (Gauge<Long>) () -> kernelStats.count(type, d));
             }
         }
 
-        meters.add(io.micrometer.core.instrument.Gauge.builder("tapio.ringbuf.used.ratio", reader, RingBufferReader::fillRatio).tag("node", node)
-                .description("How full the kernel's ring buffer is, 0 to 1").register(registry));
-        meters.add(io.micrometer.core.instrument.Gauge.builder("tapio.source.batch.size", batch, AdaptiveBatchSize::size).tag("node", node)
-                .description("Records the source hands over per call, as the adaptive batcher chose")
+        meters.add(io.micrometer.core.instrument.Gauge.builder(
+                        "tapio.ringbuf.used.ratio", reader, RingBufferReader::fillRatio)
+                .tag("node", node)
+                .description("How full the kernel's ring buffer is, 0 to 1")
                 .register(registry));
+        meters.add(
+                io.micrometer.core.instrument.Gauge.builder("tapio.source.batch.size", batch, AdaptiveBatchSize::size)
+                        .tag("node", node)
+                        .description("Records the source hands over per call, as the adaptive batcher chose")
+                        .register(registry));
         dropped(node, "ring_full", s -> s.lostInRing());
         dropped(node, "malformed", s -> s.malformed());
-        meters.add(FunctionCounter.builder("tapio.source.restarts", this, m -> m.split.get().restarts())
-                .tag("node", node).description("Restarts from a checkpoint; kernel events are not replayed")
+        meters.add(FunctionCounter.builder(
+                        "tapio.source.restarts", this, m -> m.split.get().restarts())
+                .tag("node", node)
+                .description("Restarts from a checkpoint; kernel events are not replayed")
                 .register(registry));
-        unavailable.forEach((type, why) -> meters.add(io.micrometer.core.instrument.Gauge
-                .builder("tapio.kernel.type.unavailable", () -> 1).tags("node", node, "type", type.label(), "reason", why)
-                .description("An event type this kernel cannot provide, and why").register(registry)));
+        unavailable.forEach((type, why) ->
+                meters.add(io.micrometer.core.instrument.Gauge.builder("tapio.kernel.type.unavailable", () -> 1)
+                        .tags("node", node, "type", type.label(), "reason", why)
+                        .description("An event type this kernel cannot provide, and why")
+                        .register(registry)));
         for (EventType type : EventType.values()) {
             for (Disposition d : Disposition.values()) {
                 meters.add(FunctionCounter.builder("tapio.kernel.events", this, m -> m.kernelStats.count(type, d))
                         .tags("node", node, "type", type.label(), "disposition", d.label())
-                        .description("Candidate events the programs saw, by what became of them").register(registry));
+                        .description("Candidate events the programs saw, by what became of them")
+                        .register(registry));
             }
         }
     }
 
     private void dropped(String node, String reason, ToDoubleFunction<EbpfSplit> count) {
         meters.add(FunctionCounter.builder("tapio.events.dropped", this, m -> count.applyAsDouble(m.split.get()))
-                .tags("node", node, "reason", reason).description("Events lost before reaching the job")
+                .tags("node", node, "reason", reason)
+                .description("Events lost before reaching the job")
                 .register(registry));
     }
 

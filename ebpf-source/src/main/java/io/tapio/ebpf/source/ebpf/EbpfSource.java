@@ -24,8 +24,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * @see EbpfSourceBuilder
  */
-public final class EbpfSource implements Source<KernelEvent, EbpfSplit, EbpfEnumeratorState>,
-        ResultTypeQueryable<KernelEvent> {
+public final class EbpfSource
+        implements Source<KernelEvent, EbpfSplit, EbpfEnumeratorState>, ResultTypeQueryable<KernelEvent> {
     private final EbpfSourceOptions options;
 
     EbpfSource(EbpfSourceOptions options) {
@@ -42,8 +42,7 @@ public final class EbpfSource implements Source<KernelEvent, EbpfSplit, EbpfEnum
     }
 
     @Override
-    public SplitEnumerator<EbpfSplit, EbpfEnumeratorState> createEnumerator(
-            SplitEnumeratorContext<EbpfSplit> context) {
+    public SplitEnumerator<EbpfSplit, EbpfEnumeratorState> createEnumerator(SplitEnumeratorContext<EbpfSplit> context) {
         return new EbpfSplitEnumerator(context, new EbpfEnumeratorState(List.of()));
     }
 

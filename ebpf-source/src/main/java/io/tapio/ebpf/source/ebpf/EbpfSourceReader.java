@@ -40,6 +40,7 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
     private EbpfReaderMetrics metrics;
     /** Completes when this reader gets its split, or learns it will get none. */
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
+
     private long lastStatsRefresh;
     private boolean noMoreSplits;
 
@@ -59,11 +60,17 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
         }
         if (collector == null && split != null) {
             collector = KernelCollector.open(options.collector());
-            collector.unavailable().forEach((type, why) ->
-                    LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
+            collector
+                    .unavailable()
+                    .forEach((type, why) -> LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
             waiter = new RingWaiter(collector.reader(), options.idlePollInterval(), "tapio-ring-waiter");
-            metrics = new EbpfReaderMetrics(NodeName.local(), context.metricGroup(), collector.reader(), batch,
-                    this::currentSplit, collector.unavailable());
+            metrics = new EbpfReaderMetrics(
+                    NodeName.local(),
+                    context.metricGroup(),
+                    collector.reader(),
+                    batch,
+                    this::currentSplit,
+                    collector.unavailable());
             metrics.kernelStats(collector.kernelStats());
         }
         assigned.complete(null);
@@ -75,16 +82,30 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
             return split;
         }
         long unobserved = Math.max(0, System.currentTimeMillis() - split.checkpointEpochMillis());
-        LOG.warn("the kernel of {} was not watched for about {} ms (from the last checkpoint to this restart): "
-                + "kernel events cannot be replayed, so events of that time are missing", split.node(), unobserved);
-        return new EbpfSplit(split.node(), split.recordsRead(), split.lostInRing(), split.malformed(),
-                split.restarts() + 1, split.unobservedMillis() + unobserved, 0);
+        LOG.warn(
+                "the kernel of {} was not watched for about {} ms (from the last checkpoint to this restart): "
+                        + "kernel events cannot be replayed, so events of that time are missing",
+                split.node(),
+                unobserved);
+        return new EbpfSplit(
+                split.node(),
+                split.recordsRead(),
+                split.lostInRing(),
+                split.malformed(),
+                split.restarts() + 1,
+                split.unobservedMillis() + unobserved,
+                0);
     }
 
     /** Two states of this node (a restored one and a new one) become one. */
     private static EbpfSplit merge(EbpfSplit a, EbpfSplit b) {
-        return new EbpfSplit(a.node(), a.recordsRead() + b.recordsRead(), a.lostInRing() + b.lostInRing(),
-                a.malformed() + b.malformed(), a.restarts() + b.restarts(), a.unobservedMillis() + b.unobservedMillis(),
+        return new EbpfSplit(
+                a.node(),
+                a.recordsRead() + b.recordsRead(),
+                a.lostInRing() + b.lostInRing(),
+                a.malformed() + b.malformed(),
+                a.restarts() + b.restarts(),
+                a.unobservedMillis() + b.unobservedMillis(),
                 0);
     }
 
@@ -124,9 +145,14 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
             return split;
         }
         KernelStats stats = metrics.latestKernelStats();
-        return new EbpfSplit(split.node(), split.recordsRead() + collector.reader().stats().records(),
-                split.lostInRing() + stats.lost(), split.malformed() + collector.reader().stats().malformedTotal(),
-                split.restarts(), split.unobservedMillis(), 0);
+        return new EbpfSplit(
+                split.node(),
+                split.recordsRead() + collector.reader().stats().records(),
+                split.lostInRing() + stats.lost(),
+                split.malformed() + collector.reader().stats().malformedTotal(),
+                split.restarts(),
+                split.unobservedMillis(),
+                0);
     }
 
     @Override

@@ -18,8 +18,15 @@ import org.apache.flink.api.connector.source.SourceSplit;
  *     being attached again: events in it were either read and not checkpointed, or never seen
  * @param checkpointEpochMillis when this state was checkpointed; 0 before the first checkpoint
  */
-public record EbpfSplit(String node, long recordsRead, long lostInRing, long malformed, int restarts,
-                        long unobservedMillis, long checkpointEpochMillis) implements SourceSplit {
+public record EbpfSplit(
+        String node,
+        long recordsRead,
+        long lostInRing,
+        long malformed,
+        int restarts,
+        long unobservedMillis,
+        long checkpointEpochMillis)
+        implements SourceSplit {
     public static EbpfSplit of(String node) {
         return new EbpfSplit(node, 0, 0, 0, 0, 0, 0);
     }

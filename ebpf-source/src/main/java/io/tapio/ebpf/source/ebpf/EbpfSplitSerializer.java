@@ -28,8 +28,8 @@ public final class EbpfSplitSerializer implements SimpleVersionedSerializer<Ebpf
     @Override
     public EbpfSplit deserialize(int version, byte[] serialized) throws IOException {
         if (version != VERSION) {
-            throw new IOException("unknown eBPF split serialization version " + version + " (this build knows "
-                    + VERSION + ")");
+            throw new IOException(
+                    "unknown eBPF split serialization version " + version + " (this build knows " + VERSION + ")");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
             return read(in);
@@ -47,7 +47,7 @@ public final class EbpfSplitSerializer implements SimpleVersionedSerializer<Ebpf
     }
 
     static EbpfSplit read(DataInputStream in) throws IOException {
-        return new EbpfSplit(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readLong(),
-                in.readLong());
+        return new EbpfSplit(
+                in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readLong(), in.readLong());
     }
 }

@@ -71,7 +71,6 @@ final class RingWaiter implements AutoCloseable {
         }
     }
 
-
     @Override
     public void close() throws InterruptedException {
         running = false;

@@ -21,8 +21,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * as fast as possible or at the speed they were recorded. Bounded, and replayable from a
  * checkpoint.
  */
-public final class ReplaySource implements Source<KernelEvent, ReplaySplit, List<ReplaySplit>>,
-        ResultTypeQueryable<KernelEvent> {
+public final class ReplaySource
+        implements Source<KernelEvent, ReplaySplit, List<ReplaySplit>>, ResultTypeQueryable<KernelEvent> {
     private final String file;
     private final boolean recordedSpeed;
 

@@ -66,7 +66,8 @@ final class ReplaySourceReader extends PacedSourceReader<ReplaySplit> {
             }
         }
         next = capture.next();
-        pacing = next != null && recordedSpeed ? ReplayPacing.atRecordedSpeed(next.timestampNs(), System.nanoTime())
+        pacing = next != null && recordedSpeed
+                ? ReplayPacing.atRecordedSpeed(next.timestampNs(), System.nanoTime())
                 : ReplayPacing.asFastAsPossible();
         return true;
     }

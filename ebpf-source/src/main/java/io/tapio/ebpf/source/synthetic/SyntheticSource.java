@@ -27,8 +27,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *       and resumed from a checkpoint exactly where it stopped.
  * </ul>
  */
-public final class SyntheticSource implements Source<KernelEvent, SyntheticSplit, List<SyntheticSplit>>,
-        ResultTypeQueryable<KernelEvent> {
+public final class SyntheticSource
+        implements Source<KernelEvent, SyntheticSplit, List<SyntheticSplit>>, ResultTypeQueryable<KernelEvent> {
     /** The virtual start of deterministic runs: any fixed instant will do. */
     static final long VIRTUAL_START_NS = 1_000_000_000L;
 

@@ -10,13 +10,13 @@ import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.testing.Commands;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,9 +26,10 @@ class EbpfSourceTest {
     private static final int MARKER_STATUS = 97;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -36,18 +37,20 @@ class EbpfSourceTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2); // two readers on one node: one reads the kernel, the other gets no split
         EbpfSource source = EbpfSource.builder()
-                .setCollectorConfig(CollectorConfig.builder().ringBufferBytes(1 << 20).build()).build();
+                .setCollectorConfig(
+                        CollectorConfig.builder().ringBufferBytes(1 << 20).build())
+                .build();
 
         AtomicBoolean spawning = new AtomicBoolean(true);
         List<Long> spawned = new ArrayList<>();
-        try (CloseableIterator<KernelEvent> exits = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "kernel")
+        try (CloseableIterator<KernelEvent> exits = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kernel")
                 .filter(e -> e.type() == EventType.EXIT && e.payload(Exit.class).exitStatus() == MARKER_STATUS)
                 .executeAndCollect("ebpf-source-test")) {
             Thread spawner = Thread.ofPlatform().start(() -> {
                 // the job starts asynchronously: keep exiting until the test has seen three
                 while (spawning.get()) {
-                    long pid = Commands.run("/bin/sh", "-c", "exit " + MARKER_STATUS).pid();
+                    long pid = Commands.run("/bin/sh", "-c", "exit " + MARKER_STATUS)
+                            .pid();
                     synchronized (spawned) {
                         spawned.add(pid);
                     }

@@ -31,12 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** A capture of real kernel events, recorded here, replayed through a real MiniCluster. */
 class ReplaySourceTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     @TempDir
     static Path dir;
+
     private static Path capture;
     private static List<KernelEvent> recorded;
 
@@ -49,8 +51,13 @@ class ReplaySourceTest {
                 Commands.run("/bin/sh", "-c", "cat /tmp/tapio-missing-file; exit 5");
             }
         });
-        Recorder.Result result = Recorder.record(CollectorConfig.builder().ringBufferBytes(4 << 20).build(), capture,
-                "test-node", Duration.ofSeconds(2), () -> false, progress -> {});
+        Recorder.Result result = Recorder.record(
+                CollectorConfig.builder().ringBufferBytes(4 << 20).build(),
+                capture,
+                "test-node",
+                Duration.ofSeconds(2),
+                () -> false,
+                progress -> {});
         busy.set(false);
         activity.join();
         assertTrue(result.records() > 20, "recorded " + result.records());

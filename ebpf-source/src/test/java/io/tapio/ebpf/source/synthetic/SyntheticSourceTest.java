@@ -22,11 +22,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The synthetic source in a real MiniCluster: deterministic, and carrying its injected faults. */
 class SyntheticSourceTest {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
-    private static final SyntheticConfig CONFIG = SyntheticConfig.builder().seed(42).eventsPerSecond(50_000)
+    private static final SyntheticConfig CONFIG = SyntheticConfig.builder()
+            .seed(42)
+            .eventsPerSecond(50_000)
             .fault(new InjectedFault.CrashLoop(new Workload(77, "payments"), Duration.ofMillis(200), Duration.ZERO, 1))
             .build();
 
@@ -51,12 +54,13 @@ class SyntheticSourceTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2); // one split: the second reader gets none and must not stall the job
         long before = System.nanoTime();
-        try (CloseableIterator<KernelEvent> events = env
-                .fromSource(SyntheticSource.paced(CONFIG), WatermarkStrategy.noWatermarks(), "synthetic")
+        try (CloseableIterator<KernelEvent> events = env.fromSource(
+                        SyntheticSource.paced(CONFIG), WatermarkStrategy.noWatermarks(), "synthetic")
                 .executeAndCollect("paced-test")) {
             for (int i = 0; i < 1_000; i++) {
                 KernelEvent event = events.next();
-                assertTrue(event.timestampNs() >= before && event.timestampNs() <= System.nanoTime(),
+                assertTrue(
+                        event.timestampNs() >= before && event.timestampNs() <= System.nanoTime(),
                         "generated at its time, not ahead of it");
             }
         }
