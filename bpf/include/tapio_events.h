@@ -4,7 +4,7 @@
  * configuration map it reads, and the reasons it counts for events it does not deliver.
  *
  * This header is the single source of truth. The Java decoder
- * (ebpf-source: io.tapio.ebpf.abi.Abi) declares the same structs with the same member
+ * (ebpf-source: the package io.tapio.ebpf.abi) declares the same structs with the same member
  * names, and AbiCompatibilityTest holds it to the BTF of the compiled object, so an offset
  * or size changed here and not there fails the build instead of corrupting data.
  *

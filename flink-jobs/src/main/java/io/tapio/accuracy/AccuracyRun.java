@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.job.SourceSpec;
 import io.tapio.job.TapioJob;
 import io.tapio.model.Finding;
@@ -192,9 +193,9 @@ public final class AccuracyRun {
 
     private static Filtering filtering(SimpleMeterRegistry meters) {
         return new Filtering(
-                Math.round(sum(meters, "tapio.kernel.events", null)),
-                Math.round(sum(meters, "tapio.kernel.events", "emitted")),
-                Math.round(sum(meters, "tapio.events.relevant", null)));
+                Math.round(sum(meters, MetricNames.KERNEL_EVENTS, null)),
+                Math.round(sum(meters, MetricNames.KERNEL_EVENTS, "emitted")),
+                Math.round(sum(meters, MetricNames.EVENTS_RELEVANT, null)));
     }
 
     private static double sum(SimpleMeterRegistry meters, String name, String disposition) {
@@ -213,7 +214,7 @@ public final class AccuracyRun {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             Processes.run(List.of("/bin/true"));
-            if (meters.find("tapio.events.processed").counters().stream()
+            if (meters.find(MetricNames.EVENTS_PROCESSED).counters().stream()
                             .mapToDouble(c -> c.count())
                             .sum()
                     > 0) {

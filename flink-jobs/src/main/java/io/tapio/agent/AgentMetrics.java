@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;
+import io.tapio.ebpf.metrics.DropReason;
+import io.tapio.ebpf.metrics.MetricNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -23,45 +25,45 @@ final class AgentMetrics implements AutoCloseable {
     private AgentMetrics(NodeAgent agent) {
         String node = agent.node();
         BatchPublisher publisher = agent.publisher();
-        counter("tapio.agent.events.read", node, agent, a -> a.read(), "Events the kernel delivered to the agent");
+        counter(MetricNames.AGENT_EVENTS_READ, node, agent, a -> a.read(), "Events the kernel delivered to the agent");
         counter(
-                "tapio.agent.events.filtered",
+                MetricNames.AGENT_EVENTS_FILTERED,
                 node,
                 agent,
                 a -> a.filtered(),
                 "Events the agent left out as irrelevant (clean exits)");
         counter(
-                "tapio.agent.events.published",
+                MetricNames.AGENT_EVENTS_PUBLISHED,
                 node,
                 agent,
                 a -> a.publisher().ackedEvents(),
                 "Events in batches Kafka acknowledged");
         counter(
-                "tapio.agent.batches.published",
+                MetricNames.AGENT_BATCHES_PUBLISHED,
                 node,
                 agent,
                 a -> a.publisher().ackedBatches(),
                 "Batches Kafka acknowledged");
-        dropped(node, "ring_full", agent, a -> a.lostInRing());
-        dropped(node, "malformed", agent, a -> a.malformed());
-        for (BatchPublisher.Drop drop : BatchPublisher.Drop.values()) {
+        dropped(node, DropReason.RING_FULL.label(), agent, a -> a.lostInRing());
+        dropped(node, DropReason.MALFORMED.label(), agent, a -> a.malformed());
+        for (DropReason drop : BatchPublisher.DROPS) {
             dropped(node, drop.label(), agent, a -> a.publisher().dropped().get(drop));
         }
-        gauge("tapio.agent.buffer.bytes", node, publisher, BatchPublisher::heldBytes, "Bytes waiting for Kafka");
+        gauge(MetricNames.AGENT_BUFFER_BYTES, node, publisher, BatchPublisher::heldBytes, "Bytes waiting for Kafka");
         gauge(
-                "tapio.agent.buffer.used.ratio",
+                MetricNames.AGENT_BUFFER_USED_RATIO,
                 node,
                 publisher,
                 p -> (double) p.heldBytes() / p.boundBytes(),
                 "How full the agent's buffer for Kafka is, from 0 to 1");
         gauge(
-                "tapio.agent.kafka.silent.seconds",
+                MetricNames.AGENT_KAFKA_SILENT_SECONDS,
                 node,
                 publisher,
                 p -> p.silentFor().toMillis() / 1000.0,
                 "How long Kafka has acknowledged nothing while batches wait");
         gauge(
-                "tapio.ringbuf.used.ratio",
+                MetricNames.RINGBUF_USED_RATIO,
                 node,
                 agent,
                 NodeAgent::ringFill,
@@ -81,7 +83,7 @@ final class AgentMetrics implements AutoCloseable {
     }
 
     private void dropped(String node, String reason, NodeAgent agent, ToDoubleFunction<NodeAgent> count) {
-        meters.add(FunctionCounter.builder("tapio.events.dropped", agent, count)
+        meters.add(FunctionCounter.builder(MetricNames.EVENTS_DROPPED, agent, count)
                 .tags("node", node, "reason", reason)
                 .description("Events lost before reaching the job")
                 .register(Metrics.globalRegistry));

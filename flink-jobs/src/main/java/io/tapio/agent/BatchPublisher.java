@@ -1,13 +1,15 @@
 package io.tapio.agent;
 
+import io.tapio.ebpf.metrics.DropReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,18 +39,8 @@ final class BatchPublisher {
     private static final int METADATA_WAIT_MILLIS = 2_000;
 
     /** Why a batch was not published: the {@code reason} of {@code tapio_events_dropped_total}. */
-    enum Drop {
-        /** Kafka was away long enough for the buffer to fill. */
-        AGENT_BUFFER_FULL,
-        /** Kafka refused the batch for good (too large, not authorized). */
-        KAFKA_REJECTED,
-        /** The agent stopped before Kafka acknowledged it. */
-        UNSENT_AT_EXIT;
-
-        String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
+    static final Set<DropReason> DROPS =
+            EnumSet.of(DropReason.AGENT_BUFFER_FULL, DropReason.KAFKA_REJECTED, DropReason.UNSENT_AT_EXIT);
 
     private record Batch(byte[] value, int events) {}
 
@@ -61,7 +53,7 @@ final class BatchPublisher {
     private final AtomicLong held = new AtomicLong();
     private final LongAdder ackedEvents = new LongAdder();
     private final LongAdder ackedBatches = new LongAdder();
-    private final Map<Drop, LongAdder> dropped = new EnumMap<>(Drop.class);
+    private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
     private final Thread sender;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile String lastError = "";
@@ -74,7 +66,7 @@ final class BatchPublisher {
         this.topic = config.topic();
         this.key = config.node().getBytes(StandardCharsets.UTF_8);
         this.bound = config.bufferBytes();
-        for (Drop drop : Drop.values()) {
+        for (DropReason drop : DROPS) {
             dropped.put(drop, new LongAdder());
         }
         this.producer =
@@ -110,7 +102,7 @@ final class BatchPublisher {
         long before = held.getAndAdd(value.length);
         if (before + value.length > bound) {
             held.addAndGet(-value.length);
-            dropped.get(Drop.AGENT_BUFFER_FULL).add(events);
+            dropped.get(DropReason.AGENT_BUFFER_FULL).add(events);
             return;
         }
         if (before == 0) {
@@ -148,7 +140,7 @@ final class BatchPublisher {
                 });
             } catch (KafkaException e) {
                 lastError = "Kafka refused a batch: " + e.getMessage();
-                giveUp(batch, Drop.KAFKA_REJECTED);
+                giveUp(batch, DropReason.KAFKA_REJECTED);
                 return;
             }
             if (metadataMissing == null) {
@@ -157,7 +149,7 @@ final class BatchPublisher {
             lastError = "cannot reach Kafka at " + servers + ", or it has no topic " + topic + " ("
                     + metadataMissing.getMessage() + ")";
             if (closing) { // Kafka is away and the agent stops: nothing queued can go now
-                giveUp(batch, Drop.UNSENT_AT_EXIT);
+                giveUp(batch, DropReason.UNSENT_AT_EXIT);
                 giveUpQueued();
                 return;
             }
@@ -173,17 +165,18 @@ final class BatchPublisher {
             lastProgressNanos = System.nanoTime();
         } else {
             lastError = "Kafka did not take a batch: " + e.getMessage();
-            dropped.get(closing ? Drop.UNSENT_AT_EXIT : Drop.KAFKA_REJECTED).add(batch.events());
+            dropped.get(closing ? DropReason.UNSENT_AT_EXIT : DropReason.KAFKA_REJECTED)
+                    .add(batch.events());
         }
     }
 
     private void giveUpQueued() {
         List<Batch> unsent = new ArrayList<>();
         queue.drainTo(unsent);
-        unsent.forEach(batch -> giveUp(batch, Drop.UNSENT_AT_EXIT));
+        unsent.forEach(batch -> giveUp(batch, DropReason.UNSENT_AT_EXIT));
     }
 
-    private void giveUp(Batch batch, Drop why) {
+    private void giveUp(Batch batch, DropReason why) {
         held.addAndGet(-batch.value().length);
         dropped.get(why).add(batch.events());
     }
@@ -197,8 +190,8 @@ final class BatchPublisher {
         return ackedBatches.sum();
     }
 
-    Map<Drop, Long> dropped() {
-        Map<Drop, Long> counts = new EnumMap<>(Drop.class);
+    Map<DropReason, Long> dropped() {
+        Map<DropReason, Long> counts = new EnumMap<>(DropReason.class);
         dropped.forEach((drop, count) -> counts.put(drop, count.sum()));
         return counts;
     }

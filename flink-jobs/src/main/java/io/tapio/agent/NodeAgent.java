@@ -1,9 +1,10 @@
 package io.tapio.agent;
 
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.collector.KernelCollector;
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.metrics.DropReason;
+import io.tapio.ebpf.node.KernelClock;
 import io.tapio.ebpf.ring.RingBufferReader;
-import io.tapio.ebpf.source.KernelClock;
 import io.tapio.enrich.NodeWorkloadResolver;
 import io.tapio.job.Relevance;
 import io.tapio.kafka.AgentBatchWriter;
@@ -167,8 +168,8 @@ public final class NodeAgent implements AutoCloseable {
             return done;
         }
         Map<String, Long> dropped = new HashMap<>();
-        dropped.put("ring_full", lostInRing());
-        dropped.put("malformed", malformed());
+        dropped.put(DropReason.RING_FULL.label(), lostInRing());
+        dropped.put(DropReason.MALFORMED.label(), malformed());
         publisher.dropped().forEach((drop, count) -> dropped.put(drop.label(), count));
         return new AgentStats(
                 config.node(),

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Metrics;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.bench.FailedOpenLoad;
 import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.ebpf.metrics.DropReason;
+import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.job.SourceSpec;
 import io.tapio.local.LocalTapio;
 import io.tapio.local.RunOptions;
@@ -96,14 +98,14 @@ public final class JobBenchmark {
                         rate,
                         (after.eventsProcessed() - before.eventsProcessed())
                                 / (options.step().toNanos() / 1e9),
-                        after.drops().getOrDefault("ring_full", 0L)
-                                - before.drops().getOrDefault("ring_full", 0L),
+                        after.drops().getOrDefault(DropReason.RING_FULL.label(), 0L)
+                                - before.drops().getOrDefault(DropReason.RING_FULL.label(), 0L),
                         latency.samples(),
                         latency.p50(),
                         latency.p99(),
                         latency.p999(),
-                        gauge("tapio.source.batch.size"),
-                        gauge("tapio.correlator.batch.size"));
+                        gauge(MetricNames.SOURCE_BATCH_SIZE),
+                        gauge(MetricNames.CORRELATOR_BATCH_SIZE));
                 progress.accept(String.format(
                         "%-10s %,12.0f events/s into the job, p99 %s",
                         rate == 0 ? "max" : rate,

@@ -1,6 +1,6 @@
 package io.tapio.cli;
 
-import io.tapio.ebpf.source.NodeName;
+import io.tapio.ebpf.node.NodeName;
 import io.tapio.history.BenchRun;
 import io.tapio.history.HistoryWrites;
 import java.io.PrintWriter;

@@ -2,7 +2,7 @@ package io.tapio.cli;
 
 import io.tapio.ebpf.capture.Recorder;
 import io.tapio.ebpf.collector.CollectorConfig;
-import io.tapio.ebpf.source.NodeName;
+import io.tapio.ebpf.node.NodeName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.tapio.correlate.patterns.OomCrashLoopPattern;
 import io.tapio.correlate.patterns.OomKillPattern;
 import io.tapio.correlate.patterns.RetransmitStormPattern;
 import io.tapio.correlate.patterns.SlowDiskPattern;
-import io.tapio.ebpf.source.AdaptiveBatchSize;
+import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;

@@ -2,8 +2,9 @@ package io.tapio.correlate;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-import io.tapio.ebpf.source.AdaptiveBatchSize;
-import io.tapio.metrics.StageMetrics;
+import io.tapio.ebpf.batch.AdaptiveBatchSize;
+import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.types.JavaSerializer;
@@ -269,7 +270,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
 
     /** tapio_findings_total{pattern,severity}, and the latency of each report. */
     private static final class FindingMetrics {
-        private final Timer latency = Timer.builder("tapio.event.processing.duration")
+        private final Timer latency = Timer.builder(MetricNames.PROCESSING_DURATION)
                 .tag("stage", "finding")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(java.time.Duration.ofNanos(1_000))
@@ -280,7 +281,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
 
         FindingMetrics(AdaptiveBatchSize batch, int subtask) {
             batchSize = io.micrometer.core.instrument.Gauge.builder(
-                            "tapio.correlator.batch.size", batch, AdaptiveBatchSize::size)
+                            MetricNames.CORRELATOR_BATCH_SIZE, batch, AdaptiveBatchSize::size)
                     .tag("subtask", Integer.toString(subtask))
                     .description("Events a key's batch holds, as the adaptive batcher chose")
                     .register(Metrics.globalRegistry);
@@ -293,7 +294,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         void reported(Finding finding) {
             if (finding.status() == Finding.Status.OPEN) {
                 Metrics.counter(
-                                "tapio.findings",
+                                MetricNames.FINDINGS,
                                 "pattern",
                                 finding.pattern(),
                                 "severity",

@@ -1,6 +1,6 @@
 package io.tapio.correlate;
 
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Workload;
 import java.util.ArrayDeque;

@@ -1,16 +1,16 @@
 package io.tapio.correlate;
 
-import io.tapio.ebpf.event.BlockIoLatency;
-import io.tapio.ebpf.event.Exec;
-import io.tapio.ebpf.event.Exit;
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.event.OomKill;
-import io.tapio.ebpf.event.OpenFailed;
-import io.tapio.ebpf.event.RunqLatency;
-import io.tapio.ebpf.event.Signal;
-import io.tapio.ebpf.event.TcpConnect;
-import io.tapio.ebpf.event.TcpReset;
-import io.tapio.ebpf.event.TcpRetransmit;
+import io.tapio.ebpf.abi.BlockIoLatency;
+import io.tapio.ebpf.abi.Exec;
+import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.OomKill;
+import io.tapio.ebpf.abi.OpenFailed;
+import io.tapio.ebpf.abi.RunqLatency;
+import io.tapio.ebpf.abi.Signal;
+import io.tapio.ebpf.abi.TcpConnect;
+import io.tapio.ebpf.abi.TcpReset;
+import io.tapio.ebpf.abi.TcpRetransmit;
 import io.tapio.model.Finding;
 import java.net.InetSocketAddress;
 

@@ -1,7 +1,7 @@
 package io.tapio.correlate;
 
-import io.tapio.ebpf.source.ImmutableTypeSerializer;
-import io.tapio.ebpf.source.SerializerTypeInfo;
+import io.tapio.ebpf.types.ImmutableTypeSerializer;
+import io.tapio.ebpf.types.SerializerTypeInfo;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.types.EnrichedEventSerializer;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.tapio.enrich;
 
-import io.tapio.ebpf.source.NodeName;
+import io.tapio.ebpf.node.NodeName;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;

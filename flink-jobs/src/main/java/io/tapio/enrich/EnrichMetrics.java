@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;
+import io.tapio.ebpf.metrics.MetricNames;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -24,21 +25,21 @@ final class EnrichMetrics implements AutoCloseable {
     static EnrichMetrics register(
             String node, IntSupplier cacheEntries, LongAdder hits, LongAdder misses, IntSupplier pods) {
         return new EnrichMetrics(List.of(
-                Gauge.builder("tapio.enrich.cache.entries", cacheEntries::getAsInt)
+                Gauge.builder(MetricNames.ENRICH_CACHE_ENTRIES, cacheEntries::getAsInt)
                         .tag("node", node)
                         .description("Cgroups the enrichment remembers")
                         .strongReference(true)
                         .register(Metrics.globalRegistry),
-                Gauge.builder("tapio.enrich.pods", pods::getAsInt)
+                Gauge.builder(MetricNames.ENRICH_PODS, pods::getAsInt)
                         .tag("node", node)
                         .description("Pods of the node known from the Kubernetes API")
                         .strongReference(true)
                         .register(Metrics.globalRegistry),
-                FunctionCounter.builder("tapio.enrich.lookups", hits, LongAdder::sum)
+                FunctionCounter.builder(MetricNames.ENRICH_LOOKUPS, hits, LongAdder::sum)
                         .tags("node", node, "result", "hit")
                         .description("Cgroup lookups answered from the cache, or not")
                         .register(Metrics.globalRegistry),
-                FunctionCounter.builder("tapio.enrich.lookups", misses, LongAdder::sum)
+                FunctionCounter.builder(MetricNames.ENRICH_LOOKUPS, misses, LongAdder::sum)
                         .tags("node", node, "result", "miss")
                         .description("Cgroup lookups answered from the cache, or not")
                         .register(Metrics.globalRegistry)));

@@ -1,12 +1,12 @@
 package io.tapio.enrich;
 
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.bench.Commands;
 import io.tapio.ebpf.bench.Stats;
 import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.ring.RecordHandler;
 import io.tapio.model.Workload;
 import java.nio.file.Path;

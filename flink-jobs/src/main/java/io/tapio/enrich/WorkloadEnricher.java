@@ -2,7 +2,8 @@ package io.tapio.enrich;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import io.tapio.model.types.EnrichedEventSerializer;
@@ -47,7 +48,7 @@ public final class WorkloadEnricher extends RichMapFunction<KernelEvent, Enriche
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("enrich");
         for (Workload.Kind kind : KINDS) {
             String label = kind.name().toLowerCase(Locale.ROOT);
-            shared[kind.ordinal()] = Counter.builder("tapio.enrich.events")
+            shared[kind.ordinal()] = Counter.builder(MetricNames.ENRICH_EVENTS)
                     .tags("node", config.node(), "kind", label)
                     .description("Events by the kind of workload identity they were given")
                     .register(Metrics.globalRegistry);

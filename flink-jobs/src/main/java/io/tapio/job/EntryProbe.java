@@ -1,9 +1,9 @@
 package io.tapio.job;
 
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.NodeName;
-import io.tapio.metrics.MetricsExport;
-import io.tapio.metrics.StageMetrics;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.metrics.MetricsExport;
+import io.tapio.ebpf.metrics.StageMetrics;
+import io.tapio.ebpf.node.NodeName;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 

@@ -2,8 +2,9 @@ package io.tapio.job;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
-import io.tapio.ebpf.event.Exit;
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.metrics.MetricNames;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFilterFunction;
 
@@ -29,8 +30,8 @@ public final class Relevance extends RichFilterFunction<KernelEvent> {
 
     @Override
     public void open(OpenContext context) {
-        relevant = Metrics.counter("tapio.events.relevant");
-        irrelevant = Metrics.counter("tapio.events.irrelevant");
+        relevant = Metrics.counter(MetricNames.EVENTS_RELEVANT);
+        irrelevant = Metrics.counter(MetricNames.EVENTS_IRRELEVANT);
     }
 
     @Override

@@ -2,7 +2,8 @@ package io.tapio.job;
 
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.correlate.Correlator;
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.metrics.MetricsExport;
 import io.tapio.ebpf.source.ebpf.EbpfSource;
 import io.tapio.ebpf.source.replay.ReplaySource;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
@@ -11,7 +12,6 @@ import io.tapio.enrich.WorkloadEnricher;
 import io.tapio.history.HistoryConfig;
 import io.tapio.history.HistorySinks;
 import io.tapio.kafka.AgentEvents;
-import io.tapio.metrics.MetricsExport;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Regression;

@@ -2,9 +2,9 @@ package io.tapio.job;
 
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.ebpf.metrics.MetricsExport;
 import io.tapio.history.HistoryConfig;
 import io.tapio.kafka.KafkaOptions;
-import io.tapio.metrics.MetricsExport;
 import io.tapio.rollup.RegressionConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

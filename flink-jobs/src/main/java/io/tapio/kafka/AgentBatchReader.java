@@ -1,6 +1,6 @@
 package io.tapio.kafka;
 
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.kafka.UndecodableBatchException.Problem;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;

@@ -1,7 +1,7 @@
 package io.tapio.kafka;
 
+import io.tapio.ebpf.metrics.MetricsExport;
 import io.tapio.job.SourceSpec;
-import io.tapio.metrics.MetricsExport;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.types.EnrichedEventSerializer;
 import java.time.Duration;

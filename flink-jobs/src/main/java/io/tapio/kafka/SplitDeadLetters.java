@@ -1,8 +1,9 @@
 package io.tapio.kafka;
 
 import io.micrometer.core.instrument.Metrics;
-import io.tapio.metrics.MetricsExport;
-import io.tapio.metrics.StageMetrics;
+import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.ebpf.metrics.MetricsExport;
+import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.types.JavaSerializer;
 import java.util.HashMap;
@@ -62,7 +63,7 @@ final class SplitDeadLetters extends ProcessFunction<FromAgent, EnrichedEvent> {
             case FromAgent.DeadLetter letter -> {
                 deadLetters.inc();
                 Metrics.counter(
-                                "tapio.kafka.dead.letters",
+                                MetricNames.KAFKA_DEAD_LETTERS,
                                 "problem",
                                 letter.problem().label())
                         .increment();

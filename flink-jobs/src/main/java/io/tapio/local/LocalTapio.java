@@ -1,10 +1,10 @@
 package io.tapio.local;
 
 import io.micrometer.core.instrument.Metrics;
-import io.tapio.ebpf.source.NodeName;
+import io.tapio.ebpf.metrics.MetricsEndpoint;
+import io.tapio.ebpf.node.NodeName;
 import io.tapio.job.FindingsBoard;
 import io.tapio.job.TapioJob;
-import io.tapio.metrics.MetricsEndpoint;
 import io.tapio.model.Finding;
 import io.tapio.status.StatusSampler;
 import io.tapio.status.StatusServer;

@@ -1,6 +1,6 @@
 package io.tapio.model;
 
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.KernelEvent;
 
 /** A kernel event and the workload it belongs to. */
 public record EnrichedEvent(KernelEvent event, Workload workload) {}

@@ -1,6 +1,7 @@
 package io.tapio.rollup;
 
 import io.micrometer.core.instrument.Metrics;
+import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.model.Regression;
 import io.tapio.model.Rollup;
 import io.tapio.model.RollupMetric;
@@ -48,7 +49,8 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
             MetricHistory.Verdict verdict = metricHistory.observe(sample.value(), sample.count(), config);
             history.put(metric.label(), metricHistory);
             if (verdict != null) {
-                Metrics.counter("tapio.regressions", "metric", metric.label()).increment();
+                Metrics.counter(MetricNames.REGRESSIONS, "metric", metric.label())
+                        .increment();
                 out.collect(new Regression(
                         rollup.workloadKey(),
                         rollup.workload(),

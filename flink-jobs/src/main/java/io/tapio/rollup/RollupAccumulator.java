@@ -1,11 +1,11 @@
 package io.tapio.rollup;
 
-import io.tapio.ebpf.event.BlockIoLatency;
-import io.tapio.ebpf.event.ConnectOutcome;
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.Exit;
-import io.tapio.ebpf.event.RunqLatency;
-import io.tapio.ebpf.event.TcpConnect;
+import io.tapio.ebpf.abi.BlockIoLatency;
+import io.tapio.ebpf.abi.ConnectOutcome;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.RunqLatency;
+import io.tapio.ebpf.abi.TcpConnect;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Rollup;
 import io.tapio.model.RollupMetric;

@@ -1,5 +1,6 @@
 package io.tapio.status;
 
+import io.tapio.ebpf.metrics.DropReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class HealthAdvisor {
         if (!running) {
             problems.add(NOT_RUNNING);
         }
-        long ringFull = dropsInInterval.getOrDefault("ring_full", 0L);
+        long ringFull = dropsInInterval.getOrDefault(DropReason.RING_FULL.label(), 0L);
         if (ringFull > 0) {
             problems.add(new TapioStatus.Problem(
                     "ring-buffer overflow: the kernel dropped " + ringFull + " events because the ring was full",
@@ -52,7 +53,7 @@ final class HealthAdvisor {
                     "find the slow operator in the web UI (back pressure, flame graphs), raise its parallelism, "
                             + "or filter more in the kernel"));
         }
-        long malformed = dropsInInterval.getOrDefault("malformed", 0L);
+        long malformed = dropsInInterval.getOrDefault(DropReason.MALFORMED.label(), 0L);
         if (malformed > 0) {
             problems.add(new TapioStatus.Problem(
                     malformed + " malformed records from the kernel",

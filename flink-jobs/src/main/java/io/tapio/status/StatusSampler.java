@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tapio.ebpf.metrics.DropReason;
+import io.tapio.ebpf.metrics.MetricNames;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -54,7 +56,7 @@ public final class StatusSampler {
         double seconds = Math.max(1e-3, (now - (running ? previousNanos : startedNanos)) / 1e9);
         previousNanos = now;
 
-        Map<String, Double> byType = sumBy("tapio.events.processed", "type");
+        Map<String, Double> byType = sumBy(MetricNames.EVENTS_PROCESSED, "type");
         Map<String, Double> since = running ? previousByType : Map.of();
         Map<String, Double> rates = new TreeMap<>();
         byType.forEach((type, count) -> rates.put(type, (count - since.getOrDefault(type, 0.0)) / seconds));
@@ -62,7 +64,7 @@ public final class StatusSampler {
         long processed = Math.round(
                 byType.values().stream().mapToDouble(Double::doubleValue).sum());
 
-        Map<String, Double> dropCounts = totals("tapio.events.dropped", "reason", previousDrops);
+        Map<String, Double> dropCounts = totals(MetricNames.EVENTS_DROPPED, "reason", previousDrops);
         Map<String, Long> drops = new TreeMap<>();
         Map<String, Long> dropsInInterval = new HashMap<>();
         dropCounts.forEach((reason, count) -> {
@@ -71,28 +73,28 @@ public final class StatusSampler {
         });
         previousDrops = dropCounts;
 
-        Map<String, Double> dispositions = totals("tapio.kernel.events", "disposition", previousDispositions);
+        Map<String, Double> dispositions = totals(MetricNames.KERNEL_EVENTS, "disposition", previousDispositions);
         previousDispositions = dispositions;
         long delivered = Math.round(dispositions.getOrDefault("emitted", 0.0));
-        long lost = Math.round(dispositions.getOrDefault("ring_full", 0.0));
+        long lost = Math.round(dispositions.getOrDefault(DropReason.RING_FULL.label(), 0.0));
         long candidates = Math.round(
                 dispositions.values().stream().mapToDouble(Double::doubleValue).sum());
         TapioStatus.Kernel kernel = new TapioStatus.Kernel(candidates, delivered, candidates - delivered - lost, lost);
 
-        double restarts = sumBy("tapio.source.restarts", "node").values().stream()
+        double restarts = sumBy(MetricNames.SOURCE_RESTARTS, "node").values().stream()
                 .mapToDouble(Double::doubleValue)
                 .sum();
         long restartsInInterval = Math.round(restarts - previousRestarts);
         previousRestarts = restarts;
 
-        Gauge fill = registry.find("tapio.ringbuf.used.ratio").gauge();
+        Gauge fill = registry.find(MetricNames.RINGBUF_USED_RATIO).gauge();
         double ringFill = fill == null ? 0 : fill.value();
         Map<String, String> unavailable = new TreeMap<>();
-        registry.find("tapio.kernel.type.unavailable")
+        registry.find(MetricNames.KERNEL_TYPE_UNAVAILABLE)
                 .meters()
                 .forEach(
                         m -> unavailable.put(m.getId().getTag("type"), m.getId().getTag("reason")));
-        Timer endToEnd = registry.find("tapio.event.processing.duration")
+        Timer endToEnd = registry.find(MetricNames.PROCESSING_DURATION)
                 .tag("stage", "end")
                 .timer();
         TapioStatus.Latency window = latency.next(endToEnd);

@@ -3,9 +3,9 @@ package io.tapio.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.PathRule;
-import io.tapio.ebpf.event.EventType;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.enrich.EnrichConfig;
 import java.net.ServerSocket;

@@ -3,8 +3,8 @@ package io.tapio.correlate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
 import io.tapio.ebpf.synthetic.InjectedFault;
 import io.tapio.ebpf.synthetic.SyntheticConfig;

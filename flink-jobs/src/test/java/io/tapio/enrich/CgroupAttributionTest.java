@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.Exec;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.Exec;
-import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
 import io.tapio.model.Workload;

@@ -3,11 +3,11 @@ package io.tapio.history;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelEventSerializer;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
+import io.tapio.ebpf.types.KernelEventSerializer;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import io.tapio.schemas.HistoryTables;

@@ -3,8 +3,8 @@ package io.tapio.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelClock;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.node.KernelClock;
 import io.tapio.history.HistoryConfig;
 import io.tapio.history.HistorySinks;
 import io.tapio.job.SourceSpec;

@@ -1,8 +1,8 @@
 package io.tapio.kafka;
 
-import io.tapio.ebpf.event.EventSubject;
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.event.OpenFailed;
+import io.tapio.ebpf.abi.EventSubject;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.OpenFailed;
 import io.tapio.model.Workload;
 import java.util.Map;
 

@@ -1,10 +1,10 @@
 package io.tapio.ebpf.bench;
 
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.Reason;
 import io.tapio.ebpf.collector.CollectorConfig;
-import io.tapio.ebpf.collector.Disposition;
 import io.tapio.ebpf.collector.KernelCollector;
 import io.tapio.ebpf.collector.KernelStats;
-import io.tapio.ebpf.event.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,7 +162,7 @@ public final class CollectorBenchmark {
                     elapsed / 1e9,
                     load.calls() - opens0,
                     delta.emitted(EventType.OPEN_FAILED),
-                    delta.count(EventType.OPEN_FAILED, Disposition.RING_FULL),
+                    delta.count(EventType.OPEN_FAILED, Reason.RING_FULL),
                     session.counter.failedOpens - read0);
         }
     }

@@ -1,9 +1,9 @@
 package io.tapio.ebpf.bench;
 
+import io.tapio.ebpf.abi.EventHeader;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.Malformation;
 import io.tapio.ebpf.collector.KernelCollector;
-import io.tapio.ebpf.event.EventHeader;
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.Malformation;
 import io.tapio.ebpf.libbpf.LibbpfRingBuffer;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.lang.foreign.MemorySegment;

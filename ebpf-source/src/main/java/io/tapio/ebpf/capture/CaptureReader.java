@@ -1,9 +1,9 @@
 package io.tapio.ebpf.capture;
 
+import io.tapio.ebpf.abi.EventHeader;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.MalformedRecordException;
 import io.tapio.ebpf.capture.CaptureFormatException.Reason;
-import io.tapio.ebpf.event.EventHeader;
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.event.MalformedRecordException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

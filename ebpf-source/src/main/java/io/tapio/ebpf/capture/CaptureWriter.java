@@ -1,7 +1,7 @@
 package io.tapio.ebpf.capture;
 
-import io.tapio.ebpf.event.EventHeader;
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.EventHeader;
+import io.tapio.ebpf.abi.KernelEvent;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

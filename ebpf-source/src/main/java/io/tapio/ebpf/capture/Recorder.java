@@ -1,9 +1,9 @@
 package io.tapio.ebpf.capture;
 
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
 import io.tapio.ebpf.collector.KernelStats;
-import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,8 @@
 package io.tapio.ebpf.collector;
 
-import io.tapio.ebpf.event.EventHeader;
-import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.abi.EventHeader;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.KernelConfig;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,26 @@ public final class CollectorConfig implements Serializable {
     /** Whether a failed open under no rule's prefix is reported. */
     public boolean reportUnmatchedOpens() {
         return reportUnmatchedOpens;
+    }
+
+    /** The configuration as the programs read it: {@code struct tapio_config}. */
+    public KernelConfig kernelConfig() {
+        int types = 0;
+        for (EventType type : enabledTypes) {
+            types |= 1 << type.code();
+        }
+        long signals = 0;
+        for (int signal : reportedSignals) {
+            signals |= 1L << signal;
+        }
+        return new KernelConfig(
+                types,
+                !reportUnmatchedOpens,
+                signals,
+                runqThreshold.toNanos(),
+                blockThreshold.toNanos(),
+                connectThreshold.toNanos(),
+                wakeupBytes);
     }
 
     @Override

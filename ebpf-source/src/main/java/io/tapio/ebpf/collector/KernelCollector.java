@@ -1,6 +1,10 @@
 package io.tapio.ebpf.collector;
 
-import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.abi.BpfMaps;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.KernelConfig;
+import io.tapio.ebpf.abi.PathPrefixKey;
+import io.tapio.ebpf.abi.Program;
 import io.tapio.ebpf.libbpf.BpfException;
 import io.tapio.ebpf.libbpf.BpfLink;
 import io.tapio.ebpf.libbpf.BpfMap;
@@ -74,13 +78,13 @@ public final class KernelCollector implements AutoCloseable {
         this.object = object;
         this.programs = programs;
         this.unavailable = Collections.unmodifiableMap(unavailable);
-        this.configMap = object.map("tapio_config");
-        this.statsMap = object.map("tapio_stats");
-        this.ignoredComms = object.map("tapio_ignored_comms");
-        this.ignoredCgroups = object.map("tapio_ignored_cgroups");
-        this.openPrefixes = object.map("tapio_open_prefixes");
-        this.wakeup = new ReaderWakeup(object.map("tapio_reader"));
-        this.reader = RingBufferReader.open(object.map("tapio_events"), wakeup);
+        this.configMap = object.map(BpfMaps.CONFIG);
+        this.statsMap = object.map(BpfMaps.STATS);
+        this.ignoredComms = object.map(BpfMaps.IGNORED_COMMS);
+        this.ignoredCgroups = object.map(BpfMaps.IGNORED_CGROUPS);
+        this.openPrefixes = object.map(BpfMaps.OPEN_PREFIXES);
+        this.wakeup = new ReaderWakeup(object.map(BpfMaps.READER));
+        this.reader = RingBufferReader.open(object.map(BpfMaps.EVENTS), wakeup);
     }
 
     /**
@@ -97,10 +101,10 @@ public final class KernelCollector implements AutoCloseable {
         BpfObject object = BpfObject.open("tapio", objectBytes());
         KernelCollector collector = null;
         try {
-            object.map("tapio_events").setMaxEntries(config.ringBufferBytes());
+            object.map(BpfMaps.EVENTS).setMaxEntries(config.ringBufferBytes());
             Map<EventType, List<BpfProgram>> programs = new EnumMap<>(EventType.class);
             for (BpfProgram program : object.programs()) {
-                programs.computeIfAbsent(EventPrograms.typeOf(program.name()), t -> new ArrayList<>())
+                programs.computeIfAbsent(Program.named(program.name()).type(), t -> new ArrayList<>())
                         .add(program);
             }
             Map<EventType, String> unavailable = missingTracepoints(programs);
@@ -131,7 +135,7 @@ public final class KernelCollector implements AutoCloseable {
      * libbpf reference). Never read it while {@link #reader()} does.
      */
     public BpfMap ringBufferMap() {
-        return object.map("tapio_events");
+        return object.map(BpfMaps.EVENTS);
     }
 
     /** The kernel's counters: candidates per type, and what became of them. */
@@ -175,8 +179,8 @@ public final class KernelCollector implements AutoCloseable {
             }
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment value = arena.allocate(KernelConfigLayout.CONFIG);
-            KernelConfigLayout.writeConfig(value, next);
+            MemorySegment value = arena.allocate(KernelConfig.LAYOUT);
+            next.kernelConfig().writeTo(value);
             configMap.update(arena.allocate(ValueLayout.JAVA_INT), value);
             syncSet(
                     ignoredComms,
@@ -265,24 +269,25 @@ public final class KernelCollector implements AutoCloseable {
     }
 
     private static MemorySegment prefixKey(String prefix, Arena arena) {
-        MemorySegment key = arena.allocate(KernelConfigLayout.PATH_PREFIX_KEY);
-        KernelConfigLayout.writePrefixKey(key, prefix);
+        MemorySegment key = arena.allocate(PathPrefixKey.LAYOUT);
+        PathPrefixKey.write(key, prefix);
         return key;
     }
 
     /** Types whose tracepoints this kernel lacks, with why; mounts tracefs if it must. */
     private static Map<EventType, String> missingTracepoints(Map<EventType, List<BpfProgram>> programs) {
         Map<EventType, String> missing = new EnumMap<>(EventType.class);
-        boolean tracefsNeeded =
-                programs.values().stream().flatMap(List::stream).anyMatch(p -> EventPrograms.needsTracefs(p.section()));
+        boolean tracefsNeeded = programs.values().stream()
+                .flatMap(List::stream)
+                .anyMatch(p -> ProgramSection.needsTracefs(p.section()));
         Path tracefs = tracefsNeeded ? Preflight.ensureTracefs() : null;
         try (KernelBtf btf = KernelBtf.load()) {
             programs.forEach((type, list) -> {
                 for (BpfProgram program : list) {
-                    EventPrograms.btfTracepoint(program.section())
+                    ProgramSection.btfTracepoint(program.section())
                             .filter(tp -> !btf.hasTracepoint(tp))
                             .ifPresent(tp -> missing.put(type, "this kernel has no tracepoint " + tp));
-                    EventPrograms.tracefsEvent(program.section())
+                    ProgramSection.tracefsEvent(program.section())
                             .filter(event ->
                                     !Files.isDirectory(tracefs.resolve("events").resolve(event)))
                             .ifPresent(event -> missing.put(type, "this kernel has no tracepoint " + event));

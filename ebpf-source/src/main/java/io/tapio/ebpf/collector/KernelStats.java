@@ -1,6 +1,7 @@
 package io.tapio.ebpf.collector;
 
-import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.Reason;
 import io.tapio.ebpf.libbpf.BpfMap;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,10 +11,10 @@ import java.util.Map;
 
 /**
  * A snapshot of the kernel's per-CPU counters ({@code tapio_stats}), summed over CPUs: for
- * each event type, how many candidate events ended in each {@link Disposition}.
+ * each event type, how many candidate events ended in each {@link Reason}.
  */
 public final class KernelStats {
-    private static final int DISPOSITIONS = Disposition.values().length;
+    private static final int DISPOSITIONS = Reason.values().length;
 
     private final long[][] counts;
 
@@ -28,7 +29,7 @@ public final class KernelStats {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment perCpu = arena.allocate(ValueLayout.JAVA_LONG, cpus);
             for (EventType type : EventType.values()) {
-                for (Disposition d : Disposition.values()) {
+                for (Reason d : Reason.values()) {
                     key.set(ValueLayout.JAVA_INT, 0, type.code() * DISPOSITIONS + d.ordinal());
                     if (stats.lookup(key, perCpu)) {
                         long sum = 0;
@@ -43,12 +44,12 @@ public final class KernelStats {
         return new KernelStats(counts);
     }
 
-    public long count(EventType type, Disposition disposition) {
+    public long count(EventType type, Reason disposition) {
         return counts[type.code()][disposition.ordinal()];
     }
 
     /** Over all types. */
-    public long total(Disposition disposition) {
+    public long total(Reason disposition) {
         long sum = 0;
         for (EventType type : EventType.values()) {
             sum += count(type, disposition);
@@ -66,17 +67,17 @@ public final class KernelStats {
     }
 
     public long emitted(EventType type) {
-        return count(type, Disposition.EMITTED);
+        return count(type, Reason.EMITTED);
     }
 
     /** Lost because the ring was full, over all types. */
     public long lost() {
-        return total(Disposition.RING_FULL);
+        return total(Reason.RING_FULL);
     }
 
-    public Map<Disposition, Long> byDisposition(EventType type) {
-        Map<Disposition, Long> result = new EnumMap<>(Disposition.class);
-        for (Disposition d : Disposition.values()) {
+    public Map<Reason, Long> byReason(EventType type) {
+        Map<Reason, Long> result = new EnumMap<>(Reason.class);
+        for (Reason d : Reason.values()) {
             result.put(d, count(type, d));
         }
         return result;

@@ -1,5 +1,6 @@
 package io.tapio.ebpf.collector;
 
+import io.tapio.ebpf.abi.PathPrefixKey;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  */
 public record PathRule(String prefix, boolean report) implements Serializable {
     /** Prefixes longer than this many bytes cannot be matched in the kernel. */
-    public static final int MAX_PREFIX_BYTES = 64;
+    public static final int MAX_PREFIX_BYTES = PathPrefixKey.PREFIX_LEN;
 
     public PathRule {
         int bytes = prefix.getBytes(StandardCharsets.UTF_8).length;

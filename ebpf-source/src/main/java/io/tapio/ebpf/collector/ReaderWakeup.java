@@ -1,5 +1,6 @@
 package io.tapio.ebpf.collector;
 
+import io.tapio.ebpf.abi.ReaderState;
 import io.tapio.ebpf.libbpf.BpfMap;
 import io.tapio.ebpf.libbpf.LibC;
 import java.lang.foreign.Arena;
@@ -14,8 +15,7 @@ import java.lang.invoke.VarHandle;
  */
 final class ReaderWakeup implements Runnable, AutoCloseable {
     private static final VarHandle SLEEPING = ValueLayout.JAVA_INT.varHandle();
-    private static final long SLEEPING_OFFSET = KernelConfigLayout.READER_STATE.byteOffset(
-            java.lang.foreign.MemoryLayout.PathElement.groupElement("sleeping"));
+    private static final long SLEEPING_OFFSET = ReaderState.SLEEPING_OFFSET;
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment state;

@@ -1,6 +1,6 @@
 package io.tapio.ebpf.ring;
 
-import io.tapio.ebpf.event.Malformation;
+import io.tapio.ebpf.abi.Malformation;
 import java.util.Map;
 
 /**

@@ -1,6 +1,6 @@
 package io.tapio.ebpf.ring;
 
-import io.tapio.ebpf.event.Malformation;
+import io.tapio.ebpf.abi.Malformation;
 import io.tapio.ebpf.libbpf.BpfMap;
 import io.tapio.ebpf.libbpf.LibC;
 import java.lang.foreign.Arena;

@@ -1,6 +1,6 @@
 package io.tapio.ebpf.source;
 
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.KernelEvent;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,6 +1,6 @@
 package io.tapio.ebpf.synthetic;
 
-import io.tapio.ebpf.event.EventHeader;
+import io.tapio.ebpf.abi.EventHeader;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.tapio.ebpf.synthetic;
 
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.KernelEvent;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package io.tapio.ebpf.synthetic;
 
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.KernelEvent;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.ebpf.abi.EventHeader;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.capture.CaptureFormatException.Reason;
-import io.tapio.ebpf.event.EventHeader;
-import io.tapio.ebpf.event.KernelEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.tapio.ebpf.event.EventHeader;
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.EventHeader;
+import io.tapio.ebpf.abi.KernelEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.tapio.ebpf.capture;
 
-import io.tapio.ebpf.event.EventHeader;
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.event.Layouts;
+import io.tapio.ebpf.abi.EventHeader;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.Layouts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

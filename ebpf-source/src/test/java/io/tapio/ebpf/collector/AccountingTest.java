@@ -3,10 +3,11 @@ package io.tapio.ebpf.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.OpenFailed;
+import io.tapio.ebpf.abi.Reason;
 import io.tapio.ebpf.bench.FailedOpenLoad;
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.event.OpenFailed;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class AccountingTest {
 
             KernelStats delta = collector.kernelStats().since(before);
             long emitted = delta.emitted(EventType.OPEN_FAILED);
-            long lost = delta.count(EventType.OPEN_FAILED, Disposition.RING_FULL);
+            long lost = delta.count(EventType.OPEN_FAILED, Reason.RING_FULL);
             assertTrue(lost > 0, "the ring overflowed");
             assertEquals(OPENS, emitted + lost, "every open delivered or counted as lost");
             assertEquals(emitted, read[0], "every delivered record read");

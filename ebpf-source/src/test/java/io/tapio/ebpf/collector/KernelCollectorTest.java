@@ -4,20 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.ebpf.abi.BlockIoLatency;
+import io.tapio.ebpf.abi.BlockOp;
+import io.tapio.ebpf.abi.ConnectOutcome;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.Exec;
+import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.OomKill;
+import io.tapio.ebpf.abi.OpenFailed;
+import io.tapio.ebpf.abi.Reason;
+import io.tapio.ebpf.abi.RunqLatency;
+import io.tapio.ebpf.abi.Signal;
+import io.tapio.ebpf.abi.TcpConnect;
+import io.tapio.ebpf.abi.TcpReset;
 import io.tapio.ebpf.bench.WorkloadCgroup;
-import io.tapio.ebpf.event.BlockIoLatency;
-import io.tapio.ebpf.event.BlockOp;
-import io.tapio.ebpf.event.ConnectOutcome;
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.Exec;
-import io.tapio.ebpf.event.Exit;
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.event.OomKill;
-import io.tapio.ebpf.event.OpenFailed;
-import io.tapio.ebpf.event.RunqLatency;
-import io.tapio.ebpf.event.Signal;
-import io.tapio.ebpf.event.TcpConnect;
-import io.tapio.ebpf.event.TcpReset;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
 import java.io.IOException;
@@ -299,9 +300,9 @@ class KernelCollectorTest {
 
             assertEquals(List.of(), events.matching(of(EventType.OPEN_FAILED, byComm.pid())));
             assertEquals(List.of(), events.matching(of(EventType.OPEN_FAILED, byPath.pid())));
-            assertTrue(delta.count(EventType.OPEN_FAILED, Disposition.IGNORED_COMM) >= 1);
-            assertTrue(delta.count(EventType.OPEN_FAILED, Disposition.IGNORED_PATH) >= 1);
-            assertTrue(delta.count(EventType.OPEN_FAILED, Disposition.SUCCEEDED) >= 1, "cat opens its libraries");
+            assertTrue(delta.count(EventType.OPEN_FAILED, Reason.IGNORED_COMM) >= 1);
+            assertTrue(delta.count(EventType.OPEN_FAILED, Reason.IGNORED_PATH) >= 1);
+            assertTrue(delta.count(EventType.OPEN_FAILED, Reason.SUCCEEDED) >= 1, "cat opens its libraries");
         } finally {
             collector.reconfigure(CONFIG);
         }

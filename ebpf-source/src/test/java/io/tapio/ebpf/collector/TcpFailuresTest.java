@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.ebpf.event.ConnectOutcome;
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.TcpConnect;
-import io.tapio.ebpf.event.TcpRetransmit;
+import io.tapio.ebpf.abi.ConnectOutcome;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.TcpConnect;
+import io.tapio.ebpf.abi.TcpRetransmit;
 import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
 import io.tapio.ebpf.testing.TestNetns;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.event.Malformation;
-import io.tapio.ebpf.event.RunqLatency;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.Malformation;
+import io.tapio.ebpf.abi.RunqLatency;
 import io.tapio.ebpf.libbpf.BpfMap;
 import io.tapio.ebpf.libbpf.BpfObject;
 import io.tapio.ebpf.testing.TestPrograms;

@@ -3,7 +3,7 @@ package io.tapio.ebpf.synthetic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.abi.EventType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

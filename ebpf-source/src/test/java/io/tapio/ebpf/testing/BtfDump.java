@@ -21,6 +21,7 @@ public final class BtfDump {
     private static final Pattern TYPE = Pattern.compile("^\\[(\\d+)] (\\w+) '([^']*)'(.*)$");
     private static final Pattern MEMBER = Pattern.compile("^\\s+'(\\w+)' type_id=(\\d+) bits_offset=(\\d+)");
     private static final Pattern ENUMERATOR = Pattern.compile("^\\s+'(\\w+)' val=(-?\\d+)");
+    private static final Pattern SECTION_VARIABLE = Pattern.compile("^\\s+type_id=\\d+ .*\\(VAR '(\\w+)'\\)");
 
     /** A struct member: byte offset and size. */
     public record Member(String name, long offset, long size) {}
@@ -40,7 +41,10 @@ public final class BtfDump {
             }
             Matcher member = MEMBER.matcher(line);
             Matcher enumerator = ENUMERATOR.matcher(line);
-            if (current != null && member.find()) {
+            Matcher variable = SECTION_VARIABLE.matcher(line);
+            if (current != null && variable.find()) {
+                current.lines().add(new String[] {variable.group(1)});
+            } else if (current != null && member.find()) {
                 current.lines().add(new String[] {member.group(1), member.group(2), member.group(3)});
             } else if (current != null && enumerator.find()) {
                 current.lines().add(new String[] {enumerator.group(1), enumerator.group(2)});
@@ -90,6 +94,19 @@ public final class BtfDump {
             values.put(e[0], Long.parseLong(e[1]));
         }
         return values;
+    }
+
+    /** The names of the object's functions: its programs. */
+    public List<String> functions() {
+        return types.values().stream()
+                .filter(t -> t.kind().equals("FUNC"))
+                .map(Type::name)
+                .toList();
+    }
+
+    /** The names of the variables in a data section, such as {@code .maps}. */
+    public List<String> variables(String section) {
+        return named("DATASEC", section).lines().stream().map(v -> v[0]).toList();
     }
 
     private Type named(String kind, String name) {

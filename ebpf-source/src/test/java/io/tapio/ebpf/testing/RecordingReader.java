@@ -2,7 +2,7 @@ package io.tapio.ebpf.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.tapio.correlate.Episode;
 import io.tapio.correlate.EvidenceText;
 import io.tapio.correlate.Role;
 import io.tapio.correlate.Rule;
-import io.tapio.ebpf.event.TcpRetransmit;
+import io.tapio.ebpf.abi.TcpRetransmit;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Severity;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.tapio.model.types;
 
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.ImmutableTypeSerializer;
-import io.tapio.ebpf.source.KernelEventSerializer;
-import io.tapio.ebpf.source.SerializerTypeInfo;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.types.ImmutableTypeSerializer;
+import io.tapio.ebpf.types.KernelEventSerializer;
+import io.tapio.ebpf.types.SerializerTypeInfo;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import java.io.IOException;

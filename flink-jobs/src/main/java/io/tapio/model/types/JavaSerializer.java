@@ -1,6 +1,6 @@
 package io.tapio.model.types;
 
-import io.tapio.ebpf.source.SerializerTypeInfo;
+import io.tapio.ebpf.types.SerializerTypeInfo;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

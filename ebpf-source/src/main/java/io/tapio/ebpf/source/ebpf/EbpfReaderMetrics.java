@@ -4,11 +4,13 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.tapio.ebpf.collector.Disposition;
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.Reason;
+import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.collector.KernelStats;
-import io.tapio.ebpf.event.EventType;
+import io.tapio.ebpf.metrics.DropReason;
+import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.ebpf.ring.RingBufferReader;
-import io.tapio.ebpf.source.AdaptiveBatchSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,7 @@ final class EbpfReaderMetrics implements AutoCloseable {
         flink.gauge("unobservedMillis", (Gauge<Long>) () -> split.get().unobservedMillis());
         MetricGroup kernel = flink.addGroup("kernel");
         for (EventType type : EventType.values()) {
-            for (Disposition d : Disposition.values()) {
+            for (Reason d : Reason.values()) {
                 kernel.addGroup("type", type.label())
                         .addGroup("disposition", d.label())
                         .gauge("events", (Gauge<Long>) () -> kernelStats.count(type, d));
@@ -56,30 +58,30 @@ final class EbpfReaderMetrics implements AutoCloseable {
         }
 
         meters.add(io.micrometer.core.instrument.Gauge.builder(
-                        "tapio.ringbuf.used.ratio", reader, RingBufferReader::fillRatio)
+                        MetricNames.RINGBUF_USED_RATIO, reader, RingBufferReader::fillRatio)
                 .tag("node", node)
                 .description("How full the kernel's ring buffer is, 0 to 1")
                 .register(registry));
-        meters.add(
-                io.micrometer.core.instrument.Gauge.builder("tapio.source.batch.size", batch, AdaptiveBatchSize::size)
-                        .tag("node", node)
-                        .description("Records the source hands over per call, as the adaptive batcher chose")
-                        .register(registry));
-        dropped(node, "ring_full", s -> s.lostInRing());
-        dropped(node, "malformed", s -> s.malformed());
+        meters.add(io.micrometer.core.instrument.Gauge.builder(
+                        MetricNames.SOURCE_BATCH_SIZE, batch, AdaptiveBatchSize::size)
+                .tag("node", node)
+                .description("Records the source hands over per call, as the adaptive batcher chose")
+                .register(registry));
+        dropped(node, DropReason.RING_FULL.label(), s -> s.lostInRing());
+        dropped(node, DropReason.MALFORMED.label(), s -> s.malformed());
         meters.add(FunctionCounter.builder(
-                        "tapio.source.restarts", this, m -> m.split.get().restarts())
+                        MetricNames.SOURCE_RESTARTS, this, m -> m.split.get().restarts())
                 .tag("node", node)
                 .description("Restarts from a checkpoint; kernel events are not replayed")
                 .register(registry));
         unavailable.forEach((type, why) ->
-                meters.add(io.micrometer.core.instrument.Gauge.builder("tapio.kernel.type.unavailable", () -> 1)
+                meters.add(io.micrometer.core.instrument.Gauge.builder(MetricNames.KERNEL_TYPE_UNAVAILABLE, () -> 1)
                         .tags("node", node, "type", type.label(), "reason", why)
                         .description("An event type this kernel cannot provide, and why")
                         .register(registry)));
         for (EventType type : EventType.values()) {
-            for (Disposition d : Disposition.values()) {
-                meters.add(FunctionCounter.builder("tapio.kernel.events", this, m -> m.kernelStats.count(type, d))
+            for (Reason d : Reason.values()) {
+                meters.add(FunctionCounter.builder(MetricNames.KERNEL_EVENTS, this, m -> m.kernelStats.count(type, d))
                         .tags("node", node, "type", type.label(), "disposition", d.label())
                         .description("Candidate events the programs saw, by what became of them")
                         .register(registry));
@@ -88,7 +90,7 @@ final class EbpfReaderMetrics implements AutoCloseable {
     }
 
     private void dropped(String node, String reason, ToDoubleFunction<EbpfSplit> count) {
-        meters.add(FunctionCounter.builder("tapio.events.dropped", this, m -> count.applyAsDouble(m.split.get()))
+        meters.add(FunctionCounter.builder(MetricNames.EVENTS_DROPPED, this, m -> count.applyAsDouble(m.split.get()))
                 .tags("node", node, "reason", reason)
                 .description("Events lost before reaching the job")
                 .register(registry));

@@ -1,7 +1,7 @@
 package io.tapio.ebpf.source.ebpf;
 
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelEventSerializer;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.types.KernelEventSerializer;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;

@@ -1,8 +1,8 @@
 package io.tapio.ebpf.source.ebpf;
 
+import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.ring.PollInterval;
-import io.tapio.ebpf.source.AdaptiveBatchSize;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,7 @@
 package io.tapio.ebpf.source.ebpf;
 
+import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.collector.CollectorConfig;
-import io.tapio.ebpf.source.AdaptiveBatchSize;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;

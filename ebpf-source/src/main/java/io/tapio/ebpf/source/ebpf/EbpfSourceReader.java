@@ -1,13 +1,13 @@
 package io.tapio.ebpf.source.ebpf;
 
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.collector.KernelCollector;
 import io.tapio.ebpf.collector.KernelStats;
-import io.tapio.ebpf.event.KernelEvent;
+import io.tapio.ebpf.node.KernelClock;
+import io.tapio.ebpf.node.NodeName;
 import io.tapio.ebpf.ring.RecordHandler;
 import io.tapio.ebpf.ring.RingBufferReader;
-import io.tapio.ebpf.source.AdaptiveBatchSize;
-import io.tapio.ebpf.source.KernelClock;
-import io.tapio.ebpf.source.NodeName;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,9 +1,9 @@
 package io.tapio.ebpf.source.replay;
 
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelEventSerializer;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.source.PendingSplitsEnumerator;
 import io.tapio.ebpf.source.SplitListSerializer;
+import io.tapio.ebpf.types.KernelEventSerializer;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

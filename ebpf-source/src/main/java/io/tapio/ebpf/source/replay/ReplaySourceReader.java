@@ -1,8 +1,8 @@
 package io.tapio.ebpf.source.replay;
 
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.capture.CaptureReader;
 import io.tapio.ebpf.capture.ReplayPacing;
-import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.source.PacedSourceReader;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package io.tapio.ebpf.source.synthetic;
 
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelEventSerializer;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.source.PendingSplitsEnumerator;
 import io.tapio.ebpf.source.SplitListSerializer;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
+import io.tapio.ebpf.types.KernelEventSerializer;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;

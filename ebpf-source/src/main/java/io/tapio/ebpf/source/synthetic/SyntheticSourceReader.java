@@ -1,7 +1,7 @@
 package io.tapio.ebpf.source.synthetic;
 
-import io.tapio.ebpf.event.KernelEvent;
-import io.tapio.ebpf.source.KernelClock;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.node.KernelClock;
 import io.tapio.ebpf.source.PacedSourceReader;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.ebpf.synthetic.SyntheticEventGenerator;

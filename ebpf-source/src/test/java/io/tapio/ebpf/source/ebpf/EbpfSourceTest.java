@@ -3,10 +3,10 @@ package io.tapio.ebpf.source.ebpf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.ebpf.abi.EventType;
+import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.collector.CollectorConfig;
-import io.tapio.ebpf.event.EventType;
-import io.tapio.ebpf.event.Exit;
-import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.testing.Commands;
 import java.util.ArrayList;
 import java.util.List;

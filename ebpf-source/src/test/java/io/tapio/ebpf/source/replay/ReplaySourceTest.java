@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.capture.CaptureReader;
 import io.tapio.ebpf.capture.Recorder;
 import io.tapio.ebpf.collector.CollectorConfig;
-import io.tapio.ebpf.event.KernelEvent;
 import io.tapio.ebpf.testing.Commands;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -1,0 +1,58 @@
+package io.tapio.ebpf.abi;
+
+import static io.tapio.ebpf.abi.Layouts.chars;
+import static io.tapio.ebpf.abi.Layouts.field;
+import static io.tapio.ebpf.abi.Layouts.struct;
+import static io.tapio.ebpf.abi.Layouts.u32;
+import static io.tapio.ebpf.abi.Layouts.u64;
+import static io.tapio.ebpf.abi.Layouts.u8;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A block I/O request took longer than the threshold:
+ * {@code struct tapio_block_io_latency_event}. The event's header is the submitter.
+ *
+ * @param device the kernel's dev_t: major in the high 12 bits of 32, minor in the low 20
+ */
+public record BlockIoLatency(long latencyNs, long sector, int bytes, int device, BlockOp op) implements EventPayload {
+    static final StructLayout LAYOUT = struct(
+            "tapio_block_io_latency_event",
+            EventHeader.LAYOUT.withName("header"),
+            u64("latency_ns"),
+            u64("sector"),
+            u32("bytes"),
+            u32("dev"),
+            u8("op"),
+            chars("pad", 7));
+
+    private static final VarHandle LATENCY = field(LAYOUT, "latency_ns");
+    private static final VarHandle SECTOR = field(LAYOUT, "sector");
+    private static final VarHandle BYTES = field(LAYOUT, "bytes");
+    private static final VarHandle DEV = field(LAYOUT, "dev");
+    private static final VarHandle OP = field(LAYOUT, "op");
+
+    /** The device as {@code major:minor}. */
+    public String deviceName() {
+        return (device >>> 20) + ":" + (device & 0xFFFFF);
+    }
+
+    static BlockIoLatency decode(MemorySegment r) {
+        return new BlockIoLatency(
+                (long) LATENCY.get(r, 0L),
+                (long) SECTOR.get(r, 0L),
+                (int) BYTES.get(r, 0L),
+                (int) DEV.get(r, 0L),
+                BlockOp.ofCode(Byte.toUnsignedInt((byte) OP.get(r, 0L))));
+    }
+
+    void encode(MemorySegment r) {
+        LATENCY.set(r, 0L, latencyNs);
+        SECTOR.set(r, 0L, sector);
+        BYTES.set(r, 0L, bytes);
+        DEV.set(r, 0L, device);
+        OP.set(r, 0L, (byte) op.ordinal()); // BlockOp's ordinals are the ABI's codes
+    }
+}

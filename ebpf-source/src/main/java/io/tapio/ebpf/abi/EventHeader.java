@@ -1,0 +1,106 @@
+package io.tapio.ebpf.abi;
+
+import static io.tapio.ebpf.abi.Layouts.chars;
+import static io.tapio.ebpf.abi.Layouts.field;
+import static io.tapio.ebpf.abi.Layouts.struct;
+import static io.tapio.ebpf.abi.Layouts.u16;
+import static io.tapio.ebpf.abi.Layouts.u32;
+import static io.tapio.ebpf.abi.Layouts.u64;
+import static io.tapio.ebpf.abi.Layouts.u8;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * {@code struct tapio_event_header}: the common header of every record, and the constants
+ * that identify a record as Tapio's.
+ */
+public final class EventHeader {
+    public static final int MAGIC = 0x7A91;
+    public static final int ABI_VERSION = 1;
+    public static final int COMM_LEN = 16;
+    public static final int PATH_LEN = 256;
+
+    public static final StructLayout LAYOUT = struct(
+            "tapio_event_header",
+            u16("magic"),
+            u8("version"),
+            u8("type"),
+            u16("size"),
+            u16("cpu"),
+            u64("timestamp_ns"),
+            u32("pid"),
+            u32("tid"),
+            u64("cgroup_id"),
+            chars("comm", COMM_LEN));
+
+    public static final int SIZE = (int) LAYOUT.byteSize();
+
+    private static final VarHandle MAGIC_FIELD = field(LAYOUT, "magic");
+    private static final VarHandle VERSION = field(LAYOUT, "version");
+    private static final VarHandle TYPE = field(LAYOUT, "type");
+    private static final VarHandle RECORD_SIZE = field(LAYOUT, "size");
+    private static final VarHandle CPU = field(LAYOUT, "cpu");
+    private static final VarHandle TIMESTAMP = field(LAYOUT, "timestamp_ns");
+    private static final VarHandle PID = field(LAYOUT, "pid");
+    private static final VarHandle TID = field(LAYOUT, "tid");
+    private static final VarHandle CGROUP_ID = field(LAYOUT, "cgroup_id");
+    private static final long COMM = Layouts.offset(LAYOUT, "comm");
+
+    private EventHeader() {}
+
+    public static int magic(MemorySegment s, long record) {
+        return Short.toUnsignedInt((short) MAGIC_FIELD.get(s, record));
+    }
+
+    public static int version(MemorySegment s, long record) {
+        return Byte.toUnsignedInt((byte) VERSION.get(s, record));
+    }
+
+    public static int typeCode(MemorySegment s, long record) {
+        return Byte.toUnsignedInt((byte) TYPE.get(s, record));
+    }
+
+    public static int size(MemorySegment s, long record) {
+        return Short.toUnsignedInt((short) RECORD_SIZE.get(s, record));
+    }
+
+    public static int cpu(MemorySegment s, long record) {
+        return Short.toUnsignedInt((short) CPU.get(s, record));
+    }
+
+    public static long timestampNs(MemorySegment s, long record) {
+        return (long) TIMESTAMP.get(s, record);
+    }
+
+    public static int pid(MemorySegment s, long record) {
+        return (int) PID.get(s, record);
+    }
+
+    public static int tid(MemorySegment s, long record) {
+        return (int) TID.get(s, record);
+    }
+
+    public static long cgroupId(MemorySegment s, long record) {
+        return (long) CGROUP_ID.get(s, record);
+    }
+
+    public static String comm(MemorySegment s, long record) {
+        return Layouts.cString(s, record + COMM, COMM_LEN);
+    }
+
+    /** Writes the whole header of a record of {@code type} about {@code subject}. */
+    static void write(MemorySegment s, EventType type, EventSubject subject) {
+        MAGIC_FIELD.set(s, 0L, (short) MAGIC);
+        VERSION.set(s, 0L, (byte) ABI_VERSION);
+        TYPE.set(s, 0L, (byte) type.code());
+        RECORD_SIZE.set(s, 0L, (short) type.size());
+        CPU.set(s, 0L, (short) subject.cpu());
+        TIMESTAMP.set(s, 0L, subject.timestampNs());
+        PID.set(s, 0L, subject.pid());
+        TID.set(s, 0L, subject.tid());
+        CGROUP_ID.set(s, 0L, subject.cgroupId());
+        Layouts.putString(s, COMM, COMM_LEN, subject.comm());
+    }
+}

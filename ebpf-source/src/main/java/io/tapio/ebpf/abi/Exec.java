@@ -1,0 +1,36 @@
+package io.tapio.ebpf.abi;
+
+import static io.tapio.ebpf.abi.Layouts.chars;
+import static io.tapio.ebpf.abi.Layouts.field;
+import static io.tapio.ebpf.abi.Layouts.struct;
+import static io.tapio.ebpf.abi.Layouts.u16;
+import static io.tapio.ebpf.abi.Layouts.u32;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+/** A process replaced its image: {@code struct tapio_exec_event}. */
+public record Exec(int ppid, String filename) implements EventPayload {
+    static final StructLayout LAYOUT = struct(
+            "tapio_exec_event",
+            EventHeader.LAYOUT.withName("header"),
+            u32("ppid"),
+            u16("filename_len"),
+            u16("pad"),
+            chars("filename", EventHeader.PATH_LEN));
+
+    private static final VarHandle PPID = field(LAYOUT, "ppid");
+    private static final VarHandle FILENAME_LEN = field(LAYOUT, "filename_len");
+    private static final long FILENAME = Layouts.offset(LAYOUT, "filename");
+
+    static Exec decode(MemorySegment r) {
+        int length = Math.min(Short.toUnsignedInt((short) FILENAME_LEN.get(r, 0L)), EventHeader.PATH_LEN - 1);
+        return new Exec((int) PPID.get(r, 0L), Layouts.string(r, FILENAME, length));
+    }
+
+    void encode(MemorySegment r) {
+        PPID.set(r, 0L, ppid);
+        FILENAME_LEN.set(r, 0L, (short) Layouts.putString(r, FILENAME, EventHeader.PATH_LEN, filename));
+    }
+}

@@ -1,0 +1,63 @@
+package io.tapio.ebpf.abi;
+
+import static io.tapio.ebpf.abi.Layouts.chars;
+import static io.tapio.ebpf.abi.Layouts.field;
+import static io.tapio.ebpf.abi.Layouts.struct;
+import static io.tapio.ebpf.abi.Layouts.u32;
+import static io.tapio.ebpf.abi.Layouts.u64;
+import static io.tapio.ebpf.abi.Layouts.u8;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The last thread of a process exited: {@code struct tapio_exit_event}.
+ *
+ * @param exitStatus the status passed to exit(2); 0 when a signal ended the process
+ * @param signal the terminating signal, 0 for a normal exit
+ */
+public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, long lifetimeNs, long maxRssBytes)
+        implements EventPayload {
+    static final StructLayout LAYOUT = struct(
+            "tapio_exit_event",
+            EventHeader.LAYOUT.withName("header"),
+            u32("ppid"),
+            u32("exit_status"),
+            u32("signal"),
+            u8("core_dumped"),
+            chars("pad", 3),
+            u64("lifetime_ns"),
+            u64("max_rss_bytes"));
+
+    private static final VarHandle PPID = field(LAYOUT, "ppid");
+    private static final VarHandle EXIT_STATUS = field(LAYOUT, "exit_status");
+    private static final VarHandle SIGNAL = field(LAYOUT, "signal");
+    private static final VarHandle CORE_DUMPED = field(LAYOUT, "core_dumped");
+    private static final VarHandle LIFETIME = field(LAYOUT, "lifetime_ns");
+    private static final VarHandle MAX_RSS = field(LAYOUT, "max_rss_bytes");
+
+    /** Ended by a signal or with a non-zero status. */
+    public boolean abnormal() {
+        return signal != 0 || exitStatus != 0;
+    }
+
+    static Exit decode(MemorySegment r) {
+        return new Exit(
+                (int) PPID.get(r, 0L),
+                (int) EXIT_STATUS.get(r, 0L),
+                (int) SIGNAL.get(r, 0L),
+                (byte) CORE_DUMPED.get(r, 0L) != 0,
+                (long) LIFETIME.get(r, 0L),
+                (long) MAX_RSS.get(r, 0L));
+    }
+
+    void encode(MemorySegment r) {
+        PPID.set(r, 0L, ppid);
+        EXIT_STATUS.set(r, 0L, exitStatus);
+        SIGNAL.set(r, 0L, signal);
+        CORE_DUMPED.set(r, 0L, (byte) (coreDumped ? 1 : 0));
+        LIFETIME.set(r, 0L, lifetimeNs);
+        MAX_RSS.set(r, 0L, maxRssBytes);
+    }
+}

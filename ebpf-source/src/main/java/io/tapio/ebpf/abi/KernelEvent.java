@@ -1,0 +1,170 @@
+package io.tapio.ebpf.abi;
+
+import java.io.DataOutput;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * One event from the kernel: an immutable copy of one well-formed record of the ABI.
+ *
+ * <p>The record's bytes are the event's only state, so that every place an event travels
+ * (a Flink network buffer, a capture file, a Kafka record) carries exactly what the kernel
+ * wrote, and one decoder reads it everywhere. Header fields are read in place; the payload
+ * is decoded on demand. Java serialization (Flink state that holds events as evidence) writes
+ * the record and nothing else.
+ */
+public final class KernelEvent implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final byte[] record;
+    private final transient MemorySegment segment;
+    private final transient EventType type;
+    /** Decoded on first use, then kept: a job reads an event's payload in several places. */
+    private transient EventPayload payload;
+
+    private KernelEvent(byte[] record) {
+        this.record = record;
+        this.segment = MemorySegment.ofArray(record);
+        Malformation malformation = Malformation.find(segment, 0, record.length);
+        if (malformation != null) {
+            throw new MalformedRecordException(malformation, record.length);
+        }
+        this.type = EventType.ofCode(EventHeader.typeCode(segment, 0));
+    }
+
+    /**
+     * Copies the record of {@code length} bytes at {@code offset}.
+     *
+     * @throws MalformedRecordException when it is not a well-formed record
+     */
+    public static KernelEvent copyOf(MemorySegment source, long offset, int length) {
+        byte[] record = new byte[length];
+        MemorySegment.copy(source, ValueLayout.JAVA_BYTE, offset, record, 0, length);
+        return new KernelEvent(record);
+    }
+
+    /**
+     * The event whose record is {@code record}; the array is owned by the event from now on.
+     *
+     * @throws MalformedRecordException when it is not a well-formed record
+     */
+    public static KernelEvent of(byte[] record) {
+        return new KernelEvent(record);
+    }
+
+    /**
+     * The event whose record the kernel would have written for this subject and payload: the
+     * header's magic, ABI version, type and size follow from the payload.
+     */
+    public static KernelEvent of(EventSubject subject, EventPayload payload) {
+        EventType type = EventType.of(payload);
+        byte[] record = new byte[type.size()];
+        MemorySegment segment = MemorySegment.ofArray(record);
+        EventHeader.write(segment, type, subject);
+        type.encode(payload, segment);
+        return new KernelEvent(record);
+    }
+
+    public EventType type() {
+        return type;
+    }
+
+    /** {@code bpf_ktime_get_ns()} when it happened: CLOCK_MONOTONIC, as {@link System#nanoTime()}. */
+    public long timestampNs() {
+        return EventHeader.timestampNs(segment, 0);
+    }
+
+    public int cpu() {
+        return EventHeader.cpu(segment, 0);
+    }
+
+    /** The process (thread group) the event is about. */
+    public int pid() {
+        return EventHeader.pid(segment, 0);
+    }
+
+    public int tid() {
+        return EventHeader.tid(segment, 0);
+    }
+
+    /** The cgroup v2 id of the task the event is about. */
+    public long cgroupId() {
+        return EventHeader.cgroupId(segment, 0);
+    }
+
+    public String comm() {
+        return EventHeader.comm(segment, 0);
+    }
+
+    /** The header's values that describe the event. */
+    public EventSubject subject() {
+        return new EventSubject(timestampNs(), cpu(), pid(), tid(), cgroupId(), comm());
+    }
+
+    public EventPayload payload() {
+        EventPayload decoded = payload;
+        if (decoded == null) {
+            payload = decoded = type.decode(segment); // a race decodes twice, harmlessly
+        }
+        return decoded;
+    }
+
+    /** The payload, which the caller knows to be of this class. */
+    public <P extends EventPayload> P payload(Class<P> payloadClass) {
+        return payloadClass.cast(payload());
+    }
+
+    /** The size of the record in bytes. */
+    public int size() {
+        return record.length;
+    }
+
+    public void writeTo(DataOutput out) throws IOException {
+        out.write(record);
+    }
+
+    /** A copy of the record's bytes. */
+    public byte[] toByteArray() {
+        return record.clone();
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new SerializedForm(record);
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("a KernelEvent is read from its serialized form");
+    }
+
+    /** The record, checked again when read back. */
+    private record SerializedForm(byte[] record) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return new KernelEvent(record);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KernelEvent other && Arrays.equals(record, other.record);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(record);
+    }
+
+    @Override
+    public String toString() {
+        return type.label() + "{ts=" + timestampNs() + ", pid=" + pid() + ", tid=" + tid() + ", comm=" + comm()
+                + ", cgroup=" + cgroupId() + ", " + payload() + "}";
+    }
+}

@@ -1,0 +1,71 @@
+package io.tapio.ebpf.abi;
+
+import static io.tapio.ebpf.abi.Layouts.chars;
+import static io.tapio.ebpf.abi.Layouts.field;
+import static io.tapio.ebpf.abi.Layouts.struct;
+import static io.tapio.ebpf.abi.Layouts.u32;
+import static io.tapio.ebpf.abi.Layouts.u64;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The OOM killer chose a victim: {@code struct tapio_oom_kill_event}. The event's header is
+ * the victim; this payload names the task whose allocation triggered the kill and the
+ * nearest memory cgroup with a limit (all zero for a system-wide OOM).
+ */
+public record OomKill(
+        int triggerPid,
+        int triggerTid,
+        String triggerComm,
+        long memcgId,
+        long memcgLimitBytes,
+        long memcgUsageBytes,
+        long victimTotalVmBytes)
+        implements EventPayload {
+    static final StructLayout LAYOUT = struct(
+            "tapio_oom_kill_event",
+            EventHeader.LAYOUT.withName("header"),
+            u32("trigger_pid"),
+            u32("trigger_tid"),
+            chars("trigger_comm", EventHeader.COMM_LEN),
+            u64("memcg_id"),
+            u64("memcg_limit_bytes"),
+            u64("memcg_usage_bytes"),
+            u64("victim_total_vm_bytes"));
+
+    private static final VarHandle TRIGGER_PID = field(LAYOUT, "trigger_pid");
+    private static final VarHandle TRIGGER_TID = field(LAYOUT, "trigger_tid");
+    private static final long TRIGGER_COMM = Layouts.offset(LAYOUT, "trigger_comm");
+    private static final VarHandle MEMCG_ID = field(LAYOUT, "memcg_id");
+    private static final VarHandle MEMCG_LIMIT = field(LAYOUT, "memcg_limit_bytes");
+    private static final VarHandle MEMCG_USAGE = field(LAYOUT, "memcg_usage_bytes");
+    private static final VarHandle TOTAL_VM = field(LAYOUT, "victim_total_vm_bytes");
+
+    /** Killed because a memory cgroup hit its limit, rather than the whole node running out. */
+    public boolean cgroupLimited() {
+        return memcgLimitBytes != 0;
+    }
+
+    static OomKill decode(MemorySegment r) {
+        return new OomKill(
+                (int) TRIGGER_PID.get(r, 0L),
+                (int) TRIGGER_TID.get(r, 0L),
+                Layouts.cString(r, TRIGGER_COMM, EventHeader.COMM_LEN),
+                (long) MEMCG_ID.get(r, 0L),
+                (long) MEMCG_LIMIT.get(r, 0L),
+                (long) MEMCG_USAGE.get(r, 0L),
+                (long) TOTAL_VM.get(r, 0L));
+    }
+
+    void encode(MemorySegment r) {
+        TRIGGER_PID.set(r, 0L, triggerPid);
+        TRIGGER_TID.set(r, 0L, triggerTid);
+        Layouts.putString(r, TRIGGER_COMM, EventHeader.COMM_LEN, triggerComm);
+        MEMCG_ID.set(r, 0L, memcgId);
+        MEMCG_LIMIT.set(r, 0L, memcgLimitBytes);
+        MEMCG_USAGE.set(r, 0L, memcgUsageBytes);
+        TOTAL_VM.set(r, 0L, victimTotalVmBytes);
+    }
+}

@@ -1,0 +1,25 @@
+package io.tapio.ebpf.abi;
+
+import static io.tapio.ebpf.abi.Layouts.field;
+import static io.tapio.ebpf.abi.Layouts.struct;
+import static io.tapio.ebpf.abi.Layouts.u64;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+/** A task waited for a CPU longer than the threshold: {@code struct tapio_runq_latency_event}. */
+public record RunqLatency(long latencyNs) implements EventPayload {
+    static final StructLayout LAYOUT =
+            struct("tapio_runq_latency_event", EventHeader.LAYOUT.withName("header"), u64("latency_ns"));
+
+    private static final VarHandle LATENCY = field(LAYOUT, "latency_ns");
+
+    static RunqLatency decode(MemorySegment r) {
+        return new RunqLatency((long) LATENCY.get(r, 0L));
+    }
+
+    void encode(MemorySegment r) {
+        LATENCY.set(r, 0L, latencyNs);
+    }
+}

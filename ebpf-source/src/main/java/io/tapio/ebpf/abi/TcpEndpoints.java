@@ -1,0 +1,95 @@
+package io.tapio.ebpf.abi;
+
+import static io.tapio.ebpf.abi.Layouts.chars;
+import static io.tapio.ebpf.abi.Layouts.field;
+import static io.tapio.ebpf.abi.Layouts.struct;
+import static io.tapio.ebpf.abi.Layouts.u16;
+import static io.tapio.ebpf.abi.Layouts.u8;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+
+/** Both ends of a TCP socket: {@code struct tapio_tcp_endpoints}. */
+public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destination, TcpState state) {
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+
+    static final StructLayout LAYOUT = struct(
+            "tapio_tcp_endpoints",
+            u16("family"),
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN).withName("sport"),
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN).withName("dport"),
+            u8("state"),
+            u8("pad"),
+            chars("saddr", 16),
+            chars("daddr", 16));
+
+    private static final VarHandle FAMILY = field(LAYOUT, "family");
+    private static final VarHandle SPORT = field(LAYOUT, "sport");
+    private static final VarHandle DPORT = field(LAYOUT, "dport");
+    private static final VarHandle STATE = field(LAYOUT, "state");
+    private static final long SADDR = Layouts.offset(LAYOUT, "saddr");
+    private static final long DADDR = Layouts.offset(LAYOUT, "daddr");
+
+    /** Decodes the endpoints that start at {@code offset} of the record. */
+    static TcpEndpoints decode(MemorySegment r, long offset) {
+        int length = Short.toUnsignedInt((short) FAMILY.get(r, offset)) == AF_INET6 ? 16 : 4;
+        return new TcpEndpoints(
+                new InetSocketAddress(
+                        address(r, offset + SADDR, length), Short.toUnsignedInt((short) SPORT.get(r, offset))),
+                new InetSocketAddress(
+                        address(r, offset + DADDR, length), Short.toUnsignedInt((short) DPORT.get(r, offset))),
+                TcpState.ofCode(Byte.toUnsignedInt((byte) STATE.get(r, offset))));
+    }
+
+    private static InetAddress address(MemorySegment r, long offset, int length) {
+        byte[] bytes = r.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("4 or 16 bytes are always an address", e);
+        }
+    }
+
+    /**
+     * Writes the endpoints at {@code offset} of the record. A socket has one family: when either
+     * end is IPv6 both are written as IPv6, an IPv4 end in its v4-mapped form, as the kernel
+     * keeps a dual-stack socket.
+     */
+    void encode(MemorySegment r, long offset) {
+        boolean ipv6 = address(source) instanceof Inet6Address || address(destination) instanceof Inet6Address;
+        FAMILY.set(r, offset, (short) (ipv6 ? AF_INET6 : AF_INET));
+        SPORT.set(r, offset, (short) source.getPort());
+        DPORT.set(r, offset, (short) destination.getPort());
+        STATE.set(r, offset, (byte) state.ordinal()); // TcpState's ordinals are the kernel's numbers
+        putAddress(r, offset + SADDR, address(source), ipv6);
+        putAddress(r, offset + DADDR, address(destination), ipv6);
+    }
+
+    private static InetAddress address(InetSocketAddress endpoint) {
+        InetAddress address = endpoint.getAddress();
+        if (address == null) {
+            throw new IllegalArgumentException("a record holds addresses, not the unresolved " + endpoint);
+        }
+        return address;
+    }
+
+    private static void putAddress(MemorySegment r, long offset, InetAddress address, boolean ipv6) {
+        byte[] bytes = address.getAddress();
+        if (ipv6 && bytes.length == 4) {
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(bytes, 0, mapped, 12, 4);
+            bytes = mapped;
+        }
+        MemorySegment.copy(bytes, 0, r, ValueLayout.JAVA_BYTE, offset, bytes.length);
+    }
+}

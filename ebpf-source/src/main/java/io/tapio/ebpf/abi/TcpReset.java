@@ -1,0 +1,22 @@
+package io.tapio.ebpf.abi;
+
+import static io.tapio.ebpf.abi.Layouts.struct;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+
+/** A RST arrived on a socket past its SYN: {@code struct tapio_tcp_reset_event}. */
+public record TcpReset(TcpEndpoints endpoints) implements EventPayload {
+    static final StructLayout LAYOUT = struct(
+            "tapio_tcp_reset_event", EventHeader.LAYOUT.withName("header"), TcpEndpoints.LAYOUT.withName("endpoints"));
+
+    private static final long ENDPOINTS = Layouts.offset(LAYOUT, "endpoints");
+
+    static TcpReset decode(MemorySegment r) {
+        return new TcpReset(TcpEndpoints.decode(r, ENDPOINTS));
+    }
+
+    void encode(MemorySegment r) {
+        endpoints.encode(r, ENDPOINTS);
+    }
+}

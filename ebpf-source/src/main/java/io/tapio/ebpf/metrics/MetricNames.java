@@ -1,0 +1,58 @@
+package io.tapio.ebpf.metrics;
+
+/**
+ * The names of Tapio's metrics, in one place: the contract of DESIGN.md's "Names" with the
+ * alert rules and dashboards in {@code monitoring/}. These are Micrometer names; the Prometheus
+ * endpoint writes {@code tapio.events.processed} as {@code tapio_events_processed_total} (a
+ * counter), a timer as {@code _seconds} with its buckets, a gauge as it is.
+ */
+public final class MetricNames {
+    /** Counter {node,type}: kernel events that entered the streaming job. */
+    public static final String EVENTS_PROCESSED = "tapio.events.processed";
+    /** Timer (histogram) {stage}: from the kernel's timestamp to the event reaching a stage. */
+    public static final String PROCESSING_DURATION = "tapio.event.processing.duration";
+    /** Counter {node,reason}: events lost before the job, reason a {@link DropReason}. */
+    public static final String EVENTS_DROPPED = "tapio.events.dropped";
+    /** Gauge {node}: how full the kernel's ring buffer is, 0 to 1. */
+    public static final String RINGBUF_USED_RATIO = "tapio.ringbuf.used.ratio";
+    /** Counter {node,type,disposition}: every candidate event the programs saw, and what became of it. */
+    public static final String KERNEL_EVENTS = "tapio.kernel.events";
+    /** Gauge {node,type,reason}: an event type this kernel cannot provide. */
+    public static final String KERNEL_TYPE_UNAVAILABLE = "tapio.kernel.type.unavailable";
+    /** Counter {node}: restarts of the eBPF source from a checkpoint. */
+    public static final String SOURCE_RESTARTS = "tapio.source.restarts";
+    /** Gauge {node}: records the source hands over per call. */
+    public static final String SOURCE_BATCH_SIZE = "tapio.source.batch.size";
+    /** Counters: the job's own filter. */
+    public static final String EVENTS_RELEVANT = "tapio.events.relevant";
+
+    public static final String EVENTS_IRRELEVANT = "tapio.events.irrelevant";
+    /** Counter {node,kind}: events by the identity enrichment gave them. */
+    public static final String ENRICH_EVENTS = "tapio.enrich.events";
+    /** Counter {result}: the workload cache's hits and misses. */
+    public static final String ENRICH_LOOKUPS = "tapio.enrich.lookups";
+    /** Gauge: cgroups the workload cache holds. */
+    public static final String ENRICH_CACHE_ENTRIES = "tapio.enrich.cache.entries";
+    /** Gauge: pods known on the node. */
+    public static final String ENRICH_PODS = "tapio.enrich.pods";
+    /** Gauge {subtask}: events a key's batch holds in the correlator. */
+    public static final String CORRELATOR_BATCH_SIZE = "tapio.correlator.batch.size";
+    /** Counter {pattern,severity}: findings opened. */
+    public static final String FINDINGS = "tapio.findings";
+    /** Counter {metric}: regressions reported. */
+    public static final String REGRESSIONS = "tapio.regressions";
+    /** Counter {problem}: Kafka records that went to the dead-letter topic. */
+    public static final String KAFKA_DEAD_LETTERS = "tapio.kafka.dead.letters";
+
+    /** A node agent's own: events read, filtered, published; batches; its buffer; Kafka's silence. */
+    public static final String AGENT_EVENTS_READ = "tapio.agent.events.read";
+
+    public static final String AGENT_EVENTS_FILTERED = "tapio.agent.events.filtered";
+    public static final String AGENT_EVENTS_PUBLISHED = "tapio.agent.events.published";
+    public static final String AGENT_BATCHES_PUBLISHED = "tapio.agent.batches.published";
+    public static final String AGENT_BUFFER_BYTES = "tapio.agent.buffer.bytes";
+    public static final String AGENT_BUFFER_USED_RATIO = "tapio.agent.buffer.used.ratio";
+    public static final String AGENT_KAFKA_SILENT_SECONDS = "tapio.agent.kafka.silent.seconds";
+
+    private MetricNames() {}
+}
