@@ -63,7 +63,7 @@ final class CgroupCache {
         if (entries.size() >= bound) {
             trim();
         }
-        Entry previous = entries.putIfAbsent(entry.fromPath.cgroupId(), entry);
+        Entry previous = entries.putIfAbsent(entry.fromPath.cgroup().id(), entry);
         return previous != null ? previous : entry;
     }
 
@@ -85,8 +85,9 @@ final class CgroupCache {
     /** Its directory is still there and still the same cgroup (a new one may have taken the path). */
     private boolean exists(Workload cgroup) {
         try {
-            Object inode = Files.getAttribute(root.resolve(cgroup.cgroupPath().substring(1)), "unix:ino");
-            return ((Number) inode).longValue() == cgroup.cgroupId();
+            Object inode =
+                    Files.getAttribute(root.resolve(cgroup.cgroup().path().substring(1)), "unix:ino");
+            return ((Number) inode).longValue() == cgroup.cgroup().id();
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -1,7 +1,7 @@
 package io.tapio.enrich;
 
 /** Finds the path of a live cgroup from its v2 id. Implementations are thread-safe. */
-interface CgroupLookup extends AutoCloseable {
+public interface CgroupLookup extends AutoCloseable {
     /** What a lookup learned about one id. */
     record Answer(String path, boolean gone) {
         /** Not found now, but it may be found later (an index not refreshed yet). */
@@ -13,7 +13,7 @@ interface CgroupLookup extends AutoCloseable {
             return new Answer(path, false);
         }
 
-        boolean found() {
+        public boolean found() {
             return path != null;
         }
     }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Needs CAP_DAC_READ_SEARCH (root has it); {@link #open} says when it is missing.
  */
-final class HandleLookup implements CgroupLookup {
+public final class HandleLookup implements CgroupLookup {
     private static final Logger LOG = LoggerFactory.getLogger(HandleLookup.class);
     private static final int FILEID_KERNFS = 0xfe;
     private static final int O_RDONLY = 0;
@@ -67,7 +67,7 @@ final class HandleLookup implements CgroupLookup {
      * A lookup in the hierarchy mounted at {@code root}, when this process may open cgroups by
      * handle there; else empty, with the reason logged.
      */
-    static Optional<HandleLookup> open(Path root) {
+    public static Optional<HandleLookup> open(Path root) {
         int fd;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);

@@ -50,10 +50,10 @@ final class KubeletCgroupLayout {
         }
         for (int i = segments.length - 1; i >= 0; i--) {
             if (UNIT.matcher(segments[i]).matches()) {
-                return Workload.systemdUnit(node, cgroupId, path, segments[i]);
+                return Workload.systemdUnit(new Workload.Cgroup(node, cgroupId, path), segments[i]);
             }
         }
-        return Workload.host(node, cgroupId, path);
+        return Workload.host(new Workload.Cgroup(node, cgroupId, path));
     }
 
     /** The pod whose cgroup is segment {@code i}, or null when it is not a pod's. */
@@ -80,7 +80,10 @@ final class KubeletCgroupLayout {
                 runtime = runtime(container.group(1));
             }
         }
-        return Workload.podFromPath(node, cgroupId, path, uid.replace('_', '-'), containerId, runtime, qos);
+        return Workload.podFromPath(
+                new Workload.Cgroup(node, cgroupId, path),
+                Workload.Pod.fromPath(uid.replace('_', '-'), qos),
+                containerId.isEmpty() ? Workload.Container.NONE : Workload.Container.fromPath(containerId, runtime));
     }
 
     /** cgroupfs pod directories sit in kubepods, directly (Guaranteed) or in a QoS directory. */

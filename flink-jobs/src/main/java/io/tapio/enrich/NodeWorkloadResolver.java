@@ -89,7 +89,7 @@ public final class NodeWorkloadResolver implements WorkloadResolver {
             misses.increment();
             entry = lookUp(cgroupId);
             if (entry == null) {
-                return Workload.host(node, cgroupId, "");
+                return Workload.host(new Workload.Cgroup(node, cgroupId, ""));
             }
         }
         if (pods == null || entry.fromPath.kind() != Workload.Kind.POD_UNRESOLVED) {
@@ -118,7 +118,7 @@ public final class NodeWorkloadResolver implements WorkloadResolver {
         if (answer.found()) {
             return cache.addLive(KubeletCgroupLayout.identify(node, cgroupId, answer.path()));
         }
-        return answer.gone() ? cache.addGone(Workload.host(node, cgroupId, "")) : null;
+        return answer.gone() ? cache.addGone(Workload.host(new Workload.Cgroup(node, cgroupId, ""))) : null;
     }
 
     private void sweep() {

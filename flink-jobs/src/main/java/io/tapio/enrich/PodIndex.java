@@ -54,20 +54,15 @@ final class PodIndex {
 
     /** A pod identity from a cgroup path completed by what the API says, or unchanged when it says nothing yet. */
     Workload describe(Workload fromPath) {
-        PodInfo pod = pods.get(fromPath.podUid());
+        PodInfo pod = pods.get(fromPath.pod().uid());
         if (pod == null) {
             return fromPath;
         }
-        PodInfo.ContainerInfo container = pod.containers().get(fromPath.containerId());
+        Workload.Container container =
+                pod.containers().getOrDefault(fromPath.container().id(), Workload.Container.NONE);
         return fromPath.describedBy(
-                pod.namespace(),
-                pod.name(),
-                container == null ? "" : container.name(),
-                container == null ? "" : container.image(),
-                container == null ? "" : container.runtime(),
-                pod.qosClass(),
-                pod.owner().kind(),
-                pod.owner().name(),
-                pod.labels());
+                new Workload.Pod(pod.namespace(), pod.name(), pod.cgroupUid(), pod.qosClass(), pod.labels()),
+                container,
+                pod.owner());
     }
 }

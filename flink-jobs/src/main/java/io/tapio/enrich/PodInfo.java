@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.tapio.model.Workload;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +26,12 @@ record PodInfo(
         String cgroupUid,
         String qosClass,
         Map<String, String> labels,
-        Owner owner,
-        Map<String, ContainerInfo> containers) {
+        Workload.Owner owner,
+        Map<String, Workload.Container> containers) {
     /** The annotation by which a mirror pod names its static pod's hash. */
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
-    /** The workload a pod belongs to: its controller, followed up to the top (ReplicaSet to Deployment). */
-    record Owner(String kind, String name) {
-        static final Owner NONE = new Owner("", "");
-    }
-
-    /** A container of the pod. */
-    record ContainerInfo(String name, String image, String runtime) {}
-
-    static PodInfo of(Pod pod, Owner owner) {
+    static PodInfo of(Pod pod, Workload.Owner owner) {
         PodSpec spec = Objects.requireNonNullElseGet(pod.getSpec(), PodSpec::new);
         PodStatus status = Objects.requireNonNullElseGet(pod.getStatus(), PodStatus::new);
         Map<String, String> images = new HashMap<>();
@@ -47,7 +40,7 @@ record PodInfo(
         list(spec.getEphemeralContainers())
                 .forEach((EphemeralContainer c) -> images.put(c.getName(), blank(c.getImage())));
 
-        Map<String, ContainerInfo> containers = new HashMap<>();
+        Map<String, Workload.Container> containers = new HashMap<>();
         Stream.of(
                         status.getContainerStatuses(),
                         status.getInitContainerStatuses(),
@@ -58,12 +51,14 @@ record PodInfo(
                     String containerId = blank(s.getContainerID());
                     int scheme = containerId.indexOf("://");
                     if (scheme > 0) {
+                        String id = containerId.substring(scheme + 3);
                         containers.put(
-                                containerId.substring(scheme + 3),
-                                new ContainerInfo(
+                                id,
+                                new Workload.Container(
                                         s.getName(),
-                                        images.getOrDefault(s.getName(), blank(s.getImage())),
-                                        containerId.substring(0, scheme)));
+                                        id,
+                                        containerId.substring(0, scheme),
+                                        images.getOrDefault(s.getName(), blank(s.getImage()))));
                     }
                 });
         Map<String, String> labels =

@@ -11,13 +11,13 @@ import java.util.Optional;
  * nodes, {@code /sys/fs/cgroup/unified} on hybrid ones. The kernel's cgroup ids are inode
  * numbers of directories in this hierarchy, and paths are read relative to its root.
  */
-final class UnifiedHierarchy {
+public final class UnifiedHierarchy {
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
     private UnifiedHierarchy() {}
 
     /** The mount point of the cgroup2 file system, from /proc/self/mountinfo. */
-    static Optional<Path> find() {
+    public static Optional<Path> find() {
         try {
             return find(Files.readAllLines(MOUNTINFO));
         } catch (IOException e) {

@@ -10,12 +10,11 @@ import io.tapio.ebpf.abi.OpenFailed;
 import io.tapio.ebpf.abi.RunqLatency;
 import io.tapio.ebpf.abi.Signal;
 import io.tapio.ebpf.abi.TcpConnect;
-import io.tapio.ebpf.abi.TcpEndpoints;
 import io.tapio.ebpf.abi.TcpReset;
 import io.tapio.ebpf.abi.TcpRetransmit;
 import io.tapio.model.EnrichedEvent;
+import io.tapio.model.EventText;
 import io.tapio.schemas.EventsTable;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import org.apache.flink.table.data.RowData;
 
@@ -54,7 +53,7 @@ final class EventRows {
         WorkloadColumns.set(row, WorkloadId.of(enriched.workload()));
         EventPayload payload = e.payload();
         payload(row, payload);
-        return row.set("detail", detail(payload)).build();
+        return row.set("detail", EventText.describe(payload)).build();
     }
 
     private static void payload(RowBuilder.Row row, EventPayload payload) {
@@ -68,52 +67,13 @@ final class EventRows {
             case TcpConnect connect ->
                 row.set("latency_ns", connect.latencyNs())
                         .set("error", connect.error())
-                        .set("peer", peer(connect.endpoints()));
-            case TcpReset reset -> row.set("peer", peer(reset.endpoints()));
-            case TcpRetransmit retransmit -> row.set("peer", peer(retransmit.endpoints()));
+                        .set("peer", EventText.address(connect.endpoints().destination()));
+            case TcpReset reset ->
+                row.set("peer", EventText.address(reset.endpoints().destination()));
+            case TcpRetransmit retransmit ->
+                row.set("peer", EventText.address(retransmit.endpoints().destination()));
             case RunqLatency runq -> row.set("latency_ns", runq.latencyNs());
             case BlockIoLatency io -> row.set("latency_ns", io.latencyNs()).set("io_bytes", (long) io.bytes());
         }
-    }
-
-    private static String detail(EventPayload payload) {
-        return switch (payload) {
-            case Exec exec -> "exec " + exec.filename();
-            case Exit exit ->
-                exit.signal() != 0
-                        ? "killed by signal " + exit.signal() + (exit.coreDumped() ? " (core dumped)" : "")
-                        : "exit status " + exit.exitStatus() + " after " + seconds(exit.lifetimeNs());
-            case OomKill oom ->
-                "OOM-killed at " + mib(oom.memcgUsageBytes()) + " of a " + mib(oom.memcgLimitBytes()) + " limit";
-            case Signal signal ->
-                "signal " + signal.signal() + " from " + signal.senderComm() + " (pid " + signal.senderPid() + ")";
-            case OpenFailed open -> "open " + open.path() + " failed: errno " + open.error();
-            case TcpConnect connect ->
-                "connect to " + peer(connect.endpoints()) + " "
-                        + connect.outcome().name().toLowerCase(java.util.Locale.ROOT) + " after "
-                        + seconds(connect.latencyNs());
-            case TcpReset reset -> "reset by " + peer(reset.endpoints());
-            case TcpRetransmit retransmit ->
-                "retransmit to " + peer(retransmit.endpoints()) + " (" + retransmit.totalRetransmits() + " so far)";
-            case RunqLatency runq -> "waited " + seconds(runq.latencyNs()) + " for a CPU";
-            case BlockIoLatency io ->
-                io.op().name().toLowerCase(java.util.Locale.ROOT) + " of " + io.bytes() + " bytes on " + io.deviceName()
-                        + " took " + seconds(io.latencyNs());
-        };
-    }
-
-    private static String peer(TcpEndpoints endpoints) {
-        InetSocketAddress d = endpoints.destination();
-        return d.getAddress().getHostAddress() + ":" + d.getPort();
-    }
-
-    private static String seconds(long nanos) {
-        return nanos >= 1_000_000_000L
-                ? String.format("%.1f s", nanos / 1e9)
-                : nanos >= 1_000_000L ? String.format("%.1f ms", nanos / 1e6) : String.format("%d µs", nanos / 1000);
-    }
-
-    private static String mib(long bytes) {
-        return (bytes >> 20) + " MiB";
     }
 }

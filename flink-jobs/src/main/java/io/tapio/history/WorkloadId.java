@@ -31,11 +31,11 @@ public record WorkloadId(
                 w.key(),
                 w.displayName(),
                 w.node(),
-                blankToNull(w.namespace()),
-                blankToNull(w.pod()),
-                blankToNull(w.container()),
-                blankToNull(w.ownerKind()),
-                blankToNull(w.ownerName()),
+                blankToNull(w.pod().namespace()),
+                blankToNull(w.pod().name()),
+                blankToNull(w.container().name()),
+                blankToNull(w.owner().kind()),
+                blankToNull(w.owner().name()),
                 blankToNull(w.unit()));
     }
 

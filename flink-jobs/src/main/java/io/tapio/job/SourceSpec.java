@@ -1,6 +1,7 @@
 package io.tapio.job;
 
 import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.kafka.AgentTopic;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -68,27 +69,24 @@ public sealed interface SourceSpec extends Serializable {
 
     /**
      * Node agents' batches from Kafka ({@code tapio agent}): events already enriched on their
-     * nodes. A record that is not a batch goes to {@code deadLetterTopic}.
-     *
-     * @param properties further Kafka client settings (security, timeouts) for the source and the dead-letter sink
+     * nodes. A record that is not a batch goes to the topic's dead-letter topic.
      */
-    record Kafka(
-            String bootstrapServers,
-            String topic,
-            String deadLetterTopic,
-            String groupId,
-            Map<String, String> properties)
-            implements SourceSpec {
+    record Kafka(AgentTopic topic) implements SourceSpec {
         @Serial
         private static final long serialVersionUID = 1L;
 
-        public Kafka {
-            properties = Map.copyOf(properties);
+        public Kafka(
+                String bootstrapServers,
+                String topic,
+                String deadLetterTopic,
+                String groupId,
+                Map<String, String> properties) {
+            this(new AgentTopic(bootstrapServers, topic, deadLetterTopic, groupId, properties));
         }
 
         @Override
         public String label() {
-            return "kafka:" + topic;
+            return topic.label();
         }
 
         /** No: the kernel's timestamps are the monotonic clocks of other machines. */

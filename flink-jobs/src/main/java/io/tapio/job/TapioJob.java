@@ -76,7 +76,7 @@ public final class TapioJob {
         env.getConfig().enableObjectReuse();
         env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
         DataStream<EnrichedEvent> events = spec instanceof SourceSpec.Kafka kafka
-                ? AgentEvents.read(env, kafka, export) // enriched and filtered by the agents, on their nodes
+                ? AgentEvents.read(env, kafka.topic(), export) // enriched and filtered by the agents, on their nodes
                 : env.fromSource(
                                 source(spec),
                                 WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
@@ -97,7 +97,6 @@ public final class TapioJob {
                         .uid("enrich");
         KeyedStream<EnrichedEvent, String> byWorkload = byWorkload(events);
         SingleOutputStreamOperator<Finding> findings = findings(byWorkload, correlation, spec.live());
-        findings.sinkTo(new FindingsBoard()).name("findings board").uid("findings-board");
         SingleOutputStreamOperator<Rollup> rollups = Rollups.of(byWorkload);
         SingleOutputStreamOperator<Regression> regressions = rollups.keyBy(Rollup::workloadKey)
                 .process(new RegressionDetector(regression), JavaSerializer.typeOf(Regression.class))

@@ -4,7 +4,6 @@ import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.metrics.MetricsExport;
 import io.tapio.history.HistoryConfig;
-import io.tapio.kafka.KafkaOptions;
 import io.tapio.rollup.RegressionConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,19 +29,15 @@ public final class TapioJobMain implements Callable<Integer> {
     String metricsPort;
 
     @Option(
-            names = "--metrics-bind",
-            defaultValue = "127.0.0.1",
-            description =
-                    "The address the metrics listen on; 0.0.0.0 for a pod's own address (default: ${DEFAULT-VALUE}).")
-    String metricsBind;
-
-    @Option(
             names = "--source",
             defaultValue = "ebpf",
             paramLabel = "ebpf|kafka",
             description = "ebpf: every TaskManager reads its own node's kernel; kafka: node agents' batches "
                     + "(tapio agent on every node) from --bootstrap-servers (default: ${DEFAULT-VALUE}).")
     String source;
+
+    @Mixin
+    MetricsBindOption metricsBind = new MetricsBindOption();
 
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
@@ -74,7 +69,7 @@ public final class TapioJobMain implements Callable<Integer> {
                 spec,
                 CorrelationConfig.defaults(),
                 RegressionConfig.defaults(),
-                new MetricsExport(metricsBind, metricsPort));
+                new MetricsExport(metricsBind.bind(), metricsPort));
         if (catalog != null) {
             // The tables are created here, on the JobManager; the tasks get the catalog's properties.
             outputs.writeHistory(HistoryConfig.load(catalog.getParent(), catalog));

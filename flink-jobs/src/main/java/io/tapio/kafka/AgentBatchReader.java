@@ -4,6 +4,7 @@ import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.kafka.UndecodableBatchException.Problem;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
+import io.tapio.model.WorkloadCodec;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

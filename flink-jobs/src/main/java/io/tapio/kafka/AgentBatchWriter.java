@@ -2,6 +2,7 @@ package io.tapio.kafka;
 
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.model.Workload;
+import io.tapio.model.WorkloadCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

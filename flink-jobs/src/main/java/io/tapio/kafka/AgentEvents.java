@@ -1,7 +1,6 @@
 package io.tapio.kafka;
 
 import io.tapio.ebpf.metrics.MetricsExport;
-import io.tapio.job.SourceSpec;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.types.EnrichedEventSerializer;
 import java.time.Duration;
@@ -38,7 +37,7 @@ public final class AgentEvents {
      * @param export where each TaskManager serves the metrics; null when the caller does (a local run)
      */
     public static DataStream<EnrichedEvent> read(
-            StreamExecutionEnvironment env, SourceSpec.Kafka spec, MetricsExport export) {
+            StreamExecutionEnvironment env, AgentTopic spec, MetricsExport export) {
         SingleOutputStreamOperator<EnrichedEvent> events = env.fromSource(
                         source(spec),
                         WatermarkStrategy.<FromAgent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
@@ -63,7 +62,7 @@ public final class AgentEvents {
     }
 
     @SuppressWarnings("deprecation") // the connector's offsets initializer still takes the old enum
-    private static KafkaSource<FromAgent> source(SourceSpec.Kafka spec) {
+    private static KafkaSource<FromAgent> source(AgentTopic spec) {
         return KafkaSource.<FromAgent>builder()
                 .setBootstrapServers(spec.bootstrapServers())
                 .setTopics(spec.topic())
@@ -76,7 +75,7 @@ public final class AgentEvents {
                 .build();
     }
 
-    private static Properties properties(SourceSpec.Kafka spec) {
+    private static Properties properties(AgentTopic spec) {
         Properties properties = new Properties();
         properties.putAll(spec.properties());
         return properties;

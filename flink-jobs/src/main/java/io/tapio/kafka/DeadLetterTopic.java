@@ -1,6 +1,5 @@
 package io.tapio.kafka;
 
-import io.tapio.job.SourceSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ final class DeadLetterTopic {
 
     private DeadLetterTopic() {}
 
-    static void ensure(SourceSpec.Kafka spec) {
+    static void ensure(AgentTopic spec) {
         Map<String, Object> config = new java.util.HashMap<>(spec.properties());
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) WAIT.toMillis());

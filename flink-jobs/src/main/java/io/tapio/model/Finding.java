@@ -1,5 +1,6 @@
 package io.tapio.model;
 
+import io.tapio.ebpf.abi.KernelEvent;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.List;
@@ -60,5 +61,11 @@ public record Finding(
      * @param description e.g. "exit status 1 after 2.1 s", "connect to 10.0.0.7:5432 refused"
      */
     public record Evidence(long epochMillis, String type, int pid, String comm, String description)
-            implements Serializable {}
+            implements Serializable {
+        /** The event at {@code epochMillis} (wall clock), described by {@link EventText}. */
+        public static Evidence of(KernelEvent event, long epochMillis) {
+            return new Evidence(
+                    epochMillis, event.type().label(), event.pid(), event.comm(), EventText.describe(event.payload()));
+        }
+    }
 }

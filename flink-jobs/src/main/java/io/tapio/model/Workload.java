@@ -2,51 +2,26 @@ package io.tapio.model;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Who an event belongs to: a pod's container (with its owning workload, when the
- * Kubernetes API is reachable), or a process outside any pod (a systemd unit, or just a
- * cgroup on the node). Immutable.
+ * Who an event belongs to: a pod's container (with its owning workload, when the Kubernetes
+ * API is reachable), or a process outside any pod (a systemd unit, or just a cgroup on the
+ * node). Immutable; built from the parts below, each {@code NONE} where it does not apply.
  *
  * @param kind what the identity rests on
- * @param node the node the event happened on
- * @param cgroupId the cgroup v2 id the kernel reported
- * @param cgroupPath the cgroup's path in the unified hierarchy, or "" when unknown
- * @param namespace the pod's namespace; "" outside pods
- * @param pod the pod's name; "" outside pods or before the API answered
- * @param podUid the pod's uid, from the cgroup path
- * @param container the container's name in the pod spec; "" when unknown
- * @param containerId the container runtime's id, from the cgroup path
- * @param runtime containerd, cri-o or docker; "" outside containers
- * @param image the container's image; "" when unknown
- * @param qosClass Guaranteed, Burstable or BestEffort; "" outside pods
- * @param ownerKind Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, or "" for a bare pod
- * @param ownerName the owner's name
- * @param unit the systemd unit for host processes (e.g. {@code sshd.service}); "" otherwise
- * @param labels the pod's labels
+ * @param cgroup where the kernel saw the event: the node, and the cgroup the kernel reported
+ * @param pod the pod, for {@link Kind#POD} and {@link Kind#POD_UNRESOLVED} (the latter knows its uid only)
+ * @param container the container in the pod, as far as it is known
+ * @param owner the workload that owns the pod (its controller, followed to the top)
+ * @param unit the systemd unit of a host process (e.g. {@code sshd.service}); "" otherwise
  */
-public record Workload(
-        Kind kind,
-        String node,
-        long cgroupId,
-        String cgroupPath,
-        String namespace,
-        String pod,
-        String podUid,
-        String container,
-        String containerId,
-        String runtime,
-        String image,
-        String qosClass,
-        String ownerKind,
-        String ownerName,
-        String unit,
-        Map<String, String> labels)
+public record Workload(Kind kind, Cgroup cgroup, Pod pod, Container container, Owner owner, String unit)
         implements Serializable {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** What a workload identity rests on. */
     public enum Kind {
@@ -60,85 +35,102 @@ public record Workload(
         HOST
     }
 
-    public Workload {
-        Objects.requireNonNull(kind, "kind");
-        labels = Map.copyOf(labels);
-    }
-
-    /** A process of the node known only by its cgroup. */
-    public static Workload host(String node, long cgroupId, String cgroupPath) {
-        return new Workload(
-                Kind.HOST, node, cgroupId, cgroupPath, "", "", "", "", "", "", "", "", "", "", "", Map.of());
-    }
-
-    /** A process of a systemd unit on the node, e.g. {@code sshd.service}. */
-    public static Workload systemdUnit(String node, long cgroupId, String cgroupPath, String unit) {
-        return new Workload(
-                Kind.SYSTEMD_UNIT, node, cgroupId, cgroupPath, "", "", "", "", "", "", "", "", "", "", unit, Map.of());
+    /**
+     * @param node the node the event happened on
+     * @param id the cgroup v2 id the kernel reported
+     * @param path the cgroup's path in the unified hierarchy, or "" when unknown
+     */
+    public record Cgroup(String node, long id, String path) implements Serializable {
+        public Cgroup {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(path, "path");
+        }
     }
 
     /**
-     * A container of a pod known only from its cgroup path: the pod's uid and QoS class, and
-     * the container's runtime and id where the path names them ("" for the pod's own cgroup).
+     * @param name "" before the API answered
+     * @param uid from the cgroup path
+     * @param qosClass Guaranteed, Burstable or BestEffort
      */
-    public static Workload podFromPath(
-            String node,
-            long cgroupId,
-            String cgroupPath,
-            String podUid,
-            String containerId,
-            String runtime,
-            String qosClass) {
-        return new Workload(
-                Kind.POD_UNRESOLVED,
-                node,
-                cgroupId,
-                cgroupPath,
-                "",
-                "",
-                podUid,
-                "",
-                containerId,
-                runtime,
-                "",
-                qosClass,
-                "",
-                "",
-                "",
-                Map.of());
+    public record Pod(String namespace, String name, String uid, String qosClass, Map<String, String> labels)
+            implements Serializable {
+        public static final Pod NONE = new Pod("", "", "", "", Map.of());
+
+        public Pod {
+            labels = Map.copyOf(labels);
+        }
+
+        /** A pod known from its cgroup path only. */
+        public static Pod fromPath(String uid, String qosClass) {
+            return new Pod("", "", uid, qosClass, Map.of());
+        }
+    }
+
+    /**
+     * @param name the container's name in the pod spec; "" when unknown
+     * @param id the container runtime's id, from the cgroup path; "" for the pod's own cgroup
+     * @param runtime containerd, cri-o or docker
+     */
+    public record Container(String name, String id, String runtime, String image) implements Serializable {
+        public static final Container NONE = new Container("", "", "", "");
+
+        /** A container known from its cgroup path only. */
+        public static Container fromPath(String id, String runtime) {
+            return new Container("", id, runtime, "");
+        }
+    }
+
+    /** @param kind Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet; "" for a bare pod */
+    public record Owner(String kind, String name) implements Serializable {
+        public static final Owner NONE = new Owner("", "");
+    }
+
+    public Workload {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(cgroup, "cgroup");
+        Objects.requireNonNull(pod, "pod");
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(unit, "unit");
+    }
+
+    /** A process of the node known only by its cgroup. */
+    public static Workload host(Cgroup cgroup) {
+        return new Workload(Kind.HOST, cgroup, Pod.NONE, Container.NONE, Owner.NONE, "");
+    }
+
+    /** A process of a systemd unit on the node, e.g. {@code sshd.service}. */
+    public static Workload systemdUnit(Cgroup cgroup, String unit) {
+        return new Workload(Kind.SYSTEMD_UNIT, cgroup, Pod.NONE, Container.NONE, Owner.NONE, unit);
+    }
+
+    /** A container of a pod known only from its cgroup path (the container is NONE for the pod's own cgroup). */
+    public static Workload podFromPath(Cgroup cgroup, Pod pod, Container container) {
+        return new Workload(Kind.POD_UNRESOLVED, cgroup, pod, container, Owner.NONE, "");
     }
 
     /**
      * This identity completed with what the Kubernetes API says about its pod: a {@link Kind#POD}.
      * The API's runtime and QoS class win over what the path suggested; blanks keep the path's.
      */
-    public Workload describedBy(
-            String namespace,
-            String pod,
-            String container,
-            String image,
-            String runtime,
-            String qosClass,
-            String ownerKind,
-            String ownerName,
-            Map<String, String> labels) {
-        return new Workload(
-                Kind.POD,
-                node,
-                cgroupId,
-                cgroupPath,
-                namespace,
-                pod,
-                podUid,
-                container,
-                containerId,
-                runtime.isEmpty() ? this.runtime : runtime,
-                image,
-                qosClass.isEmpty() ? this.qosClass : qosClass,
-                ownerKind,
-                ownerName,
-                unit,
-                labels);
+    public Workload describedBy(Pod described, Container named, Owner owner) {
+        Pod merged = new Pod(
+                described.namespace(),
+                described.name(),
+                pod.uid(),
+                described.qosClass().isEmpty() ? pod.qosClass() : described.qosClass(),
+                described.labels());
+        Container completed = new Container(
+                named.name(),
+                container.id(),
+                named.runtime().isEmpty() ? container.runtime() : named.runtime(),
+                named.image());
+        return new Workload(Kind.POD, cgroup, merged, completed, owner, unit);
+    }
+
+    /** The node the event happened on. */
+    public String node() {
+        return cgroup.node();
     }
 
     /**
@@ -148,12 +140,12 @@ public record Workload(
     public String key() {
         return switch (kind) {
             case POD ->
-                ownerName.isEmpty()
-                        ? namespace + "/pod/" + pod
-                        : namespace + "/" + ownerKind.toLowerCase(java.util.Locale.ROOT) + "/" + ownerName;
-            case POD_UNRESOLVED -> "pod-uid/" + podUid;
-            case SYSTEMD_UNIT -> node + "/unit/" + unit;
-            case HOST -> node + "/cgroup/" + (cgroupPath.isEmpty() ? Long.toString(cgroupId) : cgroupPath);
+                owner.name().isEmpty()
+                        ? pod.namespace() + "/pod/" + pod.name()
+                        : pod.namespace() + "/" + owner.kind().toLowerCase(Locale.ROOT) + "/" + owner.name();
+            case POD_UNRESOLVED -> "pod-uid/" + pod.uid();
+            case SYSTEMD_UNIT -> node() + "/unit/" + unit;
+            case HOST -> node() + "/cgroup/" + (cgroup.path().isEmpty() ? Long.toString(cgroup.id()) : cgroup.path());
         };
     }
 
@@ -161,11 +153,12 @@ public record Workload(
     public String displayName() {
         return switch (kind) {
             case POD ->
-                namespace + "/" + pod + (container.isEmpty() ? "" : ", container " + container)
-                        + (ownerName.isEmpty() ? "" : ", " + ownerKind + " " + ownerName);
-            case POD_UNRESOLVED -> "pod " + podUid + " on " + node + " (not yet known to the API)";
-            case SYSTEMD_UNIT -> unit + " on " + node;
-            case HOST -> (cgroupPath.isEmpty() ? "cgroup " + cgroupId : cgroupPath) + " on " + node;
+                pod.namespace() + "/" + pod.name()
+                        + (container.name().isEmpty() ? "" : ", container " + container.name())
+                        + (owner.name().isEmpty() ? "" : ", " + owner.kind() + " " + owner.name());
+            case POD_UNRESOLVED -> "pod " + pod.uid() + " on " + node() + " (not yet known to the API)";
+            case SYSTEMD_UNIT -> unit + " on " + node();
+            case HOST -> (cgroup.path().isEmpty() ? "cgroup " + cgroup.id() : cgroup.path()) + " on " + node();
         };
     }
 }

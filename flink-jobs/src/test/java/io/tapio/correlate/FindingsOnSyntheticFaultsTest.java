@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
+import io.tapio.ebpf.synthetic.DemoFaults;
 import io.tapio.ebpf.synthetic.InjectedFault;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
-import io.tapio.ebpf.synthetic.Workload;
 import io.tapio.job.TapioJob;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Severity;
 import io.tapio.model.types.EnrichedEventSerializer;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,17 +41,12 @@ class FindingsOnSyntheticFaultsTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static final InjectedFault OOM_LOOP = new InjectedFault.OomLoop(
-            new Workload(20_001, "payments"), Duration.ofSeconds(20), Duration.ofSeconds(2), 256L << 20);
-    private static final InjectedFault CRASH_LOOP = new InjectedFault.CrashLoop(
-            new Workload(20_002, "checkout"), Duration.ofSeconds(10), Duration.ofSeconds(3), 1);
-    private static final InjectedFault REFUSED = new InjectedFault.RefusedConnections(
-            new Workload(20_003, "frontend"),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1),
-            new InetSocketAddress("10.0.0.7", 5432));
-    private static final InjectedFault MISSING = new InjectedFault.MissingFile(
-            new Workload(20_004, "api"), Duration.ofSeconds(2), Duration.ofSeconds(1), "/etc/config/app.yaml");
+    /** The faults of tapio run's demo (--inject). */
+    private static final InjectedFault OOM_LOOP = DemoFaults.named("oom-loop");
+
+    private static final InjectedFault CRASH_LOOP = DemoFaults.named("crash-loop");
+    private static final InjectedFault REFUSED = DemoFaults.named("refused-connections");
+    private static final InjectedFault MISSING = DemoFaults.named("missing-file");
 
     /** A busy node without failures of its own: exits, signals and OOM kills come only from the faults. */
     private static final SyntheticConfig CONFIG = SyntheticConfig.builder()
@@ -84,7 +78,10 @@ class FindingsOnSyntheticFaultsTest {
                         WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(Duration.ofMillis(200)),
                         "synthetic")
                 .map(
-                        e -> new EnrichedEvent(e, io.tapio.model.Workload.host("node-1", e.cgroupId(), "")),
+                        e -> new EnrichedEvent(
+                                e,
+                                io.tapio.model.Workload.host(
+                                        new io.tapio.model.Workload.Cgroup("node-1", e.cgroupId(), ""))),
                         EnrichedEventSerializer.TYPE);
         List<Finding> collected = new ArrayList<>();
         try (CloseableIterator<Finding> it = TapioJob.findings(
@@ -98,7 +95,7 @@ class FindingsOnSyntheticFaultsTest {
     private static Set<String> openedPatterns(InjectedFault fault) {
         return findings.stream()
                 .filter(f -> f.status() == Finding.Status.OPEN
-                        && f.workload().cgroupId() == fault.workload().cgroupId())
+                        && f.workload().cgroup().id() == fault.workload().cgroupId())
                 .map(Finding::pattern)
                 .collect(Collectors.toSet());
     }
@@ -115,7 +112,7 @@ class FindingsOnSyntheticFaultsTest {
     void nothingOfSeverityWarningOrAboveIsFoundInTheBackground() {
         Set<Long> faulty = Set.of(20_001L, 20_002L, 20_003L, 20_004L);
         List<Finding> background = findings.stream()
-                .filter(f -> !faulty.contains(f.workload().cgroupId())
+                .filter(f -> !faulty.contains(f.workload().cgroup().id())
                         && f.severity().atLeast(Severity.WARNING))
                 .toList();
         assertEquals(List.of(), background);
@@ -153,6 +150,6 @@ class FindingsOnSyntheticFaultsTest {
                 .filter(f -> f.pattern().equals("dependency_unreachable"))
                 .findFirst()
                 .orElseThrow();
-        assertEquals("10.0.0.7:5432", refused.subject());
+        assertEquals("127.0.0.1:5432", refused.subject());
     }
 }

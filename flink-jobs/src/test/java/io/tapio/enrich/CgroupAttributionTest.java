@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.Exec;
 import io.tapio.ebpf.abi.KernelEvent;
-import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
-import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
 import io.tapio.model.Workload;
 import io.tapio.model.Workload.Kind;
+import io.tapio.testing.Commands;
+import io.tapio.testing.KubeletPaths;
+import io.tapio.testing.WorkloadCgroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,12 +105,12 @@ class CgroupAttributionTest {
                 for (KernelEvent event : runTrueIn(cgroup, events)) {
                     Workload w = resolver.resolve(event.cgroupId());
                     assertEquals(Kind.POD_UNRESOLVED, w.kind(), c.path() + ": " + event);
-                    assertEquals(c.podUid(), w.podUid(), c.path());
-                    assertEquals(c.containerId(), w.containerId(), c.path());
-                    assertEquals(c.runtime(), w.runtime(), c.path());
-                    assertEquals(c.qosClass(), w.qosClass(), c.path());
+                    assertEquals(c.podUid(), w.pod().uid(), c.path());
+                    assertEquals(c.containerId(), w.container().id(), c.path());
+                    assertEquals(c.runtime(), w.container().runtime(), c.path());
+                    assertEquals(c.qosClass(), w.pod().qosClass(), c.path());
                     assertEquals(NODE, w.node());
-                    assertEquals("/" + c.path(), w.cgroupPath());
+                    assertEquals("/" + c.path(), w.cgroup().path());
                 }
             }
             assertFalse(Files.exists(root), "cleanup left " + root);
@@ -131,7 +132,7 @@ class CgroupAttributionTest {
 
             Workload host = resolver.resolve(runTrueIn(plain, events).getFirst().cgroupId());
             assertEquals(Kind.HOST, host.kind());
-            assertEquals("/" + prefix + "plain", host.cgroupPath());
+            assertEquals("/" + prefix + "plain", host.cgroup().path());
 
             Workload odd =
                     resolver.resolve(runTrueIn(malformed, events).getFirst().cgroupId());
@@ -160,7 +161,7 @@ class CgroupAttributionTest {
                     e -> e.type() == EventType.EXEC
                             && e.pid() == hog.pid()
                             && e.payload(Exec.class).filename().equals("/usr/bin/tail"));
-            assertEquals(uid, resolver.resolve(exec.cgroupId()).podUid());
+            assertEquals(uid, resolver.resolve(exec.cgroupId()).pod().uid());
             assertTrue(hog.waitFor(30, TimeUnit.SECONDS), "the memory hog was not killed");
             oom = events.await("OOM kill of tail", e -> e.type() == EventType.OOM_KILL && e.pid() == hog.pid());
         }
@@ -169,15 +170,15 @@ class CgroupAttributionTest {
         Thread.sleep(GRACE.toMillis() / 2); // sweeps have seen it gone; still within the grace period
         Workload victim = resolver.resolve(oom.cgroupId());
         assertEquals(Kind.POD_UNRESOLVED, victim.kind());
-        assertEquals(uid, victim.podUid());
-        assertEquals(id, victim.containerId());
+        assertEquals(uid, victim.pod().uid());
+        assertEquals(id, victim.container().id());
 
         long deadline = System.nanoTime() + GRACE.multipliedBy(4).toNanos();
         while (resolver.resolve(oom.cgroupId()).kind() != Kind.HOST && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         assertEquals(
-                Workload.host(NODE, oom.cgroupId(), ""),
+                Workload.host(new Workload.Cgroup(NODE, oom.cgroupId(), "")),
                 resolver.resolve(oom.cgroupId()),
                 "forgotten after the grace period: the cache stays bounded");
     }

@@ -21,13 +21,13 @@ class KubeletCgroupLayoutTest {
     private static void assertPod(String path, String containerId, String runtime, String qosClass) {
         Workload w = identify(path);
         assertEquals(Kind.POD_UNRESOLVED, w.kind(), path);
-        assertEquals(UID, w.podUid(), path);
-        assertEquals(containerId, w.containerId(), path);
-        assertEquals(runtime, w.runtime(), path);
-        assertEquals(qosClass, w.qosClass(), path);
+        assertEquals(UID, w.pod().uid(), path);
+        assertEquals(containerId, w.container().id(), path);
+        assertEquals(runtime, w.container().runtime(), path);
+        assertEquals(qosClass, w.pod().qosClass(), path);
         assertEquals(NODE, w.node());
-        assertEquals(42, w.cgroupId());
-        assertEquals(path, w.cgroupPath());
+        assertEquals(42, w.cgroup().id());
+        assertEquals(path, w.cgroup().path());
     }
 
     @Test
@@ -95,13 +95,13 @@ class KubeletCgroupLayoutTest {
         String hash = "6ba0d7b0ec5e6f6d5c8cbcd8d6fb8ee4";
         Workload w = identify("/kubepods/burstable/pod" + hash + "/" + ID);
         assertEquals(Kind.POD_UNRESOLVED, w.kind());
-        assertEquals(hash, w.podUid());
+        assertEquals(hash, w.pod().uid());
     }
 
     @Test
     void processesOutsidePodsAreTheirSystemdUnitOrTheHost() {
         assertEquals(
-                Workload.systemdUnit(NODE, 42, "/system.slice/sshd.service", "sshd.service"),
+                Workload.systemdUnit(new Workload.Cgroup(NODE, 42, "/system.slice/sshd.service"), "sshd.service"),
                 identify("/system.slice/sshd.service"));
         assertEquals(
                 "session-4.scope",
@@ -109,8 +109,8 @@ class KubeletCgroupLayoutTest {
         assertEquals(
                 "containerd.service",
                 identify("/system.slice/containerd.service/delegated").unit());
-        assertEquals(Workload.host(NODE, 42, "/"), identify("/"));
-        assertEquals(Workload.host(NODE, 42, "/machine/qemu-1"), identify("/machine/qemu-1"));
+        assertEquals(Workload.host(new Workload.Cgroup(NODE, 42, "/")), identify("/"));
+        assertEquals(Workload.host(new Workload.Cgroup(NODE, 42, "/machine/qemu-1")), identify("/machine/qemu-1"));
     }
 
     @Test

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.model.Workload;
+import io.tapio.testing.KubeletPaths;
+import io.tapio.testing.WorkloadCgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +50,9 @@ class KubernetesAccessTest {
                 NodeWorkloadResolver resolver = NodeWorkloadResolver.start(EnrichConfig.defaults())) {
             Workload w = resolver.resolve(cgroup.id());
             assertEquals(Workload.Kind.POD_UNRESOLVED, w.kind());
-            assertEquals(uid, w.podUid());
-            assertEquals(id, w.containerId());
-            assertEquals("Guaranteed", w.qosClass());
+            assertEquals(uid, w.pod().uid());
+            assertEquals(id, w.container().id());
+            assertEquals("Guaranteed", w.pod().qosClass());
         }
     }
 

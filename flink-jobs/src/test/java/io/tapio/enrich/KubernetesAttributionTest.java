@@ -18,13 +18,14 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.Exec;
 import io.tapio.ebpf.abi.KernelEvent;
-import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
-import io.tapio.ebpf.testing.Commands;
 import io.tapio.ebpf.testing.RecordingReader;
 import io.tapio.model.Workload;
 import io.tapio.model.Workload.Kind;
+import io.tapio.testing.Commands;
+import io.tapio.testing.KubeletPaths;
+import io.tapio.testing.WorkloadCgroup;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -289,23 +290,29 @@ class KubernetesAttributionTest {
                     Workload w = resolver.resolve(event.cgroupId());
                     String what = path + " " + event;
                     assertEquals(Kind.POD, w.kind(), what);
-                    assertEquals(pod.getMetadata().getNamespace(), w.namespace(), what);
-                    assertEquals(pod.getMetadata().getName(), w.pod(), what);
-                    assertEquals(pod.getMetadata().getUid(), w.podUid(), what);
-                    assertEquals(pod.getSpec().getContainers().getFirst().getName(), w.container(), what);
-                    assertEquals(pod.getSpec().getContainers().getFirst().getImage(), w.image(), what);
-                    assertEquals(pod.getStatus().getQosClass(), w.qosClass(), what);
+                    assertEquals(pod.getMetadata().getNamespace(), w.pod().namespace(), what);
+                    assertEquals(pod.getMetadata().getName(), w.pod().name(), what);
+                    assertEquals(pod.getMetadata().getUid(), w.pod().uid(), what);
+                    assertEquals(
+                            pod.getSpec().getContainers().getFirst().getName(),
+                            w.container().name(),
+                            what);
+                    assertEquals(
+                            pod.getSpec().getContainers().getFirst().getImage(),
+                            w.container().image(),
+                            what);
+                    assertEquals(pod.getStatus().getQosClass(), w.pod().qosClass(), what);
                     assertEquals(
                             pod.getStatus()
                                     .getContainerStatuses()
                                     .getFirst()
                                     .getContainerID()
                                     .split(":")[0],
-                            w.runtime(),
+                            w.container().runtime(),
                             what);
-                    assertEquals(c.ownerKind(), w.ownerKind(), what);
-                    assertEquals(c.ownerName(), w.ownerName(), what);
-                    assertEquals(pod.getMetadata().getLabels(), w.labels(), what);
+                    assertEquals(c.ownerKind(), w.owner().kind(), what);
+                    assertEquals(c.ownerName(), w.owner().name(), what);
+                    assertEquals(pod.getMetadata().getLabels(), w.pod().labels(), what);
                     assertEquals(NODE, w.node(), what);
                 }
             }
@@ -334,7 +341,7 @@ class KubernetesAttributionTest {
                             && e.payload(Exec.class).filename().equals("/bin/sleep"));
             Workload before = resolver.resolve(exec.cgroupId());
             assertEquals(Kind.POD_UNRESOLVED, before.kind(), "the API does not know the pod yet");
-            assertEquals(hash, before.podUid());
+            assertEquals(hash, before.pod().uid());
             assertEquals("pod-uid/" + hash, before.key());
 
             create(pod(
@@ -424,8 +431,8 @@ class KubernetesAttributionTest {
             Workload w = assertTimeoutPreemptively(
                     Duration.ofSeconds(5), () -> unreachable.resolve(cgroupId), "resolving waited for the API server");
             assertEquals(Kind.POD_UNRESOLVED, w.kind());
-            assertEquals(uid, w.podUid());
-            assertEquals(id, w.containerId());
+            assertEquals(uid, w.pod().uid());
+            assertEquals(id, w.container().id());
         }
     }
 }

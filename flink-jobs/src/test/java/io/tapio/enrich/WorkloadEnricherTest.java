@@ -9,11 +9,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tapio.ebpf.abi.EventSubject;
 import io.tapio.ebpf.abi.Exec;
 import io.tapio.ebpf.abi.KernelEvent;
-import io.tapio.ebpf.bench.WorkloadCgroup;
 import io.tapio.ebpf.types.KernelEventSerializer;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import io.tapio.model.types.EnrichedEventSerializer;
+import io.tapio.testing.KubeletPaths;
+import io.tapio.testing.WorkloadCgroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ class WorkloadEnricherTest {
                     .rebalance() // to the next task over the network: EnrichedEvent's own serializer
                     .map(enriched -> enriched.workload().kind() + " "
                             + enriched.workload().key() + " "
-                            + enriched.workload().containerId() + " "
+                            + enriched.workload().container().id() + " "
                             + enriched.event().pid())
                     .returns(Types.STRING)
                     .executeAndCollect("enrich")
@@ -110,23 +111,13 @@ class WorkloadEnricherTest {
     @Test
     void theSerializerCarriesTheEventAndEveryFieldOfItsWorkload() throws Exception {
         Workload workload = Workload.podFromPath(
-                        NODE,
-                        42,
-                        "/kubepods/pod" + KubeletPaths.uid() + "/x",
-                        KubeletPaths.uid(),
-                        KubeletPaths.containerId(),
-                        "containerd",
-                        "Burstable")
+                        new Workload.Cgroup(NODE, 42, "/kubepods/pod" + KubeletPaths.uid() + "/x"),
+                        Workload.Pod.fromPath(KubeletPaths.uid(), "Burstable"),
+                        Workload.Container.fromPath(KubeletPaths.containerId(), "containerd"))
                 .describedBy(
-                        "payments",
-                        "checkout-7f9c",
-                        "api",
-                        "checkout:1.4",
-                        "",
-                        "",
-                        "Deployment",
-                        "checkout",
-                        Map.of("app", "checkout", "tier", "web"));
+                        new Workload.Pod("payments", "checkout-7f9c", "", "", Map.of("app", "checkout", "tier", "web")),
+                        new Workload.Container("api", "", "", "checkout:1.4"),
+                        new Workload.Owner("Deployment", "checkout"));
         EnrichedEvent enriched = new EnrichedEvent(exec(42, 7), workload);
         DataOutputSerializer out = new DataOutputSerializer(256);
         EnrichedEventSerializer serializer = new EnrichedEventSerializer();
@@ -141,21 +132,13 @@ class WorkloadEnricherTest {
     @Test
     void interleavedWorkloadsComeBackEachWithItsOwnEvents() throws Exception {
         Workload api = Workload.podFromPath(
-                NODE,
-                42,
-                "/kubepods/pod" + KubeletPaths.uid() + "/a",
-                KubeletPaths.uid(),
-                KubeletPaths.containerId(),
-                "containerd",
-                "Burstable");
+                new Workload.Cgroup(NODE, 42, "/kubepods/pod" + KubeletPaths.uid() + "/a"),
+                Workload.Pod.fromPath(KubeletPaths.uid(), "Burstable"),
+                Workload.Container.fromPath(KubeletPaths.containerId(), "containerd"));
         Workload worker = Workload.podFromPath(
-                NODE,
-                43,
-                "/kubepods/pod" + KubeletPaths.uid() + "/b",
-                KubeletPaths.uid(),
-                KubeletPaths.containerId(),
-                "containerd",
-                "Burstable");
+                new Workload.Cgroup(NODE, 43, "/kubepods/pod" + KubeletPaths.uid() + "/b"),
+                Workload.Pod.fromPath(KubeletPaths.uid(), "Burstable"),
+                Workload.Container.fromPath(KubeletPaths.containerId(), "containerd"));
         List<EnrichedEvent> sent = List.of(
                 new EnrichedEvent(exec(42, 1), api),
                 new EnrichedEvent(exec(42, 2), api),

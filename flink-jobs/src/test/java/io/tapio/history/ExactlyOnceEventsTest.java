@@ -113,7 +113,7 @@ class ExactlyOnceEventsTest {
                         SyntheticSource.asFastAsPossible(CONFIG, EVENTS), WatermarkStrategy.noWatermarks(), "synthetic")
                 .map(map, KernelEventSerializer.TYPE)
                 .disableChaining()
-                .map(e -> new EnrichedEvent(e, Workload.host("node-a", e.cgroupId(), "")));
+                .map(e -> new EnrichedEvent(e, Workload.host(new Workload.Cgroup("node-a", e.cgroupId(), ""))));
         HistorySinks.events(events, config);
         return env.executeAsync("events to the history");
     }

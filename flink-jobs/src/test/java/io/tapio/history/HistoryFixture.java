@@ -164,20 +164,10 @@ public final class HistoryFixture {
     private static Workload pod(String namespace, String pod, String deployment, String node) {
         return new Workload(
                 Workload.Kind.POD,
-                node,
-                4711,
-                "/kubepods/" + pod,
-                namespace,
-                pod,
-                "uid-" + pod,
-                "app",
-                "cid-" + pod,
-                "containerd",
-                "registry/" + deployment + ":1",
-                "Burstable",
-                "Deployment",
-                deployment,
-                "",
-                Map.of("app", deployment));
+                new Workload.Cgroup(node, 4711, "/kubepods/" + pod),
+                new Workload.Pod(namespace, pod, "uid-" + pod, "Burstable", Map.of("app", deployment)),
+                new Workload.Container("app", "cid-" + pod, "containerd", "registry/" + deployment + ":1"),
+                new Workload.Owner("Deployment", deployment),
+                "");
     }
 }

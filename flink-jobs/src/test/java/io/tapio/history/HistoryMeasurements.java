@@ -60,7 +60,7 @@ public final class HistoryMeasurements {
                                 SyntheticConfig.builder().workloads(200).build(), events),
                         WatermarkStrategy.noWatermarks(),
                         "synthetic")
-                .map(e -> new EnrichedEvent(e, Workload.host("node-a", e.cgroupId(), "")));
+                .map(e -> new EnrichedEvent(e, Workload.host(new Workload.Cgroup("node-a", e.cgroupId(), ""))));
         HistorySinks.events(enriched, config);
         long start = System.nanoTime();
         env.execute("measure: events to the history");
@@ -132,21 +132,11 @@ public final class HistoryMeasurements {
             double noise = 1 + 0.1 * (((i * 2654435761L) >>> 16) % 1000 / 1000.0 - 0.5);
             Workload workload = new Workload(
                     Workload.Kind.POD,
-                    "node-" + (w % 50),
-                    10_000 + w,
-                    "",
-                    "ns-" + (w % 20),
-                    "app-" + w + "-0",
-                    "",
-                    "app",
-                    "",
-                    "containerd",
-                    "",
-                    "Burstable",
-                    "Deployment",
-                    "app-" + w,
-                    "",
-                    Map.of());
+                    new Workload.Cgroup("node-" + (w % 50), 10_000 + w, ""),
+                    new Workload.Pod("ns-" + (w % 20), "app-" + w + "-0", "", "Burstable", Map.of()),
+                    new Workload.Container("app", "", "containerd", ""),
+                    new Workload.Owner("Deployment", "app-" + w),
+                    "");
             Map<RollupMetric, Rollup.Sample> metrics = new EnumMap<>(RollupMetric.class);
             long events = Math.round(600 * daily * noise);
             metrics.put(RollupMetric.EVENT_RATE, new Rollup.Sample(events, events));

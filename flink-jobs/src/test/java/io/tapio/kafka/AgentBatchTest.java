@@ -24,13 +24,13 @@ class AgentBatchTest {
     @Test
     void eventsComeOutInOrderWithTheirWorkloadsEachDecodedOncePerBatch() throws Exception {
         Workload checkout = TestEvents.pod(NODE, 11, "uid-1");
-        Workload host = Workload.host(NODE, 12, "/system.slice/cron.service");
+        Workload host = Workload.host(new Workload.Cgroup(NODE, 12, "/system.slice/cron.service"));
         AgentBatchWriter writer = new AgentBatchWriter(NODE, EPOCH_AT_ZERO, 100, 64 * 1024);
         List<EnrichedEvent> written = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             Workload workload = i % 3 == 0 ? host : checkout;
-            KernelEvent event =
-                    TestEvents.failedOpen(5_000_000_000L + i, 100 + i, workload.cgroupId(), "/etc/app-" + i);
+            KernelEvent event = TestEvents.failedOpen(
+                    5_000_000_000L + i, 100 + i, workload.cgroup().id(), "/etc/app-" + i);
             assertTrue(writer.add(event, workload));
             written.add(new EnrichedEvent(event, workload));
         }

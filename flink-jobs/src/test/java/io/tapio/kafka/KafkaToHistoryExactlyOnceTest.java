@@ -7,7 +7,6 @@ import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.node.KernelClock;
 import io.tapio.history.HistoryConfig;
 import io.tapio.history.HistorySinks;
-import io.tapio.job.SourceSpec;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
 import io.tapio.model.types.EnrichedEventSerializer;
@@ -132,8 +131,7 @@ class KafkaToHistoryExactlyOnceTest {
         env.getConfig().enableObjectReuse();
         var events = AgentEvents.read(
                         env,
-                        new SourceSpec.Kafka(
-                                broker.bootstrapServers(), TOPIC, TOPIC + ".dlq", "history-test", Map.of()),
+                        new AgentTopic(broker.bootstrapServers(), TOPIC, TOPIC + ".dlq", "history-test", Map.of()),
                         null)
                 .map(
                         new FailOnceAfterACheckpoint<EnrichedEvent>(INJECTION, EVENTS / 3, 25),

@@ -18,16 +18,12 @@ final class TestEvents {
 
     static Workload pod(String node, long cgroupId, String podUid) {
         return Workload.podFromPath(
-                        node, cgroupId, "/kubepods/pod" + podUid + "/c1", podUid, "c1", "containerd", "Burstable")
+                        new Workload.Cgroup(node, cgroupId, "/kubepods/pod" + podUid + "/c1"),
+                        Workload.Pod.fromPath(podUid, "Burstable"),
+                        Workload.Container.fromPath("c1", "containerd"))
                 .describedBy(
-                        "payments",
-                        "checkout-7f9c",
-                        "api",
-                        "checkout:1.4",
-                        "",
-                        "",
-                        "Deployment",
-                        "checkout",
-                        Map.of("app", "checkout"));
+                        new Workload.Pod("payments", "checkout-7f9c", "", "", Map.of("app", "checkout")),
+                        new Workload.Container("api", "", "", "checkout:1.4"),
+                        new Workload.Owner("Deployment", "checkout"));
     }
 }

@@ -32,7 +32,7 @@ class RegressionsInTheJobTest {
     private static Rollup minute(String key, int minute, double slowWaits) {
         return new Rollup(
                 key,
-                Workload.host("node-1", key.hashCode(), key),
+                Workload.host(new Workload.Cgroup("node-1", key.hashCode(), key)),
                 minute * 60_000L,
                 Map.of("runq_latency", (long) slowWaits),
                 0,

@@ -55,10 +55,10 @@ final class Build {
     }
 
     /**
-     * Classes as a Flink cluster sees them: the distribution in the parent loader, the job jar
-     * in the child (Flink's user-code class loader).
+     * Classes as a Flink cluster sees them: the distribution in the parent loader, a user jar
+     * (the job's, the command line's) in the child (Flink's user-code class loader).
      */
-    static URLClassLoader clusterClassLoader() {
+    static URLClassLoader clusterClassLoader(Path userJar) {
         try {
             List<URL> dist = new ArrayList<>();
             for (Path jar : flinkDistribution()) {
@@ -66,8 +66,7 @@ final class Build {
             }
             URLClassLoader flink =
                     new URLClassLoader("flink-dist", dist.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
-            return new URLClassLoader(
-                    "user-code", new URL[] {Repository.jobJar().toUri().toURL()}, flink);
+            return new URLClassLoader("user-code", new URL[] {userJar.toUri().toURL()}, flink);
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }

@@ -79,7 +79,7 @@ class CronJobsAndRbacTest {
 
     /**
      * Flink 2.1.1's own client takes the CronJob's options and starts io.tapio.cli.Tapio from the
-     * job jar. Tapio's arguments are replaced by --version, which contacts no cluster: what the
+     * command line's jar. Tapio's arguments are replaced by --version, which contacts no cluster: what the
      * commands do is their own tests' business.
      */
     @ParameterizedTest(name = "{0}")
@@ -104,7 +104,7 @@ class CronJobsAndRbacTest {
         for (String word : command.subList(1, command.indexOf(jarInImage))) {
             client.add(word);
         }
-        client.add(Repository.jobJar().toString());
+        client.add(Repository.cliJar().toString());
         client.add("--version");
         ProcessBuilder builder = new ProcessBuilder(client).redirectErrorStream(true);
         builder.environment().put("FLINK_CONF_DIR", conf.toString());

@@ -20,6 +20,7 @@ import io.tapio.deploy.Manifests.Manifest;
 import io.tapio.history.HistoryConfig;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,27 +77,29 @@ class DeploymentRequirementsTest {
     }
 
     @Test
-    void theImageCarriesTheJobJarTheBuildMakesWhereTheDeploymentsLookForIt() {
-        String relative = Repository.root().relativize(Repository.jobJar()).toString();
-        String inImage = dockerfile.copyDestination(relative);
+    void theImageCarriesTheJarsTheBuildMakesWhereTheDeploymentsAndCommandsLookForThem() {
+        String jobJar = dockerfile.copyDestination(
+                Repository.root().relativize(Repository.jobJar()).toString());
         for (Manifest deployment : deployments) {
             if (!deployment.body().at("/spec/job").isMissingNode()) {
                 assertEquals(
-                        "local://" + inImage,
+                        "local://" + jobJar,
                         deployment.body().at("/spec/job/jarURI").asText(),
                         deployment.toString());
             }
         }
+        String cliJar = dockerfile.copyDestination(
+                Repository.root().relativize(Repository.cliJar()).toString());
         commandPods()
                 .forEach((what, pod) -> assertTrue(
                         CronCommand.of(pod.getContainers().getFirst())
                                 .classPath()
-                                .contains(inImage),
-                        what + " runs the jar at " + inImage));
+                                .contains(cliJar),
+                        what + " runs the command line's jar at " + cliJar));
     }
 
     @Test
-    void theEntryClassesAreInTheJobJarAndStartOnAFlinkClassPath() throws Exception {
+    void theEntryClassesAreInTheirJarsAndStartOnAFlinkClassPath() throws Exception {
         String entryClass = streaming.at("/spec/job/entryClass").asText();
         try (JarFile jar = new JarFile(Repository.jobJar().toFile())) {
             assertEquals(
@@ -104,15 +107,20 @@ class DeploymentRequirementsTest {
                     jar.getManifest().getMainAttributes().getValue("Main-Class"),
                     "the jar's Main-Class is the streaming job, for a plain REST run");
         }
-        List<String> mains = new java.util.ArrayList<>(List.of(entryClass));
+        assertStartsOnAFlinkClassPath(List.of(entryClass), Repository.jobJar());
+        List<String> commands = new java.util.ArrayList<>();
         commandPods()
                 .values()
-                .forEach(pod ->
-                        mains.add(CronCommand.of(pod.getContainers().getFirst()).mainClass()));
-        try (var loader = Build.clusterClassLoader()) {
+                .forEach(pod -> commands.add(
+                        CronCommand.of(pod.getContainers().getFirst()).mainClass()));
+        assertStartsOnAFlinkClassPath(commands, Repository.cliJar());
+    }
+
+    private static void assertStartsOnAFlinkClassPath(List<String> mains, Path jar) throws Exception {
+        try (var loader = Build.clusterClassLoader(jar)) {
             for (String main : mains) {
                 Method method = Class.forName(main, false, loader).getMethod("main", String[].class);
-                assertTrue(Modifier.isStatic(method.getModifiers()), main + ".main is static");
+                assertTrue(Modifier.isStatic(method.getModifiers()), main + ".main is static, in " + jar);
             }
         }
     }

@@ -29,7 +29,16 @@ final class Repository {
 
     /** The job jar the build makes (flink-jobs, maven-shade-plugin): present after mvn package. */
     static Path jobJar() {
-        Path jar = path("flink-jobs/target/tapio-job.jar");
+        return built("flink-jobs/target/tapio-job.jar");
+    }
+
+    /** The command line's jar for a cluster image (cli, maven-shade-plugin): present after mvn package. */
+    static Path cliJar() {
+        return built("cli/target/tapio-cli.jar");
+    }
+
+    private static Path built(String relative) {
+        Path jar = path(relative);
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: it is made in the package phase (mvn verify)");
         }

@@ -30,13 +30,7 @@ public final class StageMetrics {
     private int seen;
 
     private StageMetrics(String stage, String node, boolean counting) {
-        this.latency = Timer.builder(MetricNames.PROCESSING_DURATION)
-                .tag("stage", stage)
-                .description("From the kernel recording an event to the event reaching this stage")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(1_000))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(Metrics.globalRegistry);
+        this.latency = timer(stage);
         this.processed = new Counter[EventType.CODE_LIMIT];
         this.pending = new long[EventType.CODE_LIMIT];
         if (counting) {
@@ -47,6 +41,20 @@ public final class StageMetrics {
                         .register(Metrics.globalRegistry);
             }
         }
+    }
+
+    /**
+     * {@code tapio_event_processing_duration_seconds{stage}}: the histogram of how long after the
+     * kernel recorded it an event (or, for stage {@code finding}, a report) reached the stage.
+     */
+    public static Timer timer(String stage) {
+        return Timer.builder(MetricNames.PROCESSING_DURATION)
+                .tag("stage", stage)
+                .description("From the kernel recording an event to the event reaching this stage")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(1_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(Metrics.globalRegistry);
     }
 
     /** The stage where events enter the job: counts them and measures their latency. */

@@ -7,7 +7,7 @@ import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.OpenFailed;
 import io.tapio.ebpf.abi.Reason;
-import io.tapio.ebpf.bench.FailedOpenLoad;
+import io.tapio.testing.FailedOpenLoad;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class AccountingTest {
                 KernelCollector collector = KernelCollector.open(CollectorConfig.builder()
                         .ringBufferBytes(64 << 10) // room for about 200 records
                         .enabledTypes(List.of(EventType.OPEN_FAILED))
-                        .pathRules(List.of(load.rule()))
+                        .pathRules(List.of(PathRule.report(load.pathPrefix())))
                         .reportUnmatchedOpens(false)
                         .build())) {
             KernelStats before = collector.kernelStats();
@@ -38,7 +38,7 @@ class AccountingTest {
                                         KernelEvent event = KernelEvent.copyOf(ring, offset, length);
                                         assertTrue(event.payload(OpenFailed.class)
                                                 .path()
-                                                .startsWith(load.rule().prefix()));
+                                                .startsWith(load.pathPrefix()));
                                         read[0]++;
                                     },
                                     Integer.MAX_VALUE)

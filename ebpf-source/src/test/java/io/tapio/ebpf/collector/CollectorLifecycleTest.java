@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.ebpf.testing.Commands;
-import io.tapio.ebpf.testing.JavaProcess;
 import io.tapio.ebpf.testing.LoadedPrograms;
+import io.tapio.testing.Commands;
+import io.tapio.testing.JavaProcess;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,8 +3,8 @@ package io.tapio.ebpf.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.ebpf.testing.Commands;
-import io.tapio.ebpf.testing.JavaProcess;
+import io.tapio.testing.Commands;
+import io.tapio.testing.JavaProcess;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;

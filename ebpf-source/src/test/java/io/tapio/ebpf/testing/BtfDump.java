@@ -1,5 +1,6 @@
 package io.tapio.ebpf.testing;
 
+import io.tapio.testing.Commands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.tapio.ebpf.testing;
 
+import io.tapio.testing.Commands;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,12 +1,9 @@
 package io.tapio.correlate.patterns;
 
-import io.tapio.correlate.Episode;
-import io.tapio.correlate.EvidenceText;
-import io.tapio.correlate.Role;
-import io.tapio.correlate.Rule;
 import io.tapio.ebpf.abi.ConnectOutcome;
 import io.tapio.ebpf.abi.TcpConnect;
 import io.tapio.model.EnrichedEvent;
+import io.tapio.model.EventText;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
@@ -30,8 +27,7 @@ public final class DependencyUnreachablePattern extends BasePattern {
     /** The destination. */
     @Override
     public String subject(EnrichedEvent e) {
-        return EvidenceText.address(
-                e.event().payload(TcpConnect.class).endpoints().destination());
+        return EventText.address(e.event().payload(TcpConnect.class).endpoints().destination());
     }
 
     @Override

@@ -1,8 +1,5 @@
 package io.tapio.correlate.patterns;
 
-import io.tapio.correlate.Episode;
-import io.tapio.correlate.Role;
-import io.tapio.correlate.Rule;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Severity;
 import java.time.Duration;

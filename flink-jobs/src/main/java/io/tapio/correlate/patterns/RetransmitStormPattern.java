@@ -1,11 +1,8 @@
 package io.tapio.correlate.patterns;
 
-import io.tapio.correlate.Episode;
-import io.tapio.correlate.EvidenceText;
-import io.tapio.correlate.Role;
-import io.tapio.correlate.Rule;
 import io.tapio.ebpf.abi.TcpRetransmit;
 import io.tapio.model.EnrichedEvent;
+import io.tapio.model.EventText;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
@@ -25,7 +22,7 @@ public final class RetransmitStormPattern extends BasePattern {
     /** The destination. */
     @Override
     public String subject(EnrichedEvent e) {
-        return EvidenceText.address(
+        return EventText.address(
                 e.event().payload(TcpRetransmit.class).endpoints().destination());
     }
 

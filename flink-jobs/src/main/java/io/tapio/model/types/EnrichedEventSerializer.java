@@ -6,10 +6,10 @@ import io.tapio.ebpf.types.KernelEventSerializer;
 import io.tapio.ebpf.types.SerializerTypeInfo;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
+import io.tapio.model.WorkloadCodec;
 import java.io.IOException;
 import java.io.Serial;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -111,49 +111,12 @@ public final class EnrichedEventSerializer extends ImmutableTypeSerializer<Enric
             scratch = new DataOutputSerializer(256);
         }
         scratch.clear();
-        scratch.writeByte(w.kind().ordinal());
-        scratch.writeLong(w.cgroupId());
-        for (String field : new String[] {
-            w.node(),
-            w.cgroupPath(),
-            w.namespace(),
-            w.pod(),
-            w.podUid(),
-            w.container(),
-            w.containerId(),
-            w.runtime(),
-            w.image(),
-            w.qosClass(),
-            w.ownerKind(),
-            w.ownerName(),
-            w.unit()
-        }) {
-            scratch.writeUTF(field);
-        }
-        scratch.writeShort(w.labels().size());
-        for (Map.Entry<String, String> label : w.labels().entrySet()) {
-            scratch.writeUTF(label.getKey());
-            scratch.writeUTF(label.getValue());
-        }
+        WorkloadCodec.write(w, scratch);
         return scratch.getCopyOfBuffer();
     }
 
     private static Workload decode(byte[] block) throws IOException {
-        DataInputDeserializer in = new DataInputDeserializer(block);
-        Workload.Kind kind = Workload.Kind.values()[in.readByte()];
-        long cgroupId = in.readLong();
-        String[] f = new String[13];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = in.readUTF();
-        }
-        int labelCount = in.readUnsignedShort();
-        Map<String, String> labels = new HashMap<>(labelCount);
-        for (int i = 0; i < labelCount; i++) {
-            labels.put(in.readUTF(), in.readUTF());
-        }
-        return new Workload(
-                kind, f[0], cgroupId, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12],
-                labels);
+        return WorkloadCodec.read(new DataInputDeserializer(block));
     }
 
     private Map<Workload, byte[]> encoded() {

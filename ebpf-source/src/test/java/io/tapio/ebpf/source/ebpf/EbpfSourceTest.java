@@ -7,7 +7,7 @@ import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.Exit;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.collector.CollectorConfig;
-import io.tapio.ebpf.testing.Commands;
+import io.tapio.testing.Commands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -8,7 +8,7 @@ import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.capture.CaptureReader;
 import io.tapio.ebpf.capture.Recorder;
 import io.tapio.ebpf.collector.CollectorConfig;
-import io.tapio.ebpf.testing.Commands;
+import io.tapio.testing.Commands;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

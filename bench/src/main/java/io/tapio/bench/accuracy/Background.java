@@ -1,0 +1,66 @@
+package io.tapio.bench.accuracy;
+
+import io.tapio.testing.BuildProject;
+import io.tapio.testing.WorkloadCgroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A machine's normal, benign activity, in a cgroup of its own for the whole run: processes
+ * that start and exit cleanly, successful opens, successful connects on loopback, and a
+ * parallel compile. None of it may produce a finding of severity warning or above.
+ */
+final class Background implements AutoCloseable {
+    private final WorkloadCgroup cgroup = WorkloadCgroup.create();
+    private final ServerSocket server;
+    private final Thread acceptor;
+    private final Path buildDir;
+
+    Background() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        acceptor = Thread.ofPlatform().name("benign-accept").daemon().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    server.accept().close();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        buildDir = Files.createTempDirectory("tapio-accuracy");
+        Path build = BuildProject.create(buildDir, 8);
+        for (String loop : List.of(
+                "while :; do /bin/true; sleep 0.05; done",
+                "while :; do cat /etc/hostname >/dev/null; sleep 0.1; done",
+                "while :; do exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort() + "; exec 3>&-; sleep 0.1; done",
+                "while :; do make -s -B -j2 -C " + build + "; done")) {
+            Processes.start(cgroup.wrap("/bin/bash -c '" + loop + "'"));
+        }
+    }
+
+    long cgroupId() {
+        return cgroup.id();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        cgroup.close();
+        server.close();
+        acceptor.join(5_000);
+        try (var files = Files.walk(buildDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

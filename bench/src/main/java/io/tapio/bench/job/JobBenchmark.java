@@ -1,0 +1,120 @@
+package io.tapio.bench.job;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import io.tapio.correlate.CorrelationConfig;
+import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.ebpf.collector.PathRule;
+import io.tapio.ebpf.metrics.DropReason;
+import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.job.SourceSpec;
+import io.tapio.local.LocalTapio;
+import io.tapio.local.RunOptions;
+import io.tapio.rollup.RegressionConfig;
+import io.tapio.status.TapioStatus;
+import io.tapio.testing.FailedOpenLoad;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The whole local job on the eBPF source, driven by a failed-open load at fixed rates: the
+ * events per second that entered the job, what was lost, and the latency from the kernel's
+ * timestamp to the end of the job, per rate.
+ */
+public final class JobBenchmark {
+    /** Let the job settle (JIT, first checkpoint) before measuring a rate. */
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
+
+    /**
+     * @param rates the load's rates in opens per second; 0 means as fast as it can
+     * @param step how long each rate is measured
+     */
+    public record Options(List<Long> rates, Duration step, int loadThreads) {
+        public static Options defaults() {
+            return new Options(List.of(10_000L, 100_000L, 500_000L, 0L), Duration.ofSeconds(10), 1);
+        }
+    }
+
+    /**
+     * One rate: what entered the job, what was lost before it, the latency quantiles (in
+     * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, and
+     * the batch sizes the source's and the correlator's adaptive batchers had chosen.
+     */
+    public record Step(
+            long targetRate,
+            double eventsPerSecond,
+            long lostInRing,
+            long latencySamples,
+            Double p50,
+            Double p99,
+            Double p999,
+            double sourceBatch,
+            double correlatorBatch) {}
+
+    private JobBenchmark() {}
+
+    /** The mean of a gauge over its instances (one per subtask). */
+    private static double gauge(String name) {
+        return Metrics.globalRegistry.find(name).gauges().stream()
+                .mapToDouble(Gauge::value)
+                .average()
+                .orElse(0);
+    }
+
+    public static List<Step> run(Options options, Consumer<String> progress) throws Exception {
+        Path dataDir = Files.createTempDirectory("tapio-bench");
+        List<Step> steps = new ArrayList<>();
+        try (FailedOpenLoad load = new FailedOpenLoad();
+                LocalTapio tapio = LocalTapio.start(new RunOptions(
+                        new SourceSpec.Ebpf(CollectorConfig.builder()
+                                .addPathRule(PathRule.report(load.pathPrefix()))
+                                .build()),
+                        null,
+                        dataDir,
+                        0,
+                        0,
+                        0,
+                        null,
+                        Duration.ofSeconds(10),
+                        CorrelationConfig.defaults(),
+                        RegressionConfig.defaults(),
+                        null))) {
+            progress.accept("warming up");
+            load.start(options.loadThreads(), 50_000);
+            Thread.sleep(WARM_UP);
+            load.stop();
+            for (long rate : options.rates()) {
+                TapioStatus before = tapio.refresh(); // opens the measuring window
+                load.start(options.loadThreads(), rate);
+                Thread.sleep(options.step());
+                load.stop();
+                Thread.sleep(200); // what is in flight reaches the end of the job
+                TapioStatus after = tapio.refresh();
+                TapioStatus.Latency latency = after.latency();
+                Step step = new Step(
+                        rate,
+                        (after.eventsProcessed() - before.eventsProcessed())
+                                / (options.step().toNanos() / 1e9),
+                        after.drops().getOrDefault(DropReason.RING_FULL.label(), 0L)
+                                - before.drops().getOrDefault(DropReason.RING_FULL.label(), 0L),
+                        latency.samples(),
+                        latency.p50(),
+                        latency.p99(),
+                        latency.p999(),
+                        gauge(MetricNames.SOURCE_BATCH_SIZE),
+                        gauge(MetricNames.CORRELATOR_BATCH_SIZE));
+                progress.accept(String.format(
+                        "%-10s %,12.0f events/s into the job, p99 %s",
+                        rate == 0 ? "max" : rate,
+                        step.eventsPerSecond(),
+                        step.p99() == null ? "-" : String.format("%.0f µs", step.p99() * 1e6)));
+                steps.add(step);
+            }
+        }
+        return steps;
+    }
+}

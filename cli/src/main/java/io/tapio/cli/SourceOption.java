@@ -1,0 +1,97 @@
+package io.tapio.cli;
+
+import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.ebpf.collector.MissingRequirementException;
+import io.tapio.ebpf.collector.Preflight;
+import io.tapio.ebpf.libbpf.MissingLibbpfException;
+import io.tapio.ebpf.synthetic.DemoFaults;
+import io.tapio.ebpf.synthetic.SyntheticConfig;
+import io.tapio.job.KafkaOptions;
+import io.tapio.job.SourceSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options that choose and shape the job's source, shared by the commands that run the job. */
+final class SourceOption {
+    @Option(
+            names = "--source",
+            defaultValue = "auto",
+            paramLabel = "ebpf|synthetic|replay:FILE|kafka",
+            description = "Where events come from (default: ebpf where this machine allows it); kafka: node agents' "
+                    + "batches (tapio agent).")
+    String source;
+
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
+
+    @Mixin
+    RingOption ring = new RingOption();
+
+    @Option(
+            names = "--synthetic-rate",
+            defaultValue = "10000",
+            description = "Synthetic events per second (default: ${DEFAULT-VALUE}).")
+    long syntheticRate;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of the synthetic source (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--inject",
+            split = ",",
+            paramLabel = "FAULT",
+            description =
+                    "Faults the synthetic source injects: oom-loop, crash-loop, refused-connections, missing-file.")
+    List<String> inject = List.of();
+
+    @Option(
+            names = "--recorded-speed",
+            description = "Replay a capture at the speed it was recorded (default: as fast as possible).")
+    boolean recordedSpeed;
+
+    SourceSpec resolve() {
+        if (source.startsWith("replay:")) {
+            Path file = Path.of(source.substring("replay:".length()));
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("cannot read the capture " + file);
+            }
+            return new SourceSpec.Replay(file, recordedSpeed);
+        }
+        return switch (source) {
+            case "ebpf" -> new SourceSpec.Ebpf(collector());
+            case "synthetic" -> new SourceSpec.Synthetic(synthetic(), Long.MAX_VALUE, true);
+            case "kafka" -> kafka.spec();
+            case "auto" -> {
+                try {
+                    Preflight.checkKernelBtf();
+                    Preflight.checkPrivileges();
+                    Preflight.checkLibbpf();
+                } catch (MissingRequirementException | MissingLibbpfException e) {
+                    throw new MissingRequirementException("cannot read this machine's kernel: " + e.getMessage());
+                }
+                yield new SourceSpec.Ebpf(collector());
+            }
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown source '" + source + "': use ebpf, synthetic, replay:FILE or kafka");
+        };
+    }
+
+    private CollectorConfig collector() {
+        return ring.collector().build();
+    }
+
+    private SyntheticConfig synthetic() {
+        SyntheticConfig.Builder builder = SyntheticConfig.builder().seed(seed).eventsPerSecond(syntheticRate);
+        for (String fault : inject) {
+            builder.fault(DemoFaults.named(fault.trim()));
+        }
+        return builder.build();
+    }
+}

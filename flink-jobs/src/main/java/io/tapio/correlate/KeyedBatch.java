@@ -1,0 +1,111 @@
+package io.tapio.correlate;
+
+import io.tapio.ebpf.batch.AdaptiveBatchSize;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
+
+/**
+ * The key's events waiting to be correlated together, in Flink keyed state: they wait until the
+ * batch is full or {@code flushAfter} has passed. The batch size is the operator's, and moves
+ * between its bounds so that batching itself adds no more than the latency target: doubled
+ * when a batch filled within the target (counting, for a batch of one, from the key's previous
+ * event), halved when the flush timer had to end one. A busy key fills its batches at once and
+ * gets large ones, which is when batching pays; a quiet key gets batches of one, which do not
+ * wait. Latency that builds up before the correlator (queueing under load) does not shrink the
+ * batches: smaller ones would only make catching up slower.
+ */
+final class KeyedBatch {
+    private final AdaptiveBatchSize size;
+    private final Duration flushAfter;
+    private final ListState<TimedEvent> waiting;
+    private final ValueState<Integer> waitingCount;
+    /** When the key's first waiting event arrived, or with none waiting its last event (System.nanoTime). */
+    private final ValueState<Long> since;
+
+    KeyedBatch(RuntimeContext context, AdaptiveBatchSize.Settings settings, Duration flushAfter) {
+        this.size = new AdaptiveBatchSize(settings);
+        this.flushAfter = flushAfter;
+        this.waiting = context.getListState(new ListStateDescriptor<>("waiting", TimedEvent.TYPE));
+        this.waitingCount = context.getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
+        ValueStateDescriptor<Long> sinceDescriptor = new ValueStateDescriptor<>("since", Types.LONG);
+        sinceDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMinutes(1))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        this.since = context.getState(sinceDescriptor);
+    }
+
+    AdaptiveBatchSize size() {
+        return size;
+    }
+
+    /**
+     * Adds the key's next event.
+     *
+     * @return the batch to correlate now, oldest first once sorted; empty while the batch waits
+     */
+    List<TimedEvent> add(TimedEvent timed, TimerService timers) throws Exception {
+        long now = System.nanoTime();
+        Integer waitingBefore = waitingCount.value();
+        int count = waitingBefore == null ? 1 : waitingBefore + 1;
+        Long from = since.value();
+        if (count < size.size()) {
+            waiting.add(timed);
+            waitingCount.update(count);
+            if (count == 1) {
+                since.update(now);
+                timers.registerProcessingTimeTimer(timers.currentProcessingTime() + flushAfter.toMillis());
+            }
+            return List.of();
+        }
+        // The batch is full. A restored 'since' is another JVM's nanoTime: then the fill time is unknown.
+        long filledIn = from == null || from > now ? Long.MAX_VALUE : now - from;
+        size.adjust(false, filledIn <= size.latencyTargetNanos());
+        since.update(now);
+        if (waitingBefore == null) {
+            return List.of(timed); // a batch of one: no need to go through the waiting list
+        }
+        List<TimedEvent> events = takeWaiting();
+        events.add(timed);
+        return events;
+    }
+
+    /**
+     * At a processing-time timer.
+     *
+     * @return the batch that waited {@code flushAfter} without filling; empty when there is none
+     */
+    List<TimedEvent> flush(long timestamp, TimerService timers) throws Exception {
+        if (waitingCount.value() == null) {
+            return List.of(); // the timer of a batch that filled
+        }
+        Long from = since.value();
+        long now = System.nanoTime();
+        if (from != null && from <= now && now - from < flushAfter.toNanos() / 2) {
+            // Timers have whole milliseconds: this one (an earlier batch's, or this batch's own
+            // registered just before a millisecond ended) came too soon. Wait a full flushAfter.
+            timers.registerProcessingTimeTimer(timestamp + flushAfter.toMillis());
+            return List.of();
+        }
+        size.adjust(true, false); // the batch did not fill within flushAfter
+        return takeWaiting();
+    }
+
+    /** The key's waiting events, which then wait no more. */
+    private List<TimedEvent> takeWaiting() throws Exception {
+        List<TimedEvent> events = new ArrayList<>();
+        waiting.get().forEach(events::add);
+        waiting.clear();
+        waitingCount.clear();
+        return events;
+    }
+}

@@ -1,0 +1,168 @@
+package io.tapio.local;
+
+import io.micrometer.core.instrument.Metrics;
+import io.tapio.ebpf.metrics.MetricsEndpoint;
+import io.tapio.ebpf.node.NodeName;
+import io.tapio.job.TapioJob;
+import io.tapio.model.Finding;
+import io.tapio.status.StatusSampler;
+import io.tapio.status.StatusServer;
+import io.tapio.status.StatusStore;
+import io.tapio.status.TapioStatus;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Tapio on one machine: the streaming job in a local Flink MiniCluster with its web UI, the
+ * Prometheus endpoint, and the status endpoint {@code tapio check} reads, all on loopback; the
+ * history is committed to Iceberg at each checkpoint.
+ */
+public final class LocalTapio implements AutoCloseable {
+    private final RunOptions options;
+    private final MetricsEndpoint metrics;
+    private final StatusSampler sampler;
+    private final StatusStore store;
+    private final StatusServer statusServer;
+    private final Recording profile;
+    private final JobClient job;
+    private volatile TapioStatus latest;
+
+    private LocalTapio(RunOptions options) throws Exception {
+        this.options = options;
+        this.store = new StatusStore(options.dataDir());
+        this.profile = options.profile() == null ? null : startProfile();
+        this.metrics = MetricsEndpoint.start(options.metricsPort());
+        String node = NodeName.local();
+        this.sampler = new StatusSampler(
+                Metrics.globalRegistry,
+                options.source().label(),
+                node,
+                Instant.now(),
+                () -> FindingsBoard.latest().stream().map(LocalTapio::statusOf).toList());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
+        FindingsBoard.clear();
+        TapioJob.Outputs outputs =
+                TapioJob.define(env, options.source(), options.correlation(), options.regression(), null);
+        if (options.history() != null) {
+            outputs.writeHistory(options.history());
+        }
+        this.job = env.executeAsync(TapioJob.NAME);
+        this.latest = sampler.sample(true);
+        this.statusServer = StatusServer.start(options.statusPort(), () -> latest);
+        store.writeInstance(new StatusStore.Instance(ProcessHandle.current().pid(), statusServer.port()));
+    }
+
+    public static LocalTapio start(RunOptions options) throws Exception {
+        return new LocalTapio(options);
+    }
+
+    private static TapioStatus.Finding statusOf(Finding f) {
+        return new TapioStatus.Finding(
+                f.pattern(),
+                f.status() == Finding.Status.RESOLVED ? "info" : f.severity().label(),
+                f.workload().displayName(),
+                Instant.ofEpochMilli(f.firstSeenEpochMillis()).toString(),
+                Instant.ofEpochMilli(f.lastSeenEpochMillis()).toString(),
+                f.count(),
+                f.summary(),
+                f.recommendation());
+    }
+
+    /** Everything listens on loopback; the web UI with flame graphs on the chosen port. */
+    private org.apache.flink.configuration.Configuration flinkConfig() {
+        var conf = new org.apache.flink.configuration.Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, options.uiPort());
+        conf.set(RestOptions.ENABLE_FLAMEGRAPH, true);
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                options.dataDir()
+                        .resolve("checkpoints")
+                        .toAbsolutePath()
+                        .toUri()
+                        .toString());
+        return conf;
+    }
+
+    private Recording startProfile() throws IOException, java.text.ParseException {
+        Recording recording = new Recording(Configuration.getConfiguration("profile"));
+        recording.setToDisk(true);
+        recording.setDestination(options.profile());
+        recording.start();
+        return recording;
+    }
+
+    /** Takes a fresh status (call about once a second: rates and latency cover the time since the last call). */
+    public TapioStatus refresh() {
+        latest = sampler.sample(true);
+        store.writeStatus(latest);
+        return latest;
+    }
+
+    public TapioStatus latest() {
+        return latest;
+    }
+
+    public int uiPort() {
+        return options.uiPort();
+    }
+
+    public int metricsPort() {
+        return metrics.port();
+    }
+
+    public int statusPort() {
+        return statusServer.port();
+    }
+
+    /** Whether the job is still running (false once it finished or failed). */
+    public boolean jobRunning() {
+        return !job.getJobExecutionResult().isDone();
+    }
+
+    /** Why the job stopped, if it failed. */
+    public Throwable jobFailure() {
+        try {
+            job.getJobExecutionResult().get(0, TimeUnit.SECONDS);
+            return null;
+        } catch (Exception e) {
+            return e.getCause() != null ? e.getCause() : e;
+        }
+    }
+
+    /** Stops the job and everything around it; the final status stays in the data directory. */
+    @Override
+    public void close() throws Exception {
+        try {
+            if (jobRunning()) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            latest = sampler.sample(false);
+            store.writeStatus(latest);
+            store.clearInstance();
+            statusServer.close();
+            metrics.close();
+            if (profile != null) {
+                profile.stop();
+                profile.close();
+            }
+        }
+    }
+}
