@@ -38,14 +38,14 @@ static __always_inline void fill_memcg(struct tapio_oom_kill_event *e, struct ta
 }
 
 /*
- * Until Linux 6.8 (and the 6.1.y and 6.6.y stable kernels that took the change) the
- * tracepoint was mark_victim(int pid), without the task; the same change added the uid
- * (and other fields) to its trace record, which is how CO-RE tells the two apart. There,
- * the victim is known by its pid alone: the rest comes from the current task when it is
- * the victim (the usual case: the task whose allocation failed is the largest). Otherwise
- * the victim's comm, cgroup and size stay empty, and the memory cgroup is the one the
- * current task's allocation hit (the victim was chosen inside it). Returns the victim's
- * task, or NULL when it is not known.
+ * Before Linux 6.9 the tracepoint was mark_victim(int pid), without the task (Ubuntu's 5.15
+ * and 6.8, for one; stable kernels such as Debian's 6.1.192 took the change); the same
+ * change added the uid (and other fields) to its trace record, which is how CO-RE tells the
+ * two apart. There, the victim is known by its pid alone: the rest comes from the current
+ * task when it is the victim (the usual case: the task whose allocation failed is the
+ * largest). Otherwise the victim's comm, cgroup and size stay empty, and the memory cgroup
+ * is the one the current task's allocation hit (the victim was chosen inside it). Returns
+ * the victim's task, or NULL when it is not known.
  */
 static __always_inline struct task_struct *victim_of(unsigned long long *ctx, struct tapio_subject *s)
 {
