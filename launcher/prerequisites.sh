@@ -34,6 +34,10 @@ if [ "$mode" = test ]; then
     need python3-ipykernel /usr/bin/python3 -c 'import ipykernel'
     need python3-pandas    /usr/bin/python3 -c 'import pandas'
     need python3-matplotlib /usr/bin/python3 -c 'import matplotlib'
+    # the kernel matrix (kernel-matrix/guest.sh): other kernels booted in QEMU, emulated
+    need qemu-system-x86 command -v qemu-system-x86_64
+    need cpio           command -v cpio
+    need xz-utils       command -v xz
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

@@ -2,6 +2,12 @@
 /*
  * Block I/O latency, from the accounted start of a request (in the submitter's context) to
  * its completion (usually in interrupt context, hence the submitter is remembered).
+ *
+ * block_io_start and block_io_done exist since Linux 6.5. On older kernels user space
+ * attaches the same two programs to block_rq_issue (the request handed to the driver) and
+ * block_rq_complete instead, whose first argument is the same request: the latency then
+ * leaves out the time queued in the I/O scheduler, and the submitter is whoever dispatched
+ * the request (the submitting task, or a kworker when the queue was run asynchronously).
  */
 #include "tapio.h"
 
@@ -55,6 +61,18 @@ int BPF_PROG(tapio_block_io_start, struct request *rq)
 	return 0;
 }
 
+/*
+ * block_rq_complete (the attach point before 6.5, see above) fires for each partial
+ * completion as well, with the bytes completed: only the one that completes what is left
+ * of the request ends it. block_io_done fires once, at the end.
+ */
+static __always_inline bool partially_completed(unsigned long long *ctx, struct request *rq)
+{
+	if (bpf_core_type_exists(btf_trace_block_io_done))
+		return false;
+	return (__u32)ctx[2] < BPF_CORE_READ(rq, __data_len);
+}
+
 SEC("tp_btf/block_io_done")
 int BPF_PROG(tapio_block_io_done, struct request *rq)
 {
@@ -66,7 +84,7 @@ int BPF_PROG(tapio_block_io_done, struct request *rq)
 	__u64 now, latency;
 
 	start = bpf_map_lookup_elem(&tapio_io_starts, &key);
-	if (!start)
+	if (!start || partially_completed(ctx, rq))
 		return 0;
 	now = bpf_ktime_get_ns();
 	latency = now - start->started_ns;

@@ -6,6 +6,31 @@
 #define TAPIO_PAGE_SHIFT 12
 
 /*
+ * The memory map's RSS counters before 6.2: one atomic per counter in a struct mm_rss_stat,
+ * where 6.2 made them an array of percpu_counters (whose `count` is the summed part).
+ */
+struct mm_rss_stat___pre_6_2 {
+	atomic_long_t count[NR_MM_COUNTERS];
+};
+
+struct mm_struct___pre_6_2 {
+	struct mm_rss_stat___pre_6_2 rss_stat;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 rss_pages(struct mm_struct *mm)
+{
+	struct mm_struct___pre_6_2 *old = (void *)mm;
+
+	if (bpf_core_field_exists(old->rss_stat.count))
+		return BPF_CORE_READ(old, rss_stat.count[MM_FILEPAGES].counter) +
+		       BPF_CORE_READ(old, rss_stat.count[MM_ANONPAGES].counter) +
+		       BPF_CORE_READ(old, rss_stat.count[MM_SHMEMPAGES].counter);
+	return BPF_CORE_READ(mm, rss_stat[MM_FILEPAGES].count) +
+	       BPF_CORE_READ(mm, rss_stat[MM_ANONPAGES].count) +
+	       BPF_CORE_READ(mm, rss_stat[MM_SHMEMPAGES].count);
+}
+
+/*
  * The peak resident set of the process's current image. Where the exit tracepoint still
  * sees the memory map (recent kernels), it is the map's high-water mark or its current
  * size, whichever is larger (the mark is only updated lazily). Otherwise it falls back to
@@ -19,9 +44,7 @@ static __always_inline __u64 peak_rss_pages(struct task_struct *task)
 
 	if (!mm)
 		return BPF_CORE_READ(task, signal, maxrss);
-	current = BPF_CORE_READ(mm, rss_stat[MM_FILEPAGES].count) +
-		  BPF_CORE_READ(mm, rss_stat[MM_ANONPAGES].count) +
-		  BPF_CORE_READ(mm, rss_stat[MM_SHMEMPAGES].count);
+	current = rss_pages(mm);
 	hiwater = BPF_CORE_READ(mm, hiwater_rss);
 	return hiwater > current ? hiwater : current;
 }

@@ -1,0 +1,272 @@
+package io.tapio.kernelmatrix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.tapio.kernelmatrix.ProbeOutput.Line;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Tapio's BPF object on the kernels users run. On this machine's kernel: every program loads
+ * and attaches. On each kernel of kernel-matrix/kernels, booted in QEMU by guest.sh: every
+ * program loads (a rejected one fails its test with the verifier's log), and workload.sh
+ * makes each program's real events happen, which tapio-probe decodes from the ring buffer.
+ */
+class KernelMatrixTest {
+    private static final Path DIR = Path.of(System.getProperty("kernelmatrix.dir", "kernel-matrix")).toAbsolutePath();
+    private static final Path TARGET = Path.of(System.getProperty("kernelmatrix.target", DIR.resolve("target").toString()))
+            .toAbsolutePath();
+    private static final Path PROBE = TARGET.resolve("tapio-probe");
+    /** The object the collector loads, out of the tapio-bpf jar (the guest sees the host's files, not the jar). */
+    private static final Path OBJECT = TARGET.resolve("kernel-matrix/tapio.bpf.o");
+    /** guest.sh's own limit for the command; it kills the guest 60 s after that. */
+    private static final int GUEST_TIMEOUT_SECONDS = 300;
+
+    @BeforeAll
+    static void extractObject() throws IOException {
+        Files.createDirectories(OBJECT.getParent());
+        try (InputStream in = KernelMatrixTest.class.getResourceAsStream("/io/tapio/bpf/tapio.bpf.o")) {
+            if (in == null) {
+                throw new IllegalStateException("io/tapio/bpf/tapio.bpf.o is not on the class path (tapio-bpf)");
+            }
+            Files.copy(in, OBJECT, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Test
+    void everyProgramLoadsAndAttachesOnThisKernel() {
+        ProbeOutput out = ProbeOutput.parse(run(List.of(PROBE.toString(), OBJECT.toString()), 120, "host"));
+        assertAllLoaded(out, "this machine's kernel");
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> everyProgramLoadsAndFiresOnEachKernelOfTheMatrix() throws IOException {
+        return kernels().stream().map(kernel -> {
+            Guest guest = new Guest(kernel);
+            return DynamicContainer.dynamicContainer("Linux " + kernel, Stream.of(
+                    check(guest, "every program loads and attaches", out -> assertAllLoaded(out, "Linux " + kernel)),
+                    check(guest, "records are well-formed", KernelMatrixTest::wellFormed),
+                    check(guest, "exec: filename", KernelMatrixTest::exec),
+                    check(guest, "exit: status", KernelMatrixTest::exit),
+                    check(guest, "signal: SIGKILL with target and sender", KernelMatrixTest::signal),
+                    check(guest, "open_failed: path and errno, none for a successful open", KernelMatrixTest::openFailed),
+                    check(guest, "tcp_connect: refused on loopback", KernelMatrixTest::tcpConnect),
+                    check(guest, "tcp_reset: reset by the peer", KernelMatrixTest::tcpReset),
+                    check(guest, "tcp_retransmit: SYN retransmitted", KernelMatrixTest::tcpRetransmit),
+                    check(guest, "oom_kill: victim and memory cgroup", KernelMatrixTest::oomKill),
+                    check(guest, "runq_latency: waits over the threshold", KernelMatrixTest::runqLatency),
+                    check(guest, "block_io_latency: slow reads and writes", KernelMatrixTest::blockIoLatency)));
+        });
+    }
+
+    private static void assertAllLoaded(ProbeOutput out, String kernel) {
+        assertFalse(out.programs.isEmpty(), "tapio-probe reported no program:\n" + out.text);
+        List<String> problems = new ArrayList<>();
+        out.programs.values().forEach(p -> {
+            if (!p.state().equals("loaded")) {
+                problems.add(p.name() + " (" + p.section() + ") is rejected: " + p.error() + "\n--- verifier log of "
+                        + p.name() + " on " + kernel + " ---\n" + out.verifierLogs.getOrDefault(p.name(), "(none)"));
+            } else if (!out.attached.contains(p.name())) {
+                problems.add(p.name() + " (" + p.section() + ") loads but does not attach");
+            }
+        });
+        if (!problems.isEmpty()) {
+            problems.forEach(System.out::println);
+            fail(String.join("\n", problems));
+        }
+    }
+
+    private static void wellFormed(ProbeOutput out) {
+        assertTrue(out.malformed.isEmpty(), "malformed records:\n" + String.join("\n", out.malformed));
+        assertFalse(out.events.isEmpty(), "no event at all:\n" + out.text);
+    }
+
+    private static void exec(ProbeOutput out) {
+        String filename = out.step("exec").get("filename");
+        Line e = out.event("exec", x -> x.has("filename", filename)).orElseThrow(() ->
+                new AssertionError("no exec of " + filename + "; " + out.seen("exec")));
+        assertEquals(filename.length(), e.number("filename_len"), e.text());
+        assertEquals("kmx-true", e.get("comm"), e.text());
+    }
+
+    private static void exit(ProbeOutput out) {
+        Line step = out.step("exit");
+        assertTrue(out.event("exit", e -> e.has("comm", step.get("comm")) && e.has("status", step.get("status"))
+                && e.has("signal", 0)).isPresent(), "no exit of " + step.get("comm") + " with status "
+                + step.get("status") + "; " + out.seen("exit"));
+    }
+
+    private static void signal(ProbeOutput out) {
+        Line step = out.step("signal");
+        String pid = step.get("target_pid");
+        Line e = out.event("signal", x -> x.has("pid", pid)).orElseThrow(() ->
+                new AssertionError("no signal to pid " + pid + "; " + out.seen("signal")));
+        assertEquals(step.get("target_comm"), e.get("comm"), e.text());
+        assertEquals(step.get("sender_comm"), e.get("sender_comm"), e.text());
+        assertEquals(step.get("signal"), e.get("signal"), e.text());
+        assertEquals("0", e.get("code"), "SI_USER: " + e.text());
+        assertTrue(out.event("exit", x -> x.has("pid", pid) && x.has("signal", 9)).isPresent(),
+                "the victim's exit with signal 9; " + out.seen("exit"));
+    }
+
+    private static void openFailed(ProbeOutput out) {
+        for (Line step : out.workload) {
+            if (step.name().equals("open_failed")) {
+                String path = step.get("path");
+                Line e = out.event("open_failed", x -> x.has("path", path)).orElseThrow(() ->
+                        new AssertionError("no failed open of " + path + "; " + out.seen("open_failed")));
+                assertEquals(step.get("errno"), e.get("errno"), e.text());
+                assertEquals(step.get("comm"), e.get("comm"), e.text());
+                assertEquals(path.length(), e.number("path_len"), e.text());
+            }
+        }
+        String present = out.step("open_succeeded").get("path");
+        assertTrue(out.events("open_failed", x -> x.has("path", present)).isEmpty(),
+                "a successful open of " + present + " was reported");
+        assertTrue(out.stat("open_failed", "succeeded") > 0, "successful opens are counted: " + out.stats);
+    }
+
+    private static void tcpConnect(ProbeOutput out) {
+        Line step = out.step("tcp_connect");
+        Line e = out.event("tcp_connect", x -> x.has("dst", step.get("dst"))).orElseThrow(() ->
+                new AssertionError("no connect to " + step.get("dst") + "; " + out.seen("tcp_connect")));
+        assertEquals(step.get("outcome"), e.get("outcome"), e.text());
+        assertEquals(step.get("errno"), e.get("errno"), e.text());
+        assertEquals(step.get("comm"), e.get("comm"), e.text());
+    }
+
+    private static void tcpReset(ProbeOutput out) {
+        Line step = out.step("tcp_reset");
+        assertTrue(out.event("tcp_reset", x -> x.get("dst").endsWith(":" + step.get("dport"))
+                && x.has("comm", step.get("comm"))).isPresent(), "no reset from port " + step.get("dport")
+                + "; " + out.seen("tcp_reset"));
+    }
+
+    private static void tcpRetransmit(ProbeOutput out) {
+        Line step = out.step("tcp_retransmit");
+        Line e = out.event("tcp_retransmit", x -> x.has("dst", step.get("dst"))).orElseThrow(() ->
+                new AssertionError("no retransmit to " + step.get("dst") + "; " + out.seen("tcp_retransmit")));
+        assertEquals(step.get("comm"), e.get("comm"), e.text());
+        assertTrue(e.number("total_retrans") >= 0, e.text());
+    }
+
+    private static void oomKill(ProbeOutput out) {
+        Line step = out.step("oom_kill");
+        assertEquals("1", step.get("oom_kills"), "the kernel's own count: " + step.text());
+        Line e = out.event("oom_kill", x -> x.has("comm", step.get("comm"))).orElseThrow(() ->
+                new AssertionError("no OOM kill of " + step.get("comm") + "; " + out.seen("oom_kill")));
+        assertEquals(step.get("cgroup"), e.get("cgroup"), "the victim's cgroup: " + e.text());
+        // pure cgroup v2: the memory cgroup with the limit is the victim's own cgroup
+        assertEquals(step.get("cgroup"), e.get("memcg"), e.text());
+        assertEquals(step.get("limit"), e.get("limit"), e.text());
+        assertTrue(e.number("total_vm") > 0, e.text());
+        assertTrue(out.event("exit", x -> x.has("pid", e.get("pid")) && x.has("signal", 9)).isPresent(),
+                "the victim's exit with signal 9; " + out.seen("exit"));
+    }
+
+    private static void runqLatency(ProbeOutput out) {
+        String comm = out.step("runq_latency").get("comm");
+        assertTrue(out.event("runq_latency", x -> x.has("comm", comm) && x.number("latency_us") >= 10_000).isPresent(),
+                "no run-queue wait of " + comm + " over 10 ms; " + out.seen("runq_latency"));
+        assertTrue(out.stat("runq_latency", "below_threshold") > 0, "short waits are counted: " + out.stats);
+    }
+
+    private static void blockIoLatency(ProbeOutput out) {
+        Line step = out.step("block_io_latency");
+        assertFalse(step.fields().containsKey("skipped"), step.text());
+        String dev = step.get("dev");
+        List<Line> reads = out.events("block_io_latency", x -> x.has("dev", dev) && x.has("op", "read")
+                && x.has("comm", step.get("comm")));
+        // writes through the page cache's flusher or a kworker may be dispatched by either
+        List<Line> writes = out.events("block_io_latency", x -> x.has("dev", dev) && x.has("op", "write"));
+        assertEquals(step.number("reads"), reads.size(), out.seen("block_io_latency"));
+        assertEquals(step.number("writes"), writes.size(), out.seen("block_io_latency"));
+        for (Line e : Stream.concat(reads.stream(), writes.stream()).toList()) {
+            assertTrue(e.number("latency_us") >= 80_000, "null_blk completes after 80 ms: " + e.text());
+            assertEquals(step.get("bytes"), e.get("bytes"), e.text());
+        }
+    }
+
+    /** One guest boot per kernel, shared by its checks. */
+    private static final class Guest {
+        private final String kernel;
+        private ProbeOutput output;
+
+        Guest(String kernel) {
+            this.kernel = kernel;
+        }
+
+        synchronized ProbeOutput output() {
+            if (output == null) {
+                long started = System.nanoTime();
+                String text = run(List.of(DIR.resolve("guest.sh").toString(), "--kernel", kernel,
+                        "--timeout", String.valueOf(GUEST_TIMEOUT_SECONDS), "--", PROBE.toString(), OBJECT.toString(),
+                        "--", DIR.resolve("workload.sh").toString()), GUEST_TIMEOUT_SECONDS + 120, kernel);
+                System.out.printf("kernel-matrix: Linux %s: the guest ran in %.1f s (%s)%n", kernel,
+                        (System.nanoTime() - started) / 1e9, text.lines().filter(l -> l.startsWith("=== tapio-guest"))
+                                .collect(Collectors.joining("; ")));
+                output = ProbeOutput.parse(text);
+            }
+            return output;
+        }
+    }
+
+    private static DynamicTest check(Guest guest, String name, Consumer<ProbeOutput> check) {
+        return DynamicTest.dynamicTest(name, () -> check.accept(guest.output()));
+    }
+
+    /** The kernels of the matrix: the first word of each line of kernel-matrix/kernels. */
+    private static List<String> kernels() throws IOException {
+        return Files.readAllLines(DIR.resolve("kernels")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> l.split("\\s+")[0]).toList();
+    }
+
+    /** Runs a command, its output kept in target/kernel-matrix/NAME.log; fails on a timeout. */
+    private static String run(List<String> command, int timeoutSeconds, String name) {
+        Path log = TARGET.resolve("kernel-matrix/" + name + ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                fail(String.join(" ", command) + " did not end within " + timeoutSeconds + " s; its output is in " + log);
+            }
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                fail(String.join(" ", command) + " exited with " + process.exitValue() + " (output in " + log + "):\n"
+                        + tail(text, 80));
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The real events each of Tapio's programs should see, made to happen on this kernel, as
+# root, on a machine of its own (the guest: pure cgroup v2 at /sys/fs/cgroup, loopback).
+# Run it under tapio-probe; each step prints what it did, for the test to find the events:
+#
+#   workload: STEP key=value ...
+#
+# Every step is bounded in time, and everything it creates is under /tmp or removed.
+set -uo pipefail
+
+dir=$(mktemp -d /tmp/kmx.XXXXXX)
+say() { echo "workload: $*"; }
+
+# exec, with the filename as given to execve(2)
+cp /bin/true "$dir/kmx-true"
+"$dir/kmx-true"
+say exec filename=$dir/kmx-true
+
+# exit with a status
+cp /bin/sh "$dir/kmx-exit"
+"$dir/kmx-exit" -c 'exit 7'
+say exit comm=kmx-exit status=7
+
+# SIGKILL from another process: the target's and the sender's side
+cp /bin/sleep "$dir/kmx-victim"
+"$dir/kmx-victim" 30 &
+victim=$!
+sleep 0.2
+cp /bin/kill "$dir/kmx-killer" 2>/dev/null || cp /usr/bin/kill "$dir/kmx-killer"
+"$dir/kmx-killer" -KILL $victim
+wait $victim 2>/dev/null
+say signal target_pid=$victim target_comm=kmx-victim sender_comm=kmx-killer signal=9
+
+# failed opens (missing, permission denied) with path and errno, and a successful one
+# that must not be reported
+cp /bin/cat "$dir/kmx-open"
+"$dir/kmx-open" "$dir/missing/file" 2>/dev/null
+say open_failed comm=kmx-open path=$dir/missing/file errno=2
+echo secret > "$dir/secret"
+chmod 600 "$dir/secret"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/kmx-open" "$dir/secret" 2>/dev/null
+say open_failed comm=kmx-open path=$dir/secret errno=13
+echo present > "$dir/present"
+"$dir/kmx-open" "$dir/present" >/dev/null
+say open_succeeded comm=kmx-open path=$dir/present
+
+# a refused connect on loopback (nothing listens on port 9)
+cp /bin/bash "$dir/kmx-connect"
+"$dir/kmx-connect" -c 'exec 3<>/dev/tcp/127.0.0.1/9' 2>/dev/null
+say tcp_connect comm=kmx-connect dst=127.0.0.1:9 outcome=refused errno=111
+
+# an established connection the peer resets (SO_LINGER 0), and SYNs retransmitted to a
+# port whose packets are dropped on the way in (a drop on the way out fails the send
+# itself, which is not a retransmit)
+if command -v python3 >/dev/null; then
+    cp "$(readlink -f "$(command -v python3)")" "$dir/kmx-reset"
+    "$dir/kmx-reset" - <<'EOF'
+import socket, struct, time
+server = socket.socket(); server.bind(("127.0.0.1", 0)); server.listen(1)
+port = server.getsockname()[1]
+client = socket.create_connection(("127.0.0.1", port))
+peer, _ = server.accept()
+peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+peer.close()
+time.sleep(0.2)
+try:
+    client.recv(1)
+except ConnectionResetError:
+    pass
+print(f"workload: tcp_reset comm=kmx-reset dport={port}")
+EOF
+fi
+if command -v nft >/dev/null && nft add table inet kmx 2>/dev/null; then
+    nft add chain inet kmx in '{ type filter hook input priority 0; }'
+    nft add rule inet kmx in tcp dport 9999 drop
+    timeout 2.5 "$dir/kmx-connect" -c 'exec 3<>/dev/tcp/127.0.0.1/9999' 2>/dev/null
+    nft delete table inet kmx
+    say tcp_retransmit comm=kmx-connect dst=127.0.0.1:9999
+fi
+
+# an OOM kill in a memory-limited cgroup (32 MiB, no swap); tail keeps a line that never ends
+echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+cg=/sys/fs/cgroup/kmx-oom
+mkdir -p $cg
+echo $((32 << 20)) > $cg/memory.max
+echo 0 > $cg/memory.swap.max 2>/dev/null
+cp /usr/bin/tail "$dir/kmx-hog"
+timeout 30 sh -c "echo \$\$ > $cg/cgroup.procs && exec $dir/kmx-hog /dev/zero" 2>/dev/null
+say oom_kill comm=kmx-hog cgroup=$(stat -c %i $cg) limit=$((32 << 20)) \
+    oom_kills=$(awk '$1 == "oom_kill" { print $2 }' $cg/memory.events)
+rmdir $cg
+
+# run-queue waits: a task waking every 5 ms on CPU 0 while three spinning tasks with more
+# weight (nice -10) share that CPU
+cp /bin/sleep "$dir/kmx-waker"
+hogs=()
+for i in 1 2 3; do
+    taskset -c 0 nice -n -10 sh -c 'end=$(($(date +%s) + 2)); while [ $(date +%s) -lt $end ]; do :; done' &
+    hogs+=($!)
+done
+taskset -c 0 sh -c "for i in \$(seq 20); do $dir/kmx-waker 0.005; done"
+wait "${hogs[@]}"
+say runq_latency comm=kmx-waker
+
+# block I/O slower than the threshold: null_blk completing each request after 80 ms
+if modprobe null_blk nr_devices=1 queue_mode=2 irqmode=2 completion_nsec=80000000 gb=1 2>/dev/null; then
+    for i in $(seq 50); do [ -b /dev/nullb0 ] && break; sleep 0.1; done
+    cp /bin/dd "$dir/kmx-io"
+    "$dir/kmx-io" if=/dev/nullb0 of=/dev/null bs=4k count=4 iflag=direct 2>/dev/null
+    "$dir/kmx-io" if=/dev/zero of=/dev/nullb0 bs=4k count=2 oflag=direct 2>/dev/null
+    say block_io_latency comm=kmx-io dev=$((0x$(stat -c %t /dev/nullb0))):$((0x$(stat -c %T /dev/nullb0))) \
+        reads=4 writes=2 bytes=4096
+    rmmod null_blk
+else
+    say block_io_latency skipped="no null_blk module"
+fi
+
+rm -rf "$dir"
+say done
