@@ -32,8 +32,10 @@ import org.junit.jupiter.api.TestFactory;
  * makes each program's real events happen, which tapio-probe decodes from the ring buffer.
  */
 class KernelMatrixTest {
-    private static final Path DIR = Path.of(System.getProperty("kernelmatrix.dir", "kernel-matrix")).toAbsolutePath();
-    private static final Path TARGET = Path.of(System.getProperty("kernelmatrix.target", DIR.resolve("target").toString()))
+    private static final Path DIR =
+            Path.of(System.getProperty("kernelmatrix.dir", "kernel-matrix")).toAbsolutePath();
+    private static final Path TARGET = Path.of(System.getProperty(
+                    "kernelmatrix.target", DIR.resolve("target").toString()))
             .toAbsolutePath();
     private static final Path PROBE = TARGET.resolve("tapio-probe");
     /** The object the collector loads, out of the tapio-bpf jar (the guest sees the host's files, not the jar). */
@@ -62,19 +64,27 @@ class KernelMatrixTest {
     Stream<DynamicContainer> everyProgramLoadsAndFiresOnEachKernelOfTheMatrix() throws IOException {
         return kernels().stream().map(kernel -> {
             Guest guest = new Guest(kernel);
-            return DynamicContainer.dynamicContainer("Linux " + kernel, Stream.of(
-                    check(guest, "every program loads and attaches", out -> assertAllLoaded(out, "Linux " + kernel)),
-                    check(guest, "records are well-formed", KernelMatrixTest::wellFormed),
-                    check(guest, "exec: filename", KernelMatrixTest::exec),
-                    check(guest, "exit: status", KernelMatrixTest::exit),
-                    check(guest, "signal: SIGKILL with target and sender", KernelMatrixTest::signal),
-                    check(guest, "open_failed: path and errno, none for a successful open", KernelMatrixTest::openFailed),
-                    check(guest, "tcp_connect: refused on loopback", KernelMatrixTest::tcpConnect),
-                    check(guest, "tcp_reset: reset by the peer", KernelMatrixTest::tcpReset),
-                    check(guest, "tcp_retransmit: SYN retransmitted", KernelMatrixTest::tcpRetransmit),
-                    check(guest, "oom_kill: victim and memory cgroup", KernelMatrixTest::oomKill),
-                    check(guest, "runq_latency: waits over the threshold", KernelMatrixTest::runqLatency),
-                    check(guest, "block_io_latency: slow reads and writes", KernelMatrixTest::blockIoLatency)));
+            return DynamicContainer.dynamicContainer(
+                    "Linux " + kernel,
+                    Stream.of(
+                            check(
+                                    guest,
+                                    "every program loads and attaches",
+                                    out -> assertAllLoaded(out, "Linux " + kernel)),
+                            check(guest, "records are well-formed", KernelMatrixTest::wellFormed),
+                            check(guest, "exec: filename", KernelMatrixTest::exec),
+                            check(guest, "exit: status", KernelMatrixTest::exit),
+                            check(guest, "signal: SIGKILL with target and sender", KernelMatrixTest::signal),
+                            check(
+                                    guest,
+                                    "open_failed: path and errno, none for a successful open",
+                                    KernelMatrixTest::openFailed),
+                            check(guest, "tcp_connect: refused on loopback", KernelMatrixTest::tcpConnect),
+                            check(guest, "tcp_reset: reset by the peer", KernelMatrixTest::tcpReset),
+                            check(guest, "tcp_retransmit: SYN retransmitted", KernelMatrixTest::tcpRetransmit),
+                            check(guest, "oom_kill: victim and memory cgroup", KernelMatrixTest::oomKill),
+                            check(guest, "runq_latency: waits over the threshold", KernelMatrixTest::runqLatency),
+                            check(guest, "block_io_latency: slow reads and writes", KernelMatrixTest::blockIoLatency)));
         });
     }
 
@@ -102,29 +112,35 @@ class KernelMatrixTest {
 
     private static void exec(ProbeOutput out) {
         String filename = out.step("exec").get("filename");
-        Line e = out.event("exec", x -> x.has("filename", filename)).orElseThrow(() ->
-                new AssertionError("no exec of " + filename + "; " + out.seen("exec")));
+        Line e = out.event("exec", x -> x.has("filename", filename))
+                .orElseThrow(() -> new AssertionError("no exec of " + filename + "; " + out.seen("exec")));
         assertEquals(filename.length(), e.number("filename_len"), e.text());
         assertEquals("kmx-true", e.get("comm"), e.text());
     }
 
     private static void exit(ProbeOutput out) {
         Line step = out.step("exit");
-        assertTrue(out.event("exit", e -> e.has("comm", step.get("comm")) && e.has("status", step.get("status"))
-                && e.has("signal", 0)).isPresent(), "no exit of " + step.get("comm") + " with status "
-                + step.get("status") + "; " + out.seen("exit"));
+        assertTrue(
+                out.event(
+                                "exit",
+                                e -> e.has("comm", step.get("comm"))
+                                        && e.has("status", step.get("status"))
+                                        && e.has("signal", 0))
+                        .isPresent(),
+                "no exit of " + step.get("comm") + " with status " + step.get("status") + "; " + out.seen("exit"));
     }
 
     private static void signal(ProbeOutput out) {
         Line step = out.step("signal");
         String pid = step.get("target_pid");
-        Line e = out.event("signal", x -> x.has("pid", pid)).orElseThrow(() ->
-                new AssertionError("no signal to pid " + pid + "; " + out.seen("signal")));
+        Line e = out.event("signal", x -> x.has("pid", pid))
+                .orElseThrow(() -> new AssertionError("no signal to pid " + pid + "; " + out.seen("signal")));
         assertEquals(step.get("target_comm"), e.get("comm"), e.text());
         assertEquals(step.get("sender_comm"), e.get("sender_comm"), e.text());
         assertEquals(step.get("signal"), e.get("signal"), e.text());
         assertEquals("0", e.get("code"), "SI_USER: " + e.text());
-        assertTrue(out.event("exit", x -> x.has("pid", pid) && x.has("signal", 9)).isPresent(),
+        assertTrue(
+                out.event("exit", x -> x.has("pid", pid) && x.has("signal", 9)).isPresent(),
                 "the victim's exit with signal 9; " + out.seen("exit"));
     }
 
@@ -132,23 +148,26 @@ class KernelMatrixTest {
         for (Line step : out.workload) {
             if (step.name().equals("open_failed")) {
                 String path = step.get("path");
-                Line e = out.event("open_failed", x -> x.has("path", path)).orElseThrow(() ->
-                        new AssertionError("no failed open of " + path + "; " + out.seen("open_failed")));
+                Line e = out.event("open_failed", x -> x.has("path", path))
+                        .orElseThrow(
+                                () -> new AssertionError("no failed open of " + path + "; " + out.seen("open_failed")));
                 assertEquals(step.get("errno"), e.get("errno"), e.text());
                 assertEquals(step.get("comm"), e.get("comm"), e.text());
                 assertEquals(path.length(), e.number("path_len"), e.text());
             }
         }
         String present = out.step("open_succeeded").get("path");
-        assertTrue(out.events("open_failed", x -> x.has("path", present)).isEmpty(),
+        assertTrue(
+                out.events("open_failed", x -> x.has("path", present)).isEmpty(),
                 "a successful open of " + present + " was reported");
         assertTrue(out.stat("open_failed", "succeeded") > 0, "successful opens are counted: " + out.stats);
     }
 
     private static void tcpConnect(ProbeOutput out) {
         Line step = out.step("tcp_connect");
-        Line e = out.event("tcp_connect", x -> x.has("dst", step.get("dst"))).orElseThrow(() ->
-                new AssertionError("no connect to " + step.get("dst") + "; " + out.seen("tcp_connect")));
+        Line e = out.event("tcp_connect", x -> x.has("dst", step.get("dst")))
+                .orElseThrow(
+                        () -> new AssertionError("no connect to " + step.get("dst") + "; " + out.seen("tcp_connect")));
         assertEquals(step.get("outcome"), e.get("outcome"), e.text());
         assertEquals(step.get("errno"), e.get("errno"), e.text());
         assertEquals(step.get("comm"), e.get("comm"), e.text());
@@ -156,15 +175,19 @@ class KernelMatrixTest {
 
     private static void tcpReset(ProbeOutput out) {
         Line step = out.step("tcp_reset");
-        assertTrue(out.event("tcp_reset", x -> x.get("dst").endsWith(":" + step.get("dport"))
-                && x.has("comm", step.get("comm"))).isPresent(), "no reset from port " + step.get("dport")
-                + "; " + out.seen("tcp_reset"));
+        assertTrue(
+                out.event(
+                                "tcp_reset",
+                                x -> x.get("dst").endsWith(":" + step.get("dport")) && x.has("comm", step.get("comm")))
+                        .isPresent(),
+                "no reset from port " + step.get("dport") + "; " + out.seen("tcp_reset"));
     }
 
     private static void tcpRetransmit(ProbeOutput out) {
         Line step = out.step("tcp_retransmit");
-        Line e = out.event("tcp_retransmit", x -> x.has("dst", step.get("dst"))).orElseThrow(() ->
-                new AssertionError("no retransmit to " + step.get("dst") + "; " + out.seen("tcp_retransmit")));
+        Line e = out.event("tcp_retransmit", x -> x.has("dst", step.get("dst")))
+                .orElseThrow(() ->
+                        new AssertionError("no retransmit to " + step.get("dst") + "; " + out.seen("tcp_retransmit")));
         assertEquals(step.get("comm"), e.get("comm"), e.text());
         assertTrue(e.number("total_retrans") >= 0, e.text());
     }
@@ -172,20 +195,25 @@ class KernelMatrixTest {
     private static void oomKill(ProbeOutput out) {
         Line step = out.step("oom_kill");
         assertEquals("1", step.get("oom_kills"), "the kernel's own count: " + step.text());
-        Line e = out.event("oom_kill", x -> x.has("comm", step.get("comm"))).orElseThrow(() ->
-                new AssertionError("no OOM kill of " + step.get("comm") + "; " + out.seen("oom_kill")));
+        Line e = out.event("oom_kill", x -> x.has("comm", step.get("comm")))
+                .orElseThrow(
+                        () -> new AssertionError("no OOM kill of " + step.get("comm") + "; " + out.seen("oom_kill")));
         assertEquals(step.get("cgroup"), e.get("cgroup"), "the victim's cgroup: " + e.text());
         // pure cgroup v2: the memory cgroup with the limit is the victim's own cgroup
         assertEquals(step.get("cgroup"), e.get("memcg"), e.text());
         assertEquals(step.get("limit"), e.get("limit"), e.text());
         assertTrue(e.number("total_vm") > 0, e.text());
-        assertTrue(out.event("exit", x -> x.has("pid", e.get("pid")) && x.has("signal", 9)).isPresent(),
+        assertTrue(
+                out.event("exit", x -> x.has("pid", e.get("pid")) && x.has("signal", 9))
+                        .isPresent(),
                 "the victim's exit with signal 9; " + out.seen("exit"));
     }
 
     private static void runqLatency(ProbeOutput out) {
         String comm = out.step("runq_latency").get("comm");
-        assertTrue(out.event("runq_latency", x -> x.has("comm", comm) && x.number("latency_us") >= 10_000).isPresent(),
+        assertTrue(
+                out.event("runq_latency", x -> x.has("comm", comm) && x.number("latency_us") >= 10_000)
+                        .isPresent(),
                 "no run-queue wait of " + comm + " over 10 ms; " + out.seen("runq_latency"));
         assertTrue(out.stat("runq_latency", "below_threshold") > 0, "short waits are counted: " + out.stats);
     }
@@ -194,8 +222,8 @@ class KernelMatrixTest {
         Line step = out.step("block_io_latency");
         assertFalse(step.fields().containsKey("skipped"), step.text());
         String dev = step.get("dev");
-        List<Line> reads = out.events("block_io_latency", x -> x.has("dev", dev) && x.has("op", "read")
-                && x.has("comm", step.get("comm")));
+        List<Line> reads = out.events(
+                "block_io_latency", x -> x.has("dev", dev) && x.has("op", "read") && x.has("comm", step.get("comm")));
         // writes through the page cache's flusher or a kworker may be dispatched by either
         List<Line> writes = out.events("block_io_latency", x -> x.has("dev", dev) && x.has("op", "write"));
         assertEquals(step.number("reads"), reads.size(), out.seen("block_io_latency"));
@@ -218,11 +246,26 @@ class KernelMatrixTest {
         synchronized ProbeOutput output() {
             if (output == null) {
                 long started = System.nanoTime();
-                String text = run(List.of(DIR.resolve("guest.sh").toString(), "--kernel", kernel,
-                        "--timeout", String.valueOf(GUEST_TIMEOUT_SECONDS), "--", PROBE.toString(), OBJECT.toString(),
-                        "--", DIR.resolve("workload.sh").toString()), GUEST_TIMEOUT_SECONDS + 120, kernel);
-                System.out.printf("kernel-matrix: Linux %s: the guest ran in %.1f s (%s)%n", kernel,
-                        (System.nanoTime() - started) / 1e9, text.lines().filter(l -> l.startsWith("=== tapio-guest"))
+                String text = run(
+                        List.of(
+                                DIR.resolve("guest.sh").toString(),
+                                "--kernel",
+                                kernel,
+                                "--timeout",
+                                String.valueOf(GUEST_TIMEOUT_SECONDS),
+                                "--",
+                                PROBE.toString(),
+                                OBJECT.toString(),
+                                "--",
+                                DIR.resolve("workload.sh").toString()),
+                        GUEST_TIMEOUT_SECONDS + 120,
+                        kernel);
+                System.out.printf(
+                        "kernel-matrix: Linux %s: the guest ran in %.1f s (%s)%n",
+                        kernel,
+                        (System.nanoTime() - started) / 1e9,
+                        text.lines()
+                                .filter(l -> l.startsWith("=== tapio-guest"))
                                 .collect(Collectors.joining("; ")));
                 output = ProbeOutput.parse(text);
             }
@@ -236,20 +279,27 @@ class KernelMatrixTest {
 
     /** The kernels of the matrix: the first word of each line of kernel-matrix/kernels. */
     private static List<String> kernels() throws IOException {
-        return Files.readAllLines(DIR.resolve("kernels")).stream().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> l.split("\\s+")[0]).toList();
+        return Files.readAllLines(DIR.resolve("kernels")).stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .map(l -> l.split("\\s+")[0])
+                .toList();
     }
 
     /** Runs a command, its output kept in target/kernel-matrix/NAME.log; fails on a timeout. */
     private static String run(List<String> command, int timeoutSeconds, String name) {
         Path log = TARGET.resolve("kernel-matrix/" + name + ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             process.getOutputStream().close();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                fail(String.join(" ", command) + " did not end within " + timeoutSeconds + " s; its output is in " + log);
+                fail(String.join(" ", command) + " did not end within " + timeoutSeconds + " s; its output is in "
+                        + log);
             }
             String text = Files.readString(log, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {

@@ -85,7 +85,8 @@ final class ProbeOutput {
                         out.attached.add(words[1]);
                     } else if (state.equals("loaded") || state.equals("rejected")) {
                         Map<String, String> fields = fields(line);
-                        out.programs.put(words[1],
+                        out.programs.put(
+                                words[1],
                                 new Program(words[1], words[2], state, fields.get("at"), fields.get("error")));
                     }
                 }
@@ -98,8 +99,7 @@ final class ProbeOutput {
                         out.stats.put(s[1] + " " + s[2], Long.parseLong(s[3]));
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return out;
@@ -116,7 +116,9 @@ final class ProbeOutput {
 
     /** The workload step's line (what it did, with the values to expect). */
     Line step(String name) {
-        return workload.stream().filter(l -> l.name().equals(name)).findFirst()
+        return workload.stream()
+                .filter(l -> l.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("the workload did not run its " + name + " step:\n" + text));
     }
 
@@ -135,7 +137,9 @@ final class ProbeOutput {
     /** Every event of the type, for a failure message. */
     String seen(String type) {
         List<Line> of = events(type, e -> true);
-        return of.isEmpty() ? "no " + type + " event at all"
-                : of.size() + " " + type + " events:\n" + of.stream().map(Line::text).collect(Collectors.joining("\n"));
+        return of.isEmpty()
+                ? "no " + type + " event at all"
+                : of.size() + " " + type + " events:\n"
+                        + of.stream().map(Line::text).collect(Collectors.joining("\n"));
     }
 }
