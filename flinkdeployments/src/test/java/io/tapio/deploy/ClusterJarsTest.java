@@ -3,6 +3,10 @@ package io.tapio.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -58,6 +62,29 @@ class ClusterJarsTest {
         try (JarFile file = new JarFile(jar.toFile())) {
             assertNotNull(file.getEntry("io/tapio/bpf/tapio.bpf.o"));
         }
+    }
+
+    /**
+     * Every class of Tapio's that a class in the jar uses is in the jar: a module left out of its
+     * runtime class path (a test-scoped dependency shadowing a compile one) fails here, not on
+     * a node at the first benchmark.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clusterJars")
+    void aClusterJarHoldsEveryTapioClassItsClassesUse(Path jar) throws IOException {
+        JavaClasses inJar = new ClassFileImporter()
+                .withImportOption(location -> location.contains("!/io/tapio/")) // Tapio's own, not its libraries
+                .importJar(new JarFile(jar.toFile()));
+        Set<String> missing = new TreeSet<>();
+        for (JavaClass c : inJar) {
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                JavaClass target = d.getTargetClass().getBaseComponentType();
+                if (target.getPackageName().startsWith("io.tapio") && !inJar.contain(target.getName())) {
+                    missing.add(target.getName() + " (used by " + c.getName() + ")");
+                }
+            }
+        }
+        assertEquals(Set.of(), missing, jar.getFileName() + " lacks classes its own classes use");
     }
 
     @Test
