@@ -19,6 +19,7 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.util.Collector;
+import org.apache.iceberg.DistributionMode;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.IcebergSink;
@@ -81,11 +82,14 @@ public final class HistorySinks {
     static void sink(SingleOutputStreamOperator<RowData> rows, TableDefinition table, HistoryConfig config) {
         HistoryTables.ensure(config.catalogLoader().loadCatalog(), table);
         rows.name("to " + table.name() + " rows").uid("history-" + table.name() + "-rows");
-        IcebergSink.forRowData(rows)
+        IcebergSink.Builder sink = IcebergSink.forRowData(rows)
                 .tableLoader(TableLoader.fromCatalog(config.catalogLoader(), HistoryTables.identifier(table.name())))
-                .uidSuffix("history-" + table.name())
-                .append()
-                .name("history " + table.name());
+                .uidSuffix("history-" + table.name());
+        if (rows.getExecutionEnvironment().getParallelism() == 1) {
+            // One writer: hashing the rows by partition would only add an exchange, chained is free.
+            sink.distributionMode(DistributionMode.NONE);
+        }
+        sink.append().name("history " + table.name());
     }
 
     private static final class ToFindingRow implements MapFunction<Finding, RowData> {

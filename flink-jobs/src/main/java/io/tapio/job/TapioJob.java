@@ -26,6 +26,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -43,10 +44,12 @@ public final class TapioJob {
     /** Events from different CPUs reach the ring slightly out of order; this much is tolerated. */
     static final Duration OUT_OF_ORDERNESS = Duration.ofMillis(200);
     /**
-     * How long a partly filled network buffer may wait before it is sent on. Flink's default
-     * (100 ms) would be most of the latency of a quiet stream; at high rates buffers fill first.
+     * How long a partly filled buffer of the keyed exchange may wait before it is sent on.
+     * Flink's default (100 ms) would be most of the latency of a quiet stream; at high rates
+     * buffers fill first. Only the operator before the exchange gets it: every output with a
+     * timeout has an OutputFlusher thread waking that often, busy even on an idle node.
      */
-    static final Duration BUFFER_TIMEOUT = Duration.ofMillis(1);
+    static final Duration EXCHANGE_BUFFER_TIMEOUT = Duration.ofMillis(1);
 
     /** What the job's stages produce, for the sinks to take. */
     public record Outputs(
@@ -74,8 +77,11 @@ public final class TapioJob {
             RegressionConfig regression,
             MetricsExport export) {
         env.getConfig().enableObjectReuse();
-        env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
-        DataStream<EnrichedEvent> events = spec instanceof SourceSpec.Kafka kafka
+        // Every other output flushes each record at once: no flusher threads, and the few
+        // low-rate exchanges left (rollups, the history's committables) lose no time waiting.
+        env.setBufferTimeout(0);
+        boolean nodeLocal = nodeLocal(env, spec);
+        SingleOutputStreamOperator<EnrichedEvent> events = spec instanceof SourceSpec.Kafka kafka
                 ? AgentEvents.read(env, kafka.topic(), export) // enriched and filtered by the agents, on their nodes
                 : env.fromSource(
                                 source(spec),
@@ -95,10 +101,14 @@ public final class TapioJob {
                                         : EnrichConfig.defaults().withoutKubernetes()))
                         .name("enrich")
                         .uid("enrich");
-        KeyedStream<EnrichedEvent, String> byWorkload = byWorkload(events);
+        KeyedStream<EnrichedEvent, String> byWorkload = byWorkload(events, nodeLocal);
         SingleOutputStreamOperator<Finding> findings = findings(byWorkload, correlation, spec.live());
         SingleOutputStreamOperator<Rollup> rollups = Rollups.of(byWorkload);
-        SingleOutputStreamOperator<Regression> regressions = rollups.keyBy(Rollup::workloadKey)
+        KeySelector<Rollup, String> rollupKey = Rollup::workloadKey;
+        KeyedStream<Rollup, String> rollupsByWorkload = nodeLocal
+                ? DataStreamUtils.reinterpretAsKeyedStream(rollups, rollupKey, Types.STRING)
+                : rollups.keyBy(rollupKey);
+        SingleOutputStreamOperator<Regression> regressions = rollupsByWorkload
                 .process(new RegressionDetector(regression), JavaSerializer.typeOf(Regression.class))
                 .name("regressions")
                 .uid("regressions");
@@ -106,12 +116,30 @@ public final class TapioJob {
     }
 
     /**
-     * The events keyed by workload through one network exchange, which the correlator and the
-     * rollups both read, chained to it. A keyBy of their own each would send every event
-     * twice: two serializations on the way out, two deserializations on the way in.
+     * Whether all of the job's events come from one reader on this node and every operator runs
+     * once (a local run of a kernel, synthetic or replay source). Then every key group belongs
+     * to the one subtask already, the events need no exchange to reach their workload's keyed
+     * state, and decode to rollups run chained in the reader's task. The Kafka path carries
+     * many nodes' events and keeps its exchange.
      */
-    public static KeyedStream<EnrichedEvent, String> byWorkload(DataStream<EnrichedEvent> events) {
+    static boolean nodeLocal(StreamExecutionEnvironment env, SourceSpec spec) {
+        return env.getParallelism() == 1 && !(spec instanceof SourceSpec.Kafka);
+    }
+
+    /**
+     * The events keyed by workload, which the correlator and the rollups both read, chained to
+     * it. Node-local, the stream is declared keyed as it is (no exchange; the keyed state is the
+     * same and checkpoints and restores the same, also into a job with more subtasks, which then
+     * has the exchange). Otherwise through one network exchange: a keyBy of their own each
+     * would send every event twice, two serializations out and two deserializations in.
+     */
+    public static KeyedStream<EnrichedEvent, String> byWorkload(
+            SingleOutputStreamOperator<EnrichedEvent> events, boolean nodeLocal) {
         WorkloadKey key = new WorkloadKey();
+        if (nodeLocal) {
+            return DataStreamUtils.reinterpretAsKeyedStream(events, key, Types.STRING);
+        }
+        events.setBufferTimeout(EXCHANGE_BUFFER_TIMEOUT.toMillis());
         DataStream<EnrichedEvent> exchanged = events.keyBy(key)
                 .map(event -> event, EnrichedEventSerializer.TYPE)
                 .name("by workload")

@@ -10,7 +10,6 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -36,7 +35,7 @@ public final class AgentEvents {
      *
      * @param export where each TaskManager serves the metrics; null when the caller does (a local run)
      */
-    public static DataStream<EnrichedEvent> read(
+    public static SingleOutputStreamOperator<EnrichedEvent> read(
             StreamExecutionEnvironment env, AgentTopic spec, MetricsExport export) {
         SingleOutputStreamOperator<EnrichedEvent> events = env.fromSource(
                         source(spec),

@@ -85,7 +85,7 @@ class FindingsOnSyntheticFaultsTest {
                         EnrichedEventSerializer.TYPE);
         List<Finding> collected = new ArrayList<>();
         try (CloseableIterator<Finding> it = TapioJob.findings(
-                        TapioJob.byWorkload(events), CorrelationConfig.defaults(), false)
+                        TapioJob.byWorkload(events, false), CorrelationConfig.defaults(), false)
                 .executeAndCollect("synthetic-faults")) {
             it.forEachRemaining(collected::add);
         }

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -27,6 +29,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * history is committed to Iceberg at each checkpoint.
  */
 public final class LocalTapio implements AutoCloseable {
+    /** Enough for the few low-rate exchanges left (the history's committables). */
+    private static final MemorySize NETWORK_MEMORY = MemorySize.ofMebiBytes(8);
+
     private final RunOptions options;
     private final MetricsEndpoint metrics;
     private final StatusSampler sampler;
@@ -88,7 +93,14 @@ public final class LocalTapio implements AutoCloseable {
         conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
         conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
+        // One reader on one node: the job runs as one chained task (TapioJob's node-local path)
+        // in one slot, so the MiniCluster needs little network memory and no managed memory
+        // (the keyed state is on the heap); the defaults would reserve hundreds of MB unused.
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 1);
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, NETWORK_MEMORY);
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, NETWORK_MEMORY);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ZERO);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,

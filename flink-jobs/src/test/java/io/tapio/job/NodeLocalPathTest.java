@@ -1,0 +1,50 @@
+package io.tapio.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tapio.correlate.CorrelationConfig;
+import io.tapio.ebpf.synthetic.SyntheticConfig;
+import io.tapio.rollup.RegressionConfig;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tasks a user sees in Flink's web UI: with one reader on this node the whole path from the
+ * kernel's events to the regressions is one task (no network hop, no flusher thread); with more
+ * subtasks the events cross one keyed exchange to their workload's correlator.
+ */
+class NodeLocalPathTest {
+    private static final SourceSpec SYNTHETIC =
+            new SourceSpec.Synthetic(SyntheticConfig.builder().build(), 1_000, false);
+
+    @Test
+    void oneSubtaskChainsDecodeEnrichCorrelateRollupsAndRegressionsIntoTheReadersTask() {
+        List<String> tasks = tasks(1);
+        assertThat(tasks).hasSize(1);
+        assertThat(tasks.getFirst()).contains("kernel events", "enrich", "correlate", "rollups", "regressions");
+    }
+
+    @Test
+    void moreSubtasksKeepTheKeyedExchangeBeforeTheCorrelator() {
+        List<String> tasks = tasks(2);
+        String reader = tasks.stream()
+                .filter(t -> t.contains("kernel events"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(reader).contains("enrich").doesNotContain("correlate");
+        assertThat(tasks).anySatisfy(t -> assertThat(t).contains("correlate", "rollups"));
+    }
+
+    private static List<String> tasks(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        TapioJob.define(env, SYNTHETIC, CorrelationConfig.defaults(), RegressionConfig.defaults(), null);
+        Iterable<JobVertex> vertices = env.getStreamGraph().getJobGraph().getVertices();
+        return StreamSupport.stream(vertices.spliterator(), false)
+                .map(JobVertex::getName)
+                .toList();
+    }
+}
