@@ -6,6 +6,7 @@ import io.tapio.ebpf.node.NodeName;
 import io.tapio.job.TapioJob;
 import io.tapio.model.Finding;
 import io.tapio.status.JobState;
+import io.tapio.status.RunningInstances;
 import io.tapio.status.StatusSampler;
 import io.tapio.status.StatusServer;
 import io.tapio.status.StatusStore;
@@ -34,6 +35,7 @@ public final class LocalTapio implements AutoCloseable {
     private final MetricsEndpoint metrics;
     private final StatusSampler sampler;
     private final StatusStore store;
+    private final RunningInstances instances = RunningInstances.forThisUser();
     private final StatusServer statusServer;
     private final Recording profile;
     private final JobClient job;
@@ -61,7 +63,10 @@ public final class LocalTapio implements AutoCloseable {
         this.job = env.executeAsync(TapioJob.NAME);
         this.latest = sampler.sample(true);
         this.statusServer = StatusServer.start(options.statusPort(), () -> latest);
-        store.writeInstance(new StatusStore.Instance(ProcessHandle.current().pid(), statusServer.port()));
+        StatusStore.Instance instance =
+                new StatusStore.Instance(ProcessHandle.current().pid(), statusServer.port());
+        store.writeInstance(instance);
+        instances.register(instance, options.dataDir());
     }
 
     public static LocalTapio start(RunOptions options) throws Exception {
@@ -186,6 +191,7 @@ public final class LocalTapio implements AutoCloseable {
             latest = sampler.sample(false, failure == null ? JobState.FINE : JobState.failed(failure));
             store.writeStatus(latest);
             store.clearInstance();
+            instances.unregister(ProcessHandle.current().pid());
             statusServer.close();
             metrics.close();
             if (profile != null) {
