@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CheckFindsTheRunningTapioTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The launcher's JVM flags, which Flink needs. */
-    private static final Path JVM_OPTIONS = Path.of("..", "launcher", "jvm.options");
 
     @TempDir
     Path dir;
@@ -98,14 +94,7 @@ class CheckFindsTheRunningTapioTest {
 
     /** The CLI in a new JVM, with its own default data directory and its own registry of runs. */
     private Process start(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "@" + JVM_OPTIONS.toAbsolutePath(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Tapio.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(TapioProcess.command(args));
         builder.environment().put("TAPIO_HOME", dir.resolve("home").toString());
         builder.environment().put("XDG_RUNTIME_DIR", dir.resolve("runtime").toString());
         Path err = Files.createTempFile(dir, "err", "");
