@@ -1,5 +1,6 @@
 package io.tapio.cli;
 
+import io.tapio.status.RunningInstances;
 import io.tapio.status.StatusClient;
 import io.tapio.status.StatusJson;
 import io.tapio.status.StatusStore;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         description = {
             "The state of the local Tapio in one screen: is it running, events/s, latency, drops with "
                     + "the playbook's hint for each symptom, and the latest findings.",
-            "Reads the running instance, or what the last run left in --data-dir.",
+            "Reads the running instance (without --data-dir: the one that runs, whatever its data directory), "
+                    + "or what the last run left in --data-dir.",
             "Exit status: 0 healthy with no finding of severity warning or above; 1 otherwise; 2 cannot tell."
         })
 final class CheckCommand implements Callable<Integer> {
@@ -52,8 +54,22 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         StatusStore store = new StatusStore(DataDir.orDefault(dataDir));
-        Optional<TapioStatus> found =
-                store.runningInstance().flatMap(StatusClient::fetch).or(() -> last(store));
+        List<RunningInstances.Running> elsewhere =
+                RunningInstances.forThisUser().list();
+        // Without --data-dir, the one Tapio that runs is the one meant, wherever it keeps its state.
+        Optional<TapioStatus> found = store.runningInstance()
+                .flatMap(StatusClient::fetch)
+                .or(() -> dataDir == null && elsewhere.size() == 1
+                        ? StatusClient.fetch(elsewhere.getFirst().instance())
+                        : Optional.empty());
+        if (found.isEmpty() && !elsewhere.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("tapio: no Tapio runs with " + DataDir.orDefault(dataDir) + "; running:");
+            elsewhere.forEach(
+                    r -> err.println("  pid " + r.instance().pid() + ": ./tapio check --data-dir " + r.dataDir()));
+            err.flush();
+        }
+        found = found.or(() -> last(store));
         if (found.isEmpty()) {
             spec.commandLine()
                     .getErr()

@@ -30,6 +30,8 @@ final class RunCommand implements Callable<Integer> {
     private static final long REFRESH_MILLIS = 1_000;
     /** Without a terminal to redraw, a summary line every this many refreshes. */
     private static final int LINE_EVERY = 10;
+    /** Exit code of a run whose job failed after it started. */
+    static final int JOB_FAILED = 1;
 
     @Spec
     CommandSpec spec;
@@ -89,6 +91,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        new LoopbackPort(uiPort, "the web UI", "--ui-port").requireFree();
+        new LoopbackPort(metricsPort, "the Prometheus endpoint", "--metrics-port").requireFree();
+        new LoopbackPort(statusPort, "the status endpoint", "--status-port").requireFree();
         RunOptions options = new RunOptions(
                 source.resolve(),
                 duration,
@@ -104,6 +109,7 @@ final class RunCommand implements Callable<Integer> {
         Thread main = Thread.currentThread();
         // Ctrl-C interrupts the refresh loop, and waits for the final summary to get out.
         try (CtrlC ignored = new CtrlC("run", main::interrupt)) {
+            boolean failed;
             try (LocalTapio tapio = LocalTapio.start(options)) {
                 out.printf(
                         "Tapio is running (source %s).%n  web UI   http://127.0.0.1:%d%n  metrics  "
@@ -115,21 +121,18 @@ final class RunCommand implements Callable<Integer> {
                         tapio.statusPort(),
                         options.dataDir());
                 out.flush();
-                Integer failed = watch(tapio, out);
-                if (failed != null) {
-                    return failed;
-                }
+                failed = watch(tapio, out);
             }
             out.println("\nTapio stopped. Final summary:");
             out.print(StatusView.render(
                     new StatusStore(options.dataDir()).lastStatus().orElseThrow()));
             out.flush();
-            return 0;
+            return failed ? JOB_FAILED : 0;
         }
     }
 
-    /** Refreshes the summary until the duration ends, Ctrl-C, or the job fails; non-null: the exit code. */
-    private Integer watch(LocalTapio tapio, PrintWriter out) {
+    /** Refreshes the summary until the duration ends, Ctrl-C, or the job fails; true: it failed. */
+    private boolean watch(LocalTapio tapio, PrintWriter out) {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         boolean terminal = System.console() != null;
         long processedAtLine = 0;
@@ -137,14 +140,12 @@ final class RunCommand implements Callable<Integer> {
             try {
                 Thread.sleep(REFRESH_MILLIS);
             } catch (InterruptedException ctrlC) {
-                return null;
+                return false;
             }
             if (!tapio.jobRunning()) {
-                Throwable failure = tapio.jobFailure();
-                spec.commandLine()
-                        .getErr()
-                        .println("tapio: the job stopped" + (failure == null ? "" : ": " + rootMessage(failure)));
-                return 1;
+                String failure = tapio.failureMessage();
+                spec.commandLine().getErr().println("tapio: the job stopped" + (failure == null ? "" : ": " + failure));
+                return true;
             }
             TapioStatus status = tapio.refresh();
             if (terminal) {
@@ -164,14 +165,6 @@ final class RunCommand implements Callable<Integer> {
             }
             out.flush();
         }
-        return null;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage();
+        return false;
     }
 }

@@ -1,5 +1,7 @@
 package io.tapio.cli;
 
+import io.tapio.ebpf.capture.CaptureFormatException;
+import io.tapio.ebpf.capture.CaptureReader;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.MissingRequirementException;
 import io.tapio.ebpf.collector.Preflight;
@@ -8,6 +10,7 @@ import io.tapio.ebpf.synthetic.DemoFaults;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.job.KafkaOptions;
 import io.tapio.job.SourceSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,12 +58,17 @@ final class SourceOption {
             description = "Replay a capture at the speed it was recorded (default: as fast as possible).")
     boolean recordedSpeed;
 
-    SourceSpec resolve() {
+    /**
+     * @throws CaptureFormatException a replayed capture that is truncated, corrupt or not a
+     *     capture: refused before the job starts
+     */
+    SourceSpec resolve() throws IOException {
         if (source.startsWith("replay:")) {
             Path file = Path.of(source.substring("replay:".length()));
             if (!Files.isReadable(file)) {
                 throw new IllegalArgumentException("cannot read the capture " + file);
             }
+            CaptureReader.verify(file);
             return new SourceSpec.Replay(file, recordedSpeed);
         }
         return switch (source) {

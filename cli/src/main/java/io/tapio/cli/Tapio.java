@@ -1,5 +1,6 @@
 package io.tapio.cli;
 
+import io.tapio.ebpf.capture.CaptureFormatException;
 import io.tapio.ebpf.collector.MissingRequirementException;
 import io.tapio.ebpf.libbpf.BpfException;
 import io.tapio.ebpf.libbpf.MissingLibbpfException;
@@ -40,6 +41,7 @@ public final class Tapio {
             if (e instanceof MissingRequirementException
                     || e instanceof MissingLibbpfException
                     || e instanceof BpfException
+                    || e instanceof CaptureFormatException
                     || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("tapio: " + e.getMessage());
                 return CANNOT_RUN;

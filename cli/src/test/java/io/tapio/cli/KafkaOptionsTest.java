@@ -14,7 +14,7 @@ import picocli.CommandLine;
 /** What {@code tapio run --source kafka} and {@code tapio agent} make of their options, and what they refuse. */
 class KafkaOptionsTest {
     @Test
-    void runWithTheKafkaSourceReadsTheAgentsTopicAndSendsDeadLettersBesideIt() {
+    void runWithTheKafkaSourceReadsTheAgentsTopicAndSendsDeadLettersBesideIt() throws Exception {
         SourceOption option = parse(
                 "--source",
                 "kafka",

@@ -71,6 +71,14 @@ class RunAndCheckTest {
         String scrape = get("http://127.0.0.1:" + metrics + "/metrics");
         assertTrue(scrape.contains("tapio_events_processed_total{node="), scrape);
         assertTrue(scrape.contains("tapio_event_processing_duration_seconds_bucket{stage=\"end\""), scrape);
+        // At zero before anything happened, so that an alert on increase() sees the first one.
+        assertTrue(
+                scrape.lines()
+                        .anyMatch(l -> l.startsWith("tapio_findings_total{")
+                                && l.contains("pattern=\"oom_crash_loop\"")
+                                && l.contains("severity=\"critical\"")),
+                scrape);
+        assertTrue(scrape.lines().anyMatch(l -> l.startsWith("tapio_regressions_total{")), scrape);
 
         JsonNode jobs =
                 JSON.readTree(get("http://127.0.0.1:" + ui + "/jobs/overview")).get("jobs");

@@ -43,7 +43,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         episodes = new Episodes(getRuntimeContext(), config.patterns(), live);
         getRuntimeContext().getMetricGroup().gauge("batchSize", (Gauge<Integer>) batch.size()::size);
         metrics = new FindingMetrics(
-                batch.size(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+                batch.size(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), config.patterns());
         end = StageMetrics.stage("end");
     }
 

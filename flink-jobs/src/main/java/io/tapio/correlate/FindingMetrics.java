@@ -1,12 +1,16 @@
 package io.tapio.correlate;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import io.tapio.correlate.patterns.Pattern;
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.Finding;
+import io.tapio.model.Severity;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,7 +21,15 @@ final class FindingMetrics implements AutoCloseable {
     private final Timer latency = StageMetrics.timer("finding");
     private final Gauge batchSize;
 
-    FindingMetrics(AdaptiveBatchSize batch, int subtask) {
+    /**
+     * Creates {@code tapio_findings_total} at zero for every pattern the correlator runs: an
+     * alert on {@code increase()} only sees a counter's first increment if the series existed
+     * before it.
+     */
+    FindingMetrics(AdaptiveBatchSize batch, int subtask, List<Pattern> patterns) {
+        for (Pattern pattern : patterns) {
+            counter(pattern.name(), pattern.severity());
+        }
         batchSize = Gauge.builder(MetricNames.CORRELATOR_BATCH_SIZE, batch, AdaptiveBatchSize::size)
                 .tag("subtask", Integer.toString(subtask))
                 .description("Events a key's batch holds, as the adaptive batcher chose")
@@ -26,17 +38,15 @@ final class FindingMetrics implements AutoCloseable {
 
     void reported(Finding finding) {
         if (finding.status() == Finding.Status.OPEN) {
-            Metrics.counter(
-                            MetricNames.FINDINGS,
-                            "pattern",
-                            finding.pattern(),
-                            "severity",
-                            finding.severity().label())
-                    .increment();
+            counter(finding.pattern(), finding.severity()).increment();
         }
         if (finding.latencyNanos() > 0) {
             latency.record(finding.latencyNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    private static Counter counter(String pattern, Severity severity) {
+        return Metrics.counter(MetricNames.FINDINGS, "pattern", pattern, "severity", severity.label());
     }
 
     @Override

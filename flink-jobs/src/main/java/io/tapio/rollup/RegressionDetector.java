@@ -1,5 +1,6 @@
 package io.tapio.rollup;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.model.Regression;
@@ -29,6 +30,10 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
 
     @Override
     public void open(OpenContext context) {
+        // At zero from the start, so that an alert on increase() fires on the first regression.
+        for (RollupMetric metric : RollupMetric.values()) {
+            counter(metric);
+        }
         history = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(
                         "metric-history", Types.STRING, JavaSerializer.typeOf(MetricHistory.class)));
@@ -49,8 +54,7 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
             MetricHistory.Verdict verdict = metricHistory.observe(sample.value(), sample.count(), config);
             history.put(metric.label(), metricHistory);
             if (verdict != null) {
-                Metrics.counter(MetricNames.REGRESSIONS, "metric", metric.label())
-                        .increment();
+                counter(metric).increment();
                 out.collect(new Regression(
                         rollup.workloadKey(),
                         rollup.workload(),
@@ -64,5 +68,9 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
                         verdict.samples()));
             }
         }
+    }
+
+    private static Counter counter(RollupMetric metric) {
+        return Metrics.counter(MetricNames.REGRESSIONS, "metric", metric.label());
     }
 }

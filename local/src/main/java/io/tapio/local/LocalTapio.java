@@ -5,6 +5,8 @@ import io.tapio.ebpf.metrics.MetricsEndpoint;
 import io.tapio.ebpf.node.NodeName;
 import io.tapio.job.TapioJob;
 import io.tapio.model.Finding;
+import io.tapio.status.JobState;
+import io.tapio.status.RunningInstances;
 import io.tapio.status.StatusSampler;
 import io.tapio.status.StatusServer;
 import io.tapio.status.StatusStore;
@@ -14,11 +16,13 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,6 +40,7 @@ public final class LocalTapio implements AutoCloseable {
     private final MetricsEndpoint metrics;
     private final StatusSampler sampler;
     private final StatusStore store;
+    private final RunningInstances instances = RunningInstances.forThisUser();
     private final StatusServer statusServer;
     private final Recording profile;
     private final JobClient job;
@@ -63,7 +68,10 @@ public final class LocalTapio implements AutoCloseable {
         this.job = env.executeAsync(TapioJob.NAME);
         this.latest = sampler.sample(true);
         this.statusServer = StatusServer.start(options.statusPort(), () -> latest);
-        store.writeInstance(new StatusStore.Instance(ProcessHandle.current().pid(), statusServer.port()));
+        StatusStore.Instance instance =
+                new StatusStore.Instance(ProcessHandle.current().pid(), statusServer.port());
+        store.writeInstance(instance);
+        instances.register(instance, options.dataDir());
     }
 
     public static LocalTapio start(RunOptions options) throws Exception {
@@ -101,6 +109,10 @@ public final class LocalTapio implements AutoCloseable {
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, NETWORK_MEMORY);
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, NETWORK_MEMORY);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ZERO);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL, JobState.MAX_FAILURES);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, JobState.FAILURE_INTERVAL);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, JobState.RESTART_DELAY);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
@@ -122,7 +134,7 @@ public final class LocalTapio implements AutoCloseable {
 
     /** Takes a fresh status (call about once a second: rates and latency cover the time since the last call). */
     public TapioStatus refresh() {
-        latest = sampler.sample(true);
+        latest = sampler.sample(true, jobState());
         store.writeStatus(latest);
         return latest;
     }
@@ -148,27 +160,50 @@ public final class LocalTapio implements AutoCloseable {
         return !job.getJobExecutionResult().isDone();
     }
 
-    /** Why the job stopped, if it failed. */
-    public Throwable jobFailure() {
+    /** Why the job stopped, if it failed: the message of the exception at the root of the failure. */
+    public String failureMessage() {
+        if (jobRunning()) {
+            return null;
+        }
         try {
             job.getJobExecutionResult().get(0, TimeUnit.SECONDS);
             return null;
         } catch (Exception e) {
-            return e.getCause() != null ? e.getCause() : e;
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return root.getMessage() != null ? root.getMessage() : root.toString();
+        }
+    }
+
+    private JobState jobState() {
+        String failure = failureMessage();
+        if (failure != null) {
+            return JobState.failed(failure);
+        }
+        try {
+            JobStatus now = job.getJobStatus().get(5, TimeUnit.SECONDS);
+            return new JobState(now == JobStatus.RESTARTING, null);
+        } catch (Exception stoppedMeanwhile) {
+            return JobState.FINE;
         }
     }
 
     /** Stops the job and everything around it; the final status stays in the data directory. */
     @Override
     public void close() throws Exception {
+        // Taken before the cancel, which would read as a failure of its own.
+        String failure = failureMessage();
         try {
             if (jobRunning()) {
                 job.cancel().get(30, TimeUnit.SECONDS);
             }
         } finally {
-            latest = sampler.sample(false);
+            latest = sampler.sample(false, failure == null ? JobState.FINE : JobState.failed(failure));
             store.writeStatus(latest);
             store.clearInstance();
+            instances.unregister(ProcessHandle.current().pid());
             statusServer.close();
             metrics.close();
             if (profile != null) {

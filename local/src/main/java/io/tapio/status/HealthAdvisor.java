@@ -28,6 +28,7 @@ final class HealthAdvisor {
 
     static TapioStatus.Health assess(
             boolean running,
+            JobState job,
             Map<String, Long> dropsInInterval,
             double ringFillRatio,
             TapioStatus.Latency latency,
@@ -37,6 +38,17 @@ final class HealthAdvisor {
         List<TapioStatus.Problem> problems = new ArrayList<>();
         if (!running) {
             problems.add(NOT_RUNNING);
+        }
+        if (job.failure() != null) {
+            problems.add(new TapioStatus.Problem(
+                    "the job failed: " + job.failure(),
+                    "fix what the message says and start it again; the whole trace is in .tapio/tapio.log"));
+        }
+        if (job.restarting()) {
+            problems.add(new TapioStatus.Problem(
+                    "the job is restarting after a failure, and processes nothing meanwhile",
+                    "look at the job's exceptions in the web UI; it gives up after " + JobState.MAX_FAILURES
+                            + " failures within " + JobState.FAILURE_INTERVAL.toSeconds() + " s"));
         }
         long ringFull = dropsInInterval.getOrDefault(DropReason.RING_FULL.label(), 0L);
         if (ringFull > 0) {

@@ -51,7 +51,12 @@ public final class StatusSampler {
      * The status now. While running, rates and latency cover the time since the last call;
      * the final status of a stopped run gives the rates over the whole run.
      */
-    public synchronized TapioStatus sample(boolean running) {
+    public TapioStatus sample(boolean running) {
+        return sample(running, JobState.FINE);
+    }
+
+    /** The status now, with what the job itself does ({@link JobState}) among its problems. */
+    public synchronized TapioStatus sample(boolean running, JobState job) {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - (running ? previousNanos : startedNanos)) / 1e9);
         previousNanos = now;
@@ -117,7 +122,7 @@ public final class StatusSampler {
                 unavailable,
                 latest,
                 HealthAdvisor.assess(
-                        running, dropsInInterval, ringFill, window, unavailable, latest, restartsInInterval));
+                        running, job, dropsInInterval, ringFill, window, unavailable, latest, restartsInInterval));
     }
 
     /**

@@ -26,7 +26,7 @@ public final class StatusStore {
     }
 
     public void writeInstance(Instance running) {
-        write(instance, running.pid() + " " + running.statusPort() + "\n");
+        writeAtomically(instance, running.pid() + " " + running.statusPort() + "\n");
     }
 
     public void clearInstance() {
@@ -49,7 +49,7 @@ public final class StatusStore {
     }
 
     public void writeStatus(TapioStatus latest) {
-        write(status, StatusJson.write(latest));
+        writeAtomically(status, StatusJson.write(latest));
     }
 
     public Optional<TapioStatus> lastStatus() throws IOException {
@@ -59,7 +59,8 @@ public final class StatusStore {
         return Optional.of(StatusJson.read(Files.readString(status)));
     }
 
-    private static void write(Path file, String content) {
+    /** Replaces {@code file} with {@code content} in one step: a reader sees the old or the new, never half. */
+    static void writeAtomically(Path file, String content) {
         try {
             Files.createDirectories(file.getParent());
             Path temporary = file.resolveSibling(file.getFileName() + ".tmp");

@@ -61,6 +61,22 @@ public final class CaptureReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a whole capture, its header and every checksum, so that a bad file is refused
+     * before a job starts rather than failing the job that replays it.
+     *
+     * @return how many events the capture holds
+     * @throws CaptureFormatException what is wrong with the file, and where
+     */
+    public static long verify(Path file) throws IOException {
+        try (CaptureReader reader = open(file)) {
+            while (reader.next() != null) {
+                // Reading is the check.
+            }
+            return reader.recordsRead();
+        }
+    }
+
     public CaptureHeader header() {
         return header;
     }
