@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.table.api.SqlParserException;
 import org.apache.flink.table.api.TableException;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.catalog.exceptions.CatalogException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,7 +58,17 @@ final class SqlCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--format is table, csv or json, not '" + format + "'");
         }
-        HistorySql sql = new HistorySql(history.config());
+        HistorySql sql;
+        try {
+            sql = new HistorySql(history.config());
+        } catch (CatalogException e) {
+            // A data dir where no job has written yet: say so rather than print Flink's stack trace.
+            spec.commandLine()
+                    .getErr()
+                    .println("tapio sql: no history in " + history.dataDir() + " (" + e.getMessage()
+                            + "); tapio run writes it");
+            return Tapio.CANNOT_RUN;
+        }
         if (statement == null) {
             shell(sql, chosen);
             return 0;

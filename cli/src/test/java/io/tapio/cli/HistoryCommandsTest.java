@@ -111,6 +111,20 @@ class HistoryCommandsTest {
 
     @Test
     @Order(3)
+    void aDataDirWithoutHistoryGetsAMessageNotAStackTrace(@TempDir Path empty) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Tapio.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("sql", "SHOW TABLES", "--data-dir", empty.toString());
+        assertEquals(Tapio.CANNOT_RUN, exit);
+        assertTrue(err.toString().startsWith("tapio sql: no history in " + empty), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
+    @Order(3)
     void aBadQueryGetsTheParsersMessageNotAStackTrace() {
         Run bad = tapio("sql", "SELECT * FROMM findings");
         assertEquals(Tapio.CANNOT_RUN, bad.exit());
