@@ -84,6 +84,47 @@ class HistoryCommandsTest {
 
     @Test
     @Order(2)
+    void theShellRunsStatementsOverLinesGoesOnAfterAnErrorAndStopsAtQ() {
+        String typed = String.join(
+                "\n",
+                "SELECT owner_name, COUNT(*) AS findings",
+                "FROM findings GROUP BY owner_name ORDER BY owner_name;",
+                "SELECT * FROMM findings;",
+                "SELECT COUNT(*) AS n FROM findings WHERE owner_name = 'cart';",
+                "\\q",
+                "SELECT 'after quit';");
+        java.io.InputStream stdin = System.in;
+        Run shell;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(typed.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            shell = tapio("sql", "--format", "csv");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(0, shell.exit(), shell.err());
+        assertEquals(
+                List.of("owner_name,findings", "cart,8", "checkout,24", "n", "8"),
+                shell.out().lines().toList());
+        assertTrue(shell.err().contains("tapio sql: SQL parse failed."), shell.err());
+        assertTrue(shell.err().contains("    -> "), "a statement without ';' continues: " + shell.err());
+    }
+
+    @Test
+    @Order(3)
+    void aDataDirWithoutHistoryGetsAMessageNotAStackTrace(@TempDir Path empty) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Tapio.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("sql", "SHOW TABLES", "--data-dir", empty.toString());
+        assertEquals(Tapio.CANNOT_RUN, exit);
+        assertTrue(err.toString().startsWith("tapio sql: no history in " + empty), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
+    @Order(3)
     void aBadQueryGetsTheParsersMessageNotAStackTrace() {
         Run bad = tapio("sql", "SELECT * FROMM findings");
         assertEquals(Tapio.CANNOT_RUN, bad.exit());
