@@ -90,16 +90,19 @@ say oom_kill comm=kmx-hog cgroup=$(stat -c %i $cg) limit=$((32 << 20)) \
     oom_kills=$(awk '$1 == "oom_kill" { print $2 }' $cg/memory.events)
 rmdir $cg
 
-# run-queue waits: a task waking every 5 ms on CPU 0 while three spinning tasks with more
-# weight (nice -10) share that CPU
+# run-queue waits: kmx-waker sleeps on CPU 0 and wakes while a real-time (SCHED_FIFO) task
+# spins there, so it waits for the CPU until the spinner ends or is throttled (the kernel
+# keeps 5% of each second for other tasks): hundreds of ms, on any scheduler. Ordinary tasks
+# of more weight do not do it: the scheduler lets a task that slept run soon after it wakes,
+# so their waits were under the threshold on some boots. The spinner forks nothing (bash's
+# clock), and spins longer than the waker sleeps, however slow the emulated CPU starts it.
 cp /bin/sleep "$dir/kmx-waker"
-hogs=()
-for i in 1 2 3; do
-    taskset -c 0 nice -n -10 sh -c 'end=$(($(date +%s) + 2)); while [ $(date +%s) -lt $end ]; do :; done' &
-    hogs+=($!)
-done
-taskset -c 0 sh -c "for i in \$(seq 20); do $dir/kmx-waker 0.005; done"
-wait "${hogs[@]}"
+taskset -c 0 "$dir/kmx-waker" 0.5 &
+waker=$!
+sleep 0.1
+chrt -f 10 taskset -c 0 bash -c \
+    'end=$((${EPOCHREALTIME/./} + 3000000)); while ((${EPOCHREALTIME/./} < end)); do :; done'
+wait $waker
 say runq_latency comm=kmx-waker
 
 # block I/O slower than the threshold: null_blk completing each request after 80 ms
