@@ -15,6 +15,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include "unchecked_lookup.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -42,18 +43,8 @@ int BPF_PROG(tapio_sched_wakeup_new, struct task_struct *task)
 	return 0;
 }
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} tapio_test_switches SEC(".maps");
-
 SEC("tp_btf/sched_switch")
 int BPF_PROG(tapio_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	__u32 zero = 0;
-	__u32 *switches = bpf_map_lookup_elem(&tapio_test_switches, &zero);
-
-	return *switches; /* no NULL check: the verifier must refuse this */
+	return unchecked_lookup();
 }

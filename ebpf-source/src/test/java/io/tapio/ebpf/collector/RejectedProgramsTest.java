@@ -1,12 +1,12 @@
 package io.tapio.ebpf.collector;
 
+import static io.tapio.ebpf.testing.RecordingReader.eventOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.Exec;
 import io.tapio.ebpf.abi.Exit;
-import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.testing.RecordingReader;
 import io.tapio.ebpf.testing.TestPrograms;
 import io.tapio.testing.Commands;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,10 +46,6 @@ class RejectedProgramsTest {
     static void unload() {
         events.close();
         collector.close();
-    }
-
-    private static Predicate<KernelEvent> of(EventType type, long pid) {
-        return e -> e.type() == type && e.pid() == pid;
     }
 
     @Test
@@ -85,14 +80,14 @@ class RejectedProgramsTest {
 
         events.await(
                 "exec of sleep",
-                e -> of(EventType.EXEC, target.pid()).test(e)
+                e -> eventOf(EventType.EXEC, target.pid()).test(e)
                         && e.payload(Exec.class).filename().equals("/bin/sleep"));
         assertEquals(
                 9,
-                events.await("exit of sleep", of(EventType.EXIT, target.pid()))
+                events.await("exit of sleep", eventOf(EventType.EXIT, target.pid()))
                         .payload(Exit.class)
                         .signal());
-        events.await("exit of the killer", of(EventType.EXIT, killer.pid()));
+        events.await("exit of the killer", eventOf(EventType.EXIT, killer.pid()));
         assertEquals(List.of(), events.matching(e -> e.type() == EventType.SIGNAL));
         assertEquals(List.of(), events.matching(e -> e.type() == EventType.RUNQ_LATENCY));
     }

@@ -1,5 +1,6 @@
 package io.tapio.ebpf.collector;
 
+import static io.tapio.ebpf.testing.RecordingReader.eventOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,13 +64,16 @@ class RetargetedBlockIoTest {
             assertEquals(0, dd.exitCode(), dd.output());
 
             // dd's exit is recorded after its writes completed: once it is here, they are too.
-            events.await("exit of dd", e -> e.type() == EventType.EXIT && e.pid() == dd.pid());
-            Predicate<KernelEvent> ddWrites = e -> e.type() == EventType.BLOCK_IO_LATENCY
-                    && e.pid() == dd.pid()
-                    && e.payload(BlockIoLatency.class).deviceName().equals(device);
-            List<BlockIoLatency> writes = events.matching(ddWrites).stream()
-                    .map(e -> e.payload(BlockIoLatency.class))
-                    .toList();
+            events.await("exit of dd", eventOf(EventType.EXIT, dd.pid()));
+            Predicate<KernelEvent> onTheLoop =
+                    e -> e.payload(BlockIoLatency.class).deviceName().equals(device);
+            List<BlockIoLatency> writes =
+                    events
+                            .matching(eventOf(EventType.BLOCK_IO_LATENCY, dd.pid())
+                                    .and(onTheLoop))
+                            .stream()
+                            .map(e -> e.payload(BlockIoLatency.class))
+                            .toList();
             assertEquals(4, writes.size(), "one event per request of dd: " + writes);
             for (BlockIoLatency write : writes) {
                 assertEquals(BlockOp.WRITE, write.op());
