@@ -105,18 +105,8 @@ chrt -f 10 taskset -c 0 bash -c \
 wait $waker
 say runq_latency comm=kmx-waker
 
-# block I/O slower than the threshold: null_blk completing each request after 80 ms
-if modprobe null_blk nr_devices=1 queue_mode=2 irqmode=2 completion_nsec=80000000 gb=1 2>/dev/null; then
-    for i in $(seq 50); do [ -b /dev/nullb0 ] && break; sleep 0.1; done
-    cp /bin/dd "$dir/kmx-io"
-    "$dir/kmx-io" if=/dev/nullb0 of=/dev/null bs=4k count=4 iflag=direct 2>/dev/null
-    "$dir/kmx-io" if=/dev/zero of=/dev/nullb0 bs=4k count=2 oflag=direct 2>/dev/null
-    say block_io_latency comm=kmx-io dev=$((0x$(stat -c %t /dev/nullb0))):$((0x$(stat -c %T /dev/nullb0))) \
-        reads=4 writes=2 bytes=4096
-    rmmod null_blk
-else
-    say block_io_latency skipped="no null_blk module"
-fi
+# block I/O slower than the threshold, on null_blk
+"$(dirname "${BASH_SOURCE[0]}")/block-io.sh"
 
 rm -rf "$dir"
 say done

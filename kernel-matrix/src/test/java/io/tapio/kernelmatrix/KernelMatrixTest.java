@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -63,7 +64,8 @@ class KernelMatrixTest {
     @TestFactory
     Stream<DynamicContainer> everyProgramLoadsAndFiresOnEachKernelOfTheMatrix() throws IOException {
         return kernels().stream().map(kernel -> {
-            Guest guest = new Guest(kernel);
+            Guest guest = Guest.probe(kernel);
+            Guest collector = Guest.collector(kernel);
             return DynamicContainer.dynamicContainer(
                     "Linux " + kernel,
                     Stream.of(
@@ -84,7 +86,11 @@ class KernelMatrixTest {
                             check(guest, "tcp_retransmit: SYN retransmitted", KernelMatrixTest::tcpRetransmit),
                             check(guest, "oom_kill: victim and memory cgroup", KernelMatrixTest::oomKill),
                             check(guest, "runq_latency: waits over the threshold", KernelMatrixTest::runqLatency),
-                            check(guest, "block_io_latency: slow reads and writes", KernelMatrixTest::blockIoLatency)));
+                            check(guest, "block_io_latency: slow reads and writes", KernelMatrixTest::blockIoLatency),
+                            check(
+                                    collector,
+                                    "the Java collector: every type, block_io_latency from null_blk",
+                                    out -> javaCollector(out, guest.output()))));
         });
     }
 
@@ -234,38 +240,77 @@ class KernelMatrixTest {
         }
     }
 
-    /** One guest boot per kernel, shared by its checks. */
+    /**
+     * The Java collector, as a node runs it: every type loads, block I/O attaches where
+     * tapio-probe attached it on the same kernel and says what it loses there, and times the
+     * same slow reads and writes.
+     */
+    private static void javaCollector(ProbeOutput out, ProbeOutput probe) {
+        assertEquals(Map.of(), out.collector("unavailable", "reason"), "types the collector left out");
+        String issue = probe.programs.get("tapio_block_io_start").attachedAt();
+        Map<String, String> limited = out.collector("limited", "limitation");
+        if (issue == null) {
+            assertEquals(Map.of(), limited);
+        } else {
+            assertEquals(List.of("block_io_latency"), List.copyOf(limited.keySet()));
+            assertTrue(limited.get("block_io_latency").contains("timed from " + issue), limited.toString());
+        }
+        blockIoLatency(out);
+    }
+
+    /** One guest boot running one command, shared by the checks of its output. */
     private static final class Guest {
         private final String kernel;
+        private final String name;
+        private final List<String> command;
         private ProbeOutput output;
 
-        Guest(String kernel) {
+        Guest(String kernel, String name, List<String> command) {
             this.kernel = kernel;
+            this.name = name;
+            this.command = command;
+        }
+
+        /** tapio-probe with the whole workload. */
+        static Guest probe(String kernel) {
+            return new Guest(
+                    kernel,
+                    kernel,
+                    List.of(
+                            PROBE.toString(),
+                            OBJECT.toString(),
+                            "--",
+                            DIR.resolve("workload.sh").toString()));
+        }
+
+        /** The Java collector with the block I/O step. */
+        static Guest collector(String kernel) {
+            return new Guest(
+                    kernel,
+                    kernel + "-collector",
+                    CollectorInGuest.command(List.of(DIR.resolve("block-io.sh").toString())));
         }
 
         synchronized ProbeOutput output() {
             if (output == null) {
                 long started = System.nanoTime();
-                String text = run(
-                        List.of(
-                                DIR.resolve("guest.sh").toString(),
-                                "--kernel",
-                                kernel,
-                                "--timeout",
-                                String.valueOf(GUEST_TIMEOUT_SECONDS),
-                                "--",
-                                PROBE.toString(),
-                                OBJECT.toString(),
-                                "--",
-                                DIR.resolve("workload.sh").toString()),
-                        GUEST_TIMEOUT_SECONDS + 120,
-                        kernel);
-                System.out.printf(
-                        "kernel-matrix: Linux %s: the guest ran in %.1f s (%s)%n",
+                List<String> guest = new ArrayList<>(List.of(
+                        DIR.resolve("guest.sh").toString(),
+                        "--kernel",
                         kernel,
+                        "--timeout",
+                        String.valueOf(GUEST_TIMEOUT_SECONDS),
+                        "--"));
+                guest.addAll(command);
+                String text = run(guest, GUEST_TIMEOUT_SECONDS + 120, name);
+                System.out.printf(
+                        "kernel-matrix: %s: the guest ran in %.1f s (%s)%n",
+                        name,
                         (System.nanoTime() - started) / 1e9,
                         text.lines()
-                                .filter(l -> l.startsWith("=== tapio-guest"))
+                                .filter(l -> l.startsWith("=== tapio-guest")
+                                        || l.startsWith("collector main")
+                                        || l.startsWith("collector opened"))
                                 .collect(Collectors.joining("; ")));
                 output = ProbeOutput.parse(text);
             }

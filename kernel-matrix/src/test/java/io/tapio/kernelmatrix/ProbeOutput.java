@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * What tapio-probe (kernel-matrix/probe/tapio-probe.c) and workload.sh printed: each
- * program's fate on the kernel with its verifier log, the decoded events, the kernel's
- * counters, and what each workload step did.
+ * What tapio-probe (kernel-matrix/probe/tapio-probe.c) or CollectorInGuest, and workload.sh
+ * printed: each program's fate on the kernel with its verifier log, the decoded events, the
+ * kernel's counters, what the Java collector left out or attached elsewhere, and what each
+ * workload step did.
  */
 final class ProbeOutput {
     private static final Pattern FIELD = Pattern.compile("(\\w+)=(\"([^\"]*)\"|\\S+)");
@@ -45,6 +46,9 @@ final class ProbeOutput {
     final Map<String, String> verifierLogs = new LinkedHashMap<>();
     final List<String> attached = new ArrayList<>();
     final List<Line> events = new ArrayList<>();
+    /** CollectorInGuest's account of the collector: "unavailable" and "limited" lines. */
+    final List<Line> collector = new ArrayList<>();
+
     final List<Line> workload = new ArrayList<>();
     final List<String> malformed = new ArrayList<>();
     /** tapio_stats summed over CPUs: "type reason" to count. */
@@ -92,6 +96,7 @@ final class ProbeOutput {
                 }
                 case "event" -> out.events.add(new Line("event", words[1], fields(line), line));
                 case "workload:" -> out.workload.add(new Line("workload", words[1], fields(line), line));
+                case "collector" -> out.collector.add(new Line("collector", words[1], fields(line), line));
                 case "malformed" -> out.malformed.add(line);
                 case "stats" -> {
                     String[] s = line.split(" ");
@@ -112,6 +117,13 @@ final class ProbeOutput {
             fields.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(2));
         }
         return fields;
+    }
+
+    /** The collector's {@code kind} lines (unavailable, limited): the {@code field} of each, by type. */
+    Map<String, String> collector(String kind, String field) {
+        return collector.stream()
+                .filter(l -> l.name().equals(kind))
+                .collect(Collectors.toMap(l -> l.get("type"), l -> l.get(field)));
     }
 
     /** The workload step's line (what it did, with the values to expect). */

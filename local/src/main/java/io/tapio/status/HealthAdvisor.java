@@ -33,6 +33,7 @@ final class HealthAdvisor {
             double ringFillRatio,
             TapioStatus.Latency latency,
             Map<String, String> unavailable,
+            Map<String, String> limited,
             List<TapioStatus.Finding> findings,
             long restartsInInterval) {
         List<TapioStatus.Problem> problems = new ArrayList<>();
@@ -85,6 +86,7 @@ final class HealthAdvisor {
         }
         List<String> notes = new ArrayList<>();
         unavailable.forEach((type, why) -> notes.add("no " + type + " events: " + why));
+        limited.forEach((type, what) -> notes.add(type + " events: " + what));
         boolean alarming = findings.stream().anyMatch(f -> !QUIET_SEVERITIES.contains(f.severity()));
         return new TapioStatus.Health(problems.isEmpty() && !alarming, problems, notes);
     }

@@ -94,11 +94,8 @@ public final class StatusSampler {
 
         Gauge fill = registry.find(MetricNames.RINGBUF_USED_RATIO).gauge();
         double ringFill = fill == null ? 0 : fill.value();
-        Map<String, String> unavailable = new TreeMap<>();
-        registry.find(MetricNames.KERNEL_TYPE_UNAVAILABLE)
-                .meters()
-                .forEach(
-                        m -> unavailable.put(m.getId().getTag("type"), m.getId().getTag("reason")));
+        Map<String, String> unavailable = byType(MetricNames.KERNEL_TYPE_UNAVAILABLE, "reason");
+        Map<String, String> limited = byType(MetricNames.KERNEL_TYPE_LIMITED, "limitation");
         Timer endToEnd = registry.find(MetricNames.PROCESSING_DURATION)
                 .tag("stage", "end")
                 .timer();
@@ -122,7 +119,15 @@ public final class StatusSampler {
                 unavailable,
                 latest,
                 HealthAdvisor.assess(
-                        running, job, dropsInInterval, ringFill, window, unavailable, latest, restartsInInterval));
+                        running,
+                        job,
+                        dropsInInterval,
+                        ringFill,
+                        window,
+                        unavailable,
+                        limited,
+                        latest,
+                        restartsInInterval));
     }
 
     /**
@@ -134,6 +139,15 @@ public final class StatusSampler {
         Map<String, Double> totals = sumBy(name, tag);
         earlier.forEach((key, count) -> totals.merge(key, count, Math::max));
         return totals;
+    }
+
+    /** The gauges named {@code name}: the value of one tag by the event type they are about. */
+    private Map<String, String> byType(String name, String tag) {
+        Map<String, String> byType = new TreeMap<>();
+        registry.find(name)
+                .meters()
+                .forEach(m -> byType.put(m.getId().getTag("type"), m.getId().getTag(tag)));
+        return byType;
     }
 
     /** The counters named {@code name}, summed by the value of one tag. */

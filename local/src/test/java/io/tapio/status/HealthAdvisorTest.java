@@ -22,11 +22,13 @@ class HealthAdvisorTest {
     private double ringFill = 0.1;
     private TapioStatus.Latency latency = FAST;
     private Map<String, String> unavailable = Map.of();
+    private Map<String, String> limited = Map.of();
     private List<TapioStatus.Finding> findings = List.of();
     private long sourceRestarts;
 
     private TapioStatus.Health assess() {
-        return HealthAdvisor.assess(running, job, drops, ringFill, latency, unavailable, findings, sourceRestarts);
+        return HealthAdvisor.assess(
+                running, job, drops, ringFill, latency, unavailable, limited, findings, sourceRestarts);
     }
 
     /** The verdict is unhealthy, with one problem whose symptom contains {@code symptom}. */
@@ -108,6 +110,14 @@ class HealthAdvisorTest {
         unavailable = Map.of("oom_kill", "no such tracepoint");
         assertEquals(
                 new TapioStatus.Health(true, List.of(), List.of("no oom_kill events: no such tracepoint")), assess());
+    }
+
+    @Test
+    void aTypeThisKernelProvidesWithLessIsANoteNotAProblem() {
+        limited = Map.of("block_io_latency", "timed from block_rq_issue");
+        assertEquals(
+                new TapioStatus.Health(true, List.of(), List.of("block_io_latency events: timed from block_rq_issue")),
+                assess());
     }
 
     static TapioStatus.Finding finding(String severity) {

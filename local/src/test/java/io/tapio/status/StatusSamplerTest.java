@@ -3,16 +3,19 @@ package io.tapio.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tapio.ebpf.metrics.MetricNames;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The totals a stopped run leaves behind are the run's, although its source's meters are gone. */
+/** What the status makes of the source's meters. */
 class StatusSamplerTest {
+    /** The totals a stopped run leaves behind are the run's, although its source's meters are gone. */
     @Test
     void theFinalStatusKeepsTheKernelTotalsAndDropsAfterTheSourcesMetersLeave() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -39,5 +42,26 @@ class StatusSamplerTest {
         TapioStatus stopped = sampler.sample(false);
         assertEquals(running.kernel(), stopped.kernel());
         assertEquals(Map.of("ring_full", 3L), stopped.drops());
+    }
+
+    @Test
+    void typesTheKernelCannotProvideOrProvidesWithLessAreNotesOfTheStatus() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Gauge.builder(MetricNames.KERNEL_TYPE_UNAVAILABLE, () -> 1)
+                .tags("node", "vm", "type", "runq_latency", "reason", "this kernel rejected program tapio_sched_switch")
+                .register(registry);
+        Gauge.builder(MetricNames.KERNEL_TYPE_LIMITED, () -> 1)
+                .tags("node", "vm", "type", "block_io_latency", "limitation", "timed from block_rq_issue")
+                .register(registry);
+        StatusSampler sampler = new StatusSampler(registry, "ebpf", "vm", Instant.now(), List::of);
+
+        TapioStatus status = sampler.sample(true);
+
+        assertEquals(Map.of("runq_latency", "this kernel rejected program tapio_sched_switch"), status.unavailable());
+        assertEquals(
+                List.of(
+                        "no runq_latency events: this kernel rejected program tapio_sched_switch",
+                        "block_io_latency events: timed from block_rq_issue"),
+                status.health().notes());
     }
 }

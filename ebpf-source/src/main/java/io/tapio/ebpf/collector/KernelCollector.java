@@ -4,13 +4,11 @@ import io.tapio.ebpf.abi.BpfMaps;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.KernelConfig;
 import io.tapio.ebpf.abi.PathPrefixKey;
-import io.tapio.ebpf.abi.Program;
 import io.tapio.ebpf.libbpf.BpfException;
 import io.tapio.ebpf.libbpf.BpfLink;
 import io.tapio.ebpf.libbpf.BpfMap;
 import io.tapio.ebpf.libbpf.BpfObject;
 import io.tapio.ebpf.libbpf.BpfProgram;
-import io.tapio.ebpf.libbpf.KernelBtf;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,18 +17,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tapio's BPF programs, loaded and attached on this node, and the ring buffer they write to.
@@ -45,11 +38,12 @@ import org.slf4j.LoggerFactory;
  * open is closed by a JVM shutdown hook, and in any case the kernel detaches the programs
  * when the process exits: their links are file descriptors, never pinned.
  *
- * <p>A type whose tracepoint this kernel lacks is left out and reported by
- * {@link #unavailable()}; the other types still run.
+ * <p>A type whose tracepoint this kernel lacks, or with a program its verifier rejects, is
+ * left out and reported by {@link #unavailable()}; the other types still run. A type whose
+ * tracepoint came with a later kernel may attach to an older one instead, reported with what
+ * it loses by {@link #limitations()}.
  */
 public final class KernelCollector implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(KernelCollector.class);
     private static final String OBJECT_RESOURCE = "/io/tapio/bpf/tapio.bpf.o";
     private static final Set<KernelCollector> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -62,6 +56,7 @@ public final class KernelCollector implements AutoCloseable {
     private final BpfObject object;
     private final Map<EventType, List<BpfProgram>> programs;
     private final Map<EventType, String> unavailable;
+    private final Map<EventType, String> limitations;
     private final Map<EventType, List<BpfLink>> links = new EnumMap<>(EventType.class);
     private final BpfMap configMap;
     private final BpfMap statsMap;
@@ -73,11 +68,11 @@ public final class KernelCollector implements AutoCloseable {
     private CollectorConfig config;
     private boolean closed;
 
-    private KernelCollector(
-            BpfObject object, Map<EventType, List<BpfProgram>> programs, Map<EventType, String> unavailable) {
-        this.object = object;
-        this.programs = programs;
-        this.unavailable = Collections.unmodifiableMap(unavailable);
+    private KernelCollector(LoadedObject loaded) {
+        this.object = loaded.object();
+        this.programs = loaded.programs();
+        this.unavailable = loaded.unavailable();
+        this.limitations = loaded.limitations();
         this.configMap = object.map(BpfMaps.CONFIG);
         this.statsMap = object.map(BpfMaps.STATS);
         this.ignoredComms = object.map(BpfMaps.IGNORED_COMMS);
@@ -88,30 +83,28 @@ public final class KernelCollector implements AutoCloseable {
     }
 
     /**
-     * Checks the machine, loads the programs, writes the configuration and attaches the
-     * programs of every enabled type this kernel supports.
+     * Checks the machine, loads the programs this kernel accepts, writes the configuration and
+     * attaches the programs of every enabled type.
      *
      * @throws MissingRequirementException when a privilege, BTF or tracefs is missing
      * @throws io.tapio.ebpf.libbpf.MissingLibbpfException when libbpf is not installed
-     * @throws io.tapio.ebpf.libbpf.BpfLoadException when the kernel refuses the programs
+     * @throws io.tapio.ebpf.libbpf.BpfLoadException when the kernel refuses the object itself
+     *     (a map, say); a program it rejects only makes its type unavailable
      */
     public static KernelCollector open(CollectorConfig config) {
         Preflight.checkKernelBtf();
         Preflight.checkPrivileges();
-        BpfObject object = BpfObject.open("tapio", objectBytes());
+        try (RunningKernel kernel = new RunningKernel()) {
+            return open(config, objectBytes(), kernel);
+        }
+    }
+
+    /** {@link #open(CollectorConfig)} with another object than Tapio's and a kernel's tracepoints as given. */
+    static KernelCollector open(CollectorConfig config, byte[] elf, KernelTracepoints kernel) {
+        LoadedObject loaded = LoadedObject.load(elf, config.ringBufferBytes(), kernel);
         KernelCollector collector = null;
         try {
-            object.map(BpfMaps.EVENTS).setMaxEntries(config.ringBufferBytes());
-            Map<EventType, List<BpfProgram>> programs = new EnumMap<>(EventType.class);
-            for (BpfProgram program : object.programs()) {
-                programs.computeIfAbsent(Program.named(program.name()).type(), t -> new ArrayList<>())
-                        .add(program);
-            }
-            Map<EventType, String> unavailable = missingTracepoints(programs);
-            unavailable.keySet().forEach(type -> programs.remove(type).forEach(p -> p.setAutoload(false)));
-            unavailable.forEach((type, why) -> LOG.warn("{} events are unavailable: {}", type.label(), why));
-            object.load();
-            collector = new KernelCollector(object, programs, unavailable);
+            collector = new KernelCollector(loaded);
             collector.apply(config);
             OPEN.add(collector);
             return collector;
@@ -119,7 +112,7 @@ public final class KernelCollector implements AutoCloseable {
             if (collector != null) {
                 collector.close();
             } else {
-                object.close();
+                loaded.object().close();
             }
             throw e;
         }
@@ -143,9 +136,20 @@ public final class KernelCollector implements AutoCloseable {
         return KernelStats.read(statsMap);
     }
 
-    /** Types this kernel cannot provide, with the reason. */
+    /**
+     * Types this kernel cannot provide, with the reason: a tracepoint it lacks, or a program
+     * its verifier rejected, with the verifier's last word.
+     */
     public Map<EventType, String> unavailable() {
         return unavailable;
+    }
+
+    /**
+     * Types whose programs attach elsewhere on this kernel than on current ones, with what
+     * their events lose there (block I/O before Linux 6.5: the I/O scheduler's wait).
+     */
+    public Map<EventType, String> limitations() {
+        return limitations;
     }
 
     /** Types whose programs are attached now. */
@@ -274,30 +278,7 @@ public final class KernelCollector implements AutoCloseable {
         return key;
     }
 
-    /** Types whose tracepoints this kernel lacks, with why; mounts tracefs if it must. */
-    private static Map<EventType, String> missingTracepoints(Map<EventType, List<BpfProgram>> programs) {
-        Map<EventType, String> missing = new EnumMap<>(EventType.class);
-        boolean tracefsNeeded = programs.values().stream()
-                .flatMap(List::stream)
-                .anyMatch(p -> ProgramSection.needsTracefs(p.section()));
-        Path tracefs = tracefsNeeded ? Preflight.ensureTracefs() : null;
-        try (KernelBtf btf = KernelBtf.load()) {
-            programs.forEach((type, list) -> {
-                for (BpfProgram program : list) {
-                    ProgramSection.btfTracepoint(program.section())
-                            .filter(tp -> !btf.hasTracepoint(tp))
-                            .ifPresent(tp -> missing.put(type, "this kernel has no tracepoint " + tp));
-                    ProgramSection.tracefsEvent(program.section())
-                            .filter(event ->
-                                    !Files.isDirectory(tracefs.resolve("events").resolve(event)))
-                            .ifPresent(event -> missing.put(type, "this kernel has no tracepoint " + event));
-                }
-            });
-        }
-        return missing;
-    }
-
-    private static byte[] objectBytes() {
+    static byte[] objectBytes() {
         try (InputStream in = KernelCollector.class.getResourceAsStream(OBJECT_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(OBJECT_RESOURCE + " is not on the class path: the tapio-bpf jar "

@@ -9,10 +9,6 @@ final class ProgramSection {
 
     private ProgramSection() {}
 
-    static boolean needsTracefs(String section) {
-        return section.startsWith(CLASSIC_TRACEPOINT);
-    }
-
     /** The BTF-enabled tracepoint a {@code tp_btf/NAME} section attaches to. */
     static Optional<String> btfTracepoint(String section) {
         return section.startsWith(BTF_TRACEPOINT)
@@ -22,6 +18,8 @@ final class ProgramSection {
 
     /** The tracefs event directory a {@code tracepoint/CATEGORY/NAME} section attaches to. */
     static Optional<String> tracefsEvent(String section) {
-        return needsTracefs(section) ? Optional.of(section.substring(CLASSIC_TRACEPOINT.length())) : Optional.empty();
+        return section.startsWith(CLASSIC_TRACEPOINT)
+                ? Optional.of(section.substring(CLASSIC_TRACEPOINT.length()))
+                : Optional.empty();
     }
 }

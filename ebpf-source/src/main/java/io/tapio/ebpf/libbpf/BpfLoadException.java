@@ -1,5 +1,7 @@
 package io.tapio.ebpf.libbpf;
 
+import java.util.Optional;
+
 /**
  * Loading a BPF object failed; the message carries what libbpf said, which for a program
  * the verifier rejected is the verifier's log.
@@ -13,6 +15,14 @@ public final class BpfLoadException extends BpfException {
                         + (libbpfLog.isBlank() ? "" : "\n--- libbpf and the verifier said ---\n" + libbpfLog.strip()),
                 errno);
         this.libbpfLog = libbpfLog;
+    }
+
+    /**
+     * The program the kernel refused, when one did (rather than, say, a map it could not
+     * create), with the verifier's reason: the others may load without it.
+     */
+    public Optional<RejectedProgram> rejectedProgram() {
+        return RejectedProgram.in(libbpfLog);
     }
 
     /** Everything libbpf printed while loading, the verifier's log included. */

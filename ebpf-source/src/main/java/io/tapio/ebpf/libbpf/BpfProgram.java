@@ -53,7 +53,26 @@ public final class BpfProgram {
         }
     }
 
-    /** Attaches the loaded program where its section says. */
+    /**
+     * Attaches it to another kernel function or BTF-enabled tracepoint than its section
+     * names (a {@code tp_btf} program: the tracepoint's name); only before loading. The
+     * verifier then checks it against that target's arguments.
+     */
+    public void setAttachTarget(String target) {
+        try (Arena arena = Arena.ofConfined()) {
+            int error = (int) LibBpf.get().programSetAttachTarget.invokeExact(program, 0, arena.allocateFrom(target));
+            if (error < 0) {
+                throw new BpfException(
+                        "cannot attach program " + name + " to " + target + " instead of " + section + ": "
+                                + LibBpf.get().errorMessage(error) + " (errno " + -error + ")",
+                        -error);
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Attaches the loaded program where its section says, or where {@link #setAttachTarget} said. */
     public BpfLink attach() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Native.CALL_STATE);

@@ -37,6 +37,7 @@ final class LibBpf {
     final MethodHandle programSectionName;
     final MethodHandle programSetAutoload;
     final MethodHandle programAutoload;
+    final MethodHandle programSetAttachTarget;
     final MethodHandle programAttach;
     final MethodHandle linkDestroy;
     final MethodHandle mapFd;
@@ -71,6 +72,8 @@ final class LibBpf {
         programSetAutoload = Native.downcall(
                 lib, "bpf_program__set_autoload", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN));
         programAutoload = Native.downcall(lib, "bpf_program__autoload", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
+        programSetAttachTarget = Native.downcall(
+                lib, "bpf_program__set_attach_target", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         programAttach = Native.downcallWithErrno(lib, "bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
         linkDestroy = Native.downcall(lib, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         mapFd = Native.downcall(lib, "bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));

@@ -19,6 +19,8 @@ public final class MetricNames {
     public static final String KERNEL_EVENTS = "tapio.kernel.events";
     /** Gauge {node,type,reason}: an event type this kernel cannot provide. */
     public static final String KERNEL_TYPE_UNAVAILABLE = "tapio.kernel.type.unavailable";
+    /** Gauge {node,type,limitation}: an event type this kernel provides with less, and what is missing. */
+    public static final String KERNEL_TYPE_LIMITED = "tapio.kernel.type.limited";
     /** Counter {node}: restarts of the eBPF source from a checkpoint. */
     public static final String SOURCE_RESTARTS = "tapio.source.restarts";
     /** Gauge {node}: records the source hands over per call. */

@@ -1,5 +1,6 @@
 package io.tapio.ebpf.collector;
 
+import static io.tapio.ebpf.testing.RecordingReader.eventOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,10 +66,6 @@ class KernelCollectorTest {
         collector.close();
     }
 
-    private static Predicate<KernelEvent> of(EventType type, long pid) {
-        return e -> e.type() == type && e.pid() == pid;
-    }
-
     @Test
     void everyTypeIsAvailableAndAttachedOnThisKernel() {
         assertEquals(List.of(), List.copyOf(collector.unavailable().keySet()));
@@ -82,7 +78,7 @@ class KernelCollectorTest {
 
         KernelEvent exec = events.await(
                 "exec of /bin/true",
-                e -> of(EventType.EXEC, result.pid()).test(e)
+                e -> eventOf(EventType.EXEC, result.pid()).test(e)
                         && e.payload(Exec.class).filename().equals("/bin/true"));
         assertEquals("true", exec.comm());
         assertEquals(ProcessHandle.current().pid(), exec.payload(Exec.class).ppid(), "started by this JVM");
@@ -92,7 +88,8 @@ class KernelCollectorTest {
     void exitReportsTheExitCode() {
         Commands.Result result = Commands.run("/bin/sh", "-c", "exit 3");
 
-        Exit exit = events.await("exit of sh", of(EventType.EXIT, result.pid())).payload(Exit.class);
+        Exit exit = events.await("exit of sh", eventOf(EventType.EXIT, result.pid()))
+                .payload(Exit.class);
         assertEquals(3, exit.exitStatus());
         assertEquals(0, exit.signal());
         assertTrue(exit.abnormal());
@@ -106,7 +103,7 @@ class KernelCollectorTest {
         Commands.Result killer = Commands.run("/bin/sh", "-c", "kill -9 " + target.pid());
         assertTrue(target.waitFor(10, TimeUnit.SECONDS));
 
-        KernelEvent signal = events.await("SIGKILL to sleep", of(EventType.SIGNAL, target.pid()));
+        KernelEvent signal = events.await("SIGKILL to sleep", eventOf(EventType.SIGNAL, target.pid()));
         Signal sent = signal.payload(Signal.class);
         assertEquals(9, sent.signal());
         assertEquals(killer.pid(), sent.senderPid());
@@ -114,8 +111,8 @@ class KernelCollectorTest {
         assertEquals(Signal.SI_USER, sent.code());
         assertEquals("sleep", signal.comm());
 
-        Exit exit =
-                events.await("exit of sleep", of(EventType.EXIT, target.pid())).payload(Exit.class);
+        Exit exit = events.await("exit of sleep", eventOf(EventType.EXIT, target.pid()))
+                .payload(Exit.class);
         assertEquals(9, exit.signal());
         assertEquals(0, exit.exitStatus());
     }
@@ -131,14 +128,14 @@ class KernelCollectorTest {
 
             OpenFailed open = events.await(
                             "failed open",
-                            e -> of(EventType.OPEN_FAILED, failed.pid()).test(e)
+                            e -> eventOf(EventType.OPEN_FAILED, failed.pid()).test(e)
                                     && e.payload(OpenFailed.class).path().equals(missing))
                     .payload(OpenFailed.class);
             assertEquals(OpenFailed.ENOENT, open.error());
 
             // The exit is recorded after the open by the same task: once it is here, an open would be too.
-            events.await("exit of the successful cat", of(EventType.EXIT, succeeded.pid()));
-            assertEquals(List.of(), events.matching(of(EventType.OPEN_FAILED, succeeded.pid())));
+            events.await("exit of the successful cat", eventOf(EventType.EXIT, succeeded.pid()));
+            assertEquals(List.of(), events.matching(eventOf(EventType.OPEN_FAILED, succeeded.pid())));
         } finally {
             Files.delete(present);
         }
@@ -158,7 +155,7 @@ class KernelCollectorTest {
 
         KernelEvent event = events.await(
                 "refused connect",
-                e -> of(EventType.TCP_CONNECT, SELF).test(e)
+                e -> eventOf(EventType.TCP_CONNECT, SELF).test(e)
                         && e.payload(TcpConnect.class).endpoints().destination().getPort() == closedPort);
         TcpConnect connect = event.payload(TcpConnect.class);
         assertEquals(ConnectOutcome.REFUSED, connect.outcome());
@@ -180,7 +177,7 @@ class KernelCollectorTest {
 
             TcpConnect connect = events.await(
                             "established connect",
-                            e -> of(EventType.TCP_CONNECT, SELF).test(e)
+                            e -> eventOf(EventType.TCP_CONNECT, SELF).test(e)
                                     && e.payload(TcpConnect.class)
                                                     .endpoints()
                                                     .destination()
@@ -192,7 +189,7 @@ class KernelCollectorTest {
 
             TcpReset reset = events.await(
                             "reset on the client socket",
-                            e -> of(EventType.TCP_RESET, SELF).test(e)
+                            e -> eventOf(EventType.TCP_RESET, SELF).test(e)
                                     && e.payload(TcpReset.class)
                                                     .endpoints()
                                                     .destination()
@@ -210,7 +207,7 @@ class KernelCollectorTest {
             Process hog = Commands.start(cgroup.wrap("/usr/bin/tail /dev/zero"));
             assertTrue(hog.waitFor(30, TimeUnit.SECONDS), "the memory hog was not killed");
 
-            KernelEvent oom = events.await("OOM kill of tail", of(EventType.OOM_KILL, hog.pid()));
+            KernelEvent oom = events.await("OOM kill of tail", eventOf(EventType.OOM_KILL, hog.pid()));
             assertEquals("tail", oom.comm());
             assertEquals(cgroup.id(), oom.cgroupId());
             OomKill kill = oom.payload(OomKill.class);
@@ -218,7 +215,7 @@ class KernelCollectorTest {
             assertTrue(kill.memcgUsageBytes() >= limit * 9 / 10, "usage at the kill: " + kill.memcgUsageBytes());
             assertEquals(
                     9,
-                    events.await("exit of tail", of(EventType.EXIT, hog.pid()))
+                    events.await("exit of tail", eventOf(EventType.EXIT, hog.pid()))
                             .payload(Exit.class)
                             .signal());
         }
@@ -238,7 +235,8 @@ class KernelCollectorTest {
         try {
             KernelEvent wait = events.await(
                     "run-queue wait of a spinning thread",
-                    e -> of(EventType.RUNQ_LATENCY, SELF).test(e) && e.comm().startsWith("tapio-spin-"));
+                    e -> eventOf(EventType.RUNQ_LATENCY, SELF).test(e)
+                            && e.comm().startsWith("tapio-spin-"));
             assertTrue(wait.payload(RunqLatency.class).latencyNs()
                     >= Duration.ofMillis(1).toNanos());
         } finally {
@@ -259,7 +257,7 @@ class KernelCollectorTest {
 
             BlockIoLatency io = events.await(
                             "direct write by dd",
-                            e -> of(EventType.BLOCK_IO_LATENCY, dd.pid()).test(e)
+                            e -> eventOf(EventType.BLOCK_IO_LATENCY, dd.pid()).test(e)
                                     && e.payload(BlockIoLatency.class).op() == BlockOp.WRITE)
                     .payload(BlockIoLatency.class);
             assertTrue(io.latencyNs() > 0);
@@ -277,7 +275,7 @@ class KernelCollectorTest {
         Commands.Result result = Commands.run("/bin/true");
         long after = System.nanoTime();
 
-        KernelEvent exec = events.await("exec of /bin/true", of(EventType.EXEC, result.pid()));
+        KernelEvent exec = events.await("exec of /bin/true", eventOf(EventType.EXEC, result.pid()));
         assertTrue(
                 exec.timestampNs() > before && exec.timestampNs() < after,
                 before + " < " + exec.timestampNs() + " < " + after);
@@ -295,11 +293,11 @@ class KernelCollectorTest {
             Commands.Result byComm = Commands.run("/usr/bin/tail", "/tmp/tapio-missing-" + UUID.randomUUID());
             Commands.Result byPath = Commands.run("/bin/cat", ignoredDir + "file");
             Commands.Result reported = Commands.run("/bin/cat", "/tmp/tapio-missing-" + UUID.randomUUID());
-            events.await("the failed open that no filter matches", of(EventType.OPEN_FAILED, reported.pid()));
+            events.await("the failed open that no filter matches", eventOf(EventType.OPEN_FAILED, reported.pid()));
             KernelStats delta = collector.kernelStats().since(before);
 
-            assertEquals(List.of(), events.matching(of(EventType.OPEN_FAILED, byComm.pid())));
-            assertEquals(List.of(), events.matching(of(EventType.OPEN_FAILED, byPath.pid())));
+            assertEquals(List.of(), events.matching(eventOf(EventType.OPEN_FAILED, byComm.pid())));
+            assertEquals(List.of(), events.matching(eventOf(EventType.OPEN_FAILED, byPath.pid())));
             assertTrue(delta.count(EventType.OPEN_FAILED, Reason.IGNORED_COMM) >= 1);
             assertTrue(delta.count(EventType.OPEN_FAILED, Reason.IGNORED_PATH) >= 1);
             assertTrue(delta.count(EventType.OPEN_FAILED, Reason.SUCCEEDED) >= 1, "cat opens its libraries");
@@ -315,9 +313,10 @@ class KernelCollectorTest {
         try {
             assertEquals(java.util.Set.of(EventType.EXIT), collector.attachedTypes());
             Commands.Result result = Commands.run("/bin/true");
-            events.await("exit of true", of(EventType.EXIT, result.pid()));
-            assertFalse(
-                    events.matching(of(EventType.EXEC, result.pid())).iterator().hasNext());
+            events.await("exit of true", eventOf(EventType.EXIT, result.pid()));
+            assertFalse(events.matching(eventOf(EventType.EXEC, result.pid()))
+                    .iterator()
+                    .hasNext());
         } finally {
             collector.reconfigure(CONFIG);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapio.ebpf.testing.TestPrograms;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** What a user sees when libbpf or the kernel refuses. */
@@ -19,6 +20,11 @@ class LoadErrorsTest {
             assertTrue(e.getMessage().contains("tapio_test_rejected"), e.getMessage());
             assertTrue(e.libbpfLog().contains("invalid mem access 'map_value_or_null'"), e.libbpfLog());
             assertEquals(13, e.errno(), "EACCES: the verifier said no");
+            assertEquals(
+                    Optional.of(
+                            new RejectedProgram("tapio_test_rejected", "R0 invalid mem access 'map_value_or_null'")),
+                    e.rejectedProgram(),
+                    "the program and the verifier's last word, for the collector to load the others without it");
         }
     }
 

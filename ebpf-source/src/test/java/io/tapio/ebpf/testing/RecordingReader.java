@@ -2,6 +2,7 @@ package io.tapio.ebpf.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.time.Duration;
@@ -20,6 +21,11 @@ public final class RecordingReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
+
+    /** Events of {@code type} about the process {@code pid}. */
+    public static Predicate<KernelEvent> eventOf(EventType type, long pid) {
+        return e -> e.type() == type && e.pid() == pid;
+    }
 
     public RecordingReader(RingBufferReader reader) {
         thread = Thread.ofPlatform().name("recording-reader").daemon().start(() -> {

@@ -9,7 +9,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
-/** The BPF programs only tests load (bpf/test/test_programs.bpf.c). */
+/** The BPF programs only tests load (bpf/test/). */
 public final class TestPrograms {
     private static final MethodHandle GETPPID = Linker.nativeLinker()
             .downcallHandle(
@@ -19,8 +19,16 @@ public final class TestPrograms {
     private TestPrograms() {}
 
     public static BpfObject open() {
-        try (InputStream in = TestPrograms.class.getResourceAsStream("/io/tapio/bpf/tapio-test.bpf.o")) {
-            return BpfObject.open("tapio_test", in.readAllBytes());
+        return BpfObject.open("tapio_test", bytes("tapio-test.bpf.o"));
+    }
+
+    /** An object of the tapio-bpf test-jar, by its file name (bpf/Makefile's {@code tests}). */
+    public static byte[] bytes(String object) {
+        try (InputStream in = TestPrograms.class.getResourceAsStream("/io/tapio/bpf/" + object)) {
+            if (in == null) {
+                throw new IllegalStateException(object + " is not in the tapio-bpf test-jar");
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -39,7 +39,8 @@ final class EbpfReaderMetrics implements AutoCloseable {
             RingBufferReader reader,
             AdaptiveBatchSize batch,
             Supplier<EbpfSplit> split,
-            Map<EventType, String> unavailable) {
+            Map<EventType, String> unavailable,
+            Map<EventType, String> limitations) {
         this.split = split;
         flink.setPendingBytesGauge(reader::pendingBytes);
         flink.gauge("ringFillRatio", (Gauge<Double>) reader::fillRatio);
@@ -78,6 +79,11 @@ final class EbpfReaderMetrics implements AutoCloseable {
                 meters.add(io.micrometer.core.instrument.Gauge.builder(MetricNames.KERNEL_TYPE_UNAVAILABLE, () -> 1)
                         .tags("node", node, "type", type.label(), "reason", why)
                         .description("An event type this kernel cannot provide, and why")
+                        .register(registry)));
+        limitations.forEach((type, what) ->
+                meters.add(io.micrometer.core.instrument.Gauge.builder(MetricNames.KERNEL_TYPE_LIMITED, () -> 1)
+                        .tags("node", node, "type", type.label(), "limitation", what)
+                        .description("An event type this kernel provides with less, and what is missing")
                         .register(registry)));
         for (EventType type : EventType.values()) {
             for (Reason d : Reason.values()) {

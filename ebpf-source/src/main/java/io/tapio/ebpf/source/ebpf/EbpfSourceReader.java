@@ -70,7 +70,8 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
                     collector.reader(),
                     batch,
                     this::currentSplit,
-                    collector.unavailable());
+                    collector.unavailable(),
+                    collector.limitations());
             metrics.kernelStats(collector.kernelStats());
         }
         assigned.complete(null);
