@@ -5,6 +5,7 @@ import io.tapio.ebpf.abi.EventPayload;
 import io.tapio.ebpf.abi.EventSubject;
 import io.tapio.ebpf.abi.Exec;
 import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.OomKill;
 import io.tapio.ebpf.abi.OpenFailed;
@@ -116,7 +117,7 @@ final class FaultScript implements SyntheticEventGenerator.Stream {
     }
 
     private void exit(long at, int cpu, int status, int signal, long maxRssBytes) {
-        emit(at, cpu, new Exit(shimPid, status, signal, false, at - processStartNs, maxRssBytes));
+        emit(at, cpu, new Exit(shimPid, status, signal, false, ExitOrigin.MAIN, at - processStartNs, maxRssBytes));
     }
 
     private void restart(long occurrenceNs, int cpu) {
