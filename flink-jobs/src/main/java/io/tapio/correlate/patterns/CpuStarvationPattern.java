@@ -1,7 +1,7 @@
 package io.tapio.correlate.patterns;
 
+import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.EventType;
-import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
@@ -19,12 +19,12 @@ public final class CpuStarvationPattern extends BasePattern {
     }
 
     @Override
-    public Role role(EnrichedEvent e) {
-        return e.event().type() == EventType.RUNQ_LATENCY ? Role.OCCURRENCE : Role.IGNORE;
+    public boolean matches(Observation o) {
+        return o instanceof Observation.Seen seen && seen.event().type() == EventType.RUNQ_LATENCY;
     }
 
     @Override
-    public String subject(EnrichedEvent e) {
+    public String subject(Observation o) {
         return "";
     }
 

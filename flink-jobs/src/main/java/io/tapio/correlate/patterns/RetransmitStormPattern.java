@@ -1,7 +1,7 @@
 package io.tapio.correlate.patterns;
 
+import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.TcpRetransmit;
-import io.tapio.model.EnrichedEvent;
 import io.tapio.model.EventText;
 import io.tapio.model.Severity;
 import java.time.Duration;
@@ -15,15 +15,18 @@ public final class RetransmitStormPattern extends BasePattern {
     }
 
     @Override
-    public Role role(EnrichedEvent e) {
-        return e.event().payload() instanceof TcpRetransmit ? Role.OCCURRENCE : Role.IGNORE;
+    public boolean matches(Observation o) {
+        return o instanceof Observation.Seen seen && seen.event().payload() instanceof TcpRetransmit;
     }
 
     /** The destination. */
     @Override
-    public String subject(EnrichedEvent e) {
-        return EventText.address(
-                e.event().payload(TcpRetransmit.class).endpoints().destination());
+    public String subject(Observation o) {
+        return EventText.address(((Observation.Seen) o)
+                .event()
+                .payload(TcpRetransmit.class)
+                .endpoints()
+                .destination());
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.tapio.correlate.patterns;
 
+import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.BlockIoLatency;
-import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
@@ -18,14 +18,14 @@ public final class SlowDiskPattern extends BasePattern {
     }
 
     @Override
-    public Role role(EnrichedEvent e) {
-        return e.event().payload() instanceof BlockIoLatency ? Role.OCCURRENCE : Role.IGNORE;
+    public boolean matches(Observation o) {
+        return o instanceof Observation.Seen seen && seen.event().payload() instanceof BlockIoLatency;
     }
 
     /** The device. */
     @Override
-    public String subject(EnrichedEvent e) {
-        return e.event().payload(BlockIoLatency.class).deviceName();
+    public String subject(Observation o) {
+        return ((Observation.Seen) o).event().payload(BlockIoLatency.class).deviceName();
     }
 
     @Override
