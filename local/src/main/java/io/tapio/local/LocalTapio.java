@@ -90,7 +90,9 @@ public final class LocalTapio implements AutoCloseable {
                 f.recommendation(),
                 f.episodeId(),
                 f.subject(),
-                f.cause() == null ? null : new TapioStatus.Cause(f.cause().pattern(), f.cause().subject()));
+                f.cause() == null
+                        ? null
+                        : new TapioStatus.Cause(f.cause().pattern(), f.cause().subject()));
     }
 
     /** Everything listens on loopback; the web UI with flame graphs on the chosen port. */

@@ -9,6 +9,9 @@ import java.time.Duration;
  * A workload's threads wait for a CPU far more often than usual: something else takes the
  * CPUs, or its CPU limit throttles it. The kernel only reports waits over its run-queue
  * threshold; this counts them against the workload's own usual rate.
+ *
+ * <p>Deliberately not raised: a workload that is always busy (its usual level is high), nor one
+ * watched for less than the baseline's windows (no usual level to compare with).
  */
 public final class CpuStarvationPattern extends BasePattern {
     public static final Rule DEFAULT =

@@ -6,7 +6,12 @@ import io.tapio.model.EventText;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
-/** Many retransmits from a workload towards one destination: loss or congestion on the way. */
+/**
+ * Many retransmits from a workload towards one destination: loss or congestion on the way.
+ *
+ * <p>Deliberately not raised: the occasional retransmit of a healthy path (fewer than the rule's
+ * count in its window).
+ */
 public final class RetransmitStormPattern extends BasePattern {
     public static final Rule DEFAULT = Rule.count(50, Duration.ofMinutes(1), Duration.ofMinutes(2));
 

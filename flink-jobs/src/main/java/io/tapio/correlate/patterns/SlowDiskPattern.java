@@ -8,6 +8,9 @@ import java.time.Duration;
 /**
  * A workload's block I/O is slow far more often than usual. The kernel only reports requests
  * over its block-I/O threshold; this counts them against the workload's usual rate.
+ *
+ * <p>Deliberately not raised: a workload whose I/O is always slow (its usual level is high), nor
+ * one watched for less than the baseline's windows.
  */
 public final class SlowDiskPattern extends BasePattern {
     public static final Rule DEFAULT =
