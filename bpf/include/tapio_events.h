@@ -82,6 +82,20 @@ struct tapio_exec_event {
 	char filename[TAPIO_PATH_LEN];
 };
 
+/*
+ * What an exiting process was to its workload (its cgroup), so that user space can tell the
+ * failure of a workload's main process from a helper's exit status: a shell script's grep
+ * exiting 1 is not a crash.
+ */
+enum tapio_exit_origin {
+	TAPIO_ORIGIN_UNKNOWN = 0,  /* not reported (records written before the field existed) */
+	TAPIO_ORIGIN_MAIN = 1,     /* a container's first process (its pid namespace's init), or a
+				    * host process started from another cgroup (systemd, a runtime) */
+	TAPIO_ORIGIN_CHILD = 2,    /* started by a process of its own cgroup: a helper */
+	TAPIO_ORIGIN_VISITOR = 3,  /* started from another cgroup into a container's pid namespace:
+				    * an exec probe, kubectl exec */
+};
+
 /* The last thread of a process exited. */
 struct tapio_exit_event {
 	struct tapio_event_header header;
@@ -89,7 +103,8 @@ struct tapio_exit_event {
 	__u32 exit_status;    /* exit(2) status; 0 when killed by a signal */
 	__u32 signal;         /* terminating signal, 0 when it exited normally */
 	__u8 core_dumped;
-	__u8 pad[3];
+	__u8 origin;          /* enum tapio_exit_origin */
+	__u8 pad[2];
 	__u64 lifetime_ns;    /* since the process started */
 	__u64 max_rss_bytes;  /* peak resident set of the process image (see process.bpf.c) */
 };

@@ -33,4 +33,5 @@ struct tapio_abi_anchor {
 	enum tapio_reason reason;
 	enum tapio_connect_outcome outcome;
 	enum tapio_block_op block_op;
+	enum tapio_exit_origin exit_origin;
 } tapio_abi_anchor __attribute__((unused));

@@ -49,6 +49,31 @@ static __always_inline __u64 peak_rss_pages(struct task_struct *task)
 	return hiwater > current ? hiwater : current;
 }
 
+/*
+ * What the process was to its workload: its pid namespace's init (a container's first
+ * process), or else started by a process of its own cgroup or of another one. The process is
+ * its thread group leader's: the last thread out need not be the leader. The parent's cgroup is
+ * read before cgroup_exit() moves anything: the tracepoint runs early in do_exit().
+ */
+static __always_inline __u8 exit_origin(struct task_struct *task, __u64 cgroup_id)
+{
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	__u64 parent_cgroup = BPF_CORE_READ(task, real_parent, cgroups, dfl_cgrp, kn, id);
+	bool same_cgroup = parent_cgroup == cgroup_id;
+	struct upid in_namespace = {};
+
+	if (level == 0)
+		return same_cgroup ? TAPIO_ORIGIN_CHILD : TAPIO_ORIGIN_MAIN;
+	/* numbers[] holds one pid per namespace level; the innermost is the process's own. */
+	bpf_probe_read_kernel(&in_namespace, sizeof(in_namespace),
+			      (void *)pid + bpf_core_field_offset(struct pid, numbers) +
+				      level * bpf_core_type_size(struct upid));
+	if (in_namespace.nr == 1)
+		return TAPIO_ORIGIN_MAIN;
+	return same_cgroup ? TAPIO_ORIGIN_CHILD : TAPIO_ORIGIN_VISITOR;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(tapio_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -98,7 +123,8 @@ int BPF_PROG(tapio_exit, struct task_struct *task)
 	e->exit_status = (code >> 8) & 0xff;
 	e->signal = code & 0x7f;
 	e->core_dumped = (code & 0x80) != 0;
-	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+	e->origin = exit_origin(task, subject.cgroup_id);
+	e->pad[0] = e->pad[1] = 0;
 	e->lifetime_ns = now - BPF_CORE_READ(task, group_leader, start_time);
 	e->max_rss_bytes = peak_rss_pages(task) << TAPIO_PAGE_SHIFT;
 	tapio_submit(e, type, cfg);

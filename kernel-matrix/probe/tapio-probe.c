@@ -248,8 +248,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	case TAPIO_EVENT_EXIT: {
 		const struct tapio_exit_event *e = data;
 
-		printf(" ppid=%u status=%u signal=%u core=%u lifetime_us=%llu max_rss_kib=%llu", e->ppid,
-		       e->exit_status, e->signal, e->core_dumped,
+		printf(" ppid=%u status=%u signal=%u core=%u origin=%u lifetime_us=%llu max_rss_kib=%llu",
+		       e->ppid, e->exit_status, e->signal, e->core_dumped, e->origin,
 		       (unsigned long long)e->lifetime_ns / 1000,
 		       (unsigned long long)e->max_rss_bytes >> 10);
 		break;

@@ -140,7 +140,7 @@ class KafkaPathTest {
     }
 
     @Test
-    void aFailingProcessInAPodIsSeenByItsNodesAgentAndTheJobFindsItsMissingFile() throws Exception {
+    void aFailingProcessInAPodIsSeenByItsNodesAgentAndTheJobFindsItsCrashLoopAndItsMissingFile() throws Exception {
         String node = NODE_PREFIX + "cli";
         String podUid = UUID.randomUUID().toString();
         String containerId = HexFormat.of().formatHex(randomBytes(32));
@@ -171,8 +171,10 @@ class KafkaPathTest {
         try (WorkloadCgroup pod = WorkloadCgroup.create("tapio-test-" + UUID.randomUUID() + "/kubepods.slice/"
                 + "kubepods-burstable.slice/kubepods-burstable-pod" + podUid.replace('-', '_') + ".slice/"
                 + "cri-containerd-" + containerId + ".scope")) {
-            for (int i = 0; i < 6; i++) {
+            // The container's program, restarted by its runtime, failing on a configuration never mounted.
+            for (int i = 0; i < 4; i++) {
                 Commands.run(pod.wrap("/bin/cat " + missing));
+                Thread.sleep(600);
             }
 
             // The pod lives on until its events are in (its cgroup is named while it exists).
@@ -189,12 +191,15 @@ class KafkaPathTest {
             assertEquals(containerId, workload.container().id());
             assertEquals("containerd", workload.container().runtime());
             Finding finding = findings.await(
-                    "a missing-file finding for the pod",
-                    f -> f.pattern().equals("missing_file")
-                            && f.workload().pod().uid().equals(podUid),
+                    "a crash loop of the pod, caused by the missing file",
+                    f -> f.pattern().equals("crash_loop")
+                            && f.workload().pod().uid().equals(podUid)
+                            && f.cause() != null
+                            && f.cause().subject().equals(missing),
                     WAIT);
             assertEquals(node, finding.workload().node());
-            assertTrue(finding.count() >= 5, finding.toString());
+            assertEquals("missing_file", finding.cause().pattern());
+            assertTrue(finding.count() >= 3, finding.toString());
         }
 
         String scrape = HttpClient.newHttpClient()

@@ -3,10 +3,9 @@ package io.tapio.correlate;
 import io.tapio.correlate.patterns.CpuStarvationPattern;
 import io.tapio.correlate.patterns.CrashLoopPattern;
 import io.tapio.correlate.patterns.DependencyUnreachablePattern;
-import io.tapio.correlate.patterns.FileAccessStormPattern;
+import io.tapio.correlate.patterns.FailureCausePattern;
 import io.tapio.correlate.patterns.KilledBySignalPattern;
-import io.tapio.correlate.patterns.OomCrashLoopPattern;
-import io.tapio.correlate.patterns.OomKillPattern;
+import io.tapio.correlate.patterns.OomPattern;
 import io.tapio.correlate.patterns.Pattern;
 import io.tapio.correlate.patterns.RetransmitStormPattern;
 import io.tapio.correlate.patterns.Rule;
@@ -41,14 +40,13 @@ public record CorrelationConfig(List<Pattern> patterns, AdaptiveBatchSize.Settin
     private record Entry(Rule defaultRule, Function<Rule, Pattern> make) {}
 
     static {
-        register("oom_kill", OomKillPattern.DEFAULT, OomKillPattern::new);
-        register("oom_crash_loop", OomCrashLoopPattern.DEFAULT, OomCrashLoopPattern::new);
+        register("oom_kill", OomPattern.DEFAULT, OomPattern::new);
         register("crash_loop", CrashLoopPattern.DEFAULT, CrashLoopPattern::new);
         register("killed_by_signal", KilledBySignalPattern.DEFAULT, KilledBySignalPattern::new);
         register("dependency_unreachable", DependencyUnreachablePattern.DEFAULT, DependencyUnreachablePattern::new);
         register("retransmit_storm", RetransmitStormPattern.DEFAULT, RetransmitStormPattern::new);
-        register("missing_file", FileAccessStormPattern.DEFAULT, FileAccessStormPattern::missingFile);
-        register("permission_denied", FileAccessStormPattern.DEFAULT, FileAccessStormPattern::permissionDenied);
+        register("missing_file", FailureCausePattern.DEFAULT, FailureCausePattern::missingFile);
+        register("permission_denied", FailureCausePattern.DEFAULT, FailureCausePattern::permissionDenied);
         register("cpu_starvation", CpuStarvationPattern.DEFAULT, CpuStarvationPattern::new);
         register("slow_disk", SlowDiskPattern.DEFAULT, SlowDiskPattern::new);
     }

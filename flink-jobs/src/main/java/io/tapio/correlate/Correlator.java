@@ -2,9 +2,15 @@ package io.tapio.correlate;
 
 import io.tapio.correlate.patterns.Episode;
 import io.tapio.correlate.patterns.Pattern;
+import io.tapio.correlate.patterns.Verdict;
+import io.tapio.correlate.process.Failure;
+import io.tapio.correlate.process.Observation;
+import io.tapio.correlate.process.ProcessTracker;
 import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Gauge;
@@ -14,8 +20,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Finds the patterns in one workload's events (the stream is keyed by workload): the events
- * wait in the key's {@link KeyedBatch}, then go through every pattern together
- * ({@link Episodes}); each report is a {@link Finding}.
+ * wait in the key's {@link KeyedBatch}, then the {@link ProcessTracker} follows the workload's
+ * processes through them and makes the ends of failed runs into failures with their causes,
+ * and the events and failures go through every pattern together ({@link Episodes}); each
+ * report is a {@link Finding}.
  *
  * <p>Each event's latency from the kernel to the end of its path (here) is measured as stage
  * {@code end}; each report's as stage {@code finding}.
@@ -27,6 +35,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     private final CorrelationConfig config;
     private final boolean live;
     private transient KeyedBatch batch;
+    private transient ProcessTracker processes;
     private transient Episodes episodes;
     private transient FindingMetrics metrics;
     private transient StageMetrics end;
@@ -40,6 +49,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     @Override
     public void open(OpenContext context) {
         batch = new KeyedBatch(getRuntimeContext(), config.batch(), config.flushAfter());
+        processes = new ProcessTracker(getRuntimeContext());
         episodes = new Episodes(getRuntimeContext(), config.patterns(), live);
         getRuntimeContext().getMetricGroup().gauge("batchSize", (Gauge<Integer>) batch.size()::size);
         metrics = new FindingMetrics(
@@ -59,10 +69,13 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             correlate(batch.flush(timestamp, ctx.timerService()), ctx, out);
         } else {
-            episodes.end(
-                    timestamp,
-                    ctx.timerService(),
-                    (pattern, episode, status, latency) -> out.collect(finding(pattern, episode, status, latency)));
+            // The watermark passed: what waits in the batch is older, and goes first.
+            correlate(batch.drain(), ctx, out);
+            List<Failure> alone = processes.expire(timestamp);
+            if (!alone.isEmpty()) {
+                episodes.observe(new ArrayList<>(alone), ctx.timerService(), reports(out));
+            }
+            episodes.end(timestamp, ctx.timerService(), reports(out));
         }
     }
 
@@ -70,21 +83,32 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         if (events.isEmpty()) {
             return;
         }
-        episodes.observe(
-                events,
-                ctx.timerService(),
-                (pattern, episode, status, latency) -> out.collect(finding(pattern, episode, status, latency)));
+        if (events.size() > 1) {
+            events.sort(Comparator.comparingLong(TimedEvent::epochMillis)); // a batch of more than one is its own list
+        }
+        List<Observation> observations = new ArrayList<>(events.size() + 1);
+        for (TimedEvent timed : events) {
+            EnrichedEvent e = timed.event();
+            observations.add(new Observation.Seen(timed.epochMillis(), e.workload(), e.event()));
+            processes.observe(timed.epochMillis(), e.event(), e.workload(), ctx.timerService(), observations::add);
+        }
+        episodes.observe(observations, ctx.timerService(), reports(out));
         for (TimedEvent timed : events) {
             end.record(timed.event().event(), live);
         }
     }
 
+    private Episodes.Reports reports(Collector<Finding> out) {
+        return (pattern, episode, status, latency) -> out.collect(finding(pattern, episode, status, latency));
+    }
+
     private Finding finding(Pattern pattern, Episode episode, Finding.Status status, long latencyNanos) {
+        Verdict verdict = pattern.verdict(episode);
         Finding finding = new Finding(
                 episode.id(),
                 status,
-                pattern.name(),
-                pattern.severity(),
+                verdict.pattern(),
+                verdict.severity(),
                 episode.workload(),
                 episode.subject(),
                 episode.firstSeen(),
@@ -94,8 +118,14 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
                 pattern.recommendation(episode),
                 episode.evidence(),
                 System.currentTimeMillis(),
-                latencyNanos);
-        metrics.reported(finding);
+                latencyNanos,
+                episode.cause() == null
+                        ? null
+                        : new Finding.Cause(
+                                episode.cause().kind().pattern(),
+                                episode.cause().subject(),
+                                episode.cause().describe()));
+        metrics.reported(finding, status != Finding.Status.RESOLVED && episode.newVerdict());
         return finding;
     }
 

@@ -2,16 +2,16 @@ package io.tapio.correlate;
 
 import io.tapio.correlate.patterns.Episode;
 import io.tapio.correlate.patterns.Pattern;
-import io.tapio.correlate.patterns.Role;
-import io.tapio.model.EnrichedEvent;
+import io.tapio.correlate.process.EventTimers;
+import io.tapio.correlate.process.Observation;
 import io.tapio.model.Finding;
 import io.tapio.model.types.JavaSerializer;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -22,9 +22,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
- * Every pattern's episodes in the key's workload, in Flink keyed state: each event goes
+ * Every pattern's episodes in the key's workload, in Flink keyed state: each observation goes
  * through every pattern, each report becomes a finding, and episodes end on event time when
- * the watermark passes their quiet period.
+ * the watermark passes their quiet period. An episode does not open while another of the
+ * workload about the same root cause is open: one cause, one incident.
  */
 final class Episodes {
     /** How long a workload without events is still remembered as watched. */
@@ -59,48 +60,70 @@ final class Episodes {
         this.watchedSince = context.getState(watched);
     }
 
-    /** Runs a batch of the key's events through the patterns, oldest first. */
-    void observe(List<TimedEvent> events, TimerService timers, Reports reports) throws Exception {
-        if (events.size() > 1) {
-            events.sort(Comparator.comparingLong(
-                    TimedEvent::epochMillis)); // a batch of more than one is the batch's own list
-        }
+    /** Runs the key's observations through the patterns, in the order given (oldest first). */
+    void observe(List<Observation> observations, TimerService timers, Reports reports) throws Exception {
         Long first = watchedSince.value();
-        long watched = first != null ? first : events.getFirst().epochMillis();
+        long watched = first != null ? first : observations.getFirst().epochMillis();
         if (first == null) {
             watchedSince.update(watched);
         }
-        for (TimedEvent timed : events) {
-            EnrichedEvent e = timed.event();
+        for (Observation observation : observations) {
             for (Pattern pattern : patterns.values()) {
-                Role role = pattern.role(e);
-                if (role == Role.IGNORE) {
-                    continue;
-                }
-                String key = pattern.name() + "|" + pattern.subject(e);
-                Episode episode = episodes.get(key);
-                if (episode == null) {
-                    episode = new Episode(pattern.name(), pattern.subject(e), watched);
-                }
-                Finding.Status report = episode.observe(pattern, role, timed.epochMillis(), e.workload(), e.event());
-                episodes.put(key, episode);
-                timers.registerEventTimeTimer(
-                        toSecond(timed.epochMillis() + pattern.rule().memoryMillis()));
-                if (report != null) {
-                    long latency = live ? System.nanoTime() - e.event().timestampNs() : 0;
-                    reports.report(pattern, episode, report, latency);
-                    timers.registerEventTimeTimer(
-                            toSecond(episode.lastSeen() + pattern.rule().quiet().toMillis()));
+                if (pattern.matches(observation)) {
+                    observe(pattern, observation, watched, timers, reports);
                 }
             }
         }
     }
 
-    /** At event time {@code now}: closes the episodes that are over, forgets what is too old to matter. */
+    private void observe(Pattern pattern, Observation observation, long watched, TimerService timers, Reports reports)
+            throws Exception {
+        String subject = pattern.subject(observation);
+        String key = pattern.name() + "|" + subject;
+        Episode found = episodes.get(key);
+        Episode episode = found != null ? found : new Episode(pattern.name(), subject, watched);
+        Finding.Status report =
+                episode.observe(pattern, observation, () -> !anotherIncidentOfItsCause(pattern, episode, key));
+        episodes.put(key, episode);
+        long at = observation.epochMillis();
+        timers.registerEventTimeTimer(EventTimers.at(at + pattern.rule().memoryMillis()));
+        if (report != null) {
+            long latency =
+                    live ? System.nanoTime() - observation.events().getLast().timestampNs() : 0;
+            reports.report(pattern, episode, report, latency);
+            timers.registerEventTimeTimer(
+                    EventTimers.at(episode.lastSeen() + pattern.rule().quiet().toMillis()));
+        } else if (episode.open()) {
+            timers.registerEventTimeTimer(EventTimers.at(at + Episode.SETTLE_MILLIS));
+        }
+    }
+
+    /** Whether another open episode of the workload is about the same cause as {@code episode}. */
+    private boolean anotherIncidentOfItsCause(Pattern pattern, Episode episode, String key) throws Exception {
+        String cause = pattern.causeKey(episode);
+        if (cause == null) {
+            return false;
+        }
+        for (Map.Entry<String, Episode> other : episodes.entries()) {
+            Episode candidate = other.getValue();
+            if (!other.getKey().equals(key)
+                    && candidate.open()
+                    && Objects.equals(cause, patterns.get(candidate.pattern()).causeKey(candidate))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * At event time {@code now}: closes the episodes that are over, reports the true count of
+     * those whose count moved since they last reported, forgets what is too old to matter.
+     */
     void end(long now, TimerService timers, Reports reports) throws Exception {
         Iterator<Map.Entry<String, Episode>> all = episodes.iterator();
         while (all.hasNext()) {
-            Episode episode = all.next().getValue();
+            Map.Entry<String, Episode> entry = all.next();
+            Episode episode = entry.getValue();
             Pattern pattern = patterns.get(episode.pattern());
             if (episode.over(pattern, now)) {
                 reports.report(pattern, episode, Finding.Status.RESOLVED, 0);
@@ -108,17 +131,14 @@ final class Episodes {
             } else if (episode.forgettable(pattern, now)) {
                 all.remove();
             } else if (episode.open()) {
-                timers.registerEventTimeTimer(
-                        toSecond(episode.lastSeen() + pattern.rule().quiet().toMillis()));
+                if (episode.settled(now)) {
+                    episode.settledReported(now);
+                    reports.report(pattern, episode, Finding.Status.UPDATE, 0);
+                    entry.setValue(episode);
+                }
+                timers.registerEventTimeTimer(EventTimers.at(
+                        episode.lastSeen() + pattern.rule().quiet().toMillis()));
             }
         }
-    }
-
-    /**
-     * Timers at the next whole second: a busy key then registers at most one per second and
-     * rule, instead of one per event; ending an episode up to a second late is harmless.
-     */
-    private static long toSecond(long epochMillis) {
-        return (epochMillis / 1000 + 1) * 1000;
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the correlator reports besides findings: {@code tapio_findings_total{pattern,severity}},
+ * What the correlator reports besides findings: {@code tapio_findings_total{pattern,severity}}
+ * (an incident counts once under each verdict it reaches),
  * the latency of each report (stage {@code finding}), and the batch size it chose.
  */
 final class FindingMetrics implements AutoCloseable {
@@ -28,7 +29,7 @@ final class FindingMetrics implements AutoCloseable {
      */
     FindingMetrics(AdaptiveBatchSize batch, int subtask, List<Pattern> patterns) {
         for (Pattern pattern : patterns) {
-            counter(pattern.name(), pattern.severity());
+            pattern.verdicts().forEach(v -> counter(v.pattern(), v.severity()));
         }
         batchSize = Gauge.builder(MetricNames.CORRELATOR_BATCH_SIZE, batch, AdaptiveBatchSize::size)
                 .tag("subtask", Integer.toString(subtask))
@@ -36,8 +37,9 @@ final class FindingMetrics implements AutoCloseable {
                 .register(Metrics.globalRegistry);
     }
 
-    void reported(Finding finding) {
-        if (finding.status() == Finding.Status.OPEN) {
+    /** @param newVerdict whether the report is the first under its verdict: the episode opened or escalated */
+    void reported(Finding finding, boolean newVerdict) {
+        if (newVerdict) {
             counter(finding.pattern(), finding.severity()).increment();
         }
         if (finding.latencyNanos() > 0) {

@@ -100,6 +100,16 @@ final class KeyedBatch {
         return takeWaiting();
     }
 
+    /**
+     * Before an event-time timer of the key: the waiting events, whatever the batch's size, so
+     * that nothing older than the watermark is correlated after what the watermark triggers.
+     *
+     * @return the waiting events; empty when none wait
+     */
+    List<TimedEvent> drain() throws Exception {
+        return waitingCount.value() == null ? List.of() : takeWaiting();
+    }
+
     /** The key's waiting events, which then wait no more. */
     private List<TimedEvent> takeWaiting() throws Exception {
         List<TimedEvent> events = new ArrayList<>();

@@ -43,6 +43,10 @@ final class FindingRows {
                                         .set("description", e.description())
                                         .build())
                                 .toList());
+        if (f.cause() != null) {
+            row.set("cause_pattern", f.cause().pattern())
+                    .set("cause_subject", f.cause().subject());
+        }
         return WorkloadColumns.set(row, WorkloadId.of(f.workload())).build();
     }
 }

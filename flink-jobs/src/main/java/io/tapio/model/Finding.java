@@ -24,6 +24,8 @@ import java.util.List;
  * @param detectedEpochMillis when this report was made, wall clock
  * @param latencyNanos from the kernel's timestamp of the event that completed this report to
  *     the report (the pipeline's detection latency)
+ * @param cause what the failures of the episode met just before they ended, or null when nothing
+ *     explains them
  */
 public record Finding(
         String episodeId,
@@ -39,10 +41,11 @@ public record Finding(
         String recommendation,
         List<Evidence> evidence,
         long detectedEpochMillis,
-        long latencyNanos)
+        long latencyNanos,
+        Cause cause)
         implements Serializable {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Where an episode stands. */
     public enum Status {
@@ -54,6 +57,17 @@ public record Finding(
     public Finding {
         evidence = List.copyOf(evidence);
     }
+
+    /**
+     * What explains an incident's failures, as far as the kernel tells: the last failed open
+     * or connect of each failing run.
+     *
+     * @param pattern the pattern that reports such a cause when it lasts on its own: {@code
+     *     missing_file}, {@code permission_denied}, {@code dependency_unreachable}
+     * @param subject the path or destination
+     * @param description the event, as a person reads it
+     */
+    public record Cause(String pattern, String subject, String description) implements Serializable {}
 
     /**
      * One event behind a finding, as a person reads it.

@@ -92,20 +92,27 @@ class FindingsOnSyntheticFaultsTest {
         findings = collected;
     }
 
-    private static Set<String> openedPatterns(InjectedFault fault) {
-        return findings.stream()
-                .filter(f -> f.status() == Finding.Status.OPEN
+    /** Each incident of the fault's workload, as its latest report: {@code pattern subject [cause]}. */
+    private static Set<String> incidents(InjectedFault fault) {
+        Map<String, Finding> latest = new java.util.LinkedHashMap<>();
+        findings.stream()
+                .filter(f -> f.status() != Finding.Status.RESOLVED
                         && f.workload().cgroup().id() == fault.workload().cgroupId())
-                .map(Finding::pattern)
+                .forEach(f -> latest.put(f.episodeId(), f));
+        return latest.values().stream()
+                .map(f -> f.pattern() + " " + f.subject()
+                        + (f.cause() == null
+                                ? ""
+                                : " [" + f.cause().pattern() + " " + f.cause().subject() + "]"))
                 .collect(Collectors.toSet());
     }
 
     @Test
-    void everyInjectedFaultIsFoundAsItsPatternInItsWorkload() {
-        assertEquals(Set.of("oom_kill", "oom_crash_loop"), openedPatterns(OOM_LOOP));
-        assertEquals(Set.of("crash_loop"), openedPatterns(CRASH_LOOP));
-        assertEquals(Set.of("dependency_unreachable"), openedPatterns(REFUSED));
-        assertEquals(Set.of("missing_file"), openedPatterns(MISSING));
+    void everyInjectedFaultIsOneIncidentWithItsPatternInItsWorkload() {
+        assertEquals(Set.of("oom_crash_loop payments"), incidents(OOM_LOOP));
+        assertEquals(Set.of("crash_loop checkout"), incidents(CRASH_LOOP));
+        assertEquals(Set.of("dependency_unreachable 127.0.0.1:5432"), incidents(REFUSED));
+        assertEquals(Set.of("crash_loop api [missing_file /etc/config/app.yaml]"), incidents(MISSING));
     }
 
     @Test
@@ -134,7 +141,8 @@ class FindingsOnSyntheticFaultsTest {
     @Test
     void findingsCarryEvidenceASummaryAndARecommendation() {
         Finding crashLoop = findings.stream()
-                .filter(f -> f.pattern().equals("crash_loop"))
+                .filter(f -> f.pattern().equals("crash_loop")
+                        && f.workload().cgroup().id() == CRASH_LOOP.workload().cgroupId())
                 .findFirst()
                 .orElseThrow();
         assertEquals(Severity.WARNING, crashLoop.severity());

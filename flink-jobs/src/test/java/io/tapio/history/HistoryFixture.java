@@ -122,7 +122,8 @@ public final class HistoryFixture {
                 "raise the memory limit or fix the leak",
                 List.of(new Finding.Evidence(t, "oom_kill", 4242, "java", "OOM-killed at 256 MiB of a 256 MiB limit")),
                 t + 5,
-                2_000_000);
+                2_000_000,
+                null);
     }
 
     private static List<BenchRun> benchRuns() {

@@ -3,6 +3,7 @@ package io.tapio.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.OpenFailed;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +25,7 @@ class EventTextTest {
     void anEventReadsTheSameInEvidenceAndInTheHistory() {
         assertEquals(
                 "exited with status 1 after 2.1 s, peak RSS 12 MiB",
-                EventText.describe(new Exit(1, 1, 0, false, 2_100_000_000L, 12L << 20)));
+                EventText.describe(new Exit(1, 1, 0, false, ExitOrigin.MAIN, 2_100_000_000L, 12L << 20)));
         assertEquals(
                 "open of /etc/app.yaml failed: no such file (ENOENT)",
                 EventText.describe(new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app.yaml")));

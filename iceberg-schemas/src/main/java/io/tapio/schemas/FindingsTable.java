@@ -29,7 +29,10 @@ public final class FindingsTable {
                         "status",
                         StringType.get(),
                         "OPEN when first reported, UPDATE while it lasts, RESOLVED when over")
-                .required("pattern_name", StringType.get(), "Which pattern found it: oom_crash_loop, ...")
+                .required(
+                        "pattern_name",
+                        StringType.get(),
+                        "Which pattern found it: crash_loop, oom_kill, oom_crash_loop, ...")
                 .required("severity", StringType.get(), "info, warning or critical")
                 .workload()
                 .required(
@@ -56,6 +59,13 @@ public final class FindingsTable {
                 "evidence",
                 ListType.ofRequired(elementId, columns.struct(evidence)),
                 "The events that triggered it, most recent last");
+        columns.optional(
+                        "cause_pattern",
+                        StringType.get(),
+                        "What the episode's failures met just before they ended, as the pattern that reports it when it "
+                                + "lasts: missing_file, permission_denied, dependency_unreachable; null when nothing "
+                                + "explains them")
+                .optional("cause_subject", StringType.get(), "The cause's path or destination");
         return new TableDefinition(
                 NAME,
                 "Findings: one row per report of an episode",

@@ -87,7 +87,12 @@ public final class LocalTapio implements AutoCloseable {
                 Instant.ofEpochMilli(f.lastSeenEpochMillis()).toString(),
                 f.count(),
                 f.summary(),
-                f.recommendation());
+                f.recommendation(),
+                f.episodeId(),
+                f.subject(),
+                f.cause() == null
+                        ? null
+                        : new TapioStatus.Cause(f.cause().pattern(), f.cause().subject()));
     }
 
     /** Everything listens on loopback; the web UI with flame graphs on the chosen port. */

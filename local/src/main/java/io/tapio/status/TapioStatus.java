@@ -65,7 +65,13 @@ public record TapioStatus(
         }
     }
 
-    /** A finding as the status lists it. */
+    /**
+     * A finding as the status lists it: the latest report of its episode.
+     *
+     * @param episodeId the episode's id in the history's {@code findings.episode_id}
+     * @param subject what in the workload it is about (a program, a path, a destination)
+     * @param cause what its failures met just before they ended, or null
+     */
     public record Finding(
             String pattern,
             String severity,
@@ -74,7 +80,13 @@ public record TapioStatus(
             String lastSeen,
             long count,
             String summary,
-            String recommendation) {}
+            String recommendation,
+            String episodeId,
+            String subject,
+            Cause cause) {}
+
+    /** What explains an incident's failures: the pattern that reports such a cause, and its path or destination. */
+    public record Cause(String pattern, String subject) {}
 
     /**
      * The verdict: healthy when there is no problem and no finding of severity warning or

@@ -122,13 +122,17 @@ class HealthAdvisorTest {
 
     static TapioStatus.Finding finding(String severity) {
         return new TapioStatus.Finding(
-                "oom-crash-loop",
+                "crash_loop",
                 severity,
                 "payments",
                 "2026-12-02T20:00:00Z",
                 "2026-12-02T20:06:00Z",
                 4,
-                "payments was OOM-killed 4 times in 6 min",
-                "raise its memory limit");
+                "server in payments keeps failing (4 times in 6 min); each run met \"open of /etc/payments.yaml "
+                        + "failed: ENOENT\" just before it ended",
+                "Mount or create /etc/payments.yaml",
+                "crash_loop:payments:server:1764705600000",
+                "server",
+                new TapioStatus.Cause("missing_file", "/etc/payments.yaml"));
     }
 }

@@ -1,87 +1,168 @@
 package io.tapio.bench.accuracy;
 
-import io.tapio.model.Finding;
+import io.tapio.bench.accuracy.AccuracyRun.Incident;
+import io.tapio.bench.accuracy.AccuracyRun.Outcome;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
- * The accuracy suite's figures over several runs: recall and precision against the seed
- * guide's targets (98% each), false positives, and how fast faults became findings.
+ * The accuracy suite's figures over several runs, counting every incident of severity warning
+ * or above the pipeline reported anywhere on the machine: the scenarios' own, the benign
+ * corpus's, and those of workloads outside the experiment. An incident is true when it is the
+ * one its scenario must make (or the pattern of a fault that harms others); every other is
+ * false.
  *
- * @param faultRuns runs with the scenarios
- * @param benignRuns runs with the benign background alone
+ * <p>Targets: recall 100%, precision at least 99%, exactly one incident per injected fault,
+ * none in the silent scenarios and none in the benign corpus.
+ *
+ * @param faultRuns runs with the scenarios beside the corpus
+ * @param benignRuns runs of the corpus alone
  */
 public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRun.Result> benignRuns) {
-    public static final double TARGET = 0.98;
+    public static final double PRECISION_TARGET = 0.99;
 
-    public long injected() {
-        return faultRuns.stream().mapToLong(r -> r.outcomes().size()).sum();
+    private Stream<AccuracyRun.Result> allRuns() {
+        return Stream.concat(faultRuns.stream(), benignRuns.stream());
     }
 
-    public long detected() {
+    private Stream<Outcome> faults() {
         return faultRuns.stream()
                 .flatMap(r -> r.outcomes().stream())
-                .filter(AccuracyRun.Outcome::detected)
-                .count();
+                .filter(o -> !o.scenario().expected().nothing());
+    }
+
+    /** Faults made, over the runs. */
+    public long injected() {
+        return faults().count();
+    }
+
+    /** Faults whose incident was found. */
+    public long detected() {
+        return faults().filter(o -> o.found() != null).count();
     }
 
     public double recall() {
         return injected() == 0 ? 1 : (double) detected() / injected();
     }
 
-    public List<Finding> falsePositives() {
-        List<Finding> all = new ArrayList<>();
-        faultRuns.forEach(r -> all.addAll(r.falsePositives()));
-        benignRuns.forEach(r -> all.addAll(r.falsePositives()));
+    /** The incidents that are what was made to happen. */
+    public long trueIncidents() {
+        long found = detected();
+        long elsewhere = allRuns()
+                .mapToLong(r ->
+                        everyOther(r).stream().filter(r::explainedElsewhere).count())
+                .sum();
+        return found + elsewhere;
+    }
+
+    /** Every other incident: extra ones in a scenario's workload, the silent scenarios', the corpus's, the outside's. */
+    public List<Incident> falseIncidents() {
+        List<Incident> all = new ArrayList<>();
+        allRuns()
+                .forEach(r -> everyOther(r).stream()
+                        .filter(i -> !r.explainedElsewhere(i))
+                        .forEach(all::add));
         return all;
     }
 
-    public long truePositives() {
-        return faultRuns.stream().mapToLong(r -> r.truePositives().size()).sum();
-    }
-
     public double precision() {
-        long reported = truePositives() + falsePositives().size();
-        return reported == 0 ? 1 : (double) truePositives() / reported;
+        long reported = trueIncidents() + falseIncidents().size();
+        return reported == 0 ? 1 : (double) trueIncidents() / reported;
     }
 
-    /** Per scenario: how often found, and the median time from the fault's start to its finding. */
+    /** Incidents in each fault's workload, over the runs: exactly 1 each is the target. */
+    public List<Integer> incidentsPerFault() {
+        return faults().map(o -> o.incidents().size()).toList();
+    }
+
+    /** The benign corpus's incidents, over all runs. */
+    public List<Incident> benignIncidents() {
+        return allRuns()
+                .flatMap(r -> r.benign().values().stream().flatMap(List::stream))
+                .filter(i -> allRuns().noneMatch(r -> r.explainedElsewhere(i)))
+                .toList();
+    }
+
+    public double benignProgramHours() {
+        return allRuns().mapToDouble(AccuracyRun.Result::programHours).sum();
+    }
+
+    /** False incidents of the benign corpus per program-hour of it. */
+    public double falseIncidentsPerBenignProgramHour() {
+        double hours = benignProgramHours();
+        return hours == 0 ? 0 : benignIncidents().size() / hours;
+    }
+
+    /**
+     * Per scenario: what it must make, how often it was found, the incidents in its workload in
+     * each run, and the median time from the fault's start to its incident.
+     */
     public Map<String, String> byScenario() {
-        Map<String, List<AccuracyRun.Outcome>> grouped = new TreeMap<>();
+        Map<String, List<Outcome>> grouped = new LinkedHashMap<>();
         faultRuns.forEach(r -> r.outcomes()
                 .forEach(o -> grouped.computeIfAbsent(o.scenario().name(), k -> new ArrayList<>())
                         .add(o)));
-        Map<String, String> lines = new TreeMap<>();
+        Map<String, String> lines = new LinkedHashMap<>();
         grouped.forEach((name, outcomes) -> {
+            Scenario.Expected expected = outcomes.getFirst().scenario().expected();
             List<Long> times = outcomes.stream()
-                    .filter(AccuracyRun.Outcome::detected)
-                    .map(AccuracyRun.Outcome::timeToFindingMillis)
+                    .filter(o -> o.found() != null)
+                    .map(Outcome::timeToFindingMillis)
                     .sorted()
                     .toList();
             lines.put(
                     name,
                     String.format(
-                            "%d/%d found, median time to finding %s",
-                            times.size(),
-                            outcomes.size(),
+                            "%-44s %-8s %-10s %s",
+                            expected,
+                            expected.nothing() ? "-" : times.size() + "/" + outcomes.size(),
+                            outcomes.stream()
+                                    .map(o -> Integer.toString(o.incidents().size()))
+                                    .reduce((a, b) -> a + "," + b)
+                                    .orElse(""),
                             times.isEmpty() ? "-" : String.format("%.1f s", times.get(times.size() / 2) / 1000.0)));
         });
         return lines;
     }
 
-    /** From the kernel's timestamp of the event that completed a finding to the finding. */
+    /** From the kernel's timestamp of the event that completed a report to the report, of the found incidents. */
     public List<Long> pipelineLatenciesNanos() {
-        return faultRuns.stream()
-                .flatMap(r -> r.truePositives().stream())
-                .map(Finding::latencyNanos)
-                .filter(l -> l > 0)
+        return faults().map(Outcome::found)
+                .filter(i -> i != null && i.latest().latencyNanos() > 0)
+                .map(i -> i.latest().latencyNanos())
                 .sorted()
                 .toList();
     }
 
     public boolean meetsTargets() {
-        return recall() >= TARGET && precision() >= TARGET;
+        return recall() == 1
+                && precision() >= PRECISION_TARGET
+                && incidentsPerFault().stream().allMatch(n -> n == 1)
+                && benignIncidents().isEmpty()
+                && silentIncidents() == 0;
+    }
+
+    /** Incidents in the workloads of scenarios that must stay silent. */
+    public long silentIncidents() {
+        return faultRuns.stream()
+                .flatMap(r -> r.outcomes().stream())
+                .filter(o -> o.scenario().expected().nothing())
+                .mapToLong(o -> o.incidents().size())
+                .sum();
+    }
+
+    /** A run's incidents other than the ones its faults must make. */
+    private static List<Incident> everyOther(AccuracyRun.Result run) {
+        List<Incident> other = new ArrayList<>();
+        for (Outcome outcome : run.outcomes()) {
+            Incident found = outcome.found();
+            outcome.incidents().stream().filter(i -> i != found).forEach(other::add);
+        }
+        run.benign().values().forEach(other::addAll);
+        other.addAll(run.outside());
+        return other;
     }
 }

@@ -14,6 +14,7 @@ import io.tapio.testing.WorkloadCgroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,47 +27,81 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
 /**
- * One run of the accuracy suite: Tapio's real pipeline on the eBPF source, the benign
- * background, and the scenarios' real faults at the same time; then every finding of severity
- * warning or above is matched against what was injected.
+ * One run of the accuracy suite: Tapio's real pipeline on the eBPF source, the benign corpus
+ * and the scenarios' real faults at the same time; then every incident of severity warning or
+ * above that the pipeline reported, in any workload of the machine, is set against what was
+ * made to happen.
  */
 public final class AccuracyRun {
-    /** Let the first events through, and the background settle, before faults start. */
+    /** Let the first events through, and the corpus settle, before faults start. */
     private static final Duration WARM_UP = Duration.ofSeconds(3);
-    /** After the last fault, time for its finding to come out. */
+    /** After the last fault, time for its incident to come out and settle. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
-    /**
-     * What became of one scenario.
-     *
-     * @param found the first finding of the expected pattern in its workload; null if missed
-     */
-    public record Outcome(Scenario scenario, long cgroupId, long startedEpochMillis, Finding found) {
-        public boolean detected() {
-            return found != null;
+    /** An episode of severity warning or above, as its latest report tells it. */
+    public record Incident(long cgroupId, Finding latest, long firstReportedMillis) {
+        public String pattern() {
+            return latest.pattern();
         }
 
-        /** From the fault's start to its finding. */
+        /** {@code crash_loop app (cause missing_file /etc/app.yaml)}: as a report lists it. */
+        @Override
+        public String toString() {
+            return latest.pattern() + " " + latest.subject()
+                    + (latest.cause() == null
+                            ? ""
+                            : " (cause " + latest.cause().pattern() + " "
+                                    + latest.cause().subject() + ")")
+                    + ": " + latest.summary();
+        }
+    }
+
+    /** What became of one scenario: the incidents of its workload. */
+    public record Outcome(Scenario scenario, long cgroupId, long startedMillis, List<Incident> incidents) {
+        /** The incident that is the one expected, or null. */
+        public Incident found() {
+            Scenario.Expected expected = scenario.expected();
+            return incidents.stream()
+                    .filter(i -> !expected.nothing()
+                            && i.pattern().equals(expected.pattern())
+                            && (expected.causePattern().isEmpty()
+                                    || i.latest().cause() != null
+                                            && i.latest().cause().pattern().equals(expected.causePattern())))
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        /** From the fault's start to its incident's first report. */
         public long timeToFindingMillis() {
-            return found.detectedEpochMillis() - startedEpochMillis;
+            return found().firstReportedMillis() - startedMillis;
         }
     }
 
     /**
-     * Only the run's own workloads count: its scenarios' cgroups and the benign background's.
-     * Anything else on the machine is outside the experiment: reported, not counted.
+     * Everything the run saw.
      *
-     * @param truePositives opened findings (warning or above) that name what was injected
-     * @param falsePositives opened findings (warning or above) in the run's workloads that name
-     *     anything else
-     * @param outsideExperiment opened findings (warning or above) in other workloads of the machine
+     * @param outcomes the scenarios', one each
+     * @param benign the benign corpus's incidents, by program
+     * @param outside incidents in the machine's other workloads
+     * @param programHours how long the corpus ran, summed over its programs
+     * @param benignRuns how many times its programs ran, all together
+     * @param missing the corpus's programs this machine lacks
      */
     public record Result(
             List<Outcome> outcomes,
-            List<Finding> truePositives,
-            List<Finding> falsePositives,
-            List<Finding> outsideExperiment,
-            Filtering filtering) {}
+            Map<String, List<Incident>> benign,
+            List<Incident> outside,
+            double programHours,
+            long benignRuns,
+            List<String> missing,
+            Filtering filtering) {
+        /** Whether a scenario that harms others explains an incident outside its workload. */
+        public boolean explainedElsewhere(Incident incident) {
+            return outcomes.stream()
+                    .anyMatch(o -> o.scenario().harmsOthers()
+                            && incident.pattern().equals(o.scenario().expected().pattern()));
+        }
+    }
 
     /**
      * How much of the kernel's activity reached the correlators, over the run.
@@ -84,7 +119,7 @@ public final class AccuracyRun {
 
     private AccuracyRun() {}
 
-    /** A run with the scenarios; with none, a benign-only run. */
+    /** A run of the scenarios beside the benign corpus; with none, a benign-only run. */
     public static Result run(List<Scenario> scenarios, CorrelationConfig correlation, Consumer<String> progress)
             throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -109,12 +144,14 @@ public final class AccuracyRun {
         });
         Map<Scenario, Long> cgroups = new ConcurrentHashMap<>();
         Map<Scenario, Long> started = new ConcurrentHashMap<>();
-        long benign;
+        Map<String, Long> benign;
+        double programHours;
+        long benignRuns;
+        List<String> missing;
         Filtering filtering;
-        try (Background background = new Background()) {
-            benign = background.cgroupId();
+        try (BenignCorpus corpus = new BenignCorpus(progress)) {
             awaitEvents(meters);
-            progress.accept("pipeline reading the kernel; benign background running");
+            progress.accept("pipeline reading the kernel");
             Thread.sleep(WARM_UP);
             try (ExecutorService faults = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<?>> running = new ArrayList<>();
@@ -125,7 +162,7 @@ public final class AccuracyRun {
                                 : WorkloadCgroup.create()) {
                             cgroups.put(scenario, cgroup.id());
                             started.put(scenario, System.currentTimeMillis());
-                            scenario.run(cgroup);
+                            scenario.fault().make(cgroup);
                         }
                         return null;
                     }));
@@ -134,8 +171,17 @@ public final class AccuracyRun {
                     fault.get();
                 }
             }
-            progress.accept("faults done; waiting for their findings");
-            Thread.sleep(SETTLE);
+            if (scenarios.isEmpty()) {
+                Thread.sleep(Duration.ofSeconds(Scenarios.LASTING_SECONDS));
+            }
+            progress.accept("faults done; waiting for their incidents");
+            benign = corpus.cgroupIds();
+            programHours = corpus.programHours();
+            benignRuns = corpus.runs();
+            missing = corpus.missing();
+        }
+        Thread.sleep(SETTLE);
+        try {
             filtering = filtering(meters);
         } finally {
             job.cancel().get();
@@ -143,52 +189,57 @@ public final class AccuracyRun {
             reader.join(10_000);
             Metrics.removeRegistry(meters);
         }
-        return evaluate(scenarios, cgroups, started, benign, List.copyOf(findings), filtering);
+        return evaluate(scenarios, cgroups, started, benign, programHours, benignRuns, missing, findings, filtering);
     }
 
     private static Result evaluate(
             List<Scenario> scenarios,
             Map<Scenario, Long> cgroups,
             Map<Scenario, Long> started,
-            long benign,
+            Map<String, Long> benign,
+            double programHours,
+            long benignRuns,
+            List<String> missing,
             List<Finding> findings,
             Filtering filtering) {
-        List<Finding> opened = findings.stream()
-                .filter(f -> f.status() == Finding.Status.OPEN && f.severity().atLeast(Severity.WARNING))
-                .toList();
+        Map<Long, List<Incident>> byCgroup = new LinkedHashMap<>();
+        for (Incident incident : incidents(findings)) {
+            byCgroup.computeIfAbsent(incident.cgroupId(), k -> new ArrayList<>())
+                    .add(incident);
+        }
         List<Outcome> outcomes = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             long id = cgroups.get(scenario);
-            Finding found = opened.stream()
-                    .filter(f -> f.workload().cgroup().id() == id && f.pattern().equals(scenario.expectedPattern()))
-                    .findFirst()
-                    .orElse(null);
-            outcomes.add(new Outcome(scenario, id, started.get(scenario), found));
+            outcomes.add(new Outcome(scenario, id, started.get(scenario), byCgroup.getOrDefault(id, List.of())));
+            byCgroup.remove(id);
         }
-        java.util.Set<Long> ours = new java.util.HashSet<>(cgroups.values());
-        ours.add(benign);
-        List<Finding> truePositives = new ArrayList<>();
-        List<Finding> falsePositives = new ArrayList<>();
-        List<Finding> outside = new ArrayList<>();
-        for (Finding f : opened) {
-            if (!ours.contains(f.workload().cgroup().id())) {
-                outside.add(f);
-            } else if (scenarios.stream().anyMatch(s -> explains(s, cgroups.get(s), f))) {
-                truePositives.add(f);
-            } else {
-                falsePositives.add(f);
-            }
-        }
-        return new Result(outcomes, truePositives, falsePositives, outside, filtering);
+        Map<String, List<Incident>> benignIncidents = new LinkedHashMap<>();
+        benign.forEach((program, id) -> benignIncidents.put(program, byCgroup.getOrDefault(id, List.of())));
+        benign.values().forEach(byCgroup::remove);
+        List<Incident> outside =
+                byCgroup.values().stream().flatMap(List::stream).toList();
+        return new Result(outcomes, benignIncidents, outside, programHours, benignRuns, missing, filtering);
     }
 
-    /** Whether an injected fault makes this finding (in one of the run's workloads) true. */
-    static boolean explains(Scenario scenario, long cgroupId, Finding finding) {
-        if (finding.workload().cgroup().id() == cgroupId) {
-            return finding.pattern().equals(scenario.expectedPattern())
-                    || scenario.alsoTrue().contains(finding.pattern());
+    /** Every episode that reached severity warning or above, as its latest report before it resolved. */
+    private static List<Incident> incidents(List<Finding> findings) {
+        Map<String, Finding> latest = new LinkedHashMap<>();
+        Map<String, Long> first = new LinkedHashMap<>();
+        Map<String, Boolean> alarming = new LinkedHashMap<>();
+        for (Finding f : List.copyOf(findings)) {
+            first.putIfAbsent(f.episodeId(), f.detectedEpochMillis());
+            if (f.status() != Finding.Status.RESOLVED) {
+                latest.put(f.episodeId(), f);
+                alarming.merge(f.episodeId(), f.severity().atLeast(Severity.WARNING), Boolean::logicalOr);
+            }
         }
-        return scenario.harmsOthers() && finding.pattern().equals(scenario.expectedPattern());
+        List<Incident> incidents = new ArrayList<>();
+        latest.forEach((episode, f) -> {
+            if (alarming.get(episode)) {
+                incidents.add(new Incident(f.workload().cgroup().id(), f, first.get(episode)));
+            }
+        });
+        return incidents;
     }
 
     private static Filtering filtering(SimpleMeterRegistry meters) {

@@ -16,8 +16,10 @@ import java.lang.invoke.VarHandle;
  *
  * @param exitStatus the status passed to exit(2); 0 when a signal ended the process
  * @param signal the terminating signal, 0 for a normal exit
+ * @param origin what the process was to its workload: its main process, a helper, a visitor
  */
-public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, long lifetimeNs, long maxRssBytes)
+public record Exit(
+        int ppid, int exitStatus, int signal, boolean coreDumped, ExitOrigin origin, long lifetimeNs, long maxRssBytes)
         implements EventPayload {
     static final StructLayout LAYOUT = struct(
             "tapio_exit_event",
@@ -26,7 +28,8 @@ public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, lon
             u32("exit_status"),
             u32("signal"),
             u8("core_dumped"),
-            chars("pad", 3),
+            u8("origin"),
+            chars("pad", 2),
             u64("lifetime_ns"),
             u64("max_rss_bytes"));
 
@@ -34,6 +37,7 @@ public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, lon
     private static final VarHandle EXIT_STATUS = field(LAYOUT, "exit_status");
     private static final VarHandle SIGNAL = field(LAYOUT, "signal");
     private static final VarHandle CORE_DUMPED = field(LAYOUT, "core_dumped");
+    private static final VarHandle ORIGIN = field(LAYOUT, "origin");
     private static final VarHandle LIFETIME = field(LAYOUT, "lifetime_ns");
     private static final VarHandle MAX_RSS = field(LAYOUT, "max_rss_bytes");
 
@@ -48,6 +52,7 @@ public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, lon
                 (int) EXIT_STATUS.get(r, 0L),
                 (int) SIGNAL.get(r, 0L),
                 (byte) CORE_DUMPED.get(r, 0L) != 0,
+                ExitOrigin.ofCode(Byte.toUnsignedInt((byte) ORIGIN.get(r, 0L))),
                 (long) LIFETIME.get(r, 0L),
                 (long) MAX_RSS.get(r, 0L));
     }
@@ -57,6 +62,7 @@ public record Exit(int ppid, int exitStatus, int signal, boolean coreDumped, lon
         EXIT_STATUS.set(r, 0L, exitStatus);
         SIGNAL.set(r, 0L, signal);
         CORE_DUMPED.set(r, 0L, (byte) (coreDumped ? 1 : 0));
+        ORIGIN.set(r, 0L, (byte) origin.ordinal());
         LIFETIME.set(r, 0L, lifetimeNs);
         MAX_RSS.set(r, 0L, maxRssBytes);
     }

@@ -8,6 +8,7 @@ import io.tapio.ebpf.abi.EventSubject;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.Exec;
 import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.OomKill;
 import io.tapio.ebpf.abi.OpenFailed;
@@ -218,7 +219,14 @@ final class Background implements SyntheticEventGenerator.Stream {
                 at,
                 cpu,
                 process,
-                new Exit(process.tenant().mainPid(), status, signal, false, at - process.startNs(), maxRss));
+                new Exit(
+                        process.tenant().mainPid(),
+                        status,
+                        signal,
+                        false,
+                        ExitOrigin.CHILD,
+                        at - process.startNs(),
+                        maxRss));
     }
 
     private KernelEvent oomKill(long at, int cpu) {

@@ -5,6 +5,7 @@ import io.tapio.ebpf.abi.EventPayload;
 import io.tapio.ebpf.abi.EventSubject;
 import io.tapio.ebpf.abi.Exec;
 import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.OomKill;
 import io.tapio.ebpf.abi.OpenFailed;
@@ -36,6 +37,8 @@ final class FaultScript implements SyntheticEventGenerator.Stream {
     private static final long SIGNAL_TO_MARK_NS = 2_000;
     private static final long KILL_TO_EXIT_NS = 2_000_000;
     private static final long REFUSAL_LATENCY_NS = 85_000;
+    /** From a program's failed open of its configuration to its exit. */
+    private static final long GIVE_UP_NS = 1_000_000;
 
     private final InjectedFault fault;
     private final long streamStartNs;
@@ -110,13 +113,16 @@ final class FaultScript implements SyntheticEventGenerator.Stream {
                                 ECONNREFUSED,
                                 ConnectOutcome.REFUSED));
             }
-            case MissingFile missing ->
+            case MissingFile missing -> {
                 emit(at, cpu, new OpenFailed(OpenFailed.ENOENT, O_RDONLY_CLOEXEC, missing.path()));
+                exit(at + GIVE_UP_NS, cpu, 1, 0, CRASHING_RSS_BYTES);
+                restart(at, cpu);
+            }
         }
     }
 
     private void exit(long at, int cpu, int status, int signal, long maxRssBytes) {
-        emit(at, cpu, new Exit(shimPid, status, signal, false, at - processStartNs, maxRssBytes));
+        emit(at, cpu, new Exit(shimPid, status, signal, false, ExitOrigin.MAIN, at - processStartNs, maxRssBytes));
     }
 
     private void restart(long occurrenceNs, int cpu) {

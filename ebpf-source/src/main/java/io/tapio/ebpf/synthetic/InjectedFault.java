@@ -64,7 +64,10 @@ public sealed interface InjectedFault extends Serializable {
         }
     }
 
-    /** The workload's process fails to open {@code path}: ENOENT. */
+    /**
+     * The workload's process fails to open {@code path} (ENOENT) and exits with status 1, and
+     * is exec'd again half a period later: a program whose configuration was never mounted.
+     */
     record MissingFile(Workload workload, Duration period, Duration startOffset, String path) implements InjectedFault {
         public MissingFile {
             checkSchedule(workload, period, startOffset);

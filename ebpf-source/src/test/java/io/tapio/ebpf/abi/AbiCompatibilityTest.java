@@ -82,9 +82,10 @@ class AbiCompatibilityTest {
     }
 
     @Test
-    void connectOutcomesAndBlockOpsMatch() {
+    void connectOutcomesBlockOpsAndExitOriginsMatch() {
         assertEquals(btf.enumValues("tapio_connect_outcome"), ordinals("TAPIO_CONNECT_", ConnectOutcome.values()));
         assertEquals(btf.enumValues("tapio_block_op"), ordinals("TAPIO_BLOCK_", BlockOp.values()));
+        assertEquals(btf.enumValues("tapio_exit_origin"), ordinals("TAPIO_ORIGIN_", ExitOrigin.values()));
     }
 
     @Test

@@ -29,7 +29,7 @@ class KernelEventEncodingTest {
                 new TcpEndpoints(endpoint("fd00::7", 51_000), endpoint("fd00:10::1", 443), TcpState.ESTABLISHED);
         return List.of(
                 new Exec(1, "/usr/local/bin/payments"),
-                new Exit(1, 0, 9, true, 2_000_000_000L, 268_435_456L),
+                new Exit(1, 0, 9, true, ExitOrigin.VISITOR, 2_000_000_000L, 268_435_456L),
                 new OomKill(4242, 4250, "payments", 77L, 268_435_456L, 268_431_360L, 402_653_184L),
                 new Signal(800, 801, "kubelet", 2L, 15, Signal.SI_USER),
                 new OpenFailed(OpenFailed.ENOENT, 0x80000, "/etc/config/app.yaml"),

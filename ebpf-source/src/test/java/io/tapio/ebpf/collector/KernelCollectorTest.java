@@ -11,6 +11,7 @@ import io.tapio.ebpf.abi.ConnectOutcome;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.Exec;
 import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.OomKill;
 import io.tapio.ebpf.abi.OpenFailed;
@@ -95,6 +96,57 @@ class KernelCollectorTest {
         assertTrue(exit.abnormal());
         assertTrue(exit.lifetimeNs() > 0);
         assertTrue(exit.maxRssBytes() > 0, "max RSS of a process that ran: " + exit.maxRssBytes());
+    }
+
+    /**
+     * What each exit was to its cgroup: the process this JVM moved into it (main, as a runtime
+     * or systemd starts one), one a shell inside started (a helper), the first process of a new
+     * pid namespace (a container's main), and one that joined that namespace from outside the
+     * cgroup (an exec probe, kubectl exec).
+     */
+    @Test
+    void exitsTellTheMainProcessFromHelpersAndVisitors() throws Exception {
+        try (WorkloadCgroup cgroup = WorkloadCgroup.create()) {
+            String join = "echo $$ > " + cgroup.path().resolve("cgroup.procs");
+            Commands.Result main = Commands.run(cgroup.wrap("/bin/sh -c 'exit 1'"));
+            Commands.Result helper = Commands.run(cgroup.wrap("/bin/sh -c '/bin/false & echo $!; wait'"));
+            Process init = Commands.start(
+                    List.of("/usr/bin/unshare", "--pid", "--fork", "/bin/sh", "-c", join + " && exec /bin/sleep 3"));
+            long initPid = awaitChild(init);
+            Commands.Result visitor = Commands.run(
+                    "/usr/bin/nsenter", "-t", Long.toString(initPid), "-p", "--", "/bin/sh", "-c", join + " && exit 1");
+            // A namespace's init ignores SIGTERM from outside: it ends by itself.
+            assertTrue(init.waitFor(20, TimeUnit.SECONDS));
+
+            assertEquals(ExitOrigin.MAIN, origin(main.pid()));
+            assertEquals(ExitOrigin.CHILD, origin(Long.parseLong(helper.output().strip())));
+            assertEquals(ExitOrigin.MAIN, origin(initPid));
+            KernelEvent joined = events.await(
+                    "exit of the process that joined the namespace",
+                    e -> e.type() == EventType.EXIT
+                            && e.cgroupId() == cgroup.id()
+                            && e.payload(Exit.class).ppid() == visitor.pid());
+            assertEquals(ExitOrigin.VISITOR, joined.payload(Exit.class).origin());
+        }
+    }
+
+    private static ExitOrigin origin(long pid) {
+        return events.await("exit of " + pid, of(EventType.EXIT, pid))
+                .payload(Exit.class)
+                .origin();
+    }
+
+    /** The pid of the child unshare forked (the namespace's init), once it runs. */
+    private static long awaitChild(Process unshare) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            var child = unshare.children().findFirst();
+            if (child.isPresent()) {
+                Thread.sleep(200); // let it join the cgroup and exec
+                return child.get().pid();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("unshare started no child");
     }
 
     @Test

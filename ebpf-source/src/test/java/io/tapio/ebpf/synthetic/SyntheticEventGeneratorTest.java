@@ -10,6 +10,7 @@ import io.tapio.ebpf.abi.EventPayload;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.Exec;
 import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.OomKill;
 import io.tapio.ebpf.abi.OpenFailed;
@@ -199,11 +200,22 @@ class SyntheticEventGeneratorTest {
             assertEquals(111, connect.error());
             assertEquals(REFUSED.destination(), connect.endpoints().destination());
         });
-        assertRepeats(
-                byFault.get(MISSING),
-                MISSING,
-                span,
-                payload -> assertEquals(new OpenFailed(OpenFailed.ENOENT, 0x80000, MISSING.path()), payload));
+        assertMissingFileLoop(byFault.get(MISSING), occurrences(MISSING, span));
+    }
+
+    /** Each cycle: the failed open of the configuration, the exit with status 1 a moment later, the restart. */
+    private static void assertMissingFileLoop(List<KernelEvent> events, List<Long> occurrences) {
+        assertEquals(3 * occurrences.size(), events.size(), events.toString());
+        for (int n = 0; n < occurrences.size(); n++) {
+            KernelEvent open = events.get(3 * n);
+            KernelEvent exit = events.get(3 * n + 1);
+            assertEquals(occurrences.get(n), open.timestampNs());
+            assertEquals(new OpenFailed(OpenFailed.ENOENT, 0x80000, MISSING.path()), open.payload());
+            assertEquals(open.pid(), exit.pid());
+            assertEquals(1, exit.payload(Exit.class).exitStatus());
+            assertEquals(ExitOrigin.MAIN, exit.payload(Exit.class).origin());
+            assertRestart(exit, events.get(3 * n + 2), MISSING);
+        }
     }
 
     /** Each cycle: the kernel's SIGKILL, the OOM kill, the exit by SIGKILL, the restart. */

@@ -3,6 +3,7 @@ package io.tapio.correlate.patterns;
 import io.tapio.model.Finding;
 import io.tapio.model.Severity;
 import java.io.Serial;
+import java.time.Duration;
 import java.util.List;
 
 /** What every pattern has: its name, severity and rule. */
@@ -43,6 +44,15 @@ abstract class BasePattern implements Pattern {
 
     static String times(long count) {
         return count == 1 ? "once" : count + " times";
+    }
+
+    /** How long the episode has lasted so far, as a person says it: {@code 40 s}, {@code 6 min}. */
+    static String span(Episode episode) {
+        Duration lasted = Duration.ofMillis(Math.max(0, episode.lastSeen() - episode.firstSeen()));
+        if (lasted.toMinutes() >= 2) {
+            return lasted.toMinutes() + " min";
+        }
+        return Math.max(1, lasted.toSeconds()) + " s";
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.tapio.correlate.patterns;
 
+import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.EventType;
-import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
@@ -9,6 +9,9 @@ import java.time.Duration;
  * A workload's threads wait for a CPU far more often than usual: something else takes the
  * CPUs, or its CPU limit throttles it. The kernel only reports waits over its run-queue
  * threshold; this counts them against the workload's own usual rate.
+ *
+ * <p>Deliberately not raised: a workload that is always busy (its usual level is high), nor one
+ * watched for less than the baseline's windows (no usual level to compare with).
  */
 public final class CpuStarvationPattern extends BasePattern {
     public static final Rule DEFAULT =
@@ -19,12 +22,12 @@ public final class CpuStarvationPattern extends BasePattern {
     }
 
     @Override
-    public Role role(EnrichedEvent e) {
-        return e.event().type() == EventType.RUNQ_LATENCY ? Role.OCCURRENCE : Role.IGNORE;
+    public boolean matches(Observation o) {
+        return o instanceof Observation.Seen seen && seen.event().type() == EventType.RUNQ_LATENCY;
     }
 
     @Override
-    public String subject(EnrichedEvent e) {
+    public String subject(Observation o) {
         return "";
     }
 

@@ -1,53 +1,66 @@
 package io.tapio.correlate.patterns;
 
-import io.tapio.ebpf.abi.Exec;
-import io.tapio.ebpf.abi.Exit;
-import io.tapio.model.EnrichedEvent;
+import io.tapio.correlate.process.Cause;
+import io.tapio.correlate.process.Failure;
+import io.tapio.correlate.process.Observation;
 import io.tapio.model.Severity;
 import java.time.Duration;
-import java.util.Set;
 
 /**
- * The same executable in a workload fails again and again and is started again between the
- * failures: what Kubernetes shows as CrashLoopBackOff. Exits by SIGKILL or SIGTERM are left
- * to the OOM and killed-by patterns; a failure is a non-zero status or a crash signal.
+ * A workload's program keeps failing: its main process fails and is started again (what
+ * Kubernetes shows as CrashLoopBackOff), or some process of it keeps crashing. When each run
+ * fails just after a failed open or connect, that is the incident's cause, told in its summary
+ * and its recommendation; the failed opens and connects are its evidence, not incidents of
+ * their own.
+ *
+ * <p>Deliberately not raised: a helper's non-zero exit status ({@code grep}, {@code test},
+ * {@code readlink} in a script), unless it has a cause and lasts (see {@link FailureCausePattern})
+ * or makes the main process fail; exits by SIGKILL (the OOM and killed-by patterns tell those)
+ * or by SIGTERM and other stops; several processes failing within {@code minSpacing} (one
+ * failure of the workload).
  */
 public final class CrashLoopPattern extends BasePattern {
     public static final Rule DEFAULT =
-            Rule.count(3, Duration.ofMinutes(5), Duration.ofMinutes(10)).withRestartsBetween(Duration.ofMillis(500));
-
-    /** SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS: the program crashed. */
-    private static final Set<Integer> CRASH_SIGNALS = Set.of(4, 5, 6, 7, 8, 11, 31);
+            Rule.count(3, Duration.ofMinutes(5), Duration.ofMinutes(10)).withMinSpacing(Duration.ofMillis(500));
 
     public CrashLoopPattern(Rule rule) {
         super("crash_loop", Severity.WARNING, rule);
     }
 
     @Override
-    public Role role(EnrichedEvent e) {
-        return switch (e.event().payload()) {
-            case Exit exit
-            when exit.signal() == 0 ? exit.exitStatus() != 0 : CRASH_SIGNALS.contains(exit.signal()) -> Role.OCCURRENCE;
-            case Exec _ -> Role.RESTART;
-            default -> Role.IGNORE;
-        };
+    public boolean matches(Observation o) {
+        return o instanceof Failure failure && (failure.main() || failure.crashed());
     }
 
-    /** The executable: an exec and the exits of what it started share it. */
+    /** The program that failed. */
     @Override
-    public String subject(EnrichedEvent e) {
-        return e.event().comm();
+    public String subject(Observation o) {
+        return ((Failure) o).program();
+    }
+
+    @Override
+    public String causeKey(Episode episode) {
+        return episode.cause() == null ? null : episode.cause().key();
     }
 
     @Override
     public String summary(Episode episode) {
-        return episode.subject() + " in " + episode.workload().displayName() + " keeps failing: "
-                + times(episode.count()) + ", restarted each time; last: " + latest(episode) + ".";
+        String cause = episode.cause() == null
+                ? ""
+                : episode.sameCauseEveryTime()
+                        ? "; each run met \"" + episode.cause().describe() + "\" just before it ended"
+                        : "; the last run to tell met \"" + episode.cause().describe() + "\" just before it ended";
+        return episode.subject() + " in " + episode.workload().displayName() + " keeps failing ("
+                + times(episode.count()) + " in " + span(episode) + "; last: " + latest(episode) + ")" + cause + ".";
     }
 
     @Override
     public String recommendation(Episode episode) {
-        return "Read the logs of its last run for why it exits (configuration, a dependency, a missing file); "
-                + "restarting will not fix it.";
+        Cause cause = episode.cause();
+        if (cause == null) {
+            return "Read the logs of its last run for why it exits (configuration, a dependency, a bug); "
+                    + "restarting will not fix it.";
+        }
+        return FailureCausePattern.fix(cause.kind(), cause.subject()) + " Restarting will not fix it.";
     }
 }

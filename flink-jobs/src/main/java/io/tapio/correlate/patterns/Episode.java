@@ -1,5 +1,8 @@
 package io.tapio.correlate.patterns;
 
+import io.tapio.correlate.process.Cause;
+import io.tapio.correlate.process.Failure;
+import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Workload;
@@ -9,25 +12,30 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * One pattern's state in one workload, for one subject: the recent occurrences and
- * restarts, and the episode they make once the pattern's rule holds. Kept in Flink keyed
- * state ({@link EpisodeSerializer}); mutable, used by one task.
+ * One pattern's state in one workload, for one subject: the recent occurrences, and the
+ * episode they make once the pattern's rule holds. Kept in Flink keyed state (Java
+ * serialization); mutable, used by one task.
  */
 public final class Episode implements java.io.Serializable {
     @java.io.Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Occurrences remembered, at most; enough for any rule's window and baseline. */
     static final int MAX_REMEMBERED = 512;
 
     static final int MAX_EVIDENCE = 10;
 
+    /** Between two updates of an open episode, at most this long (unless its count doubles first). */
+    static final long UPDATE_EVERY_MILLIS = 60_000;
+
+    /** An open episode's count that moved since its last report is reported once it has been still this long. */
+    public static final long SETTLE_MILLIS = 1_000;
+
     final String pattern;
     final String subject;
-    final Deque<Long> occurrences;
-    final Deque<Long> restarts;
-    /** The latest occurrences as the kernel wrote them: rendered as text only when reported. */
-    final Deque<Sighting> evidence;
+    final Deque<Long> occurrences = new ArrayDeque<>();
+    /** The latest occurrences' events as the kernel wrote them: rendered as text only when reported. */
+    final Deque<Sighting> evidence = new ArrayDeque<>();
 
     Workload workload;
     /** Since when the workload has been watched: a usual level needs that much history. */
@@ -37,23 +45,23 @@ public final class Episode implements java.io.Serializable {
     long lastSeen;
     /** Occurrences since the episode opened; 0 while it is not open. */
     long count;
+    /** The cause of the latest occurrence that had one, and how many occurrences in a row had it. */
+    Cause cause;
+
+    int causeRuns;
 
     long openedAt;
     long reportedCount;
     long reportedAt;
+    String reportedVerdict;
+    /** Whether the latest report was the episode's first under its verdict (it opened, or escalated). */
+    boolean newVerdict;
 
     /** @param watchedSince event time since which the workload has been watched; 0: from its first occurrence */
     public Episode(String pattern, String subject, long watchedSince) {
-        this(pattern, subject, new ArrayDeque<>(), new ArrayDeque<>(), new ArrayDeque<>());
-        this.since = watchedSince;
-    }
-
-    Episode(String pattern, String subject, Deque<Long> occurrences, Deque<Long> restarts, Deque<Sighting> evidence) {
         this.pattern = pattern;
         this.subject = subject;
-        this.occurrences = occurrences;
-        this.restarts = restarts;
-        this.evidence = evidence;
+        this.since = watchedSince;
     }
 
     /** The name of the pattern whose episode this is. */
@@ -85,7 +93,23 @@ public final class Episode implements java.io.Serializable {
         return openedAt > 0;
     }
 
-    /** An occurrence: when, and the event (immutable, so kept as it is rather than copied). */
+    /** What the latest occurrences with a cause met, or null when none had one. */
+    public Cause cause() {
+        return cause;
+    }
+
+    /** Whether every occurrence of the episode so far had the same cause. */
+    public boolean sameCauseEveryTime() {
+        return cause != null && causeRuns >= count;
+    }
+
+    /** Asked when the rule holds for an episode that is not open: whether it may open now. */
+    @FunctionalInterface
+    public interface MayOpen {
+        boolean now() throws Exception;
+    }
+
+    /** An event behind an occurrence: when, and the event (immutable, so kept as it is rather than copied). */
     record Sighting(long epochMillis, KernelEvent event) implements java.io.Serializable {}
 
     /** The most recent evidence, oldest first. */
@@ -97,68 +121,79 @@ public final class Episode implements java.io.Serializable {
         return rendered;
     }
 
-    /** Between two updates of an open episode, at most this long (unless its count doubles first). */
-    static final long UPDATE_EVERY_MILLIS = 60_000;
+    /** The events of the most recent evidence, oldest first. */
+    public List<KernelEvent> evidenceEvents() {
+        return evidence.stream().map(Sighting::event).toList();
+    }
 
     /**
-     * Takes one event the pattern cares about, at event time {@code at} (epoch millis).
+     * Takes one of the pattern's occurrences.
      *
+     * @param mayOpen asked when the rule holds for an episode that is not open: whether it may
+     *     open now (not while another incident of the workload is about the same cause)
      * @return the report it calls for: OPEN when the rule now holds, UPDATE when an open
-     *     episode has grown enough to tell again; null for none
+     *     episode has grown enough to tell again or escalates; null for none
      */
-    public Finding.Status observe(Pattern pattern, Role role, long at, Workload from, KernelEvent seen) {
+    public Finding.Status observe(Pattern pattern, Observation seen, MayOpen mayOpen) throws Exception {
         Rule rule = pattern.rule();
-        long memory = rule.memoryMillis();
-        workload = from;
+        long at = seen.epochMillis();
+        workload = seen.workload();
         if (since == 0) {
             since = at;
         }
-        long spacing = rule.minSpacing().toMillis();
-        if (role == Role.RESTART) {
-            if (restarts.isEmpty() || at - restarts.getLast() >= spacing) {
-                remember(restarts, at, memory);
+        if (tooClose(at, rule.minSpacing().toMillis())) {
+            return null; // the same failure, as far as the workload goes
+        }
+        remember(at, rule.memoryMillis());
+        for (KernelEvent event : seen.events()) {
+            evidence.addLast(new Sighting(at, event));
+            if (evidence.size() > MAX_EVIDENCE) {
+                evidence.removeFirst();
             }
-            return null;
         }
-        if (spacing > 0 && !occurrences.isEmpty() && at - occurrences.getLast() < spacing) {
-            return null; // the same attempt, as far as a loop goes
-        }
-        remember(occurrences, at, memory);
-        evidence.addLast(new Sighting(at, seen));
-        if (evidence.size() > MAX_EVIDENCE) {
-            evidence.removeFirst();
-        }
+        noteCause(seen instanceof Failure failure ? failure.cause() : null);
         lastSeen = Math.max(lastSeen, at);
         if (open()) {
             count++;
-            if (count >= 2 * reportedCount || at - reportedAt >= UPDATE_EVERY_MILLIS) {
-                reportedCount = count;
-                reportedAt = at;
+            String verdict = pattern.verdict(this).pattern();
+            if (count >= 2 * reportedCount
+                    || at - reportedAt >= UPDATE_EVERY_MILLIS
+                    || !verdict.equals(reportedVerdict)) {
+                reported(at, verdict);
                 return Finding.Status.UPDATE;
             }
             return null;
         }
         long window = rule.window().toMillis();
         int inWindow = occurrencesWithin(at - window, at);
-        int restartsInWindow = restartsWithin(window, at);
         if (inWindow < rule.occurrences()
-                || rule.restartsBetween()
-                        && (restartsInWindow < rule.occurrences() - 1
-                                || inWindow < Rule.LOOP_FAILURE_SHARE * restartsInWindow)
+                || at - oldestWithin(at - window) < rule.minSpan().toMillis()
                 || rule.baselineFactor() > 0
                         && (at - since < window * rule.baselineWindows()
-                                || inWindow < rule.baselineFactor() * usualLevel(rule, at))) {
+                                || inWindow < rule.baselineFactor() * usualLevel(rule, at))
+                || !mayOpen.now()) {
             return null;
         }
         openedAt = at;
-        firstSeen = occurrences.stream()
-                .filter(t -> t > at - window)
-                .min(Long::compare)
-                .orElse(at);
+        firstSeen = oldestWithin(at - window);
         count = inWindow;
-        reportedCount = count;
-        reportedAt = at;
+        reported(at, pattern.verdict(this).pattern());
         return Finding.Status.OPEN;
+    }
+
+    /**
+     * At event time {@code now}: whether an open episode's count moved since its last report and
+     * has been still long enough to report it (so that what a person reads last is the true count).
+     */
+    public boolean settled(long now) {
+        return open() && count > reportedCount && now - lastSeen >= SETTLE_MILLIS;
+    }
+
+    /** Its count was reported at event time {@code now}. */
+    public void settledReported(long now) {
+        newVerdict = false;
+        reportedCount = count;
+        reportedAt = now;
     }
 
     /** An open episode with no occurrence for the rule's quiet period, at event time {@code now}, is over. */
@@ -168,8 +203,33 @@ public final class Episode implements java.io.Serializable {
 
     /** Nothing recent enough to matter: the state can go. */
     public boolean forgettable(Pattern pattern, long now) {
-        long newest = Math.max(lastSeen, restarts.isEmpty() ? 0 : restarts.getLast());
-        return !open() && now - newest >= pattern.rule().memoryMillis();
+        return !open() && now - lastSeen >= pattern.rule().memoryMillis();
+    }
+
+    /** Identifies the episode across its reports: pattern, workload, subject, first time. */
+    public String id() {
+        return pattern + ":" + workload.key() + ":" + subject + ":" + openedAt;
+    }
+
+    /** Whether the latest report was the first under its verdict: the episode opened or escalated. */
+    public boolean newVerdict() {
+        return newVerdict;
+    }
+
+    private void reported(long at, String verdict) {
+        newVerdict = !verdict.equals(reportedVerdict);
+        reportedCount = count;
+        reportedAt = at;
+        reportedVerdict = verdict;
+    }
+
+    private void noteCause(Cause latest) {
+        if (latest == null) {
+            causeRuns = 0;
+        } else {
+            causeRuns = cause != null && cause.key().equals(latest.key()) ? causeRuns + 1 : 1;
+            cause = latest;
+        }
     }
 
     /** The average count per window over the windows before the current one. */
@@ -179,26 +239,50 @@ public final class Episode implements java.io.Serializable {
                 / Math.max(1, rule.baselineWindows());
     }
 
-    private static void remember(Deque<Long> times, long at, long memory) {
-        times.addLast(at);
-        while (times.size() > MAX_REMEMBERED || times.getFirst() <= at - memory) {
-            times.removeFirst();
+    /** Whether an occurrence at {@code at} is within {@code spacing} of one already remembered. */
+    private boolean tooClose(long at, long spacing) {
+        if (spacing <= 0 || occurrences.isEmpty()) {
+            return false;
+        }
+        if (at >= occurrences.getLast()) {
+            return at - occurrences.getLast() < spacing;
+        }
+        return occurrences.stream().anyMatch(t -> Math.abs(at - t) < spacing); // came late: rare
+    }
+
+    /**
+     * Keeps {@code at} in time order: a helper's failure is known only when its parent's fate
+     * is, after later events of the workload.
+     */
+    private void remember(long at, long memory) {
+        if (occurrences.isEmpty() || at >= occurrences.getLast()) {
+            occurrences.addLast(at);
+        } else {
+            List<Long> ordered = new ArrayList<>(occurrences);
+            ordered.add(at);
+            ordered.sort(null);
+            occurrences.clear();
+            occurrences.addAll(ordered);
+        }
+        long newest = occurrences.getLast();
+        while (occurrences.size() > MAX_REMEMBERED || occurrences.getFirst() <= newest - memory) {
+            occurrences.removeFirst();
         }
     }
 
-    /** Restarts recorded within the window before {@code now}. */
-    int restartsWithin(long windowMillis, long now) {
-        return (int) restarts.stream().filter(t -> t > now - windowMillis).count();
+    /** The oldest occurrence after {@code fromExclusive}. */
+    private long oldestWithin(long fromExclusive) {
+        for (long t : occurrences) {
+            if (t > fromExclusive) {
+                return t;
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     int occurrencesWithin(long fromExclusive, long toInclusive) {
         return (int) occurrences.stream()
                 .filter(t -> t > fromExclusive && t <= toInclusive)
                 .count();
-    }
-
-    /** Identifies the episode across its reports: pattern, workload, subject, first time. */
-    public String id() {
-        return pattern + ":" + workload.key() + ":" + subject + ":" + openedAt;
     }
 }

@@ -1,13 +1,18 @@
 package io.tapio.correlate.patterns;
 
+import io.tapio.correlate.process.Observation;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.Signal;
-import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
 /**
- * A process was killed with SIGKILL by another process (not by the kernel: OOM kills have a
- * pattern of their own). SIGTERM is how services are stopped normally and is left out.
+ * A process of a workload was killed with SIGKILL from outside the workload (an operator, a
+ * watchdog, the kubelet after a grace period ran out). Its exit is part of the incident.
+ *
+ * <p>Deliberately not raised: SIGTERM (how services are stopped); the kernel's kills (OOM kills
+ * are a pattern of their own); a process killing itself; kills by a process of the same cgroup
+ * ({@code timeout}, a supervisor stopping its own worker).
  */
 public final class KilledBySignalPattern extends BasePattern {
     public static final Rule DEFAULT = Rule.count(1, Duration.ofMinutes(1), Duration.ofMinutes(2));
@@ -18,19 +23,21 @@ public final class KilledBySignalPattern extends BasePattern {
     }
 
     @Override
-    public Role role(EnrichedEvent e) {
-        return e.event().payload() instanceof Signal s
-                        && s.signal() == SIGKILL
-                        && !s.fromKernel()
-                        && s.senderPid() != e.event().pid()
-                ? Role.OCCURRENCE
-                : Role.IGNORE;
+    public boolean matches(Observation o) {
+        if (!(o instanceof Observation.Seen seen) || !(seen.event().payload() instanceof Signal s)) {
+            return false;
+        }
+        KernelEvent e = seen.event();
+        return s.signal() == SIGKILL
+                && !s.fromKernel()
+                && s.senderPid() != e.pid()
+                && s.senderCgroupId() != e.cgroupId();
     }
 
     /** The sender. */
     @Override
-    public String subject(EnrichedEvent e) {
-        Signal s = e.event().payload(Signal.class);
+    public String subject(Observation o) {
+        Signal s = ((Observation.Seen) o).event().payload(Signal.class);
         return s.senderComm() + " (pid " + s.senderPid() + ")";
     }
 

@@ -1,12 +1,17 @@
 package io.tapio.correlate.patterns;
 
+import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.TcpRetransmit;
-import io.tapio.model.EnrichedEvent;
 import io.tapio.model.EventText;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
-/** Many retransmits from a workload towards one destination: loss or congestion on the way. */
+/**
+ * Many retransmits from a workload towards one destination: loss or congestion on the way.
+ *
+ * <p>Deliberately not raised: the occasional retransmit of a healthy path (fewer than the rule's
+ * count in its window).
+ */
 public final class RetransmitStormPattern extends BasePattern {
     public static final Rule DEFAULT = Rule.count(50, Duration.ofMinutes(1), Duration.ofMinutes(2));
 
@@ -15,15 +20,18 @@ public final class RetransmitStormPattern extends BasePattern {
     }
 
     @Override
-    public Role role(EnrichedEvent e) {
-        return e.event().payload() instanceof TcpRetransmit ? Role.OCCURRENCE : Role.IGNORE;
+    public boolean matches(Observation o) {
+        return o instanceof Observation.Seen seen && seen.event().payload() instanceof TcpRetransmit;
     }
 
     /** The destination. */
     @Override
-    public String subject(EnrichedEvent e) {
-        return EventText.address(
-                e.event().payload(TcpRetransmit.class).endpoints().destination());
+    public String subject(Observation o) {
+        return EventText.address(((Observation.Seen) o)
+                .event()
+                .payload(TcpRetransmit.class)
+                .endpoints()
+                .destination());
     }
 
     @Override

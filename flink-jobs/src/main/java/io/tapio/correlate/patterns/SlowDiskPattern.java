@@ -1,13 +1,16 @@
 package io.tapio.correlate.patterns;
 
+import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.BlockIoLatency;
-import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
 /**
  * A workload's block I/O is slow far more often than usual. The kernel only reports requests
  * over its block-I/O threshold; this counts them against the workload's usual rate.
+ *
+ * <p>Deliberately not raised: a workload whose I/O is always slow (its usual level is high), nor
+ * one watched for less than the baseline's windows.
  */
 public final class SlowDiskPattern extends BasePattern {
     public static final Rule DEFAULT =
@@ -18,14 +21,14 @@ public final class SlowDiskPattern extends BasePattern {
     }
 
     @Override
-    public Role role(EnrichedEvent e) {
-        return e.event().payload() instanceof BlockIoLatency ? Role.OCCURRENCE : Role.IGNORE;
+    public boolean matches(Observation o) {
+        return o instanceof Observation.Seen seen && seen.event().payload() instanceof BlockIoLatency;
     }
 
     /** The device. */
     @Override
-    public String subject(EnrichedEvent e) {
-        return e.event().payload(BlockIoLatency.class).deviceName();
+    public String subject(Observation o) {
+        return ((Observation.Seen) o).event().payload(BlockIoLatency.class).deviceName();
     }
 
     @Override

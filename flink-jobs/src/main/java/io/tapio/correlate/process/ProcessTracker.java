@@ -1,0 +1,173 @@
+package io.tapio.correlate.process;
+
+import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.OomKill;
+import io.tapio.ebpf.abi.Signal;
+import io.tapio.model.Workload;
+import io.tapio.model.types.JavaSerializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
+
+/**
+ * Follows the processes of one workload (the correlator's key) and makes the ends of their
+ * runs into {@link Failure}s, each with what explains it:
+ *
+ * <ul>
+ *   <li>A run fails when it ends with a crash signal (SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE,
+ *       SIGTRAP, SIGSYS) or a non-zero status. A process sent SIGKILL did not fail: the OOM
+ *       killer's kills and kills by other processes are patterns of their own, and a process
+ *       that kills itself meant to. Nor did a process stopped by any other signal (SIGTERM is
+ *       how services are stopped).
+ *   <li>The workload's main process failing is a failure (see {@link ExitOrigin}). A helper's or
+ *       a visitor's failure waits {@link #PARENT_GRACE} for its parent: when the parent fails
+ *       within it, the two are one failure, the parent's, told by the helper's cause; otherwise
+ *       the helper's failure counts on its own only when it crashed or has a cause. A script's
+ *       {@code grep}, {@code test} or {@code readlink} exiting 1 is how scripts work.
+ *   <li>The cause of a failure is the latest failed open or connect of the process that failed,
+ *       within its life.
+ * </ul>
+ *
+ * <p>State, in Flink keyed state: a record per live process that met a failed open or connect or
+ * a kill (a TTL bounds what lost exits leave behind), and per parent the helper that ended last.
+ */
+public final class ProcessTracker {
+    /** How long a helper's end waits for its parent's: a parent that fails because of a child does at once. */
+    public static final Duration PARENT_GRACE = Duration.ofSeconds(2);
+    /** A live process's record outlives its last update by this much at most (an exit lost in a full ring). */
+    static final Duration RECORD_TTL = Duration.ofMinutes(10);
+
+    private static final int SIGKILL = 9;
+    private static final Set<Integer> CRASH_SIGNALS = Set.of(4, 5, 6, 7, 8, 11, 31);
+
+    private final MapState<Integer, ProcessRecord> processes;
+    private final MapState<Integer, EndedChild> endedChildren;
+
+    public ProcessTracker(RuntimeContext context) {
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(RECORD_TTL)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build();
+        MapStateDescriptor<Integer, ProcessRecord> live =
+                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOf(ProcessRecord.class));
+        live.enableTimeToLive(ttl);
+        MapStateDescriptor<Integer, EndedChild> ended =
+                new MapStateDescriptor<>("ended-children", Types.INT, JavaSerializer.typeOf(EndedChild.class));
+        ended.enableTimeToLive(ttl);
+        this.processes = context.getMapState(live);
+        this.endedChildren = context.getMapState(ended);
+    }
+
+    /**
+     * Takes the key's next event, at {@code epochMillis} (wall clock), and hands {@code failures}
+     * the failures it completes: the main process's, or a helper's whose parent did not fail
+     * with it (another child of the same parent ended since).
+     */
+    public void observe(
+            long epochMillis, KernelEvent event, Workload workload, TimerService timers, Consumer<Failure> failures)
+            throws Exception {
+        switch (event.payload()) {
+            case Exit exit -> ended(epochMillis, event, exit, workload, timers, failures);
+            case Signal signal
+            when signal.signal() == SIGKILL -> update(event.pid(), r -> r.killedAt(event.timestampNs()));
+            case OomKill ignored -> update(event.pid(), r -> r.killedAt(event.timestampNs()));
+            default -> {
+                if (Cause.of(event) != null) {
+                    update(event.pid(), r -> r.withCause(event));
+                }
+            }
+        }
+    }
+
+    /**
+     * At event time {@code now}: the helpers' failures whose parent did not fail with them and
+     * that say something on their own, oldest first.
+     */
+    public List<Failure> expire(long now) throws Exception {
+        List<Failure> alone = new ArrayList<>();
+        Iterator<Map.Entry<Integer, EndedChild>> all = endedChildren.iterator();
+        while (all.hasNext()) {
+            EndedChild child = all.next().getValue();
+            if (child.endedMillis() + PARENT_GRACE.toMillis() <= now) {
+                all.remove();
+                if (!child.killed() && child.failure().tellsOnItsOwn()) {
+                    alone.add(child.failure());
+                }
+            }
+        }
+        alone.sort((a, b) -> Long.compare(a.epochMillis(), b.epochMillis()));
+        return alone;
+    }
+
+    private void ended(
+            long at, KernelEvent event, Exit exit, Workload workload, TimerService timers, Consumer<Failure> failures)
+            throws Exception {
+        int pid = event.pid();
+        long startedNs = event.timestampNs() - exit.lifetimeNs();
+        ProcessRecord record = processes.get(pid);
+        processes.remove(pid);
+        EndedChild child = endedChildren.get(pid);
+        if (child != null) {
+            endedChildren.remove(pid);
+            if (child.endedNs() < startedNs) {
+                child = null; // a child of an earlier process with this pid
+            }
+        }
+        record = record == null ? ProcessRecord.NONE : record;
+        boolean main = exit.origin() == ExitOrigin.MAIN || exit.origin() == ExitOrigin.UNKNOWN;
+        Failure failure;
+        if (exit.signal() == SIGKILL || record.killedSince(startedNs) || child != null && child.killed()) {
+            failure = null; // the kill explains it, and is told by a pattern of its own
+        } else if (CRASH_SIGNALS.contains(exit.signal())) {
+            failure = own(at, event, workload, main, true, record.causeSince(startedNs));
+        } else if (exit.signal() != 0 || exit.exitStatus() == 0) {
+            return; // stopped, or a clean exit: nothing failed
+        } else if (child != null) {
+            failure = child.failure().reaching(at, event, main);
+        } else {
+            failure = own(at, event, workload, main, false, record.causeSince(startedNs));
+        }
+        if (main) {
+            if (failure != null) {
+                failures.accept(failure);
+            }
+            return;
+        }
+        EndedChild sibling = endedChildren.get(exit.ppid());
+        if (sibling != null && !sibling.killed() && sibling.failure().tellsOnItsOwn()) {
+            failures.accept(sibling.failure()); // the parent went on after it: it is on its own
+        }
+        endedChildren.put(exit.ppid(), new EndedChild(at, event.timestampNs(), failure));
+        timers.registerEventTimeTimer(EventTimers.at(at + PARENT_GRACE.toMillis()));
+    }
+
+    private static Failure own(
+            long at, KernelEvent exit, Workload workload, boolean main, boolean crashed, KernelEvent cause) {
+        return new Failure(
+                at,
+                workload,
+                exit.comm(),
+                main,
+                crashed,
+                cause == null ? null : Cause.of(cause),
+                cause == null ? List.of(exit) : List.of(cause, exit));
+    }
+
+    private void update(int pid, UnaryOperator<ProcessRecord> change) throws Exception {
+        ProcessRecord record = processes.get(pid);
+        processes.put(pid, change.apply(record == null ? ProcessRecord.NONE : record));
+    }
+}
