@@ -21,6 +21,23 @@ cp /bin/sh "$dir/kmx-exit"
 "$dir/kmx-exit" -c 'exit 7'
 say exit comm=kmx-exit status=7
 
+# what each exit was to its cgroup: a process moved in and exec'd from outside (main), one a
+# shell inside started (child), a new pid namespace's first process (main), and one joining
+# that namespace from outside the cgroup (visitor)
+origin=/sys/fs/cgroup/kmx-origin
+mkdir -p $origin
+for name in main child init visitor; do cp /bin/true "$dir/kmx-o-$name"; done
+cp /bin/sleep "$dir/kmx-o-init"
+sh -c "echo \$\$ > $origin/cgroup.procs && exec $dir/kmx-o-main"
+sh -c "echo \$\$ > $origin/cgroup.procs && $dir/kmx-o-child; true"
+unshare --pid --fork sh -c "echo \$\$ > $origin/cgroup.procs && exec $dir/kmx-o-init 2" &
+init=$!
+for i in $(seq 50); do child=$(pgrep -x kmx-o-init) && break; sleep 0.1; done
+nsenter -t "$child" -p -- sh -c "echo \$\$ > $origin/cgroup.procs && exec $dir/kmx-o-visitor"
+wait $init
+say exit_origin main=kmx-o-main child=kmx-o-child init=kmx-o-init visitor=kmx-o-visitor
+rmdir $origin
+
 # SIGKILL from another process: the target's and the sender's side
 cp /bin/sleep "$dir/kmx-victim"
 "$dir/kmx-victim" 30 &

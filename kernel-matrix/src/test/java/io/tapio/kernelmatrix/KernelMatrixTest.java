@@ -76,6 +76,7 @@ class KernelMatrixTest {
                             check(guest, "records are well-formed", KernelMatrixTest::wellFormed),
                             check(guest, "exec: filename", KernelMatrixTest::exec),
                             check(guest, "exit: status", KernelMatrixTest::exit),
+                            check(guest, "exit: main process, helper or visitor", KernelMatrixTest::exitOrigin),
                             check(guest, "signal: SIGKILL with target and sender", KernelMatrixTest::signal),
                             check(
                                     guest,
@@ -134,6 +135,18 @@ class KernelMatrixTest {
                                         && e.has("signal", 0))
                         .isPresent(),
                 "no exit of " + step.get("comm") + " with status " + step.get("status") + "; " + out.seen("exit"));
+    }
+
+    /** tapio_exit_origin: 1 main, 2 child, 3 visitor. */
+    private static void exitOrigin(ProbeOutput out) {
+        Line step = out.step("exit_origin");
+        for (var expected : java.util.Map.of("main", "1", "child", "2", "init", "1", "visitor", "3")
+                .entrySet()) {
+            String comm = step.get(expected.getKey());
+            Line e = out.event("exit", x -> x.has("comm", comm))
+                    .orElseThrow(() -> new AssertionError("no exit of " + comm + "; " + out.seen("exit")));
+            assertEquals(expected.getValue(), e.get("origin"), expected.getKey() + ": " + e.text());
+        }
     }
 
     private static void signal(ProbeOutput out) {

@@ -131,7 +131,7 @@ class KernelCollectorTest {
     }
 
     private static ExitOrigin origin(long pid) {
-        return events.await("exit of " + pid, of(EventType.EXIT, pid))
+        return events.await("exit of " + pid, eventOf(EventType.EXIT, pid))
                 .payload(Exit.class)
                 .origin();
     }
