@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -276,18 +275,7 @@ class IncidentsTest {
 
     /** Each incident (warning or above) of a script's workload, as its latest report: {@code pattern subject [cause]}. */
     private static Set<String> incidents(String script) {
-        long cgroup = SCRIPTS.get(script).cgroup().id();
-        Map<String, Finding> latest = new LinkedHashMap<>();
-        findings.stream()
-                .filter(f -> f.workload().cgroup().id() == cgroup && f.status() != Finding.Status.RESOLVED)
-                .forEach(f -> latest.put(f.episodeId(), f));
-        return latest.values().stream()
-                .filter(f -> f.severity().atLeast(Severity.WARNING))
-                .map(f -> f.pattern() + " " + f.subject()
-                        + (f.cause() == null
-                                ? ""
-                                : " [" + f.cause().pattern() + " " + f.cause().subject() + "]"))
-                .collect(Collectors.toSet());
+        return LatestReports.described(findings, SCRIPTS.get(script).cgroup().id());
     }
 
     @Test
@@ -356,10 +344,6 @@ class IncidentsTest {
     }
 
     private static Finding latest(String script) {
-        long cgroup = SCRIPTS.get(script).cgroup().id();
-        return findings.stream()
-                .filter(f -> f.workload().cgroup().id() == cgroup && f.status() != Finding.Status.RESOLVED)
-                .reduce((a, b) -> b)
-                .orElseThrow();
+        return LatestReports.of(findings, SCRIPTS.get(script).cgroup().id()).getLast();
     }
 }
