@@ -1,13 +1,10 @@
 package io.tapio.export;
 
-import static io.tapio.export.Reports.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.KernelEvent;
@@ -40,8 +37,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,7 +58,9 @@ class ExportsInTheJobTest {
             .setNumberSlotsPerTaskManager(1)
             .build());
 
-    private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
+    @RegisterExtension
+    static final CountedMetrics METERS = new CountedMetrics();
+
     private static final InjectedFault CRASH_LOOP = DemoFaults.named("crash-loop");
     private static final InjectedFault REFUSED = DemoFaults.named("refused-connections");
     private static final SyntheticConfig CONFIG = SyntheticConfig.builder()
@@ -81,16 +78,6 @@ class ExportsInTheJobTest {
     /** The pod the crash-looping workload's events are attributed to. */
     private static final Workload CHECKOUT_POD =
             Reports.pod("shop", "checkout-7f9c-x2v4q", "0b7e9a52-5d1c-4c3e-9b7a-1f2e3d4c5b6a");
-
-    @BeforeAll
-    static void meters() {
-        Metrics.addRegistry(METERS);
-    }
-
-    @AfterAll
-    static void noMeters() {
-        Metrics.removeRegistry(METERS);
-    }
 
     /** The crash loop's events in a pod the API described; every other event a host process's. */
     private static final class CrashLoopInAPod implements MapFunction<KernelEvent, EnrichedEvent> {
@@ -132,8 +119,8 @@ class ExportsInTheJobTest {
 
     @Test
     void aCrashLoopsReportsAreOneEventOnItsPodAndHostProcessesGetNone() throws Exception {
-        double posted = count(METERS, MetricNames.KUBERNETES_EVENTS_POSTED);
-        double updated = count(METERS, MetricNames.KUBERNETES_EVENTS_UPDATED);
+        double posted = METERS.count(MetricNames.KUBERNETES_EVENTS_POSTED);
+        double updated = METERS.count(MetricNames.KUBERNETES_EVENTS_UPDATED);
         try (EventsApi api = new EventsApi()) {
             List<Finding> findings =
                     runWithEvents(EventsConfig.of(EventsConfig.Mode.ON).withApi(api.url()));
@@ -155,8 +142,8 @@ class ExportsInTheJobTest {
             assertEquals(seconds(last.lastSeenEpochMillis()), event.getLastTimestamp());
             assertEquals(PodEvents.message(last), event.getMessage());
             assertTrue(event.getMessage().contains("keeps failing"), event.getMessage());
-            assertEquals(1, count(METERS, MetricNames.KUBERNETES_EVENTS_POSTED) - posted);
-            assertEquals(reports.size() - 1, count(METERS, MetricNames.KUBERNETES_EVENTS_UPDATED) - updated);
+            assertEquals(1, METERS.count(MetricNames.KUBERNETES_EVENTS_POSTED) - posted);
+            assertEquals(reports.size() - 1, METERS.count(MetricNames.KUBERNETES_EVENTS_UPDATED) - updated);
         }
     }
 
@@ -167,10 +154,10 @@ class ExportsInTheJobTest {
      */
     @Test
     void aJobWhoseApiHangsEndsAndCountsWhatItCouldNotPost() throws Exception {
-        double posted = count(METERS, MetricNames.KUBERNETES_EVENTS_POSTED)
-                + count(METERS, MetricNames.KUBERNETES_EVENTS_UPDATED);
-        double before = drops(MetricNames.KUBERNETES_EVENTS_DROPPED, EventPoster.DROP_REASONS);
-        double unreachable = drops(MetricNames.KUBERNETES_EVENTS_DROPPED, List.of("api_unreachable"));
+        double posted = METERS.count(MetricNames.KUBERNETES_EVENTS_POSTED)
+                + METERS.count(MetricNames.KUBERNETES_EVENTS_UPDATED);
+        double before = METERS.dropped(MetricNames.KUBERNETES_EVENTS_DROPPED, EventPoster.DROP_REASONS);
+        double unreachable = METERS.dropped(MetricNames.KUBERNETES_EVENTS_DROPPED, List.of("api_unreachable"));
         try (EventsApi api = new EventsApi()) {
             api.hang();
             List<Finding> reports = crashLoopReports(
@@ -178,14 +165,15 @@ class ExportsInTheJobTest {
             assertFalse(api.requests().isEmpty());
             assertEquals(
                     posted,
-                    count(METERS, MetricNames.KUBERNETES_EVENTS_POSTED)
-                            + count(METERS, MetricNames.KUBERNETES_EVENTS_UPDATED));
+                    METERS.count(MetricNames.KUBERNETES_EVENTS_POSTED)
+                            + METERS.count(MetricNames.KUBERNETES_EVENTS_UPDATED));
             assertEquals(
                     reports.size(),
-                    drops(MetricNames.KUBERNETES_EVENTS_DROPPED, EventPoster.DROP_REASONS) - before,
+                    METERS.dropped(MetricNames.KUBERNETES_EVENTS_DROPPED, EventPoster.DROP_REASONS) - before,
                     "every report of the pod was dropped and counted");
             assertTrue(
-                    drops(MetricNames.KUBERNETES_EVENTS_DROPPED, List.of("api_unreachable")) - unreachable >= 1,
+                    METERS.dropped(MetricNames.KUBERNETES_EVENTS_DROPPED, List.of("api_unreachable")) - unreachable
+                            >= 1,
                     "the call the API never answered");
         }
     }
@@ -210,8 +198,8 @@ class ExportsInTheJobTest {
 
     @Test
     void everyFindingArrivesAtTheOtlpReceiverAsALogRecordWithItsAttributes() throws Exception {
-        double exported = count(METERS, MetricNames.OTLP_LOG_RECORDS_EXPORTED);
-        double before = drops(MetricNames.OTLP_LOG_RECORDS_DROPPED, OtlpFindingExporter.DROP_REASONS);
+        double exported = METERS.count(MetricNames.OTLP_LOG_RECORDS_EXPORTED);
+        double before = METERS.dropped(MetricNames.OTLP_LOG_RECORDS_DROPPED, OtlpFindingExporter.DROP_REASONS);
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             OtlpConfig otlp = OtlpConfig.resolve(receiver.url(), Map.of("Authorization", "Bearer t0ken"), Map.of())
                     .orElseThrow();
@@ -227,8 +215,9 @@ class ExportsInTheJobTest {
                                     + r.attributes().get("tapio.count"))
                             .collect(Collectors.toSet()));
             assertEquals(findings.size(), records.size(), "each report once");
-            assertEquals(findings.size(), count(METERS, MetricNames.OTLP_LOG_RECORDS_EXPORTED) - exported);
-            assertEquals(0, drops(MetricNames.OTLP_LOG_RECORDS_DROPPED, OtlpFindingExporter.DROP_REASONS) - before);
+            assertEquals(findings.size(), METERS.count(MetricNames.OTLP_LOG_RECORDS_EXPORTED) - exported);
+            assertEquals(
+                    0, METERS.dropped(MetricNames.OTLP_LOG_RECORDS_DROPPED, OtlpFindingExporter.DROP_REASONS) - before);
 
             Finding crash = findings.stream()
                     .filter(f -> f.pattern().equals("crash_loop") && f.status() == Finding.Status.OPEN)
@@ -274,28 +263,21 @@ class ExportsInTheJobTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        double exported = count(METERS, MetricNames.OTLP_LOG_RECORDS_EXPORTED);
-        double before = drops(MetricNames.OTLP_LOG_RECORDS_DROPPED, OtlpFindingExporter.DROP_REASONS);
+        double exported = METERS.count(MetricNames.OTLP_LOG_RECORDS_EXPORTED);
+        double before = METERS.dropped(MetricNames.OTLP_LOG_RECORDS_DROPPED, OtlpFindingExporter.DROP_REASONS);
         List<Finding> findings = runWithOtlp(new OtlpConfig(
                 "http://127.0.0.1:" + closedPort + "/v1/logs",
                 Map.of(),
                 OtlpConfig.DEFAULT_QUEUE,
                 Duration.ofSeconds(2)));
         assertFalse(findings.isEmpty());
-        assertEquals(0, count(METERS, MetricNames.OTLP_LOG_RECORDS_EXPORTED) - exported);
+        assertEquals(0, METERS.count(MetricNames.OTLP_LOG_RECORDS_EXPORTED) - exported);
         assertEquals(
                 findings.size(),
-                drops(MetricNames.OTLP_LOG_RECORDS_DROPPED, OtlpFindingExporter.DROP_REASONS) - before);
+                METERS.dropped(MetricNames.OTLP_LOG_RECORDS_DROPPED, OtlpFindingExporter.DROP_REASONS) - before);
     }
 
     private static String seconds(long epochMillis) {
         return Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    /** The drops counted so far under these reasons, together. */
-    private static double drops(String name, List<String> reasons) {
-        return reasons.stream()
-                .mapToDouble(reason -> count(METERS, name, "reason", reason))
-                .sum();
     }
 }

@@ -1,6 +1,5 @@
 package io.tapio.export;
 
-import static io.tapio.export.Reports.count;
 import static io.tapio.export.Reports.pod;
 import static io.tapio.export.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,20 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.ebpf.metrics.MetricsEndpoint;
 import io.tapio.model.Finding.Status;
 import io.tapio.model.Severity;
 import io.tapio.model.Workload;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,21 +29,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * stack as a real one.
  */
 class KubernetesEventsTest {
-    private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
+    @RegisterExtension
+    static final CountedMetrics METERS = new CountedMetrics();
+
     private static final Workload CHECKOUT = pod("shop", "checkout-7f9c-x2v4q", "0b7e9a52-5d1c-4c3e-9b7a-1f2e3d4c5b6a");
     private static final Workload PAYMENTS = pod("shop", "payments-5d4f-k8s2p", "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f");
 
     private EventsApi api;
-
-    @BeforeAll
-    static void meters() {
-        Metrics.addRegistry(METERS);
-    }
-
-    @AfterAll
-    static void noMeters() {
-        Metrics.removeRegistry(METERS);
-    }
 
     @BeforeEach
     void startApi() {
@@ -63,13 +52,13 @@ class KubernetesEventsTest {
     }
 
     private static double dropped(String reason) {
-        return count(METERS, MetricNames.KUBERNETES_EVENTS_DROPPED, "reason", reason);
+        return METERS.count(MetricNames.KUBERNETES_EVENTS_DROPPED, "reason", reason);
     }
 
     @Test
     void anEpisodesReportsAreOneEventWhoseCountAndTimesFollowTheLatestReport() throws Exception {
-        double posted = count(METERS, MetricNames.KUBERNETES_EVENTS_POSTED);
-        double updated = count(METERS, MetricNames.KUBERNETES_EVENTS_UPDATED);
+        double posted = METERS.count(MetricNames.KUBERNETES_EVENTS_POSTED);
+        double updated = METERS.count(MetricNames.KUBERNETES_EVENTS_UPDATED);
         try (EventPoster poster = EventPoster.start(config())) {
             poster.offer(report("e1", Status.OPEN, Severity.WARNING, CHECKOUT, 3, 1_800_000_040_000L));
             poster.offer(report("e1", Status.UPDATE, Severity.WARNING, CHECKOUT, 6, 1_800_000_100_000L));
@@ -97,8 +86,8 @@ class KubernetesEventsTest {
         assertEquals(
                 List.of("POST", "PATCH", "PATCH"),
                 requests.stream().map(r -> r.substring(0, r.indexOf(' '))).toList());
-        assertEquals(1, count(METERS, MetricNames.KUBERNETES_EVENTS_POSTED) - posted);
-        assertEquals(2, count(METERS, MetricNames.KUBERNETES_EVENTS_UPDATED) - updated);
+        assertEquals(1, METERS.count(MetricNames.KUBERNETES_EVENTS_POSTED) - posted);
+        assertEquals(2, METERS.count(MetricNames.KUBERNETES_EVENTS_UPDATED) - updated);
     }
 
     /** A restarted job knows no Event it wrote before: the create conflicts, and the report patches the Event. */
@@ -193,6 +182,7 @@ class KubernetesEventsTest {
         double full = dropped("queue_full");
         double unsent = dropped("unsent_at_exit");
         double unreachable = dropped("api_unreachable");
+        MetricsEndpoint prometheus = MetricsEndpoint.start(0);
         EventPoster poster = EventPoster.start(config().withQueue(queue));
         poster.offer(report("first", Status.OPEN, Severity.WARNING, CHECKOUT, 3, 1_800_000_040_000L));
         api.awaitFirstRequest();
@@ -202,6 +192,14 @@ class KubernetesEventsTest {
             }
         });
         assertEquals(3, dropped("queue_full") - full);
+        try (prometheus) {
+            assertTrue(
+                    prometheus
+                            .registry()
+                            .scrape()
+                            .contains("tapio_kubernetes_events_dropped_total{reason=\"queue_full\"} 3.0"),
+                    "as Prometheus shows it");
+        }
         assertTimeoutPreemptively(EventPoster.DRAIN.multipliedBy(3), poster::close);
         assertEquals(1, api.requests().size(), "the API answered nothing, so nothing else was sent");
         assertEquals(queue, dropped("unsent_at_exit") - unsent);

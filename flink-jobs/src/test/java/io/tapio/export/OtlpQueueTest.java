@@ -1,40 +1,27 @@
 package io.tapio.export;
 
-import static io.tapio.export.Reports.count;
 import static io.tapio.export.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.model.Finding.Status;
 import io.tapio.model.Severity;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The OTLP export's queue is bounded and what it cannot hold is counted, against a real OTLP/HTTP
  * receiver on loopback ({@link OtlpReceiver}) that takes the first batch and does not answer.
  */
 class OtlpQueueTest {
-    private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
-
-    @BeforeAll
-    static void meters() {
-        Metrics.addRegistry(METERS);
-    }
-
-    @AfterAll
-    static void noMeters() {
-        Metrics.removeRegistry(METERS);
-    }
+    @RegisterExtension
+    static final CountedMetrics METERS = new CountedMetrics();
 
     private static double dropped(String reason) {
-        return count(METERS, MetricNames.OTLP_LOG_RECORDS_DROPPED, "reason", reason);
+        return METERS.count(MetricNames.OTLP_LOG_RECORDS_DROPPED, "reason", reason);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.tapio.export;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.tapio.model.Finding;
 import io.tapio.model.Severity;
 import io.tapio.model.Workload;
@@ -57,11 +55,5 @@ final class Reports {
                 List.of(new Finding.Evidence(lastSeen, "exit", 4711, "checkout", "exited with status 1 after 2.1 s")),
                 lastSeen + 5,
                 0);
-    }
-
-    /** The counter's value in {@code registry}, 0 before it counted. */
-    static double count(MeterRegistry registry, String name, String... tags) {
-        Counter counter = registry.find(name).tags(tags).counter();
-        return counter == null ? 0 : counter.count();
     }
 }
