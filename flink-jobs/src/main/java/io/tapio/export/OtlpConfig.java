@@ -70,12 +70,16 @@ public record OtlpConfig(String logsEndpoint, Map<String, String> headers, int q
                         + "protobuf (http/protobuf); point it at the receiver's HTTP port (4318 by default)");
             }
         }
+        String given;
         String url;
         if (endpoint != null && !endpoint.isBlank()) {
+            given = "--otlp-endpoint " + endpoint;
             url = endpoint.trim().replaceAll("/+$", "").endsWith("/" + LOGS_PATH) ? endpoint.trim() : logsUrl(endpoint);
         } else if (present(environment, "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")) {
+            given = "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=" + environment.get("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT");
             url = environment.get("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT").trim();
         } else if (present(environment, "OTEL_EXPORTER_OTLP_ENDPOINT")) {
+            given = "OTEL_EXPORTER_OTLP_ENDPOINT=" + environment.get("OTEL_EXPORTER_OTLP_ENDPOINT");
             url = logsUrl(environment.get("OTEL_EXPORTER_OTLP_ENDPOINT"));
         } else {
             return Optional.empty();
@@ -84,7 +88,11 @@ public record OtlpConfig(String logsEndpoint, Map<String, String> headers, int q
         all.putAll(headers(environment, "OTEL_EXPORTER_OTLP_HEADERS"));
         all.putAll(headers(environment, "OTEL_EXPORTER_OTLP_LOGS_HEADERS"));
         all.putAll(headers);
-        return Optional.of(new OtlpConfig(url, all, DEFAULT_QUEUE, DEFAULT_TIMEOUT));
+        try {
+            return Optional.of(new OtlpConfig(url, all, DEFAULT_QUEUE, DEFAULT_TIMEOUT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(given + ": " + e.getMessage() + " (e.g. http://collector:4318)", e);
+        }
     }
 
     public OtlpConfig withQueue(int records) {

@@ -74,7 +74,8 @@ class OtlpConfigTest {
                                         Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")))
                         .getMessage());
         assertEquals(
-                "the OTLP endpoint must be an http:// or https:// URL with a host, not 'collector:4318/v1/logs'",
+                "--otlp-endpoint collector:4318: the OTLP endpoint must be an http:// or https:// URL with a host, "
+                        + "not 'collector:4318/v1/logs' (e.g. http://collector:4318)",
                 assertThrows(
                                 IllegalArgumentException.class,
                                 () -> OtlpConfig.resolve("collector:4318", Map.of(), Map.of()))

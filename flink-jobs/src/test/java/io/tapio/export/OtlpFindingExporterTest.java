@@ -4,24 +4,50 @@ import static io.tapio.export.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.model.Finding.Status;
 import io.tapio.model.Severity;
+import io.tapio.model.Workload;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The OTLP export's queue is bounded and what it cannot hold is counted, against a real OTLP/HTTP
- * receiver on loopback ({@link OtlpReceiver}) that takes the first batch and does not answer.
+ * The OTLP export against a real OTLP/HTTP receiver on loopback ({@link OtlpReceiver}): a pod's
+ * finding carries where it happened under the semantic conventions' names, and the queue is
+ * bounded, what it cannot hold counted, when the receiver hangs.
  */
-class OtlpQueueTest {
+class OtlpFindingExporterTest {
     @RegisterExtension
     static final CountedMetrics METERS = new CountedMetrics();
 
     private static double dropped(String reason) {
         return METERS.count(MetricNames.OTLP_LOG_RECORDS_DROPPED, "reason", reason);
+    }
+
+    @Test
+    void aPodsFindingNamesItsNamespacePodContainerAndOwner() throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            OtlpFindingExporter exporter = OtlpFindingExporter.start(
+                    OtlpConfig.resolve(receiver.url(), Map.of(), Map.of()).orElseThrow(), "node-1");
+            Workload checkout = Reports.pod("shop", "checkout-7f9c-x2v4q", "0b7e9a52");
+            exporter.offer(report("e1", Status.UPDATE, Severity.CRITICAL, checkout, 9, 1_800_000_040_000L));
+            exporter.close();
+            OtlpReceiver.Received record = receiver.records().getFirst();
+            assertEquals("shop", record.string("k8s.namespace.name"));
+            assertEquals("checkout-7f9c-x2v4q", record.string("k8s.pod.name"));
+            assertEquals("0b7e9a52", record.string("k8s.pod.uid"));
+            assertEquals("api", record.string("k8s.container.name"));
+            assertEquals("checkout", record.string("k8s.deployment.name"));
+            assertEquals(Reports.NODE, record.string("k8s.node.name"));
+            assertEquals("shop/deployment/checkout", record.string("tapio.workload"));
+            assertEquals("update", record.string("tapio.status"));
+            assertEquals(9L, record.attributes().get("tapio.count"));
+            assertEquals(SeverityNumber.SEVERITY_NUMBER_ERROR, record.record().getSeverityNumber());
+            assertEquals("node-1", record.resource().get("host.name"));
+        }
     }
 
     @Test
