@@ -69,7 +69,7 @@ public final class EventPoster implements AutoCloseable {
 
     private long failures;
 
-    EventPoster(KubernetesClient client, EventsConfig config) {
+    private EventPoster(KubernetesClient client, EventsConfig config) {
         this.client = client;
         this.rateLimit = new PodRateLimit(config.burst(), config.perMinute(), System::nanoTime);
         this.queue = new ArrayBlockingQueue<>(config.queue());
