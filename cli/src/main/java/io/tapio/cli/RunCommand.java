@@ -1,6 +1,8 @@
 package io.tapio.cli;
 
 import io.tapio.correlate.CorrelationConfig;
+import io.tapio.export.EventsConfig;
+import io.tapio.job.ExportOptions;
 import io.tapio.local.LocalTapio;
 import io.tapio.local.RunOptions;
 import io.tapio.rollup.RegressionConfig;
@@ -48,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     HistoryOptions history = new HistoryOptions();
+
+    @Mixin
+    ExportOptions exports = new ExportOptions();
 
     @Option(
             names = "--no-history",
@@ -105,7 +110,8 @@ final class RunCommand implements Callable<Integer> {
                 checkpointInterval,
                 CorrelationConfig.defaults(),
                 RegressionConfig.defaults(),
-                noHistory ? null : history.config());
+                noHistory ? null : history.config(),
+                exports.exports(EventsConfig.Mode.OFF));
         Thread main = Thread.currentThread();
         // Ctrl-C interrupts the refresh loop, and waits for the final summary to get out.
         try (CtrlC ignored = new CtrlC("run", main::interrupt)) {

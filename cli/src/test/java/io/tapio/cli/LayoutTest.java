@@ -70,6 +70,7 @@ class LayoutTest {
                         "io.tapio.rollup..",
                         "io.tapio.history..",
                         "io.tapio.kafka..",
+                        "io.tapio.export..",
                         "io.tapio.job..")
                 .layer("agent")
                 .definedBy("io.tapio.agent..")
@@ -123,6 +124,7 @@ class LayoutTest {
                         "io.tapio.rollup..",
                         "io.tapio.history..",
                         "io.tapio.kafka..",
+                        "io.tapio.export..",
                         "io.tapio.job..")
                 .check(tapio);
     }

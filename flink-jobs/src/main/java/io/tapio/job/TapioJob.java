@@ -9,6 +9,7 @@ import io.tapio.ebpf.source.replay.ReplaySource;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
 import io.tapio.enrich.EnrichConfig;
 import io.tapio.enrich.WorkloadEnricher;
+import io.tapio.export.FindingExports;
 import io.tapio.history.HistoryConfig;
 import io.tapio.history.HistorySinks;
 import io.tapio.kafka.AgentEvents;
@@ -60,6 +61,11 @@ public final class TapioJob {
         /** Keeps findings, rollups, regressions and the relevant events in the Iceberg history (needs checkpoints). */
         public void writeHistory(HistoryConfig history) {
             HistorySinks.attach(findings, rollups, regressions, events, history);
+        }
+
+        /** Sends findings where SREs already look: Kubernetes Events, an OTLP receiver (those that are on). */
+        public void exportFindings(FindingExports exports) {
+            exports.attach(findings);
         }
     }
 

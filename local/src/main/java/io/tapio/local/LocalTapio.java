@@ -66,6 +66,7 @@ public final class LocalTapio implements AutoCloseable {
         if (options.history() != null) {
             outputs.writeHistory(options.history());
         }
+        outputs.exportFindings(options.exports());
         this.job = env.executeAsync(TapioJob.NAME);
         this.latest = sampler.sample(true);
         this.statusServer = StatusServer.start(options.statusPort(), () -> latest);

@@ -1,6 +1,7 @@
 package io.tapio.local;
 
 import io.tapio.correlate.CorrelationConfig;
+import io.tapio.export.FindingExports;
 import io.tapio.history.HistoryConfig;
 import io.tapio.job.SourceSpec;
 import io.tapio.rollup.RegressionConfig;
@@ -14,6 +15,7 @@ import java.time.Duration;
  * @param profile a Java Flight Recorder file to write; null for none
  * @param statusPort the loopback port {@code tapio check} reads the running instance from
  * @param history the Iceberg catalog the job keeps its history in; null for none
+ * @param exports where findings go besides the history (Kubernetes Events, OTLP)
  */
 public record RunOptions(
         SourceSpec source,
@@ -26,4 +28,5 @@ public record RunOptions(
         Duration checkpointInterval,
         CorrelationConfig correlation,
         RegressionConfig regression,
-        HistoryConfig history) {}
+        HistoryConfig history,
+        FindingExports exports) {}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapio.correlate.CorrelationConfig;
+import io.tapio.export.FindingExports;
 import io.tapio.job.SourceSpec;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.StatusStore;
@@ -42,7 +43,8 @@ class JobFailureTest {
                 Duration.ofSeconds(10),
                 CorrelationConfig.defaults(),
                 RegressionConfig.defaults(),
-                null);
+                null,
+                FindingExports.NONE);
         String failure;
         try (LocalTapio tapio = LocalTapio.start(options)) {
             while (tapio.jobRunning()) {

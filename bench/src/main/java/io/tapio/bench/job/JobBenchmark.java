@@ -7,6 +7,7 @@ import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.PathRule;
 import io.tapio.ebpf.metrics.DropReason;
 import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.export.FindingExports;
 import io.tapio.job.SourceSpec;
 import io.tapio.local.LocalTapio;
 import io.tapio.local.RunOptions;
@@ -82,7 +83,8 @@ public final class JobBenchmark {
                         Duration.ofSeconds(10),
                         CorrelationConfig.defaults(),
                         RegressionConfig.defaults(),
-                        null))) {
+                        null,
+                        FindingExports.NONE))) {
             progress.accept("warming up");
             load.start(options.loadThreads(), 50_000);
             Thread.sleep(WARM_UP);
