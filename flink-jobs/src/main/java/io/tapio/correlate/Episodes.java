@@ -94,7 +94,7 @@ final class Episodes {
             timers.registerEventTimeTimer(
                     EventTimers.at(episode.lastSeen() + pattern.rule().quiet().toMillis()));
         } else if (episode.open()) {
-            timers.registerEventTimeTimer(EventTimers.at(at + Episode.SETTLE_MILLIS));
+            timers.registerEventTimeTimer(EventTimers.at(episode.settlesAt()));
         }
     }
 

@@ -37,7 +37,8 @@ class PodEventsTest {
                 base.recommendation(),
                 base.evidence(),
                 base.detectedEpochMillis(),
-                base.latencyNanos());
+                base.latencyNanos(),
+                base.cause());
         String message = PodEvents.message(hostile);
         assertEquals(PodEvents.MESSAGE_CHARS, message.length());
         assertTrue(message.endsWith("…"), message);

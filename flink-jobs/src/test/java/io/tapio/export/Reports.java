@@ -54,6 +54,7 @@ final class Reports {
                 "Read the logs of the container's previous run: kubectl logs --previous.",
                 List.of(new Finding.Evidence(lastSeen, "exit", 4711, "checkout", "exited with status 1 after 2.1 s")),
                 lastSeen + 5,
-                0);
+                0,
+                null);
     }
 }

@@ -6,6 +6,7 @@ import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.synthetic.InjectedFault;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.ebpf.synthetic.Workload;
+import io.tapio.export.FindingExports;
 import io.tapio.job.SourceSpec;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.TapioStatus;
@@ -47,7 +48,8 @@ class FindingsInTheStatusTest {
                 Duration.ofSeconds(10),
                 CorrelationConfig.defaults(),
                 RegressionConfig.defaults(),
-                null);
+                null,
+                FindingExports.NONE);
         List<TapioStatus.Finding> findings = List.of();
         try (LocalTapio tapio = LocalTapio.start(options)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
