@@ -55,7 +55,8 @@ public final class DependencyUnreachablePattern extends BasePattern {
     @Override
     public String summary(Episode episode) {
         return episode.workload().displayName() + " cannot reach " + episode.subject() + ": " + episode.count()
-                + " failed connects over " + span(episode) + " (last: " + latest(episode) + ").";
+                + " failed connects over " + span(episode) + " (last: " + lastProcess(episode) + ", "
+                + latest(episode) + ").";
     }
 
     @Override
