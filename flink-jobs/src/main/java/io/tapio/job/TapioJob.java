@@ -66,7 +66,7 @@ public final class TapioJob {
     private TapioJob() {}
 
     /**
-     * Adds the job to {@code env}, with the local sinks (metrics, the findings board).
+     * Adds the job to {@code env}, with its metrics; the caller adds the sinks it wants.
      *
      * @param export where each TaskManager serves the metrics; null when the caller does (a local run)
      */

@@ -62,6 +62,7 @@ public final class LocalTapio implements AutoCloseable {
         FindingsBoard.clear();
         TapioJob.Outputs outputs =
                 TapioJob.define(env, options.source(), options.correlation(), options.regression(), null);
+        outputs.findings().sinkTo(new FindingsBoard()).name("findings board").uid("findings-board");
         if (options.history() != null) {
             outputs.writeHistory(options.history());
         }
