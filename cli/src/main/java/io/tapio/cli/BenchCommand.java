@@ -8,6 +8,7 @@ import io.tapio.bench.collector.CollectorSummary;
 import io.tapio.bench.enrich.EnrichmentBenchmark;
 import io.tapio.bench.job.JobBenchmark;
 import io.tapio.bench.overhead.OverheadBenchmark;
+import io.tapio.ebpf.abi.SafeText;
 import io.tapio.history.BenchRun;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -170,7 +171,8 @@ final class BenchCommand {
                     100 * report.precision(),
                     report.truePositives(),
                     report.falsePositives().size());
-            report.falsePositives().forEach(f -> out.printf("  false positive: %s: %s%n", f.pattern(), f.summary()));
+            report.falsePositives()
+                    .forEach(f -> out.printf("  false positive: %s: %s%n", f.pattern(), SafeText.of(f.summary())));
             List<Long> latencies = report.pipelineLatenciesNanos();
             if (!latencies.isEmpty()) {
                 out.printf(

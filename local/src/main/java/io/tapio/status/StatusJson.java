@@ -8,10 +8,13 @@ import java.io.UncheckedIOException;
 
 /** The JSON form of {@link TapioStatus}: the same for the endpoint, the file and {@code check --json}. */
 public final class StatusJson {
-    /** Unknown fields are skipped: a newer Tapio may add fields within a version. */
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /**
+     * Unknown fields are skipped: a newer Tapio may add fields within a version. Strings are
+     * written faithfully and safe for a terminal ({@link SafeJsonEscapes}).
+     */
+    private static final ObjectMapper MAPPER = SafeJsonEscapes.applyTo(new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
 
     private StatusJson() {}
 
