@@ -1,11 +1,15 @@
 package io.tapio.ebpf.abi;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tapio.testing.Fuzz;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** What a person sees of a name a process chose: every character visible, nothing that drives a terminal. */
@@ -63,6 +67,83 @@ class SafeTextTest {
 
         assertEquals("/tmp/\u001b[31m\\xff\nx", decoded);
         assertEquals("/tmp/\\x1b[31m\\xff\\nx", SafeText.of(decoded));
+    }
+
+    /** Reversible enough: without backslashes in the input, the codes give back every byte and character. */
+    @Test
+    void theCodesGiveBackWhatTheyStandFor() {
+        Fuzz.ofBytes("escaped text", random -> {
+                    byte[] bytes = new byte[random.nextInt(64)];
+                    random.nextBytes(bytes);
+                    return bytes;
+                })
+                .check(bytes -> {
+                    byte[] plain = withoutBackslashes(bytes);
+                    String decoded = SafeText.decode(plain, 0, plain.length);
+                    String shown = SafeText.escape(decoded);
+                    assertTrue(shown.codePoints().noneMatch(SafeText::isUnsafe), shown);
+                    assertArrayEquals(plain, unescape(shown));
+                    return shown.equals(new String(plain, StandardCharsets.UTF_8)) ? "plain" : "escaped";
+                });
+        Fuzz.of("escaped strings", SafeTextTest::anyString).check(text -> {
+            String plain = text.replace("\\", "");
+            String shown = SafeText.escape(plain);
+            assertTrue(shown.codePoints().noneMatch(SafeText::isUnsafe), shown);
+            assertEquals(
+                    new String(unescape(shown), StandardCharsets.UTF_8),
+                    new String(plain.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+            return "checked";
+        });
+    }
+
+    private static String anyString(SplittableRandom random) {
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(32); i > 0; i--) {
+            text.appendCodePoint(random.nextInt(4) == 0 ? random.nextInt(0x110000) : random.nextInt(0x300));
+        }
+        return text.toString();
+    }
+
+    private static byte[] withoutBackslashes(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte b : bytes) {
+            if (b != '\\') {
+                out.write(b);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** What a person reading the codes would type back: each code as its byte or character, in UTF-8. */
+    private static byte[] unescape(String shown) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < shown.length(); ) {
+            if (shown.charAt(i) != '\\') {
+                int c = shown.codePointAt(i);
+                out.writeBytes(new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(c);
+                continue;
+            }
+            char kind = shown.charAt(i + 1);
+            int length = switch (kind) {
+                case 'x' -> 4;
+                case 'u' -> 6;
+                case 'U' -> 10;
+                default -> 2;
+            };
+            switch (kind) {
+                case 'n' -> out.write('\n');
+                case 'r' -> out.write('\r');
+                case 't' -> out.write('\t');
+                case 'x' -> out.write(Integer.parseInt(shown.substring(i + 2, i + 4), 16));
+                default -> {
+                    int c = Integer.parseInt(shown.substring(i + 2, i + length), 16);
+                    out.writeBytes(new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            i += length;
+        }
+        return out.toByteArray();
     }
 
     private static String decode(String hex) {
