@@ -33,6 +33,8 @@ public final class Fuzz<T> {
     private static final int WARM_UP = 2_000;
 
     private static final long GAMMA = 0x9E3779B97F4A7C15L;
+    /** A long run says how far it got now and then. */
+    private static final long PROGRESS_EVERY = 1_000_000;
 
     private final String name;
     private final Function<SplittableRandom, T> inputs;
@@ -115,6 +117,11 @@ public final class Fuzz<T> {
                 }
             }
             outcomes.merge(outcome, 1L, Long::sum);
+            if ((i + 1) % PROGRESS_EVERY == 0 && i + 1 < tries) {
+                System.out.printf(
+                        "fuzz %s: %,d of %,d inputs in %.1f s: %s%n",
+                        name, i + 1, tries, (System.nanoTime() - started) / 1e9, outcomes);
+            }
         }
         System.out.printf(
                 "fuzz %s: %,d inputs in %.1f s (seed %d): %s%n",
