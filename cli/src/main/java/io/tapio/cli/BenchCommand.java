@@ -8,6 +8,7 @@ import io.tapio.bench.collector.CollectorSummary;
 import io.tapio.bench.enrich.EnrichmentBenchmark;
 import io.tapio.bench.job.JobBenchmark;
 import io.tapio.bench.overhead.OverheadBenchmark;
+import io.tapio.ebpf.abi.SafeText;
 import io.tapio.history.BenchRun;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -192,7 +193,7 @@ final class BenchCommand {
                     report.benignIncidents().size(),
                     report.benignProgramHours(),
                     report.falseIncidentsPerBenignProgramHour());
-            report.falseIncidents().forEach(i -> out.printf("  false: %s%n", i));
+            report.falseIncidents().forEach(i -> out.printf("  false: %s%n", SafeText.of(i.toString())));
             faults.stream()
                     .flatMap(r -> r.missing().stream())
                     .distinct()

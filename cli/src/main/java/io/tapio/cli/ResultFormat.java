@@ -1,11 +1,15 @@
 package io.tapio.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapio.ebpf.abi.SafeText;
 import io.tapio.history.HistorySql;
+import io.tapio.status.SafeJsonEscapes;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +19,12 @@ import org.apache.flink.table.types.logical.MapType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.Row;
 
-/** How {@code tapio sql} prints an answer: an aligned table for people, CSV or JSON for programs. */
+/**
+ * How {@code tapio sql} prints an answer: an aligned table for people, CSV or JSON for programs.
+ * The history keeps names as their processes and pods gave them; each format escapes them
+ * ({@link SafeText}, {@link SafeJsonEscapes}) so that no value can write to the terminal or
+ * start a row of its own.
+ */
 enum ResultFormat {
     TABLE {
         @Override
@@ -45,7 +54,8 @@ enum ResultFormat {
                             .append(
                                     value == null
                                             ? ""
-                                            : csv(text(value, result.types().get(i))));
+                                            : csv(SafeText.escape(
+                                                    text(value, result.types().get(i)))));
                 }
                 out.println(line);
             }
@@ -63,11 +73,15 @@ enum ResultFormat {
                             json(row.getField(i), result.types().get(i)));
                 }
             }
-            out.println(rows.toPrettyString());
+            try {
+                out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     };
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = SafeJsonEscapes.applyTo(new ObjectMapper());
 
     abstract void print(HistorySql.Result result, PrintWriter out);
 
@@ -77,7 +91,14 @@ enum ResultFormat {
             return "null";
         }
         JsonNode node = json(value, type);
-        return node.isTextual() ? node.asText() : node.toString();
+        if (node.isTextual()) {
+            return node.asText();
+        }
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static JsonNode json(Object value, LogicalType type) {

@@ -72,8 +72,7 @@ public final class TapioJob {
     private TapioJob() {}
 
     /**
-     * Adds the job to {@code env}, with its metrics; its outputs are for the caller to send on
-     * (the history, exports, a local findings board).
+     * Adds the job to {@code env}, with its metrics; the caller adds the sinks it wants.
      *
      * @param export where each TaskManager serves the metrics; null when the caller does (a local run)
      */

@@ -1,6 +1,7 @@
 package io.tapio.kafka;
 
 import io.micrometer.core.instrument.Metrics;
+import io.tapio.ebpf.abi.SafeText;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.ebpf.metrics.MetricsExport;
 import io.tapio.ebpf.metrics.StageMetrics;
@@ -82,7 +83,7 @@ final class SplitDeadLetters extends ProcessFunction<FromAgent, EnrichedEvent> {
         LOG.warn(
                 "Record {} is not a batch this job can decode ({}); it goes to the dead-letter topic{}",
                 letter.source(),
-                letter.reason(),
+                SafeText.of(letter.reason()), // it quotes what the record held
                 unlogged == 0 ? "" : " (with " + unlogged + " more since the last " + "such message)");
         lastLog = now;
         unlogged = 0;

@@ -43,7 +43,7 @@ class PodEventsTest {
         assertEquals(PodEvents.MESSAGE_CHARS, message.length());
         assertTrue(message.endsWith("…"), message);
         assertFalse(message.chars().anyMatch(Character::isISOControl), message);
-        assertTrue(message.startsWith("process evil  [31mred "), message);
+        assertTrue(message.startsWith("process evil\\n\\x1b[31mred\\x07"), message);
     }
 
     @Test
