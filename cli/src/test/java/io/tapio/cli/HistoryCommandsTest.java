@@ -203,5 +203,9 @@ class HistoryCommandsTest {
         Run run = tapio("regress", "--baseline", "36h");
         assertEquals(Tapio.CANNOT_RUN, run.exit());
         assertTrue(run.err().contains("--baseline is a number of whole days"), run.err());
+
+        Run tooShort = tapio("regress", "--window", "30m");
+        assertEquals(Tapio.CANNOT_RUN, tooShort.exit());
+        assertTrue(tooShort.err().contains("the window must be 1 hour to 1 day"), tooShort.err());
     }
 }

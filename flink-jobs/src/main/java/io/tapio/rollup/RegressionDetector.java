@@ -15,10 +15,11 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Compares each workload's one-minute rollups with the workload's own baseline (its earlier
- * minutes), metric by metric: a regression is an increase beyond the threshold, on enough
- * events, unlikely under the baseline's variation, lasting enough windows. Reported once per
- * episode; {@code tapio_regressions_total} counts them.
+ * Compares each workload's one-minute rollups with the workload's own baseline (the minutes
+ * before), metric by metric: a regression is a rise beyond the threshold, on minutes with
+ * enough events, that lasts longer than a burst and is certain for a detector that asks every
+ * minute ({@link LevelShift}, over the windows of {@link RegressionConfig}). Reported once per
+ * rise; {@code tapio_regressions_total} counts them.
  */
 public final class RegressionDetector extends KeyedProcessFunction<String, Rollup, Regression> {
     private final RegressionConfig config;
@@ -51,7 +52,8 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
             if (metricHistory == null) {
                 metricHistory = new MetricHistory();
             }
-            MetricHistory.Verdict verdict = metricHistory.observe(sample.value(), sample.count(), config);
+            MetricHistory.Verdict verdict =
+                    metricHistory.observe(sample.value(), sample.count(), rollup.minuteEpochMillis(), config);
             history.put(metric.label(), metricHistory);
             if (verdict != null) {
                 counter(metric).increment();
@@ -59,7 +61,7 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
                         rollup.workloadKey(),
                         rollup.workload(),
                         metric,
-                        rollup.minuteEpochMillis(),
+                        verdict.windowStartEpochMillis(),
                         verdict.baseline(),
                         verdict.current(),
                         100 * verdict.change(),
