@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param profile a Java Flight Recorder file to write; null for none
  * @param statusPort the loopback port {@code tapio check} reads the running instance from
  * @param history the Iceberg catalog the job keeps its history in; null for none
+ * @param fresh start over instead of resuming the data directory's last checkpoint
  */
 public record RunOptions(
         SourceSpec source,
@@ -26,4 +27,5 @@ public record RunOptions(
         Duration checkpointInterval,
         CorrelationConfig correlation,
         RegressionConfig regression,
-        HistoryConfig history) {}
+        HistoryConfig history,
+        boolean fresh) {}

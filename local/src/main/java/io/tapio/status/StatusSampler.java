@@ -9,10 +9,12 @@ import io.micrometer.core.instrument.Timer;
 import io.tapio.ebpf.metrics.DropReason;
 import io.tapio.ebpf.metrics.MetricNames;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,7 @@ public final class StatusSampler {
     private final Instant startedAt;
     private final Supplier<List<TapioStatus.Finding>> findings;
     private final LatencyWindow latency = new LatencyWindow();
+    private final List<String> notes = new CopyOnWriteArrayList<>();
     private Map<String, Double> previousByType = Map.of();
     private Map<String, Double> previousDrops = Map.of();
     private Map<String, Double> previousDispositions = Map.of();
@@ -45,6 +48,11 @@ public final class StatusSampler {
         this.node = node;
         this.startedAt = startedAt;
         this.findings = findings;
+    }
+
+    /** A note for every status from now on (how the run started, say). */
+    public void note(String note) {
+        notes.add(note);
     }
 
     /**
@@ -105,6 +113,10 @@ public final class StatusSampler {
         TapioStatus.Latency window = latency.next(endToEnd);
 
         List<TapioStatus.Finding> latest = findings.get();
+        TapioStatus.Health health = HealthAdvisor.assess(
+                running, job, dropsInInterval, ringFill, window, unavailable, latest, restartsInInterval);
+        List<String> allNotes = new ArrayList<>(notes);
+        allNotes.addAll(health.notes());
         return new TapioStatus(
                 TapioStatus.VERSION,
                 running,
@@ -121,8 +133,7 @@ public final class StatusSampler {
                 ringFill,
                 unavailable,
                 latest,
-                HealthAdvisor.assess(
-                        running, job, dropsInInterval, ringFill, window, unavailable, latest, restartsInInterval));
+                new TapioStatus.Health(health.healthy(), health.problems(), allNotes));
     }
 
     /**

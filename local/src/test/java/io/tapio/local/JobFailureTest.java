@@ -42,7 +42,8 @@ class JobFailureTest {
                 Duration.ofSeconds(10),
                 CorrelationConfig.defaults(),
                 RegressionConfig.defaults(),
-                null);
+                null,
+                false);
         String failure;
         try (LocalTapio tapio = LocalTapio.start(options)) {
             while (tapio.jobRunning()) {

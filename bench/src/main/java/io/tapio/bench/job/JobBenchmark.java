@@ -82,7 +82,8 @@ public final class JobBenchmark {
                         Duration.ofSeconds(10),
                         CorrelationConfig.defaults(),
                         RegressionConfig.defaults(),
-                        null))) {
+                        null,
+                        true))) {
             progress.accept("warming up");
             load.start(options.loadThreads(), 50_000);
             Thread.sleep(WARM_UP);
