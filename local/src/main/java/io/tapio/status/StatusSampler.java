@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Timer;
 import io.tapio.ebpf.metrics.DropReason;
 import io.tapio.ebpf.metrics.MetricNames;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +64,11 @@ public final class StatusSampler {
 
     /** The status now, with what the job itself does ({@link JobState}) among its problems. */
     public synchronized TapioStatus sample(boolean running, JobState job) {
+        TapioStatus measured = measure(running, job);
+        return notes.isEmpty() ? measured : measured.withNotes(notes);
+    }
+
+    private TapioStatus measure(boolean running, JobState job) {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - (running ? previousNanos : startedNanos)) / 1e9);
         previousNanos = now;
@@ -113,10 +117,6 @@ public final class StatusSampler {
         TapioStatus.Latency window = latency.next(endToEnd);
 
         List<TapioStatus.Finding> latest = findings.get();
-        TapioStatus.Health health = HealthAdvisor.assess(
-                running, job, dropsInInterval, ringFill, window, unavailable, latest, restartsInInterval);
-        List<String> allNotes = new ArrayList<>(notes);
-        allNotes.addAll(health.notes());
         return new TapioStatus(
                 TapioStatus.VERSION,
                 running,
@@ -133,7 +133,8 @@ public final class StatusSampler {
                 ringFill,
                 unavailable,
                 latest,
-                new TapioStatus.Health(health.healthy(), health.problems(), allNotes));
+                HealthAdvisor.assess(
+                        running, job, dropsInInterval, ringFill, window, unavailable, latest, restartsInInterval));
     }
 
     /**
