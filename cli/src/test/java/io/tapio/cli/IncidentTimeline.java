@@ -51,7 +51,7 @@ final class IncidentTimeline {
                     CRASHY_CGROUP,
                     "crashy",
                     new OpenFailed(OpenFailed.ENOENT, 0, MISSING_CONFIG)));
-            events.add(event(t + 20_000_000, pid, CRASHY_CGROUP, "crashy", new Exit(1, 1, 0, false, 20_000_000, 0)));
+            events.add(event(t + 20_000_000, pid, CRASHY_CGROUP, "crashy", exit(1)));
         }
         for (int minute = 0; minute < INCIDENTS.toMinutes(); minute++) {
             // Steady at 28 to 32 failed opens a minute, then 90.
@@ -68,10 +68,15 @@ final class IncidentTimeline {
         }
         for (long n = 0; n < fillerPerSecond * LENGTH.toSeconds(); n++) {
             long t = 500_000 + n * SECOND / fillerPerSecond;
-            events.add(event(t, 20_000 + (int) (n % 10_000), FILLER_CGROUP, "true", new Exit(1, 0, 0, false, 1, 0)));
+            events.add(event(t, 20_000 + (int) (n % 10_000), FILLER_CGROUP, "true", exit(0)));
         }
         events.sort(Comparator.comparingLong(KernelEvent::timestampNs));
         return events;
+    }
+
+    /** The exit of a workload's main process (its parent is init), with {@code status}. */
+    private static Exit exit(int status) {
+        return new Exit(1, status, 0, false, 20_000_000, 0);
     }
 
     private static KernelEvent event(long offsetNs, int pid, long cgroup, String comm, EventPayload payload) {

@@ -49,9 +49,19 @@ public record JobIdentity(String source, String history) {
         var properties = history.properties();
         return Stream.of("catalog-type", "catalog-impl", "uri", "warehouse")
                 .filter(properties::containsKey)
-                // A directory's URI ends in '/' once it exists: the same catalog either way.
-                .map(key -> key + "=" + properties.get(key).replaceAll("/+$", ""))
+                .map(key -> key + "=" + withoutSecrets(properties.get(key)))
                 .collect(Collectors.joining(" "));
+    }
+
+    /**
+     * A location as it identifies the catalog: without the user, password and query a URI may
+     * carry (this is written to disk and printed), and without a trailing '/' (a directory's URI
+     * ends in one once it exists: the same catalog either way).
+     */
+    private static String withoutSecrets(String location) {
+        return location.replaceFirst("//[^/@]*@", "//")
+                .replaceFirst("[?;].*$", "")
+                .replaceAll("/+$", "");
     }
 
     /** Writes this identity into a job's checkpoint directory. */

@@ -72,6 +72,13 @@ class ResumeTest {
                     started.health().notes().stream()
                             .anyMatch(n -> n.startsWith("resumed from checkpoint " + last.id() + " of ")),
                     started.health().notes().toString());
+            CannotResumeException second =
+                    assertThrows(CannotResumeException.class, () -> LocalTapio.start(options(SYNTHETIC, data, false)));
+            assertTrue(
+                    second.getMessage()
+                            .startsWith("another tapio run (pid "
+                                    + ProcessHandle.current().pid() + ")"),
+                    "one run at a time per data directory: " + second.getMessage());
             // The restored paced source generates from now on, not from where the first run's clock
             // was (which would keep it waiting as long as the first run ran): a second's worth of
             // events comes well within half of that.
@@ -141,6 +148,35 @@ class ResumeTest {
         try (LocalTapio tapio = LocalTapio.start(options(SYNTHETIC, data, true))) {
             assertTrue(tapio.jobRunning(), "--fresh is the way out");
         }
+    }
+
+    @Test
+    void aCheckpointWhoseStateIsGoneFailsTheJobWithTheWayOutAndNoRestartLoop() throws Exception {
+        Path data = copy("state-gone");
+        Path checkpoint = data.resolve("checkpoints")
+                .resolve(last.path().getParent().getFileName())
+                .resolve(last.path().getFileName());
+        try (Stream<Path> files = Files.list(checkpoint)) {
+            List<Path> state = files.filter(f -> !f.getFileName().toString().equals("_metadata"))
+                    .toList();
+            assertFalse(state.isEmpty(), "the checkpoint keeps state files beside its metadata");
+            for (Path file : state) {
+                Files.delete(file);
+            }
+        }
+        String failure;
+        try (LocalTapio tapio = LocalTapio.start(options(SYNTHETIC, data, false))) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (tapio.jobRunning()) {
+                assertTrue(System.nanoTime() < deadline, "the job gave up restoring");
+                tapio.refresh();
+                Thread.sleep(200);
+            }
+            failure = tapio.failureMessage();
+        }
+        assertTrue(
+                failure != null && failure.contains("resumed from " + checkpoint) && failure.contains("--fresh"),
+                "failure: " + failure);
     }
 
     private static RunOptions options(SourceSpec source, Path dataDir, boolean fresh) {
