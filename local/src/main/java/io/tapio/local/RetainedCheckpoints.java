@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
@@ -38,7 +37,7 @@ public final class RetainedCheckpoints {
     /** Completed checkpoints Flink keeps of a running job: only the newest is ever resumed. */
     static final int RETAINED_PER_JOB = 1;
 
-    private static final Pattern CHECKPOINT = Pattern.compile("chk-(\\d+)");
+    private static final Pattern CHECKPOINT = Pattern.compile("chk-\\d+");
     private static final String METADATA = "_metadata";
 
     private final Path directory;
@@ -96,16 +95,12 @@ public final class RetainedCheckpoints {
             if (identity == null) {
                 continue; // not a job Tapio can tell the source of: never resumed
             }
-            for (Path checkpoint : children(job)) {
-                Matcher name = CHECKPOINT.matcher(checkpoint.getFileName().toString());
-                Path metadata = checkpoint.resolve(METADATA);
-                if (name.matches() && Files.isRegularFile(metadata)) {
-                    completed.add(new Checkpoint(
-                            checkpoint,
-                            Long.parseLong(name.group(1)),
-                            Files.getLastModifiedTime(metadata).toInstant(),
-                            identity));
-                }
+            for (Path checkpoint : completed(job)) {
+                completed.add(new Checkpoint(
+                        checkpoint,
+                        Long.parseLong(checkpoint.getFileName().toString().substring("chk-".length())),
+                        Files.getLastModifiedTime(checkpoint.resolve(METADATA)).toInstant(),
+                        identity));
             }
         }
         return completed.stream()
@@ -150,13 +145,15 @@ public final class RetainedCheckpoints {
 
     /** Whether {@code job} has completed a checkpoint of its own (so its restore, if any, worked). */
     public boolean completedOne(JobID job) throws IOException {
-        for (Path checkpoint : children(directory.resolve(job.toHexString()))) {
-            if (CHECKPOINT.matcher(checkpoint.getFileName().toString()).matches()
-                    && Files.isRegularFile(checkpoint.resolve(METADATA))) {
-                return true;
-            }
-        }
-        return false;
+        return !completed(directory.resolve(job.toHexString())).isEmpty();
+    }
+
+    /** A job's {@code chk-N} directories that have their metadata: the others were not completed. */
+    private static List<Path> completed(Path job) throws IOException {
+        return children(job).stream()
+                .filter(c -> CHECKPOINT.matcher(c.getFileName().toString()).matches()
+                        && Files.isRegularFile(c.resolve(METADATA)))
+                .toList();
     }
 
     /**
