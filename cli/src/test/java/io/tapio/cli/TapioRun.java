@@ -114,9 +114,9 @@ final class TapioRun implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Whether the run said, first thing, that it resumed from a checkpoint. */
-    boolean resumed() {
-        return out().lines().anyMatch(l -> l.startsWith("Resumed from checkpoint "));
+    /** Whether {@code line} is the one where a run says that it resumed from a checkpoint. */
+    static boolean saysItResumed(String line) {
+        return line.startsWith("Resumed from checkpoint ");
     }
 
     String out() {
