@@ -87,6 +87,12 @@ final class RunCommand implements Callable<Integer> {
     Duration checkpointInterval;
 
     @Option(
+            names = "--fresh",
+            description = "Start over instead of resuming the last checkpoint in --data-dir (the history keeps "
+                    + "what it has; the checkpoints of earlier runs are removed).")
+    boolean fresh;
+
+    @Option(
             names = "--profile",
             paramLabel = "FILE",
             description =
@@ -111,12 +117,14 @@ final class RunCommand implements Callable<Integer> {
                 CorrelationConfig.defaults(),
                 RegressionConfig.defaults(),
                 noHistory ? null : history.config(),
-                exports.exports(EventsConfig.Mode.OFF));
+                exports.exports(EventsConfig.Mode.OFF),
+                fresh);
         Thread main = Thread.currentThread();
         // Ctrl-C interrupts the refresh loop, and waits for the final summary to get out.
         try (CtrlC ignored = new CtrlC("run", main::interrupt)) {
             boolean failed;
             try (LocalTapio tapio = LocalTapio.start(options)) {
+                out.println(resumeLine(tapio));
                 out.printf(
                         "Tapio is running (source %s).%n  web UI   http://127.0.0.1:%d%n  metrics  "
                                 + "http://127.0.0.1:%d/metrics%n  status   http://127.0.0.1:%d/status   (./tapio check)%n"
@@ -135,6 +143,15 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return failed ? JOB_FAILED : 0;
         }
+    }
+
+    /** Where the run started from: which checkpoint and how old it was, or fresh and why. */
+    private String resumeLine(LocalTapio tapio) {
+        return tapio.resumedFrom()
+                .map(c -> String.format(
+                        "Resumed from checkpoint %d of the last run, %d s old (%s).",
+                        c.id(), tapio.ageAtStart(c).toSeconds(), c.path()))
+                .orElse(fresh ? "Started fresh (--fresh)." : "Started fresh: no checkpoint to resume in the data dir.");
     }
 
     /** Refreshes the summary until the duration ends, Ctrl-C, or the job fails; true: it failed. */

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param statusPort the loopback port {@code tapio check} reads the running instance from
  * @param history the Iceberg catalog the job keeps its history in; null for none
  * @param exports where findings go besides the history (Kubernetes Events, OTLP)
+ * @param fresh start over instead of resuming the data directory's last checkpoint
  */
 public record RunOptions(
         SourceSpec source,
@@ -29,4 +30,5 @@ public record RunOptions(
         CorrelationConfig correlation,
         RegressionConfig regression,
         HistoryConfig history,
-        FindingExports exports) {}
+        FindingExports exports,
+        boolean fresh) {}

@@ -49,7 +49,8 @@ class FindingsInTheStatusTest {
                 CorrelationConfig.defaults(),
                 RegressionConfig.defaults(),
                 null,
-                FindingExports.NONE);
+                FindingExports.NONE,
+                true);
         List<TapioStatus.Finding> findings = List.of();
         try (LocalTapio tapio = LocalTapio.start(options)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

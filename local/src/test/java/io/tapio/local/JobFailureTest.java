@@ -44,7 +44,8 @@ class JobFailureTest {
                 CorrelationConfig.defaults(),
                 RegressionConfig.defaults(),
                 null,
-                FindingExports.NONE);
+                FindingExports.NONE,
+                false);
         String failure;
         try (LocalTapio tapio = LocalTapio.start(options)) {
             while (tapio.jobRunning()) {

@@ -84,7 +84,8 @@ public final class JobBenchmark {
                         CorrelationConfig.defaults(),
                         RegressionConfig.defaults(),
                         null,
-                        FindingExports.NONE))) {
+                        FindingExports.NONE,
+                        true))) {
             progress.accept("warming up");
             load.start(options.loadThreads(), 50_000);
             Thread.sleep(WARM_UP);
