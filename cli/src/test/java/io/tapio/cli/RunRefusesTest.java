@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.cli.TapioProcess.Exit;
 import io.tapio.ebpf.capture.CaptureFormatException;
 import io.tapio.ebpf.capture.CaptureReader;
-import io.tapio.ebpf.capture.CaptureWriter;
-import io.tapio.ebpf.synthetic.SyntheticConfig;
-import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
-import io.tapio.testing.JavaProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RunRefusesTest {
     @TempDir
     Path dir;
-
-    private record Exit(int status, String out, String err) {}
 
     @Test
     void aTruncatedCaptureIsRefusedWithWhatIsWrongWithIt() throws Exception {
@@ -82,6 +77,11 @@ class RunRefusesTest {
 
     /** {@code tapio run} in a new JVM, with free ports unless the arguments choose one. */
     private Exit run(String... args) throws Exception {
+        return run(List.of(), args);
+    }
+
+    /** {@code tapio run} in a new JVM started by {@code launcher} (such as setpriv), to its end. */
+    private Exit run(List<String> launcher, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 "run",
                 "--duration",
@@ -94,28 +94,15 @@ class RunRefusesTest {
             command.addAll(List.of("--ui-port", "0"));
         }
         command.addAll(List.of("--metrics-port", "0", "--status-port", "0"));
-        Process process = new ProcessBuilder(JavaProcess.command(Tapio.class, command.toArray(String[]::new)))
-                .redirectError(dir.resolve("err").toFile())
-                .redirectOutput(dir.resolve("out").toFile())
-                .start();
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("tapio run did not refuse; it ran: " + Files.readString(dir.resolve("out")));
+        try (TapioProcess tapio = TapioProcess.start(dir, launcher, command.toArray(String[]::new))) {
+            return tapio.await(Duration.ofSeconds(90));
         }
-        return new Exit(
-                process.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
     }
 
     /** A complete capture of a second of synthetic events. */
     private byte[] capture() throws IOException {
         Path file = dir.resolve("source.tcap");
-        SyntheticEventGenerator events = new SyntheticEventGenerator(
-                SyntheticConfig.builder().seed(1).eventsPerSecond(2_000).build(), 0);
-        try (CaptureWriter writer = CaptureWriter.create(file, "node-a")) {
-            for (KernelEvent event : events.next(1_000_000_000L)) {
-                writer.write(event);
-            }
-        }
+        Captures.synthetic(file, Duration.ofSeconds(1), 2_000);
         return Files.readAllBytes(file);
     }
 
