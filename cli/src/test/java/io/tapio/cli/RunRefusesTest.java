@@ -3,6 +3,7 @@ package io.tapio.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapio.cli.TapioProcess.Exit;
 import io.tapio.ebpf.capture.CaptureFormatException;
@@ -64,6 +65,29 @@ class RunRefusesTest {
                     exit.err().strip(),
                     "one line, no stack trace");
         }
+    }
+
+    /**
+     * Without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN, {@code --source ebpf} is refused before a
+     * job starts. The capabilities are taken from a root process (setpriv, util-linux) rather
+     * than running as another user, because the JDK, the build and the Maven repository are
+     * readable by root only here (and under /root on CI).
+     */
+    @Test
+    void ebpfWithoutThePrivilegesIsRefusedNamingThemAndHowToGetThem() throws Exception {
+        String capabilities = "-bpf,-perfmon,-sys_admin";
+        Exit exit = run(
+                List.of("setpriv", "--inh-caps=" + capabilities, "--bounding-set=" + capabilities, "--"),
+                "--source",
+                "ebpf");
+        assertEquals(Tapio.CANNOT_RUN, exit.status(), exit.toString());
+        String err = exit.err().strip();
+        assertEquals(1, err.lines().count(), "one line, no stack trace: " + err);
+        assertTrue(err.startsWith("tapio: cannot read this machine's kernel: "), err);
+        assertTrue(err.contains("this process lacks CAP_BPF and CAP_PERFMON"), err);
+        assertTrue(err.contains("Run it as root") && err.contains("capabilities.add: [BPF, PERFMON"), err);
+        assertTrue(err.contains("--source synthetic"), err);
+        assertFalse(exit.out().contains("Tapio is running"), "the job never started: " + exit.out());
     }
 
     private void assertRefused(Path capture) throws Exception {
