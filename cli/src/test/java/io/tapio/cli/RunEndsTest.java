@@ -1,0 +1,124 @@
+package io.tapio.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tapio.cli.TapioProcess.Exit;
+import io.tapio.ebpf.capture.CaptureFormatException;
+import io.tapio.ebpf.capture.CaptureReader;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How {@code tapio run} ends, in a process of its own as a user starts it, and what the user
+ * then sees: its exit status, its final summary, and a plain {@code tapio check}.
+ */
+class RunEndsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HINT =
+            "fix what the message says and start it again; the whole trace is in .tapio/tapio.log";
+
+    @TempDir
+    Path dir;
+
+    /**
+     * The capture is whole when the run starts (so it is not refused), then damaged in its
+     * second half while it is replayed at recorded speed, before the reader gets there, as a
+     * {@code tapio record --out} over the same file would. Every restart fails at the same
+     * record, so the run gives up.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aJobThatFailsAfterItStartedEndsWithExitStatusOneAndItsMessageInTheSummaryAndInCheck() throws Exception {
+        Path capture = dir.resolve("capture.tcap");
+        Captures.synthetic(capture, Duration.ofSeconds(20), 2_000);
+        String failure;
+        Exit run;
+        try (TapioProcess tapio = TapioProcess.start(
+                dir, run("replay:" + capture, "--recorded-speed", "--checkpoint-interval", "1s", "--duration", "3m"))) {
+            tapio.awaitOutput("Tapio is running", Duration.ofSeconds(90));
+            damageAt(capture, Files.size(capture) / 2);
+            failure = assertThrows(CaptureFormatException.class, () -> CaptureReader.verify(capture))
+                    .getMessage();
+            run = tapio.await(Duration.ofMinutes(3));
+        }
+
+        assertEquals(RunCommand.JOB_FAILED, run.status(), run.toString());
+        assertEquals("tapio: the job failed: " + failure, run.err().strip(), "one line, the trace in the log");
+        String summary = finalSummary(run);
+        assertTrue(summary.contains("NEEDS ATTENTION"), summary);
+        assertTrue(summary.contains("problem    the job failed: " + failure + "\n           -> " + HINT), summary);
+
+        Exit check = TapioProcess.exec(dir, "check");
+        assertEquals(CheckCommand.UNHEALTHY, check.status(), check.toString());
+        assertTrue(
+                check.out().contains("problem    the job failed: " + failure + "\n           -> " + HINT), check.out());
+
+        Exit json = TapioProcess.exec(dir, "check", "--json");
+        assertEquals(CheckCommand.UNHEALTHY, json.status(), json.toString());
+        JsonNode health = JSON.readTree(json.out()).get("health");
+        assertEquals(false, health.get("healthy").asBoolean());
+        assertTrue(problems(health).contains("the job failed: " + failure + " -> " + HINT), health.toString());
+    }
+
+    /** A replay that comes to the end of its capture is a run that is done: exit status 0. */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aReplayThatComesToTheEndOfItsCaptureEndsWithExitStatusZeroAndItsSummary() throws Exception {
+        Path capture = dir.resolve("capture.tcap");
+        long events = Captures.synthetic(capture, Duration.ofSeconds(2), 2_000);
+        Exit run;
+        try (TapioProcess tapio = TapioProcess.start(dir, run("replay:" + capture, "--duration", "10m"))) {
+            run = tapio.await(Duration.ofMinutes(3));
+        }
+
+        assertEquals(0, run.status(), run.toString());
+        assertEquals("", run.err().strip(), "nothing went wrong");
+        String summary = finalSummary(run);
+        assertTrue(summary.contains(String.format("processed  %,d events since the start", events)), summary);
+        assertTrue(!summary.contains("the job failed"), summary);
+    }
+
+    private static String[] run(String source, String... more) {
+        List<String> args = new ArrayList<>(
+                List.of("run", "--source", source, "--ui-port", "0", "--metrics-port", "0", "--status-port", "0"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static String finalSummary(Exit run) {
+        String marker = "Tapio stopped. Final summary:";
+        int at = run.out().indexOf(marker);
+        assertTrue(at >= 0, "a final summary: " + run.out());
+        return run.out().substring(at);
+    }
+
+    private static List<String> problems(JsonNode health) {
+        List<String> problems = new ArrayList<>();
+        health.get("problems")
+                .forEach(p -> problems.add(
+                        p.get("symptom").asText() + " -> " + p.get("hint").asText()));
+        return problems;
+    }
+
+    /** Flips a bit in place: the file keeps its inode, so the reader that has it open reads the damage. */
+    private static void damageAt(Path file, long offset) throws Exception {
+        try (RandomAccessFile bytes = new RandomAccessFile(file.toFile(), "rw")) {
+            bytes.seek(offset);
+            int b = bytes.read();
+            bytes.seek(offset);
+            bytes.write(b ^ 0x10);
+        }
+    }
+}
