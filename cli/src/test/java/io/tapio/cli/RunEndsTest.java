@@ -36,21 +36,24 @@ class RunEndsTest {
      * The capture is whole when the run starts (so it is not refused), then damaged in its
      * second half while it is replayed at recorded speed, before the reader gets there, as a
      * {@code tapio record --out} over the same file would. Every restart fails at the same
-     * record, so the run gives up.
+     * record: {@code tapio check} shows the restarts while they go on, and then the run gives up.
      */
     @Test
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void aJobThatFailsAfterItStartedEndsWithExitStatusOneAndItsMessageInTheSummaryAndInCheck() throws Exception {
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aJobThatFailsAfterItStartedRestartsVisiblyThenEndsWithExitStatusOneAndItsMessageInTheSummaryAndInCheck()
+            throws Exception {
         Path capture = dir.resolve("capture.tcap");
         Captures.synthetic(capture, Duration.ofSeconds(20), 2_000);
         String failure;
         Exit run;
         try (TapioProcess tapio = TapioProcess.start(
-                dir, run("replay:" + capture, "--recorded-speed", "--checkpoint-interval", "1s", "--duration", "3m"))) {
+                dir, run("replay:" + capture, "--recorded-speed", "--checkpoint-interval", "3s", "--duration", "3m"))) {
             tapio.awaitOutput("Tapio is running", Duration.ofSeconds(90));
             damageAt(capture, Files.size(capture) / 2);
             failure = assertThrows(CaptureFormatException.class, () -> CaptureReader.verify(capture))
                     .getMessage();
+            String restarting = awaitRestartingProblem(tapio);
+            assertTrue(restarting.contains("gives up after 3 failures within 60 s"), restarting);
             run = tapio.await(Duration.ofMinutes(3));
         }
 
@@ -88,6 +91,22 @@ class RunEndsTest {
         String summary = finalSummary(run);
         assertTrue(summary.contains(String.format("processed  %,d events since the start", events)), summary);
         assertTrue(!summary.contains("the job failed"), summary);
+    }
+
+    /** The restart loop as {@code tapio check --json} shows it while the run goes on. */
+    private String awaitRestartingProblem(TapioProcess tapio) throws Exception {
+        while (tapio.alive()) {
+            Exit check = TapioProcess.exec(dir, "check", "--json");
+            if (check.status() == CheckCommand.UNHEALTHY) {
+                for (String problem : problems(JSON.readTree(check.out()).get("health"))) {
+                    if (problem.startsWith("the job restarted after a failure ")) {
+                        return problem;
+                    }
+                }
+            }
+            Thread.sleep(1_000);
+        }
+        throw new AssertionError("tapio check never showed the job restarting before the run ended: " + tapio.out());
     }
 
     private static String[] run(String source, String... more) {

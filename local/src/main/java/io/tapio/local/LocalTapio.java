@@ -13,12 +13,13 @@ import io.tapio.status.StatusStore;
 import io.tapio.status.TapioStatus;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -60,6 +61,7 @@ public final class LocalTapio implements AutoCloseable {
                 () -> FindingsBoard.latest().stream().map(LocalTapio::statusOf).toList());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
         FindingsBoard.clear();
+        JobRestarts.clear();
         TapioJob.Outputs outputs =
                 TapioJob.define(env, options.source(), options.correlation(), options.regression(), null);
         if (options.history() != null) {
@@ -113,6 +115,7 @@ public final class LocalTapio implements AutoCloseable {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL, JobState.MAX_FAILURES);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, JobState.FAILURE_INTERVAL);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, JobState.RESTART_DELAY);
+        conf.set(DeploymentOptions.JOB_STATUS_CHANGED_LISTENERS, List.of(JobRestarts.class.getName()));
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
@@ -179,15 +182,9 @@ public final class LocalTapio implements AutoCloseable {
 
     private JobState jobState() {
         String failure = failureMessage();
-        if (failure != null) {
-            return JobState.failed(failure);
-        }
-        try {
-            JobStatus now = job.getJobStatus().get(5, TimeUnit.SECONDS);
-            return new JobState(now == JobStatus.RESTARTING, null);
-        } catch (Exception stoppedMeanwhile) {
-            return JobState.FINE;
-        }
+        return failure != null
+                ? JobState.failed(failure)
+                : JobState.restarted(JobRestarts.within(JobState.FAILURE_INTERVAL));
     }
 
     /** Stops the job and everything around it; the final status stays in the data directory. */
