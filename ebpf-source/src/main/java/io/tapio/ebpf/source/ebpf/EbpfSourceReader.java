@@ -11,6 +11,7 @@ import io.tapio.ebpf.ring.RingBufferReader;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -129,9 +130,17 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
         return reader.pendingBytes() > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
     }
 
+    /**
+     * Available when the ring has data, and at least once a stats period: without events
+     * nothing else would call {@link #pollNext}, and an idle node would keep reporting the
+     * kernel's counters (delivered, filtered, lost) as they were in its last busy second.
+     */
     @Override
     public CompletableFuture<Void> isAvailable() {
-        return waiter == null ? assigned : waiter.available();
+        if (waiter == null) {
+            return assigned;
+        }
+        return waiter.available().copy().completeOnTimeout(null, STATS_REFRESH_NANOS, TimeUnit.NANOSECONDS);
     }
 
     @Override
