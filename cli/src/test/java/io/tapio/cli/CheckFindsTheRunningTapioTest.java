@@ -3,11 +3,10 @@ package io.tapio.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tapio.cli.TapioProcess.Exit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * directory, and with another {@code --data-dir} it says which one runs.
  */
 class CheckFindsTheRunningTapioTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
@@ -28,24 +25,20 @@ class CheckFindsTheRunningTapioTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void checkWithoutDataDirFindsARunStartedWithAnother() throws Exception {
         Path elsewhere = dir.resolve("elsewhere");
-        try (TapioProcess run = TapioProcess.start(
+        try (TapioProcess run = TapioProcess.startRun(
                 dir,
-                "run",
                 "--source",
                 "synthetic",
                 "--duration",
                 "90s",
                 "--no-history",
                 "--data-dir",
-                elsewhere.toString(),
-                "--ui-port",
-                "0",
-                "--metrics-port",
-                "0",
-                "--status-port",
-                "0")) {
-            Exit check = awaitRunning();
-            assertEquals("synthetic", JSON.readTree(check.out()).get("source").asText());
+                elsewhere.toString())) {
+            Exit check = TapioProcess.awaitCheck(
+                    dir, Duration.ofSeconds(90), status -> status.get("running").asBoolean());
+            assertEquals(
+                    "synthetic",
+                    TapioProcess.JSON.readTree(check.out()).get("source").asText());
 
             Exit other = TapioProcess.exec(
                     dir, "check", "--data-dir", dir.resolve("other").toString());
@@ -58,21 +51,5 @@ class CheckFindsTheRunningTapioTest {
         try (var left = Files.list(dir.resolve("runtime/tapio"))) {
             assertEquals(0, left.count(), "a stopped run leaves nothing in the registry");
         }
-    }
-
-    private Exit awaitRunning() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        Exit check;
-        do {
-            check = TapioProcess.exec(dir, "check", "--json");
-            if (check.status() != CheckCommand.CANNOT_TELL) {
-                JsonNode status = JSON.readTree(check.out());
-                if (status.get("running").asBoolean()) {
-                    return check;
-                }
-            }
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("tapio check never found the run: " + check);
     }
 }

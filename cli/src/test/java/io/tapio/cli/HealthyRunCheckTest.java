@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tapio.cli.TapioProcess.Exit;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,33 +20,22 @@ import org.junit.jupiter.api.io.TempDir;
  * could push over 5 ms: that would be a true problem, not a healthy run).
  */
 class HealthyRunCheckTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void checkOfAHealthyRunSaysHealthyAndExitsZero() throws Exception {
-        try (TapioProcess run = TapioProcess.start(
-                dir,
-                "run",
-                "--source",
-                "synthetic",
-                "--synthetic-rate",
-                "200",
-                "--duration",
-                "2m",
-                "--no-history",
-                "--ui-port",
-                "0",
-                "--metrics-port",
-                "0",
-                "--status-port",
-                "0")) {
-            Exit json = awaitEventsFlowing();
+        try (TapioProcess ignored = TapioProcess.startRun(
+                dir, "--source", "synthetic", "--synthetic-rate", "200", "--duration", "2m", "--no-history")) {
+            Exit json = TapioProcess.awaitCheck(
+                    dir,
+                    Duration.ofSeconds(90),
+                    status -> status.get("running").asBoolean()
+                            && status.at("/eventsPerSecond/total").asDouble() > 0
+                            && status.at("/latency/samples").asLong() > 0);
             assertEquals(CheckCommand.HEALTHY, json.status(), json.toString());
-            JsonNode status = JSON.readTree(json.out());
+            JsonNode status = TapioProcess.JSON.readTree(json.out());
             assertTrue(status.at("/health/healthy").asBoolean(), json.out());
             assertTrue(status.at("/health/problems").isEmpty(), json.out());
             assertTrue(status.at("/latency/p99").isNumber(), "latency measured: " + json.out());
@@ -58,24 +46,5 @@ class HealthyRunCheckTest {
             assertTrue(first.contains(": running (source synthetic") && first.endsWith("HEALTHY"), screen.out());
             assertTrue(!screen.out().contains("problem"), screen.out());
         }
-    }
-
-    /** {@code tapio check --json} once the run has events in its last interval. */
-    private Exit awaitEventsFlowing() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        Exit check;
-        do {
-            check = TapioProcess.exec(dir, "check", "--json");
-            if (check.status() != CheckCommand.CANNOT_TELL) {
-                JsonNode status = JSON.readTree(check.out());
-                if (status.get("running").asBoolean()
-                        && status.at("/eventsPerSecond/total").asDouble() > 0
-                        && status.at("/latency/samples").asLong() > 0) {
-                    return check;
-                }
-            }
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("tapio check never saw the run with events: " + check);
     }
 }

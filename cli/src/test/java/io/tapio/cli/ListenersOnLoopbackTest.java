@@ -44,22 +44,15 @@ class ListenersOnLoopbackTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aRunningTapioListensOnLoopbackOnly() throws Exception {
-        try (TapioProcess run = TapioProcess.start(
+        try (TapioProcess run = TapioProcess.startRun(
                 dir,
-                "run",
                 "--source",
                 "synthetic",
                 "--duration",
                 "90s",
                 "--no-history",
                 "--data-dir",
-                dir.resolve("data").toString(),
-                "--ui-port",
-                "0",
-                "--metrics-port",
-                "0",
-                "--status-port",
-                "0")) {
+                dir.resolve("data").toString())) {
             run.awaitOutput("Tapio is running", Duration.ofSeconds(90));
             List<String> listening = listening(run.pid());
             assertEquals(List.of(), beyondLoopback(listening), "listening: " + listening);

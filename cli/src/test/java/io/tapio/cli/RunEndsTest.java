@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tapio.cli.TapioProcess.Exit;
 import io.tapio.ebpf.capture.CaptureFormatException;
 import io.tapio.ebpf.capture.CaptureReader;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * then sees: its exit status, its final summary, and a plain {@code tapio check}.
  */
 class RunEndsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HINT =
             "fix what the message says and start it again; the whole trace is in .tapio/tapio.log";
 
@@ -46,8 +44,15 @@ class RunEndsTest {
         Captures.synthetic(capture, Duration.ofSeconds(20), 2_000);
         String failure;
         Exit run;
-        try (TapioProcess tapio = TapioProcess.start(
-                dir, run("replay:" + capture, "--recorded-speed", "--checkpoint-interval", "3s", "--duration", "3m"))) {
+        try (TapioProcess tapio = TapioProcess.startRun(
+                dir,
+                "--source",
+                "replay:" + capture,
+                "--recorded-speed",
+                "--checkpoint-interval",
+                "3s",
+                "--duration",
+                "3m")) {
             tapio.awaitOutput("Tapio is running", Duration.ofSeconds(90));
             damageAt(capture, Files.size(capture) / 2);
             failure = assertThrows(CaptureFormatException.class, () -> CaptureReader.verify(capture))
@@ -70,7 +75,7 @@ class RunEndsTest {
 
         Exit json = TapioProcess.exec(dir, "check", "--json");
         assertEquals(CheckCommand.UNHEALTHY, json.status(), json.toString());
-        JsonNode health = JSON.readTree(json.out()).get("health");
+        JsonNode health = TapioProcess.JSON.readTree(json.out()).get("health");
         assertEquals(false, health.get("healthy").asBoolean());
         assertTrue(problems(health).contains("the job failed: " + failure + " -> " + HINT), health.toString());
     }
@@ -82,7 +87,7 @@ class RunEndsTest {
         Path capture = dir.resolve("capture.tcap");
         long events = Captures.synthetic(capture, Duration.ofSeconds(2), 2_000);
         Exit run;
-        try (TapioProcess tapio = TapioProcess.start(dir, run("replay:" + capture, "--duration", "10m"))) {
+        try (TapioProcess tapio = TapioProcess.startRun(dir, "--source", "replay:" + capture, "--duration", "10m")) {
             run = tapio.await(Duration.ofMinutes(3));
         }
 
@@ -98,7 +103,8 @@ class RunEndsTest {
         while (tapio.alive()) {
             Exit check = TapioProcess.exec(dir, "check", "--json");
             if (check.status() == CheckCommand.UNHEALTHY) {
-                for (String problem : problems(JSON.readTree(check.out()).get("health"))) {
+                for (String problem :
+                        problems(TapioProcess.JSON.readTree(check.out()).get("health"))) {
                     if (problem.startsWith("the job restarted after a failure ")) {
                         return problem;
                     }
@@ -107,13 +113,6 @@ class RunEndsTest {
             Thread.sleep(1_000);
         }
         throw new AssertionError("tapio check never showed the job restarting before the run ended: " + tapio.out());
-    }
-
-    private static String[] run(String source, String... more) {
-        List<String> args = new ArrayList<>(
-                List.of("run", "--source", source, "--ui-port", "0", "--metrics-port", "0", "--status-port", "0"));
-        args.addAll(List.of(more));
-        return args.toArray(String[]::new);
     }
 
     private static String finalSummary(Exit run) {

@@ -1,5 +1,7 @@
 package io.tapio.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * {@code tapio} in a new JVM as the launcher runs it, with its JVM flags (Flink needs them) and
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class TapioProcess implements AutoCloseable {
     private static final Path JVM_OPTIONS = Path.of("..", "launcher", "jvm.options");
     private static final String LOG_CONFIG = "log4j2.properties";
+    static final ObjectMapper JSON = new ObjectMapper();
 
     /** How a process ended: its exit status and everything it printed. */
     record Exit(int status, String out, String err) {}
@@ -60,6 +64,33 @@ final class TapioProcess implements AutoCloseable {
         builder.environment().put("TAPIO_HOME", home.toString());
         builder.environment().put("XDG_RUNTIME_DIR", dir.resolve("runtime").toString());
         return new TapioProcess(builder.start(), out, err);
+    }
+
+    /** Starts {@code tapio run args...} with its three ports chosen by the system, so that runs never collide. */
+    static TapioProcess startRun(Path dir, String... args) throws IOException {
+        List<String> run = new ArrayList<>(List.of("run"));
+        run.addAll(List.of(args));
+        run.addAll(List.of("--ui-port", "0", "--metrics-port", "0", "--status-port", "0"));
+        return start(dir, run.toArray(String[]::new));
+    }
+
+    /**
+     * Runs {@code tapio check --json} until the status it prints satisfies {@code until}.
+     *
+     * @return that check
+     * @throws AssertionError with the last check when none did within {@code timeout}
+     */
+    static Exit awaitCheck(Path dir, Duration timeout, Predicate<JsonNode> until) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exit check;
+        do {
+            check = exec(dir, "check", "--json");
+            if (check.status() != CheckCommand.CANNOT_TELL && until.test(JSON.readTree(check.out()))) {
+                return check;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("tapio check never showed what was awaited; it last said " + check);
     }
 
     /** Runs {@code tapio args...} to its end (at most a minute). */

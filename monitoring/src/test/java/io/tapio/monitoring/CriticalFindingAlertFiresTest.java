@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tapio.cli.Tapio;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The first critical finding of a run fires TapioCriticalFinding in a real Prometheus: it
@@ -43,32 +38,24 @@ class CriticalFindingAlertFiresTest {
         Path rules = secondsForMinutes(Monitoring.alertRules(), dir.resolve("tapio-alerts-in-seconds.yml"));
         int metricsPort = PrometheusServer.freePort();
         try (PrometheusServer prometheus = PrometheusServer.start(dir.resolve("prometheus"), metricsPort, rules)) {
-            StringWriter output = new StringWriter();
-            CompletableFuture<Integer> exit = new CompletableFuture<>();
-            Thread run = Thread.ofPlatform().name("tapio-run").start(() -> {
-                CommandLine cli = new CommandLine(new Tapio());
-                cli.setOut(new PrintWriter(output, true));
-                cli.setErr(new PrintWriter(output, true));
-                exit.complete(cli.execute(
-                        "run",
-                        "--source",
-                        "synthetic",
-                        "--inject",
-                        "oom-loop",
-                        "--no-history",
-                        "--duration",
-                        "4m",
-                        "--data-dir",
-                        dir.resolve("tapio").toString(),
-                        "--metrics-port",
-                        "" + metricsPort,
-                        "--ui-port",
-                        "0",
-                        "--status-port",
-                        "0"));
-            });
+            TapioRun run = TapioRun.start(
+                    "--source",
+                    "synthetic",
+                    "--inject",
+                    "oom-loop",
+                    "--no-history",
+                    "--duration",
+                    "4m",
+                    "--data-dir",
+                    dir.resolve("tapio").toString(),
+                    "--metrics-port",
+                    "" + metricsPort,
+                    "--ui-port",
+                    "0",
+                    "--status-port",
+                    "0");
             try {
-                JsonNode alert = awaitFiring(prometheus, "TapioCriticalFinding", exit, output);
+                JsonNode alert = awaitFiring(prometheus, "TapioCriticalFinding", run);
                 assertEquals("oom_crash_loop", alert.at("/labels/pattern").asText(), alert.toString());
                 assertEquals("critical", alert.at("/labels/severity").asText(), alert.toString());
                 JsonNode before = prometheus.query(
@@ -78,9 +65,9 @@ class CriticalFindingAlertFiresTest {
                         before.get(0).at("/value/1").asText(),
                         "Prometheus saw the counter at 0 before the finding: " + before);
             } finally {
-                run.interrupt();
+                run.close();
             }
-            assertEquals(0, exit.get(90, TimeUnit.SECONDS), "tapio run stops cleanly: " + output);
+            assertEquals(0, run.exitStatus(), "tapio run stops cleanly: " + run.output());
         }
     }
 
@@ -93,15 +80,11 @@ class CriticalFindingAlertFiresTest {
         return Files.writeString(copy, quick);
     }
 
-    private static JsonNode awaitFiring(
-            PrometheusServer prometheus, String name, CompletableFuture<Integer> exit, StringWriter output)
-            throws Exception {
+    private static JsonNode awaitFiring(PrometheusServer prometheus, String name, TapioRun run) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FIRING_WITHIN_SECONDS);
         List<JsonNode> alerts = List.of();
         while (System.nanoTime() < deadline) {
-            if (exit.isDone()) {
-                throw new AssertionError("tapio run ended early (" + exit.get() + "): " + output);
-            }
+            run.requireRunning();
             alerts = prometheus.alerts();
             for (JsonNode alert : alerts) {
                 if (alert.at("/labels/alertname").asText().equals(name)
@@ -113,6 +96,6 @@ class CriticalFindingAlertFiresTest {
         }
         throw new AssertionError(name + " never fired; alerts: " + alerts + "\nfindings: "
                 + prometheus.query("tapio_findings_total{severity=\"critical\"}") + "\nprometheus: "
-                + prometheus.log() + "\ntapio: " + output);
+                + prometheus.log() + "\ntapio: " + run.output());
     }
 }
