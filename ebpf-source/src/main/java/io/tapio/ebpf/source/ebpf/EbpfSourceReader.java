@@ -9,9 +9,9 @@ import io.tapio.ebpf.node.NodeName;
 import io.tapio.ebpf.ring.RecordHandler;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -64,7 +64,13 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
             collector
                     .unavailable()
                     .forEach((type, why) -> LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
-            waiter = new RingWaiter(collector.reader(), options.idlePollInterval(), "tapio-ring-waiter");
+            // Woken once a stats period without events too: nothing else would call pollNext, and
+            // an idle node would keep reporting the kernel's counters of its last busy second.
+            waiter = new RingWaiter(
+                    collector.reader(),
+                    options.idlePollInterval(),
+                    Duration.ofNanos(STATS_REFRESH_NANOS),
+                    "tapio-ring-waiter");
             metrics = new EbpfReaderMetrics(
                     NodeName.local(),
                     context.metricGroup(),
@@ -130,17 +136,9 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
         return reader.pendingBytes() > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
     }
 
-    /**
-     * Available when the ring has data, and at least once a stats period: without events
-     * nothing else would call {@link #pollNext}, and an idle node would keep reporting the
-     * kernel's counters (delivered, filtered, lost) as they were in its last busy second.
-     */
     @Override
     public CompletableFuture<Void> isAvailable() {
-        if (waiter == null) {
-            return assigned;
-        }
-        return waiter.available().copy().completeOnTimeout(null, STATS_REFRESH_NANOS, TimeUnit.NANOSECONDS);
+        return waiter == null ? assigned : waiter.available();
     }
 
     @Override
