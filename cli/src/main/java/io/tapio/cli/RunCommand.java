@@ -154,7 +154,10 @@ final class RunCommand implements Callable<Integer> {
                 .orElse(fresh ? "Started fresh (--fresh)." : "Started fresh: no checkpoint to resume in the data dir.");
     }
 
-    /** Refreshes the summary until the duration ends, Ctrl-C, or the job fails; true: it failed. */
+    /**
+     * Refreshes the summary until the duration ends, Ctrl-C, or the job ends (a replay that
+     * finished, or a failure); true: it failed.
+     */
     private boolean watch(LocalTapio tapio, PrintWriter out) {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         boolean terminal = System.console() != null;
@@ -167,7 +170,11 @@ final class RunCommand implements Callable<Integer> {
             }
             if (!tapio.jobRunning()) {
                 String failure = tapio.failureMessage();
-                spec.commandLine().getErr().println("tapio: the job stopped" + (failure == null ? "" : ": " + failure));
+                if (failure == null) {
+                    // A bounded source (a replayed capture) came to its end: the run is done.
+                    return false;
+                }
+                spec.commandLine().getErr().println("tapio: the job failed: " + failure);
                 return true;
             }
             TapioStatus status = tapio.refresh();

@@ -48,7 +48,8 @@ final class TapioRun implements AutoCloseable {
         Files.createDirectories(logs);
         Path out = logs.resolve(name + ".out");
         Path err = logs.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(TapioProcess.command(command.toArray(String[]::new)))
+        ProcessBuilder builder = new ProcessBuilder(
+                        TapioProcess.command(logs.resolve(name + ".log"), command.toArray(String[]::new)))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().put("XDG_RUNTIME_DIR", logs.resolve("runtime").toString());

@@ -7,6 +7,7 @@ import io.tapio.ebpf.metrics.MetricsExport;
 import io.tapio.ebpf.source.ebpf.EbpfSource;
 import io.tapio.ebpf.source.replay.ReplaySource;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
+import io.tapio.ebpf.types.KernelEventSerializer;
 import io.tapio.enrich.EnrichConfig;
 import io.tapio.enrich.WorkloadEnricher;
 import io.tapio.export.FindingExports;
@@ -95,8 +96,7 @@ public final class TapioJob {
                                         .withIdleness(Duration.ofSeconds(5)),
                                 "kernel events (" + spec.label() + ")")
                         .uid("kernel-events")
-                        .map(new EntryProbe(spec.live(), export))
-                        .name("entry")
+                        .transform("entry", KernelEventSerializer.TYPE, new EntryProbe(spec.live(), export))
                         .uid("entry")
                         .filter(new Relevance())
                         .name("relevant")

@@ -15,14 +15,15 @@ import io.tapio.status.TapioStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -80,6 +81,7 @@ public final class LocalTapio implements AutoCloseable {
                 + ageAtStart(c).toSeconds() + " s before this run started (" + c.path() + ")"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
         FindingsBoard.clear();
+        JobRestarts.clear();
         TapioJob.Outputs outputs =
                 TapioJob.define(env, options.source(), options.correlation(), options.regression(), null);
         outputs.findings().sinkTo(new FindingsBoard()).name("findings board").uid("findings-board");
@@ -154,6 +156,7 @@ public final class LocalTapio implements AutoCloseable {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL, JobState.MAX_FAILURES);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, JobState.FAILURE_INTERVAL);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, JobState.RESTART_DELAY);
+        conf.set(DeploymentOptions.JOB_STATUS_CHANGED_LISTENERS, List.of(JobRestarts.class.getName()));
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
         checkpoints.configure(conf, jobId, resumedFrom());
         return conf;
@@ -230,15 +233,9 @@ public final class LocalTapio implements AutoCloseable {
 
     private JobState jobState() {
         String failure = failureMessage();
-        if (failure != null) {
-            return JobState.failed(failure);
-        }
-        try {
-            JobStatus now = job.getJobStatus().get(5, TimeUnit.SECONDS);
-            return new JobState(now == JobStatus.RESTARTING, null);
-        } catch (Exception stoppedMeanwhile) {
-            return JobState.FINE;
-        }
+        return failure != null
+                ? JobState.failed(failure)
+                : JobState.restarted(JobRestarts.within(JobState.FAILURE_INTERVAL));
     }
 
     /** Stops the job and everything around it; the final status stays in the data directory. */

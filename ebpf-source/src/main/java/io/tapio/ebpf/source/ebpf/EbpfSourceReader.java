@@ -9,6 +9,7 @@ import io.tapio.ebpf.node.NodeName;
 import io.tapio.ebpf.ring.RecordHandler;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.connector.source.ReaderOutput;
@@ -63,7 +64,13 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
             collector
                     .unavailable()
                     .forEach((type, why) -> LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
-            waiter = new RingWaiter(collector.reader(), options.idlePollInterval(), "tapio-ring-waiter");
+            // Woken once a stats period without events too: nothing else would call pollNext, and
+            // an idle node would keep reporting the kernel's counters of its last busy second.
+            waiter = new RingWaiter(
+                    collector.reader(),
+                    options.idlePollInterval(),
+                    Duration.ofNanos(STATS_REFRESH_NANOS),
+                    "tapio-ring-waiter");
             metrics = new EbpfReaderMetrics(
                     NodeName.local(),
                     context.metricGroup(),

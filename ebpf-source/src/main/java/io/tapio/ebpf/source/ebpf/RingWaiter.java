@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * the task thread never blocks. The programs wake readers only when the ring fills, so the
  * waiter looks at the ring while data comes and goes, and falls back to sleeping in epoll
  * once the node has been quiet for a while. How often it looks adapts to the rate
- * ({@link PollInterval}).
+ * ({@link PollInterval}). On a quiet node it still wakes the reader now and then, which has
+ * work besides the ring's records (the kernel's counters).
  */
 final class RingWaiter implements AutoCloseable {
     private static final Duration QUIET_AFTER = Duration.ofMillis(100);
@@ -20,13 +21,16 @@ final class RingWaiter implements AutoCloseable {
 
     private final RingBufferReader reader;
     private final PollInterval interval;
+    private final long wakeEveryNanos;
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    RingWaiter(RingBufferReader reader, Duration pollInterval, String name) {
+    /** @param wakeEvery the longest a waiting reader is left without a wakeup, data or not */
+    RingWaiter(RingBufferReader reader, Duration pollInterval, Duration wakeEvery, String name) {
         this.reader = reader;
         this.interval = PollInterval.from(pollInterval);
+        this.wakeEveryNanos = wakeEvery.toNanos();
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
@@ -46,6 +50,7 @@ final class RingWaiter implements AutoCloseable {
 
     private void run() {
         long lastData = System.nanoTime();
+        long lastWake = lastData;
         while (running) {
             CompletableFuture<Void> future = waiting.get();
             if (future == null) {
@@ -62,11 +67,13 @@ final class RingWaiter implements AutoCloseable {
                 interval.reset();
                 data = reader.await(QUIET_WAIT);
             }
+            long now = System.nanoTime();
             if (data) {
-                lastData = System.nanoTime();
-                if (waiting.compareAndSet(future, null)) {
-                    future.complete(null);
-                }
+                lastData = now;
+            }
+            if ((data || now - lastWake >= wakeEveryNanos) && waiting.compareAndSet(future, null)) {
+                lastWake = now;
+                future.complete(null);
             }
         }
     }
