@@ -37,7 +37,8 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
     private EbpfSplit split;
     private KernelCollector collector;
     private RingWaiter waiter;
-    private EbpfReaderMetrics metrics;
+    /** Read by the metrics' own callbacks on other threads, which may run before it is set. */
+    private volatile EbpfReaderMetrics metrics;
     /** Completes when this reader gets its split, or learns it will get none. */
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
 
@@ -70,8 +71,8 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
                     collector.reader(),
                     batch,
                     this::currentSplit,
-                    collector.unavailable());
-            metrics.kernelStats(collector.kernelStats());
+                    collector.unavailable(),
+                    collector.kernelStats());
         }
         assigned.complete(null);
     }
@@ -141,10 +142,11 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
 
     /** The split with this run's counts added. */
     private EbpfSplit currentSplit() {
-        if (collector == null) {
+        EbpfReaderMetrics current = metrics;
+        if (current == null) {
             return split;
         }
-        KernelStats stats = metrics.latestKernelStats();
+        KernelStats stats = current.latestKernelStats();
         return new EbpfSplit(
                 split.node(),
                 split.recordsRead() + collector.reader().stats().records(),
