@@ -40,7 +40,9 @@ final class BenchCommand {
             description = {
                 "The whole local job on the eBPF source under a failed-open load at fixed rates: events/s "
                         + "into the job, events lost in the ring, p50/p99/p999 latency from the kernel's timestamp to "
-                        + "the end of the job (through the correlator), and the batch sizes the adaptive batchers chose.",
+                        + "the end of the job (through the correlator), and the batch sizes the adaptive batchers chose; "
+                        + "per rate, the latency budget: p50/p99 from the kernel to each stage of the job and each "
+                        + "stage's share.",
                 "Targets on a 2-core machine: >= 1 M events/s; p99 < 500 µs at 100 k/s."
             })
     static final class Job implements Callable<Integer> {
@@ -98,22 +100,48 @@ final class BenchCommand {
                         String.format("%.0f", s.correlatorBatch()));
             }
             out.print(table);
+            for (JobBenchmark.Step s : steps) {
+                out.printf(
+                        "%nLatency budget at %s: from the kernel's timestamp to each stage; a stage's share is "
+                                + "the increase over the stage above%n",
+                        rateLabel(s));
+                Table budget = new Table(
+                        "stage", "since the stage above", "samples", "p50", "p99", "share of p50", "share of p99");
+                s.budget()
+                        .forEach(r -> budget.row(
+                                r.stage().label(),
+                                r.work(),
+                                String.format("%,d", r.samples()),
+                                micros(r.p50()),
+                                micros(r.p99()),
+                                micros(r.ownP50()),
+                                micros(r.ownP99())));
+                out.print(budget);
+            }
             Map<String, String> parameters =
                     Map.of("step_seconds", String.valueOf(stepSeconds), "load_threads", String.valueOf(loadThreads));
-            recording.record(
-                    steps.stream()
-                            .map(s -> recording.run.run(
-                                    "job",
-                                    s.targetRate() == 0 ? "max" : s.targetRate() + "/s",
-                                    s.eventsPerSecond(),
-                                    s.p50(),
-                                    s.p99(),
-                                    s.p999(),
-                                    s.lostInRing(),
-                                    parameters))
-                            .toList(),
-                    out);
+            List<BenchRun> runs = new java.util.ArrayList<>();
+            for (JobBenchmark.Step s : steps) {
+                String rate = s.targetRate() == 0 ? "max" : s.targetRate() + "/s";
+                runs.add(recording.run.run(
+                        "job", rate, s.eventsPerSecond(), s.p50(), s.p99(), s.p999(), s.lostInRing(), parameters));
+                s.budget()
+                        .forEach(r -> runs.add(recording.run.run(
+                                "job",
+                                rate + " stage " + r.stage().label(),
+                                null,
+                                r.p50(),
+                                r.p99(),
+                                null,
+                                null,
+                                parameters)));
+            }
+            recording.record(runs, out);
             return 0;
+        }
+
+        private static String rateLabel(JobBenchmark.Step s) {
+            return s.targetRate() == 0 ? "the most the load makes" : String.format("%,d events/s", s.targetRate());
         }
 
         private static String micros(Double seconds) {

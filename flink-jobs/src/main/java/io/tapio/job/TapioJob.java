@@ -101,6 +101,9 @@ public final class TapioJob {
                                         : EnrichConfig.defaults().withoutKubernetes()))
                         .name("enrich")
                         .uid("enrich");
+        if (!nodeLocal && spec.live()) {
+            events = events.map(new ExchangeProbe()).name("to the exchange").uid("to-exchange");
+        }
         KeyedStream<EnrichedEvent, String> byWorkload = byWorkload(events, nodeLocal);
         SingleOutputStreamOperator<Finding> findings = findings(byWorkload, correlation, spec.live());
         SingleOutputStreamOperator<Rollup> rollups = Rollups.of(byWorkload);

@@ -29,6 +29,8 @@ public final class JobBenchmark {
     /** Let the job settle (JIT, first checkpoint) before measuring a rate. */
     private static final Duration WARM_UP = Duration.ofSeconds(10);
 
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+
     /**
      * @param rates the load's rates in opens per second; 0 means as fast as it can
      * @param step how long each rate is measured
@@ -41,8 +43,9 @@ public final class JobBenchmark {
 
     /**
      * One rate: what entered the job, what was lost before it, the latency quantiles (in
-     * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, and
-     * the batch sizes the source's and the correlator's adaptive batchers had chosen.
+     * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, the
+     * batch sizes the source's and the correlator's adaptive batchers had chosen, and where the
+     * latency went, stage by stage.
      */
     public record Step(
             long targetRate,
@@ -53,7 +56,8 @@ public final class JobBenchmark {
             Double p99,
             Double p999,
             double sourceBatch,
-            double correlatorBatch) {}
+            double correlatorBatch,
+            List<LatencyBudget.Row> budget) {}
 
     private JobBenchmark() {}
 
@@ -87,12 +91,16 @@ public final class JobBenchmark {
             load.start(options.loadThreads(), 50_000);
             Thread.sleep(WARM_UP);
             load.stop();
+            Thread.sleep(SETTLE); // what the warm-up left in the ring does not count in the first rate
+            LatencyBudget budget = new LatencyBudget(Metrics.globalRegistry);
             for (long rate : options.rates()) {
-                TapioStatus before = tapio.refresh(); // opens the measuring window
+                budget.open(); // with the status, opens the measuring window
+                TapioStatus before = tapio.refresh();
                 load.start(options.loadThreads(), rate);
                 Thread.sleep(options.step());
                 load.stop();
                 Thread.sleep(200); // what is in flight reaches the end of the job
+                List<LatencyBudget.Row> stages = budget.close();
                 TapioStatus after = tapio.refresh();
                 TapioStatus.Latency latency = after.latency();
                 Step step = new Step(
@@ -106,7 +114,8 @@ public final class JobBenchmark {
                         latency.p99(),
                         latency.p999(),
                         gauge(MetricNames.SOURCE_BATCH_SIZE),
-                        gauge(MetricNames.CORRELATOR_BATCH_SIZE));
+                        gauge(MetricNames.CORRELATOR_BATCH_SIZE),
+                        stages);
                 progress.accept(String.format(
                         "%-10s %,12.0f events/s into the job, p99 %s",
                         rate == 0 ? "max" : rate,

@@ -4,6 +4,8 @@ import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.collector.KernelCollector;
 import io.tapio.ebpf.collector.KernelStats;
+import io.tapio.ebpf.metrics.Stage;
+import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.ebpf.node.KernelClock;
 import io.tapio.ebpf.node.NodeName;
 import io.tapio.ebpf.ring.RecordHandler;
@@ -176,13 +178,18 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
         }
     }
 
-    /** Copies each record out of the ring and hands it downstream, with its event time. */
+    /**
+     * Copies each record out of the ring and hands it downstream, with its event time; measures
+     * how long the record waited in the ring (stage {@code ring}).
+     */
     private final class Emitter implements RecordHandler {
+        private final StageMetrics taken = StageMetrics.stage(Stage.RING);
         SourceOutput<KernelEvent> output;
 
         @Override
         public void onRecord(MemorySegment ring, long offset, int length) {
             KernelEvent event = KernelEvent.copyOf(ring, offset, length);
+            taken.record(event, true);
             output.collect(event, clock.epochMillis(event.timestampNs()));
         }
     }
