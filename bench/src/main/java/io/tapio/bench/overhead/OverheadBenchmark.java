@@ -5,7 +5,6 @@ import io.tapio.bench.Stats;
 import io.tapio.bench.collector.RingConsumer;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
-import io.tapio.ebpf.ring.PollInterval;
 import io.tapio.testing.BuildProject;
 import io.tapio.testing.Commands;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -81,6 +80,9 @@ public final class OverheadBenchmark {
         }
     }
 
+    /** As the source's reader: a sleep without records ends this late at the latest. */
+    private static final Duration READER_LONGEST_SLEEP = Duration.ofSeconds(1);
+
     private OverheadBenchmark() {}
 
     public static List<Result> run(Options options, Consumer<String> progress) {
@@ -128,26 +130,24 @@ public final class OverheadBenchmark {
 
     /**
      * Runs with every program attached and a reader draining the ring as the eBPF source's
-     * reader does while events come and go: looks at the ring as often as {@link PollInterval}
-     * says.
+     * reader does: until the ring is empty, then asleep until the programs wake it.
      */
     private static double timeTraced(Runnable run) {
         try (KernelCollector collector = KernelCollector.open(CollectorConfig.defaults())) {
             AtomicBoolean reading = new AtomicBoolean(true);
             Thread reader = Thread.ofPlatform().name("tapio-overhead-reader").start(() -> {
-                PollInterval interval = PollInterval.from(PollInterval.DEFAULT_MIN);
                 while (reading.get()) {
-                    LockSupport.parkNanos(interval.nanos());
-                    interval.after(collector.reader().pendingBytes());
                     while (collector.reader().drain((ring, offset, length) -> {}, RingConsumer.BATCH) > 0) {
-                        // until the ring is empty, as the source's reader does once woken
+                        // until the ring is empty
                     }
+                    collector.reader().await(READER_LONGEST_SLEEP);
                 }
             });
             try {
                 return time(run);
             } finally {
                 reading.set(false);
+                collector.reader().wakeUp();
                 try {
                     reader.join();
                 } catch (InterruptedException e) {

@@ -66,7 +66,7 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
             collector
                     .unavailable()
                     .forEach((type, why) -> LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
-            waiter = new RingWaiter(collector.reader(), options.idlePollInterval(), "tapio-ring-waiter");
+            waiter = new RingWaiter(collector.reader(), RingWaiter.LONGEST_SLEEP, "tapio-ring-waiter");
             metrics = new EbpfReaderMetrics(
                     NodeName.local(),
                     context.metricGroup(),

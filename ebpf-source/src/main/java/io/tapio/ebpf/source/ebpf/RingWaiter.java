@@ -1,6 +1,5 @@
 package io.tapio.ebpf.source.ebpf;
 
-import io.tapio.ebpf.ring.PollInterval;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -9,24 +8,29 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Tells an idle source reader when the ring has data again, on a thread of its own, so that
- * the task thread never blocks. The programs wake readers only when the ring fills, so the
- * waiter looks at the ring while data comes and goes, and falls back to sleeping in epoll
- * once the node has been quiet for a while. How often it looks adapts to the rate
- * ({@link PollInterval}).
+ * the task thread never blocks. Whenever the task finds the ring empty, the waiter sleeps in
+ * epoll having asked the programs to wake it with the next record: a quiet node costs no
+ * polling, and a single event is read as soon as the kernel's wakeup arrives. Under load the
+ * task rarely finds the ring empty (records arrive while it handles the last batch), so the
+ * programs submit without wakeups and each wakeup brings a batch.
  */
 final class RingWaiter implements AutoCloseable {
-    private static final Duration QUIET_AFTER = Duration.ofMillis(100);
-    private static final Duration QUIET_WAIT = Duration.ofMillis(10);
+    /**
+     * The longest sleep without a record: the bound on the latency of the rare record whose
+     * wakeup the programs missed ({@link RingBufferReader#await}); one look a second on a
+     * quiet node costs nothing measurable.
+     */
+    static final Duration LONGEST_SLEEP = Duration.ofSeconds(1);
 
     private final RingBufferReader reader;
-    private final PollInterval interval;
+    private final Duration longestSleep;
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    RingWaiter(RingBufferReader reader, Duration pollInterval, String name) {
+    RingWaiter(RingBufferReader reader, Duration longestSleep, String name) {
         this.reader = reader;
-        this.interval = PollInterval.from(pollInterval);
+        this.longestSleep = longestSleep;
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
@@ -45,28 +49,14 @@ final class RingWaiter implements AutoCloseable {
     }
 
     private void run() {
-        long lastData = System.nanoTime();
         while (running) {
             CompletableFuture<Void> future = waiting.get();
             if (future == null) {
-                LockSupport.park(this);
+                LockSupport.park(this); // the task is reading: it asks again when the ring is empty
                 continue;
             }
-            boolean data;
-            if (System.nanoTime() - lastData < QUIET_AFTER.toNanos()) {
-                LockSupport.parkNanos(interval.nanos());
-                long pending = reader.pendingBytes();
-                data = pending > 0;
-                interval.after(pending);
-            } else {
-                interval.reset();
-                data = reader.await(QUIET_WAIT);
-            }
-            if (data) {
-                lastData = System.nanoTime();
-                if (waiting.compareAndSet(future, null)) {
-                    future.complete(null);
-                }
+            if (reader.await(longestSleep) && waiting.compareAndSet(future, null)) {
+                future.complete(null);
             }
         }
     }
@@ -75,6 +65,7 @@ final class RingWaiter implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         LockSupport.unpark(thread);
+        reader.wakeUp();
         thread.join();
         CompletableFuture<Void> future = waiting.getAndSet(null);
         if (future != null) {
