@@ -6,10 +6,12 @@ import io.tapio.bench.accuracy.Scenarios;
 import io.tapio.bench.collector.CollectorBenchmark;
 import io.tapio.bench.collector.CollectorSummary;
 import io.tapio.bench.enrich.EnrichmentBenchmark;
+import io.tapio.bench.job.CapacityBenchmark;
 import io.tapio.bench.job.JobBenchmark;
 import io.tapio.bench.overhead.OverheadBenchmark;
 import io.tapio.history.BenchRun;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,10 @@ final class BenchCommand {
                         + "the end of the job (through the correlator), and the batch sizes the adaptive batchers chose; "
                         + "per rate, the latency budget: p50/p99 from the kernel to each stage of the job and each "
                         + "stage's share.",
+                "With --capacity: the job's own capacity, apart from any load generator: the whole job replays a "
+                        + "capture (--capture, or one it makes of synthetic events) as fast as it can take it, "
+                        + "correlation on; events/s and CPU seconds per million events, per round and their median. "
+                        + "Needs no root.",
                 "Targets on a 2-core machine: >= 1 M events/s; p99 < 500 µs at 100 k/s."
             })
     static final class Job implements Callable<Integer> {
@@ -68,12 +74,40 @@ final class BenchCommand {
                 description = "Threads making failed opens (default: ${DEFAULT-VALUE}).")
         int loadThreads;
 
+        @Option(
+                names = "--capacity",
+                description = "Measure the job's own capacity from a capture instead of the eBPF source at rates.")
+        boolean capacity;
+
+        @Option(
+                names = "--capture",
+                paramLabel = "FILE",
+                description = "With --capacity: the capture to replay (from tapio record); default: one of synthetic "
+                        + "events, made for the run.")
+        Path capture;
+
+        @Option(
+                names = "--capture-events",
+                defaultValue = "2000000",
+                description =
+                        "With --capacity and no --capture: events in the capture made (default: ${DEFAULT-VALUE}).")
+        long captureEvents;
+
+        @Option(
+                names = "--rounds",
+                defaultValue = "3",
+                description = "With --capacity: runs of the job over the capture (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
         @Mixin
         BenchRecording recording = new BenchRecording();
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            if (capacity) {
+                return capacity(out);
+            }
             List<JobBenchmark.Step> steps = JobBenchmark.run(
                     new JobBenchmark.Options(rates, Duration.ofSeconds(stepSeconds), loadThreads), progress(out));
             out.printf("%nThe job on the eBPF source, %d s per rate, %d load thread(s)%n", stepSeconds, loadThreads);
@@ -138,6 +172,52 @@ final class BenchCommand {
             }
             recording.record(runs, out);
             return 0;
+        }
+
+        private int capacity(PrintWriter out) throws Exception {
+            CapacityBenchmark.Result result =
+                    CapacityBenchmark.run(new CapacityBenchmark.Options(capture, captureEvents, rounds), progress(out));
+            out.printf(
+                    "%nThe job's own capacity: %s of %,d events replayed as fast as the job takes them, "
+                            + "correlation on, %d round(s)%n",
+                    capture == null ? "a synthetic capture" : capture, result.captureEvents(), rounds);
+            Table table = new Table("round", "events/s", "CPU s per million events");
+            for (int r = 0; r < result.rounds().size(); r++) {
+                CapacityBenchmark.Round round = result.rounds().get(r);
+                table.row(
+                        String.valueOf(r + 1),
+                        String.format("%,.0f", round.eventsPerSecond()),
+                        String.format("%.2f", round.cpuSecondsPerMillionEvents()));
+            }
+            table.row(
+                    "median",
+                    String.format("%,.0f", result.eventsPerSecond()),
+                    String.format("%.2f", result.cpuSecondsPerMillionEvents()));
+            out.print(table);
+            out.println(
+                    result.everyEventEntered()
+                            ? "every event of the capture entered the job: yes"
+                            : "EVENTS MISSING: a round took fewer events than the capture holds");
+            recording.record(
+                    List.of(recording.run.run(
+                            "job",
+                            "capacity",
+                            result.eventsPerSecond(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            Map.of(
+                                    "capture",
+                                    capture == null ? "synthetic" : capture.toString(),
+                                    "capture_events",
+                                    String.valueOf(result.captureEvents()),
+                                    "rounds",
+                                    String.valueOf(rounds),
+                                    "cpu_seconds_per_million_events",
+                                    String.format("%.3f", result.cpuSecondsPerMillionEvents())))),
+                    out);
+            return result.everyEventEntered() ? 0 : 1;
         }
 
         private static String rateLabel(JobBenchmark.Step s) {

@@ -1,14 +1,12 @@
 package io.tapio.bench.accuracy;
 
+import io.tapio.bench.WorkDirectory;
 import io.tapio.testing.BuildProject;
 import io.tapio.testing.WorkloadCgroup;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -20,7 +18,7 @@ final class Background implements AutoCloseable {
     private final WorkloadCgroup cgroup = WorkloadCgroup.create();
     private final ServerSocket server;
     private final Thread acceptor;
-    private final Path buildDir;
+    private final WorkDirectory buildDir = WorkDirectory.create("tapio-accuracy");
 
     Background() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -33,8 +31,7 @@ final class Background implements AutoCloseable {
                 }
             }
         });
-        buildDir = Files.createTempDirectory("tapio-accuracy");
-        Path build = BuildProject.create(buildDir, 8);
+        Path build = BuildProject.create(buildDir.path(), 8);
         for (String loop : List.of(
                 "while :; do /bin/true; sleep 0.05; done",
                 "while :; do cat /etc/hostname >/dev/null; sleep 0.1; done",
@@ -53,14 +50,6 @@ final class Background implements AutoCloseable {
         cgroup.close();
         server.close();
         acceptor.join(5_000);
-        try (var files = Files.walk(buildDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+        buildDir.close();
     }
 }

@@ -2,6 +2,7 @@ package io.tapio.bench.job;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
+import io.tapio.bench.WorkDirectory;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.PathRule;
@@ -13,8 +14,6 @@ import io.tapio.local.RunOptions;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.TapioStatus;
 import io.tapio.testing.FailedOpenLoad;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,15 +69,15 @@ public final class JobBenchmark {
     }
 
     public static List<Step> run(Options options, Consumer<String> progress) throws Exception {
-        Path dataDir = Files.createTempDirectory("tapio-bench");
         List<Step> steps = new ArrayList<>();
-        try (FailedOpenLoad load = new FailedOpenLoad();
+        try (WorkDirectory dataDir = WorkDirectory.create("tapio-bench");
+                FailedOpenLoad load = new FailedOpenLoad();
                 LocalTapio tapio = LocalTapio.start(new RunOptions(
                         new SourceSpec.Ebpf(CollectorConfig.builder()
                                 .addPathRule(PathRule.report(load.pathPrefix()))
                                 .build()),
                         null,
-                        dataDir,
+                        dataDir.path(),
                         0,
                         0,
                         0,

@@ -2,6 +2,7 @@ package io.tapio.bench.overhead;
 
 import com.sun.net.httpserver.HttpServer;
 import io.tapio.bench.Stats;
+import io.tapio.bench.WorkDirectory;
 import io.tapio.bench.collector.RingConsumer;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
@@ -15,11 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The cost of Tapio to the node: realistic workloads timed with and without the programs
@@ -86,9 +84,8 @@ public final class OverheadBenchmark {
     private OverheadBenchmark() {}
 
     public static List<Result> run(Options options, Consumer<String> progress) {
-        Path workDir = createTempDirectory();
-        try {
-            Path build = BuildProject.create(workDir, options.sources());
+        try (WorkDirectory workDir = WorkDirectory.create("tapio-overhead")) {
+            Path build = BuildProject.create(workDir.path(), options.sources());
             List<Result> results = new ArrayList<>();
             for (Workload workload : Workload.values()) {
                 Runnable run = switch (workload) {
@@ -117,8 +114,6 @@ public final class OverheadBenchmark {
                 results.add(new Result(workload, untraced, traced));
             }
             return results;
-        } finally {
-            deleteRecursively(workDir);
         }
     }
 
@@ -200,24 +195,6 @@ public final class OverheadBenchmark {
         } finally {
             server.stop(0);
             serverThreads.shutdownNow();
-        }
-    }
-
-    private static Path createTempDirectory() {
-        try {
-            return Files.createTempDirectory("tapio-overhead");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
         }
     }
 }
