@@ -1,5 +1,6 @@
 package io.tapio.cli;
 
+import io.tapio.bench.Spread;
 import io.tapio.bench.accuracy.AccuracyReport;
 import io.tapio.bench.accuracy.AccuracyRun;
 import io.tapio.bench.accuracy.Scenarios;
@@ -8,6 +9,7 @@ import io.tapio.bench.collector.CollectorSummary;
 import io.tapio.bench.enrich.EnrichmentBenchmark;
 import io.tapio.bench.job.CapacityBenchmark;
 import io.tapio.bench.job.JobBenchmark;
+import io.tapio.bench.node.NodeBenchmark;
 import io.tapio.bench.overhead.OverheadBenchmark;
 import io.tapio.history.BenchRun;
 import java.io.PrintWriter;
@@ -31,6 +33,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Accuracy.class,
             BenchCommand.Collector.class,
             BenchCommand.Overhead.class,
+            BenchCommand.Node.class,
             BenchCommand.Enrich.class
         })
 final class BenchCommand {
@@ -508,16 +511,160 @@ final class BenchCommand {
             List<OverheadBenchmark.Result> results = OverheadBenchmark.run(
                     new OverheadBenchmark.Options(rounds, spawns, sources, httpRequests), progress(out));
             out.printf("%nOverhead: %d rounds per workload, alternating untraced and traced%n", rounds);
-            Table table = new Table("workload", "untraced (median s)", "traced (median s)", "slowdown");
+            out.print(table(results));
+            return 0;
+        }
+
+        /** Each workload's medians, the slowdown, and the slowdown of single rounds (median, min–max). */
+        static Table table(List<OverheadBenchmark.Result> results) {
+            Table table =
+                    new Table("workload", "untraced (median s)", "traced (median s)", "slowdown", "slowdown by round");
             for (OverheadBenchmark.Result r : results) {
+                Spread rounds = r.slowdownByRound();
                 table.row(
                         r.workload().description(),
                         String.format("%.3f", r.untracedMedian()),
                         String.format("%.3f", r.tracedMedian()),
-                        String.format("%+.1f%%", 100 * r.slowdown()));
+                        String.format("%+.1f%%", 100 * r.slowdown()),
+                        new Spread(100 * rounds.median(), 100 * rounds.min(), 100 * rounds.max()).format("%+.1f%%"));
+            }
+            return table;
+        }
+    }
+
+    @Command(
+            name = "node",
+            mixinStandardHelpOptions = true,
+            description = {
+                "What Tapio costs the node: a real tapio run, started as a process of its own, measured from "
+                        + "/proc over windows: idle on the eBPF source (CPU as a share of one core, RSS, threads), "
+                        + "then on the synthetic source at each rate (CPU per event, RSS); then the overhead "
+                        + "benchmark's slowdown of traced work. Each figure is the median of its windows or rounds "
+                        + "with their range (min–max).",
+                "Targets: idle < 1%% of a core and RSS <= 300 MB; <= 1 µs of CPU per event at 50,000 events/s and "
+                        + "RSS <= 400 MB; traced work < 1%% slower."
+            })
+    static final class Node implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--windows",
+                defaultValue = "5",
+                description = "Windows measured per load (default: ${DEFAULT-VALUE}).")
+        int windows;
+
+        @Option(
+                names = "--window-seconds",
+                defaultValue = "10",
+                description = "Seconds per window (default: ${DEFAULT-VALUE}).")
+        int windowSeconds;
+
+        @Option(
+                names = "--warm-up-seconds",
+                defaultValue = "30",
+                description = "Seconds a run starts and settles before its first window (default: ${DEFAULT-VALUE}).")
+        int warmUpSeconds;
+
+        @Option(
+                names = "--rates",
+                split = ",",
+                defaultValue = "1000,10000,50000",
+                description = "Synthetic events/s, one load each (default: ${DEFAULT-VALUE}).")
+        List<Long> rates;
+
+        @Option(
+                names = "--overhead-rounds",
+                defaultValue = "5",
+                description =
+                        "Rounds of the overhead benchmark per workload; 0 leaves it out (default: ${DEFAULT-VALUE}).")
+        int overheadRounds;
+
+        @Mixin
+        BenchRecording recording = new BenchRecording();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            NodeBenchmark.Result result = NodeBenchmark.run(
+                    new NodeBenchmark.Options(
+                            tapioCommand(),
+                            windows,
+                            Duration.ofSeconds(windowSeconds),
+                            Duration.ofSeconds(warmUpSeconds),
+                            rates,
+                            overheadRounds),
+                    progress(out));
+            out.printf(
+                    "%nWhat tapio run costs this node: %d windows of %d s after %d s; median (min–max)%n",
+                    windows, windowSeconds, warmUpSeconds);
+            Table table = new Table(
+                    "load", "events/s into the job", "CPU (% of a core)", "CPU per event", "RSS (MiB)", "threads");
+            List<NodeBenchmark.Load> loads = new java.util.ArrayList<>();
+            loads.add(result.idle());
+            loads.addAll(result.rates());
+            for (NodeBenchmark.Load load : loads) {
+                table.row(
+                        load.rate() == 0 ? "idle (ebpf)" : String.format("%,d/s (synthetic)", load.rate()),
+                        load.eventsPerSecond().format("%,.0f"),
+                        load.cpuPercent().format("%.1f"),
+                        load.rate() == 0 ? "-" : load.cpuMicrosPerEvent().format("%.2f") + " µs",
+                        load.rssMib().format("%.0f"),
+                        load.threads().format("%.0f"));
             }
             out.print(table);
+            if (!result.overhead().isEmpty()) {
+                out.printf("%nThe slowdown of traced work: %d rounds per workload, alternating%n", overheadRounds);
+                out.print(Overhead.table(result.overhead()));
+            }
+            recording.record(records(result), out);
             return 0;
+        }
+
+        /** The command line of this tapio, to start a run as a process of its own. */
+        private static List<String> tapioCommand() {
+            List<String> command = new java.util.ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(Tapio.class.getName());
+            return command;
+        }
+
+        private List<BenchRun> records(NodeBenchmark.Result result) {
+            List<BenchRun> runs = new java.util.ArrayList<>();
+            NodeBenchmark.Load idle = result.idle();
+            runs.add(cost("idle cpu", idle.cpuPercent(), "percent_of_core"));
+            runs.add(cost("idle rss", idle.rssMib(), "mib"));
+            runs.add(cost("idle threads", idle.threads(), "threads"));
+            for (NodeBenchmark.Load load : result.rates()) {
+                runs.add(cost(load.rate() + "/s cpu per event", load.cpuMicrosPerEvent(), "cpu_us_per_event"));
+                runs.add(cost(load.rate() + "/s rss", load.rssMib(), "mib"));
+            }
+            for (OverheadBenchmark.Result r : result.overhead()) {
+                Spread rounds = r.slowdownByRound();
+                runs.add(cost(
+                        "overhead " + r.workload().description(),
+                        new Spread(100 * r.slowdown(), 100 * rounds.min(), 100 * rounds.max()),
+                        "slowdown_percent"));
+            }
+            return runs;
+        }
+
+        private BenchRun cost(String caseName, Spread figure, String unit) {
+            return recording.run.cost(
+                    "node",
+                    caseName,
+                    figure.median(),
+                    unit,
+                    Map.of(
+                            "min", String.valueOf(figure.min()),
+                            "max", String.valueOf(figure.max()),
+                            "windows", String.valueOf(windows),
+                            "window_seconds", String.valueOf(windowSeconds),
+                            "overhead_rounds", String.valueOf(overheadRounds)));
         }
     }
 

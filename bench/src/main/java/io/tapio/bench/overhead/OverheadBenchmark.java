@@ -1,6 +1,7 @@
 package io.tapio.bench.overhead;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tapio.bench.Spread;
 import io.tapio.bench.Stats;
 import io.tapio.bench.WorkDirectory;
 import io.tapio.bench.collector.RingConsumer;
@@ -75,6 +76,15 @@ public final class OverheadBenchmark {
         /** Traced over untraced, minus one: 0.01 is 1% slower. */
         public double slowdown() {
             return tracedMedian() / untracedMedian() - 1;
+        }
+
+        /** The slowdown of each round (its traced run over its untraced run): how far one round is from the median. */
+        public Spread slowdownByRound() {
+            List<Double> rounds = new ArrayList<>();
+            for (int r = 0; r < Math.min(untracedSeconds.size(), tracedSeconds.size()); r++) {
+                rounds.add(tracedSeconds.get(r) / untracedSeconds.get(r) - 1);
+            }
+            return Spread.of(rounds);
         }
     }
 
