@@ -2,6 +2,7 @@ package io.tapio.rollup;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.time.Duration;
 
 /**
  * When a workload's metric has regressed.
@@ -42,5 +43,13 @@ public record RegressionConfig(
 
     public static RegressionConfig defaults() {
         return new RegressionConfig(0.10, 30, 10, 3, 20, 0.95);
+    }
+
+    /**
+     * How long a workload's metric history is kept without a new window: twice the baseline's
+     * span of one-minute windows (an hour by default).
+     */
+    public Duration historyTtl() {
+        return Duration.ofMinutes(2L * baselineWindows);
     }
 }
