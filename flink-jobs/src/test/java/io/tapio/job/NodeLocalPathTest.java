@@ -47,6 +47,13 @@ class NodeLocalPathTest {
         assertThat(tasks(2, SYNTHETIC)).noneSatisfy(t -> assertThat(t).contains("to the exchange"));
     }
 
+    @Test
+    void theSourcesWatermarksMoveOnceASecondNotFiveTimes() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TapioJob.define(env, SYNTHETIC, CorrelationConfig.defaults(), RegressionConfig.defaults(), null);
+        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(1_000);
+    }
+
     private static List<String> tasks(int parallelism) {
         return tasks(parallelism, SYNTHETIC);
     }
