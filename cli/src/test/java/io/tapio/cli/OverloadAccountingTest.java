@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.PathRule;
-import io.tapio.export.FindingExports;
 import io.tapio.job.SourceSpec;
 import io.tapio.local.LocalTapio;
 import io.tapio.local.RunOptions;
-import io.tapio.rollup.RegressionConfig;
 import io.tapio.testing.FailedOpenLoad;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -105,20 +102,7 @@ class OverloadAccountingTest {
                 .pathRules(List.of(PathRule.report(load.pathPrefix())))
                 .reportUnmatchedOpens(false)
                 .build();
-        return new RunOptions(
-                new SourceSpec.Ebpf(collector),
-                null,
-                dir.resolve("data"),
-                0,
-                0,
-                0,
-                null,
-                Duration.ofSeconds(10),
-                CorrelationConfig.defaults(),
-                RegressionConfig.defaults(),
-                null,
-                FindingExports.NONE,
-                false);
+        return RunOptions.unattended(new SourceSpec.Ebpf(collector), dir.resolve("data"));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tapio.job;
 
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.metrics.MetricsExport;
+import io.tapio.ebpf.metrics.Stage;
 import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.ebpf.node.NodeName;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
@@ -38,7 +39,7 @@ final class EntryProbe extends AbstractStreamOperator<KernelEvent>
         if (export != null) {
             export.ensureServing();
         }
-        metrics = StageMetrics.entry("source", NodeName.local());
+        metrics = StageMetrics.entry(Stage.SOURCE, NodeName.local());
     }
 
     @Override

@@ -52,6 +52,13 @@ public final class TapioJob {
      * timeout has an OutputFlusher thread waking that often, busy even on an idle node.
      */
     static final Duration EXCHANGE_BUFFER_TIMEOUT = Duration.ofMillis(1);
+    /**
+     * How often the sources' watermarks move on. They close the minutes of the rollups and end
+     * the correlator's episodes, which are minutes and seconds long: a second more does not
+     * matter to them, while Flink's default (200 ms) wakes the task five times a second on an
+     * idle node.
+     */
+    static final Duration WATERMARK_INTERVAL = Duration.ofSeconds(1);
 
     /** What the job's stages produce, for the sinks to take. */
     public record Outputs(
@@ -84,6 +91,7 @@ public final class TapioJob {
             RegressionConfig regression,
             MetricsExport export) {
         env.getConfig().enableObjectReuse();
+        env.getConfig().setAutoWatermarkInterval(WATERMARK_INTERVAL.toMillis());
         // Every other output flushes each record at once: no flusher threads, and the few
         // low-rate exchanges left (rollups, the history's committables) lose no time waiting.
         env.setBufferTimeout(0);
@@ -107,6 +115,9 @@ public final class TapioJob {
                                         : EnrichConfig.defaults().withoutKubernetes()))
                         .name("enrich")
                         .uid("enrich");
+        if (!nodeLocal && spec.live()) {
+            events = events.map(new ExchangeProbe()).name("to the exchange").uid("to-exchange");
+        }
         KeyedStream<EnrichedEvent, String> byWorkload = byWorkload(events, nodeLocal);
         SingleOutputStreamOperator<Finding> findings = findings(byWorkload, correlation, spec.live());
         SingleOutputStreamOperator<Rollup> rollups = Rollups.of(byWorkload);

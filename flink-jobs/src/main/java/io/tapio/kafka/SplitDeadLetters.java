@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.tapio.ebpf.abi.SafeText;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.ebpf.metrics.MetricsExport;
+import io.tapio.ebpf.metrics.Stage;
 import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.types.JavaSerializer;
@@ -57,7 +58,7 @@ final class SplitDeadLetters extends ProcessFunction<FromAgent, EnrichedEvent> {
                 EnrichedEvent enriched = event.enriched();
                 // Not live: the kernel's timestamp is another machine's monotonic clock.
                 entryByNode
-                        .computeIfAbsent(enriched.workload().node(), node -> StageMetrics.entry("source", node))
+                        .computeIfAbsent(enriched.workload().node(), node -> StageMetrics.entry(Stage.SOURCE, node))
                         .record(enriched.event(), false);
                 out.collect(enriched);
             }

@@ -2,6 +2,7 @@ package io.tapio.rollup;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,5 +83,13 @@ public record RegressionConfig(
     LevelShift shift() {
         double judgementsPerWeek = (double) windows().size() * MINUTES_PER_WEEK / judgeEvery;
         return new LevelShift(threshold, burstWindows, judgementsPerWeek, minConfidence);
+    }
+
+    /**
+     * How long a workload's metric history is kept without a new minute: the most history a
+     * judgement looks at, the baseline and the longest window (three hours by default).
+     */
+    public Duration historyTtl() {
+        return Duration.ofMinutes((long) baselineWindows + longestWindow);
     }
 }

@@ -31,7 +31,7 @@ public final class RegressionsTable {
                     .required(
                             "metric",
                             StringType.get(),
-                            "A rollups metric column (runq_latency_p99, ...); for bench: throughput or p99_latency")
+                            "A rollups metric column (runq_latency_p99, ...); for bench: throughput, p99_latency or cost")
                     .required("window_start", TimestampType.withZone(), "The start of the window that regressed")
                     .required("window_end", TimestampType.withZone(), "Its end (exclusive)")
                     .required("baseline_value", DoubleType.get(), "The metric's usual value")

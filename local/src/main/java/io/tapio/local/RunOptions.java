@@ -31,4 +31,26 @@ public record RunOptions(
         RegressionConfig regression,
         HistoryConfig history,
         FindingExports exports,
-        boolean fresh) {}
+        boolean fresh) {
+    /**
+     * A run of {@code source} on {@code dataDir} as a program starts one (a benchmark, a test):
+     * until stopped, every port chosen by the system, a checkpoint every 10 s, the default
+     * correlation and regression rules, no history, no exports, resuming the data directory.
+     */
+    public static RunOptions unattended(SourceSpec source, Path dataDir) {
+        return new RunOptions(
+                source,
+                null,
+                dataDir,
+                0,
+                0,
+                0,
+                null,
+                Duration.ofSeconds(10),
+                CorrelationConfig.defaults(),
+                RegressionConfig.defaults(),
+                null,
+                FindingExports.NONE,
+                false);
+    }
+}

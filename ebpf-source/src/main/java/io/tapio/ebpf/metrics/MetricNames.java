@@ -35,6 +35,10 @@ public final class MetricNames {
     public static final String ENRICH_LOOKUPS = "tapio.enrich.lookups";
     /** Gauge: cgroups the workload cache holds. */
     public static final String ENRICH_CACHE_ENTRIES = "tapio.enrich.cache.entries";
+    /** Counter {node,cgroup=removed|live}: cgroups the full workload cache forgot to make room. */
+    public static final String ENRICH_CACHE_EVICTIONS = "tapio.enrich.cache.evictions";
+    /** Counter {direction=encode|decode}: workloads the event serializer's cache forgot to make room. */
+    public static final String WORKLOAD_CODEC_EVICTIONS = "tapio.workload.codec.evictions";
     /** Gauge: pods known on the node. */
     public static final String ENRICH_PODS = "tapio.enrich.pods";
     /** Gauge {subtask}: events a key's batch holds in the correlator. */
