@@ -103,6 +103,18 @@ public final class AccuracyRun {
                     .anyMatch(o -> o.scenario().harmsOthers()
                             && incident.pattern().equals(o.scenario().expected().pattern()));
         }
+
+        /**
+         * The incidents in a fault's workload that are its own: the one it must make and any
+         * other that no scenario harming others explains (a CPU hog starves every workload on
+         * its CPU, this one too).
+         */
+        public List<Incident> ownIncidents(Outcome outcome) {
+            Incident found = outcome.found();
+            return outcome.incidents().stream()
+                    .filter(i -> i == found || !explainedElsewhere(i))
+                    .toList();
+        }
     }
 
     /**
