@@ -13,10 +13,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Seventeen minutes of one node's kernel events with a known story, for tests that compare what
- * runs of the job keep in the history: a program in a crash loop that cannot find its
- * configuration (findings that open and grow), a workload whose failed opens triple after twelve
- * steady minutes (rollups, then regressions), and, when asked for, clean exits of other
+ * Ninety-three minutes of one node's kernel events with a known story, for tests that compare
+ * what runs of the job keep in the history: a program in a crash loop that cannot find its
+ * configuration (findings that open and grow), a workload whose failed opens triple after an
+ * hour of steady minutes (rollups, then a regression: the detector judges the last half hour
+ * against at least an hour before it), and, when asked for, clean exits of other
  * programs that only take the job's time. Every incident lasts until the last minute, which
  * has only the clean exits: no episode ends while its events still come, so that when batches
  * and watermarks meet in the correlator cannot change what it reports.
@@ -25,15 +26,15 @@ final class IncidentTimeline {
     /** Where the events start on the node's monotonic clock. */
     static final long START_NS = 1_000_000_000_000L;
 
-    static final Duration LENGTH = Duration.ofMinutes(17);
+    static final Duration LENGTH = Duration.ofMinutes(93);
     static final long CRASHY_CGROUP = 0x7E57_0000_0001L;
     static final long POLLER_CGROUP = 0x7E57_0000_0002L;
     static final long FILLER_CGROUP = 0x7E57_0000_0003L;
     static final String MISSING_CONFIG = "/etc/crashy/config.yaml";
 
-    private static final Duration INCIDENTS = Duration.ofMinutes(16);
+    private static final Duration INCIDENTS = Duration.ofMinutes(92);
     private static final Duration CRASH_EVERY = Duration.ofSeconds(4);
-    private static final int STEADY_MINUTES = 12;
+    private static final int STEADY_MINUTES = 60;
     private static final long SECOND = 1_000_000_000L;
     private static final long MINUTE = 60 * SECOND;
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaResumesAfterKillTest {
     private static final String TOPIC = "tapio.events";
     private static final String NODE = "node-published";
-    /** The timeline's seventeen minutes, published over about forty seconds (and the kill). */
+    /** The timeline's ninety-three minutes, published over about forty seconds (and the kill). */
     private static final Duration PUBLISH_EVERY = Duration.ofMillis(100);
 
     private static final Duration RUN = Duration.ofMinutes(3);

@@ -37,7 +37,7 @@ import picocli.CommandLine;
 class OverloadAccountingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PHASE = Duration.ofSeconds(5);
-    private static final long LIGHT_LOAD_PER_SECOND = 2_000;
+    private static final long LIGHT_LOAD_PER_SECOND = 1_000;
 
     @TempDir
     Path dir;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class ReplayResumesAfterKillTest {
     /** Clean exits besides the incidents: they make the replay last long enough to be killed midway. */
-    private static final int FILLER_PER_SECOND = 300;
+    private static final int FILLER_PER_SECOND = 55;
 
     private static final Duration RUN = Duration.ofMinutes(4);
 
