@@ -9,6 +9,7 @@ import io.tapio.bench.collector.CollectorSummary;
 import io.tapio.bench.enrich.EnrichmentBenchmark;
 import io.tapio.bench.job.CapacityBenchmark;
 import io.tapio.bench.job.JobBenchmark;
+import io.tapio.bench.micro.MicroBenchmarks;
 import io.tapio.bench.node.NodeBenchmark;
 import io.tapio.bench.overhead.OverheadBenchmark;
 import io.tapio.ebpf.abi.SafeText;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Collector.class,
             BenchCommand.Overhead.class,
             BenchCommand.Node.class,
-            BenchCommand.Enrich.class
+            BenchCommand.Enrich.class,
+            BenchCommand.Micro.class
         })
 final class BenchCommand {
     private BenchCommand() {}
@@ -684,6 +686,87 @@ final class BenchCommand {
                             "windows", String.valueOf(windows),
                             "window_seconds", String.valueOf(windowSeconds),
                             "overhead_rounds", String.valueOf(overheadRounds)));
+        }
+    }
+
+    @Command(
+            name = "micro",
+            mixinStandardHelpOptions = true,
+            description = {
+                "JMH micro-benchmarks of the job's work per event, on the synthetic node's events (no root "
+                        + "needed): a ring record decoded, filtered and enriched (a warm cache), correlated, and "
+                        + "through each serializer (Flink's exchange, the agents' Kafka batches, capture files); "
+                        + "ns per event and bytes allocated per event (JMH's GC profiler).",
+                "Each benchmark in forked JVMs of its own, with this JVM's options. Defaults are short (about 15 s "
+                        + "a benchmark); raise --forks and --iterations for figures to compare."
+            })
+    static final class Micro implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--benchmarks",
+                paramLabel = "REGEX",
+                defaultValue = ".",
+                description = "Run the benchmarks whose names (as --list shows them) contain a match (default: all).")
+        String benchmarks;
+
+        @Option(
+                names = "--forks",
+                defaultValue = "1",
+                description = "JVMs forked per benchmark (default: ${DEFAULT-VALUE}).")
+        int forks;
+
+        @Option(
+                names = "--warmup-iterations",
+                defaultValue = "3",
+                description = "Warm-up iterations per fork (default: ${DEFAULT-VALUE}).")
+        int warmupIterations;
+
+        @Option(
+                names = "--iterations",
+                defaultValue = "5",
+                description = "Measured iterations per fork (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(
+                names = "--iteration-millis",
+                defaultValue = "1000",
+                description = "Length of each iteration in ms (default: ${DEFAULT-VALUE}).")
+        int iterationMillis;
+
+        @Option(names = "--list", description = "List the benchmarks that --benchmarks selects, and run none.")
+        boolean list;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (list) {
+                MicroBenchmarks.list(benchmarks).forEach(out::println);
+                return 0;
+            }
+            if (forks < 1) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--forks must be 1 or more: a benchmark measures in a JVM of its own");
+            }
+            List<MicroBenchmarks.Measured> results = MicroBenchmarks.run(
+                    new MicroBenchmarks.Options(
+                            benchmarks, forks, warmupIterations, iterations, Duration.ofMillis(iterationMillis)),
+                    System.out);
+            out.printf(
+                    "%nThe job's work per event: %d fork(s) x %d iterations of %d ms after %d of warm-up; "
+                            + "the iterations' median (lowest–highest)%n",
+                    forks, iterations, iterationMillis, warmupIterations);
+            Table table = new Table("benchmark", "ns per event", "range", "bytes per event");
+            for (MicroBenchmarks.Measured m : results) {
+                table.row(
+                        m.benchmark(),
+                        String.format("%,.1f", m.nanosPerEvent()),
+                        String.format("%,.1f–%,.1f", m.nanosMin(), m.nanosMax()),
+                        Double.isNaN(m.bytesPerEvent()) ? "-" : String.format("%,.0f", m.bytesPerEvent()));
+            }
+            out.print(table);
+            return 0;
         }
     }
 

@@ -62,10 +62,10 @@ public final class ProcessTracker {
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build();
         MapStateDescriptor<Integer, ProcessRecord> live =
-                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOf(ProcessRecord.class));
+                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOfImmutable(ProcessRecord.class));
         live.enableTimeToLive(ttl);
         MapStateDescriptor<Integer, EndedChild> ended =
-                new MapStateDescriptor<>("ended-children", Types.INT, JavaSerializer.typeOf(EndedChild.class));
+                new MapStateDescriptor<>("ended-children", Types.INT, JavaSerializer.typeOfImmutable(EndedChild.class));
         ended.enableTimeToLive(ttl);
         this.processes = context.getMapState(live);
         this.endedChildren = context.getMapState(ended);
