@@ -1,6 +1,7 @@
 package io.tapio.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +48,7 @@ class CheckFindsTheRunningTapioTest {
         try {
             Exit check = awaitRunning();
             assertEquals("synthetic", JSON.readTree(check.out()).get("source").asText());
+            assertFalse(Files.exists(dir.resolve("runtime/tapio/sql")), "a run without --sql serves no SQL");
 
             Exit other = exec("check", "--data-dir", dir.resolve("other").toString());
             assertEquals(CheckCommand.CANNOT_TELL, other.status(), other.toString());

@@ -3,15 +3,10 @@ package io.tapio.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * endpoints, and whatever Flink's MiniCluster opens for itself.
  */
 class ListenersOnLoopbackTest {
-    /** 127.0.0.0/8 in /proc/net/tcp's byte order, the same mapped into IPv6, and ::1. */
-    private static final String V4_LOOPBACK = "[0-9A-F]{6}7F";
-
-    private static final String V6_LOOPBACK = "0000000000000000FFFF0000[0-9A-F]{6}7F|0{24}01000000";
-
     @TempDir
     Path dir;
 
@@ -53,10 +43,7 @@ class ListenersOnLoopbackTest {
                 .start();
         try {
             List<String> listening = awaitListening(run.pid());
-            List<String> beyondLoopback = listening.stream()
-                    .filter(address -> !address.split(":")[0].matches(V4_LOOPBACK + "|" + V6_LOOPBACK))
-                    .toList();
-            assertEquals(List.of(), beyondLoopback, "listening: " + listening);
+            assertEquals(List.of(), Listeners.beyondLoopback(listening), "listening: " + listening);
         } finally {
             run.destroy();
             if (!run.waitFor(60, TimeUnit.SECONDS)) {
@@ -74,36 +61,8 @@ class ListenersOnLoopbackTest {
             }
             Thread.sleep(200);
         }
-        Set<String> sockets = socketInodes(pid);
-        List<String> listening = new ArrayList<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : Files.readAllLines(Path.of(table))
-                    .subList(1, Files.readAllLines(Path.of(table)).size())) {
-                String[] fields = line.trim().split("\\s+");
-                boolean listen = fields[3].equals("0A");
-                if (listen && sockets.contains(fields[9])) {
-                    listening.add(fields[1]);
-                }
-            }
-        }
+        List<String> listening = Listeners.of(pid);
         assertFalse(listening.isEmpty(), "a running tapio run listens (web UI, metrics, status)");
         return listening;
-    }
-
-    private static Set<String> socketInodes(long pid) throws IOException {
-        Set<String> inodes = new HashSet<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[")) {
-                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // Not a socket we can miss: it is gone.
-                }
-            }
-        }
-        return inodes;
     }
 }

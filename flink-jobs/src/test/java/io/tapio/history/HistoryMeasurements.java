@@ -5,7 +5,9 @@ import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Rollup;
 import io.tapio.model.RollupMetric;
+import io.tapio.model.Severity;
 import io.tapio.model.Workload;
+import io.tapio.schemas.FindingsTable;
 import io.tapio.schemas.HistoryTables;
 import io.tapio.schemas.RollupsTable;
 import java.nio.file.Files;
@@ -13,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -29,12 +33,16 @@ import org.apache.iceberg.Table;
  * <pre>
  * java @launcher/jvm.options -cp CLASSPATH io.tapio.history.HistoryMeasurements stream DATA_DIR CHECKPOINT_SECONDS EVENTS
  * java @launcher/jvm.options -cp CLASSPATH io.tapio.history.HistoryMeasurements rollups DATA_DIR WORKLOADS DAYS
+ * java @launcher/jvm.options -cp CLASSPATH io.tapio.history.HistoryMeasurements findings DATA_DIR WORKLOADS HOURS
  * </pre>
  *
  * {@code stream}: the streaming job's event history from the synthetic source as fast as it
  * goes, checkpointing at the interval: rows per second and bytes on disk per million events.
  * {@code rollups}: a history of every minute of {@code DAYS} days for {@code WORKLOADS}
  * workloads, ending now, for timing {@code tapio regress} and {@code tapio sql} over it.
+ * {@code findings}: the findings of a busy node's last {@code HOURS} hours, a report every 5
+ * minutes from each of {@code WORKLOADS} workloads, committed once an hour, for timing {@code
+ * tapio sql} over them (with or without its SQL service).
  */
 public final class HistoryMeasurements {
     private HistoryMeasurements() {}
@@ -45,7 +53,8 @@ public final class HistoryMeasurements {
         switch (args[0]) {
             case "stream" -> stream(config, dataDir, Integer.parseInt(args[2]), Long.parseLong(args[3]));
             case "rollups" -> rollups(config, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-            default -> throw new IllegalArgumentException("stream or rollups, not " + args[0]);
+            case "findings" -> findings(config, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("stream, rollups or findings, not " + args[0]);
         }
     }
 
@@ -108,6 +117,36 @@ public final class HistoryMeasurements {
         System.out.printf(
                 "%,d rollups (%d workloads, %d days) written in %.1f s%n",
                 minutes * workloads, workloads, days, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void findings(HistoryConfig config, int workloads, int hours) throws Exception {
+        HistoryTables.ensureAll(config.catalogLoader().loadCatalog());
+        String[] patterns = {"crash_loop", "oom_kill", "missing_file", "dependency_unreachable", "cpu_starvation"};
+        FindingRows rows = new FindingRows();
+        Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        long t0 = System.nanoTime();
+        long written = 0;
+        for (int h = hours; h > 0; h--) {
+            Instant hour = end.minus(Duration.ofHours(h));
+            List<RowData> found = new ArrayList<>();
+            for (int w = 0; w < workloads; w++) {
+                Workload workload = HistoryFixture.pod("ns-" + (w % 20), "app-" + w + "-0", "app-" + w, "node-a");
+                for (int report = 0; report < 12; report++) {
+                    String pattern = patterns[(w + report) % patterns.length];
+                    found.add(rows.row(HistoryFixture.finding(
+                            workload,
+                            pattern,
+                            Severity.WARNING,
+                            hour.plus(Duration.ofMinutes(5L * report)).plusSeconds(w),
+                            "app-" + w + "-0: " + pattern)));
+                }
+            }
+            HistoryWrites.append(config, FindingsTable.DEFINITION, found);
+            written += found.size();
+        }
+        System.out.printf(
+                "%,d findings (%d workloads, %d hours, one commit an hour) written in %.1f s%n",
+                written, workloads, hours, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Row {@code i}: workload {@code i % workloads} in minute {@code i / workloads}, daily cycle plus noise. */
