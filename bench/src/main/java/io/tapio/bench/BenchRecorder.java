@@ -47,4 +47,23 @@ public final class BenchRecorder {
                 lost,
                 parameters);
     }
+
+    /** One case of this run that measures what something costs the node, in {@code unit}; lower is better. */
+    public BenchRun cost(String benchmark, String caseName, double cost, String unit, Map<String, String> parameters) {
+        return new BenchRun(
+                startedAt,
+                runId,
+                benchmark,
+                caseName,
+                Objects.requireNonNullElse(System.getenv(COMMIT_VARIABLE), "unknown"),
+                NodeName.local(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                parameters,
+                cost,
+                unit);
+    }
 }

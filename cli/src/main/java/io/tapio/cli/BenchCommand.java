@@ -1,15 +1,20 @@
 package io.tapio.cli;
 
+import io.tapio.bench.Spread;
 import io.tapio.bench.accuracy.AccuracyReport;
 import io.tapio.bench.accuracy.AccuracyRun;
 import io.tapio.bench.accuracy.Scenarios;
 import io.tapio.bench.collector.CollectorBenchmark;
 import io.tapio.bench.collector.CollectorSummary;
 import io.tapio.bench.enrich.EnrichmentBenchmark;
+import io.tapio.bench.job.CapacityBenchmark;
 import io.tapio.bench.job.JobBenchmark;
+import io.tapio.bench.node.NodeBenchmark;
 import io.tapio.bench.overhead.OverheadBenchmark;
+import io.tapio.ebpf.abi.SafeText;
 import io.tapio.history.BenchRun;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +34,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Accuracy.class,
             BenchCommand.Collector.class,
             BenchCommand.Overhead.class,
+            BenchCommand.Node.class,
             BenchCommand.Enrich.class
         })
 final class BenchCommand {
@@ -40,7 +46,13 @@ final class BenchCommand {
             description = {
                 "The whole local job on the eBPF source under a failed-open load at fixed rates: events/s "
                         + "into the job, events lost in the ring, p50/p99/p999 latency from the kernel's timestamp to "
-                        + "the end of the job (through the correlator), and the batch sizes the adaptive batchers chose.",
+                        + "the end of the job (through the correlator), and the batch sizes the adaptive batchers chose; "
+                        + "per rate, the latency budget: p50/p99 from the kernel to each stage of the job and each "
+                        + "stage's share.",
+                "With --capacity: the job's own capacity, apart from any load generator: the whole job replays a "
+                        + "capture (--capture, or one it makes of synthetic events) as fast as it can take it, "
+                        + "correlation on; events/s and CPU seconds per million events, per round and their median. "
+                        + "Needs no root.",
                 "Targets on a 2-core machine: >= 1 M events/s; p99 < 500 µs at 100 k/s."
             })
     static final class Job implements Callable<Integer> {
@@ -66,12 +78,40 @@ final class BenchCommand {
                 description = "Threads making failed opens (default: ${DEFAULT-VALUE}).")
         int loadThreads;
 
+        @Option(
+                names = "--capacity",
+                description = "Measure the job's own capacity from a capture instead of the eBPF source at rates.")
+        boolean capacity;
+
+        @Option(
+                names = "--capture",
+                paramLabel = "FILE",
+                description = "With --capacity: the capture to replay (from tapio record); default: one of synthetic "
+                        + "events, made for the run.")
+        Path capture;
+
+        @Option(
+                names = "--capture-events",
+                defaultValue = "2000000",
+                description =
+                        "With --capacity and no --capture: events in the capture made (default: ${DEFAULT-VALUE}).")
+        long captureEvents;
+
+        @Option(
+                names = "--rounds",
+                defaultValue = "3",
+                description = "With --capacity: runs of the job over the capture (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
         @Mixin
         BenchRecording recording = new BenchRecording();
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            if (capacity) {
+                return capacity(out);
+            }
             List<JobBenchmark.Step> steps = JobBenchmark.run(
                     new JobBenchmark.Options(rates, Duration.ofSeconds(stepSeconds), loadThreads), progress(out));
             out.printf("%nThe job on the eBPF source, %d s per rate, %d load thread(s)%n", stepSeconds, loadThreads);
@@ -98,22 +138,94 @@ final class BenchCommand {
                         String.format("%.0f", s.correlatorBatch()));
             }
             out.print(table);
+            for (JobBenchmark.Step s : steps) {
+                out.printf(
+                        "%nLatency budget at %s: from the kernel's timestamp to each stage; a stage's share is "
+                                + "the increase over the stage above%n",
+                        rateLabel(s));
+                Table budget = new Table(
+                        "stage", "since the stage above", "samples", "p50", "p99", "share of p50", "share of p99");
+                s.budget()
+                        .forEach(r -> budget.row(
+                                r.stage().label(),
+                                r.work(),
+                                String.format("%,d", r.samples()),
+                                micros(r.p50()),
+                                micros(r.p99()),
+                                micros(r.ownP50()),
+                                micros(r.ownP99())));
+                out.print(budget);
+            }
             Map<String, String> parameters =
                     Map.of("step_seconds", String.valueOf(stepSeconds), "load_threads", String.valueOf(loadThreads));
-            recording.record(
-                    steps.stream()
-                            .map(s -> recording.run.run(
-                                    "job",
-                                    s.targetRate() == 0 ? "max" : s.targetRate() + "/s",
-                                    s.eventsPerSecond(),
-                                    s.p50(),
-                                    s.p99(),
-                                    s.p999(),
-                                    s.lostInRing(),
-                                    parameters))
-                            .toList(),
-                    out);
+            List<BenchRun> runs = new java.util.ArrayList<>();
+            for (JobBenchmark.Step s : steps) {
+                String rate = s.targetRate() == 0 ? "max" : s.targetRate() + "/s";
+                runs.add(recording.run.run(
+                        "job", rate, s.eventsPerSecond(), s.p50(), s.p99(), s.p999(), s.lostInRing(), parameters));
+                s.budget()
+                        .forEach(r -> runs.add(recording.run.run(
+                                "job",
+                                rate + " stage " + r.stage().label(),
+                                null,
+                                r.p50(),
+                                r.p99(),
+                                null,
+                                null,
+                                parameters)));
+            }
+            recording.record(runs, out);
             return 0;
+        }
+
+        private int capacity(PrintWriter out) throws Exception {
+            CapacityBenchmark.Result result =
+                    CapacityBenchmark.run(new CapacityBenchmark.Options(capture, captureEvents, rounds), progress(out));
+            out.printf(
+                    "%nThe job's own capacity: %s of %,d events replayed as fast as the job takes them, "
+                            + "correlation on, %d round(s)%n",
+                    capture == null ? "a synthetic capture" : capture, result.captureEvents(), rounds);
+            Table table = new Table("round", "events/s", "CPU s per million events");
+            for (int r = 0; r < result.rounds().size(); r++) {
+                CapacityBenchmark.Round round = result.rounds().get(r);
+                table.row(
+                        String.valueOf(r + 1),
+                        String.format("%,.0f", round.eventsPerSecond()),
+                        String.format("%.2f", round.cpuSecondsPerMillionEvents()));
+            }
+            table.row(
+                    "median",
+                    String.format("%,.0f", result.eventsPerSecond()),
+                    String.format("%.2f", result.cpuSecondsPerMillionEvents()));
+            out.print(table);
+            out.println(
+                    result.everyEventEntered()
+                            ? "every event of the capture entered the job: yes"
+                            : "EVENTS MISSING: a round took fewer events than the capture holds");
+            recording.record(
+                    List.of(recording.run.run(
+                            "job",
+                            "capacity",
+                            result.eventsPerSecond(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            Map.of(
+                                    "capture",
+                                    capture == null ? "synthetic" : capture.toString(),
+                                    "capture_events",
+                                    String.valueOf(result.captureEvents()),
+                                    "rounds",
+                                    String.valueOf(rounds),
+                                    "cpu_seconds_per_million_events",
+                                    String.format("%.3f", result.cpuSecondsPerMillionEvents())))),
+                    out);
+            return result.everyEventEntered() ? 0 : 1;
+        }
+
+        private static String rateLabel(JobBenchmark.Step s) {
+            return s.targetRate() == 0 ? "the most the load makes" : String.format("%,d events/s", s.targetRate());
         }
 
         private static String micros(Double seconds) {
@@ -192,7 +304,7 @@ final class BenchCommand {
                     report.benignIncidents().size(),
                     report.benignProgramHours(),
                     report.falseIncidentsPerBenignProgramHour());
-            report.falseIncidents().forEach(i -> out.printf("  false: %s%n", i));
+            report.falseIncidents().forEach(i -> out.printf("  false: %s%n", SafeText.of(i.toString())));
             faults.stream()
                     .flatMap(r -> r.missing().stream())
                     .distinct()
@@ -418,16 +530,160 @@ final class BenchCommand {
             List<OverheadBenchmark.Result> results = OverheadBenchmark.run(
                     new OverheadBenchmark.Options(rounds, spawns, sources, httpRequests), progress(out));
             out.printf("%nOverhead: %d rounds per workload, alternating untraced and traced%n", rounds);
-            Table table = new Table("workload", "untraced (median s)", "traced (median s)", "slowdown");
+            out.print(table(results));
+            return 0;
+        }
+
+        /** Each workload's medians, the slowdown, and the slowdown of single rounds (median, min–max). */
+        static Table table(List<OverheadBenchmark.Result> results) {
+            Table table =
+                    new Table("workload", "untraced (median s)", "traced (median s)", "slowdown", "slowdown by round");
             for (OverheadBenchmark.Result r : results) {
+                Spread rounds = r.slowdownByRound();
                 table.row(
                         r.workload().description(),
                         String.format("%.3f", r.untracedMedian()),
                         String.format("%.3f", r.tracedMedian()),
-                        String.format("%+.1f%%", 100 * r.slowdown()));
+                        String.format("%+.1f%%", 100 * r.slowdown()),
+                        new Spread(100 * rounds.median(), 100 * rounds.min(), 100 * rounds.max()).format("%+.1f%%"));
+            }
+            return table;
+        }
+    }
+
+    @Command(
+            name = "node",
+            mixinStandardHelpOptions = true,
+            description = {
+                "What Tapio costs the node: a real tapio run, started as a process of its own, measured from "
+                        + "/proc over windows: idle on the eBPF source (CPU as a share of one core, RSS, threads), "
+                        + "then on the synthetic source at each rate (CPU per event, RSS); then the overhead "
+                        + "benchmark's slowdown of traced work. Each figure is the median of its windows or rounds "
+                        + "with their range (min–max).",
+                "Targets: idle < 1%% of a core and RSS <= 300 MB; <= 1 µs of CPU per event at 50,000 events/s and "
+                        + "RSS <= 400 MB; traced work < 1%% slower."
+            })
+    static final class Node implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--windows",
+                defaultValue = "5",
+                description = "Windows measured per load (default: ${DEFAULT-VALUE}).")
+        int windows;
+
+        @Option(
+                names = "--window-seconds",
+                defaultValue = "10",
+                description = "Seconds per window (default: ${DEFAULT-VALUE}).")
+        int windowSeconds;
+
+        @Option(
+                names = "--warm-up-seconds",
+                defaultValue = "30",
+                description = "Seconds a run starts and settles before its first window (default: ${DEFAULT-VALUE}).")
+        int warmUpSeconds;
+
+        @Option(
+                names = "--rates",
+                split = ",",
+                defaultValue = "1000,10000,50000",
+                description = "Synthetic events/s, one load each (default: ${DEFAULT-VALUE}).")
+        List<Long> rates;
+
+        @Option(
+                names = "--overhead-rounds",
+                defaultValue = "5",
+                description =
+                        "Rounds of the overhead benchmark per workload; 0 leaves it out (default: ${DEFAULT-VALUE}).")
+        int overheadRounds;
+
+        @Mixin
+        BenchRecording recording = new BenchRecording();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            NodeBenchmark.Result result = NodeBenchmark.run(
+                    new NodeBenchmark.Options(
+                            tapioCommand(),
+                            windows,
+                            Duration.ofSeconds(windowSeconds),
+                            Duration.ofSeconds(warmUpSeconds),
+                            rates,
+                            overheadRounds),
+                    progress(out));
+            out.printf(
+                    "%nWhat tapio run costs this node: %d windows of %d s after %d s; median (min–max)%n",
+                    windows, windowSeconds, warmUpSeconds);
+            Table table = new Table(
+                    "load", "events/s into the job", "CPU (% of a core)", "CPU per event", "RSS (MiB)", "threads");
+            List<NodeBenchmark.Load> loads = new java.util.ArrayList<>();
+            loads.add(result.idle());
+            loads.addAll(result.rates());
+            for (NodeBenchmark.Load load : loads) {
+                table.row(
+                        load.rate() == 0 ? "idle (ebpf)" : String.format("%,d/s (synthetic)", load.rate()),
+                        load.eventsPerSecond().format("%,.0f"),
+                        load.cpuPercent().format("%.1f"),
+                        load.rate() == 0 ? "-" : load.cpuMicrosPerEvent().format("%.2f") + " µs",
+                        load.rssMib().format("%.0f"),
+                        load.threads().format("%.0f"));
             }
             out.print(table);
+            if (!result.overhead().isEmpty()) {
+                out.printf("%nThe slowdown of traced work: %d rounds per workload, alternating%n", overheadRounds);
+                out.print(Overhead.table(result.overhead()));
+            }
+            recording.record(records(result), out);
             return 0;
+        }
+
+        /** The command line of this tapio, to start a run as a process of its own. */
+        private static List<String> tapioCommand() {
+            List<String> command = new java.util.ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(Tapio.class.getName());
+            return command;
+        }
+
+        private List<BenchRun> records(NodeBenchmark.Result result) {
+            List<BenchRun> runs = new java.util.ArrayList<>();
+            NodeBenchmark.Load idle = result.idle();
+            runs.add(cost("idle cpu", idle.cpuPercent(), "percent_of_core"));
+            runs.add(cost("idle rss", idle.rssMib(), "mib"));
+            runs.add(cost("idle threads", idle.threads(), "threads"));
+            for (NodeBenchmark.Load load : result.rates()) {
+                runs.add(cost(load.rate() + "/s cpu per event", load.cpuMicrosPerEvent(), "cpu_us_per_event"));
+                runs.add(cost(load.rate() + "/s rss", load.rssMib(), "mib"));
+            }
+            for (OverheadBenchmark.Result r : result.overhead()) {
+                Spread rounds = r.slowdownByRound();
+                runs.add(cost(
+                        "overhead " + r.workload().description(),
+                        new Spread(100 * r.slowdown(), 100 * rounds.min(), 100 * rounds.max()),
+                        "slowdown_percent"));
+            }
+            return runs;
+        }
+
+        private BenchRun cost(String caseName, Spread figure, String unit) {
+            return recording.run.cost(
+                    "node",
+                    caseName,
+                    figure.median(),
+                    unit,
+                    Map.of(
+                            "min", String.valueOf(figure.min()),
+                            "max", String.valueOf(figure.max()),
+                            "windows", String.valueOf(windows),
+                            "window_seconds", String.valueOf(windowSeconds),
+                            "overhead_rounds", String.valueOf(overheadRounds)));
         }
     }
 

@@ -39,7 +39,9 @@ final class RegressCommand implements Callable<Integer> {
             defaultValue = "1h",
             converter = DurationConverter.class,
             paramLabel = "D",
-            description = "The window that is judged, ending now (default: ${DEFAULT-VALUE}).")
+            description =
+                    "The window that is judged, ending now: 1h to 1d (default: ${DEFAULT-VALUE}). Run once a window: "
+                            + "the confidence counts one judgement a window.")
     Duration window;
 
     @Option(

@@ -1,14 +1,23 @@
 package io.tapio.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tapio.ebpf.abi.SafeText;
 import io.tapio.local.sql.SqlAnswer;
+import io.tapio.status.SafeJsonEscapes;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 
-/** How {@code tapio sql} prints an answer: an aligned table for people, CSV or JSON for programs. */
+/**
+ * How {@code tapio sql} prints an answer: an aligned table for people, CSV or JSON for programs.
+ * The history keeps names as their processes and pods gave them; each format escapes them
+ * ({@link SafeText}, {@link SafeJsonEscapes}) so that no value can write to the terminal or
+ * start a row of its own.
+ */
 enum ResultFormat {
     TABLE {
         @Override
@@ -30,7 +39,7 @@ enum ResultFormat {
                 StringBuilder line = new StringBuilder();
                 for (int i = 0; i < row.size(); i++) {
                     JsonNode value = row.get(i);
-                    line.append(i == 0 ? "" : ",").append(value.isNull() ? "" : csv(text(value)));
+                    line.append(i == 0 ? "" : ",").append(value.isNull() ? "" : csv(SafeText.escape(text(value))));
                 }
                 out.println(line);
             }
@@ -46,17 +55,28 @@ enum ResultFormat {
                     object.set(answer.columns().get(i), row.get(i));
                 }
             }
-            out.println(rows.toPrettyString());
+            try {
+                out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     };
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = SafeJsonEscapes.applyTo(new ObjectMapper());
 
     abstract void print(SqlAnswer answer, PrintWriter out);
 
     /** A value as text: text as it is, times in ISO-8601, nested values (maps, lists, rows) as JSON. */
     private static String text(JsonNode value) {
-        return value.isTextual() ? value.asText() : value.toString();
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String csv(String cell) {

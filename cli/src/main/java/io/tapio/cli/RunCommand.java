@@ -1,6 +1,8 @@
 package io.tapio.cli;
 
 import io.tapio.correlate.CorrelationConfig;
+import io.tapio.export.EventsConfig;
+import io.tapio.job.ExportOptions;
 import io.tapio.local.LocalTapio;
 import io.tapio.local.RunOptions;
 import io.tapio.local.sql.SqlService;
@@ -50,6 +52,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     HistoryOptions history = new HistoryOptions();
 
+    @Mixin
+    ExportOptions exports = new ExportOptions();
+
     @Option(
             names = "--no-history",
             description = "Keep no history: findings, rollups, regressions and events are "
@@ -81,6 +86,12 @@ final class RunCommand implements Callable<Integer> {
             description = "How often the job checkpoints, which is also how often the history is committed "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
+
+    @Option(
+            names = "--fresh",
+            description = "Start over instead of resuming the last checkpoint in --data-dir (the history keeps "
+                    + "what it has; the checkpoints of earlier runs are removed).")
+    boolean fresh;
 
     @Option(
             names = "--profile",
@@ -124,7 +135,9 @@ final class RunCommand implements Callable<Integer> {
                 checkpointInterval,
                 CorrelationConfig.defaults(),
                 RegressionConfig.defaults(),
-                noHistory ? null : history.config());
+                noHistory ? null : history.config(),
+                exports.exports(EventsConfig.Mode.OFF),
+                fresh);
         Thread main = Thread.currentThread();
         // Ctrl-C interrupts the refresh loop, and waits for the final summary to get out.
         try (CtrlC ignored = new CtrlC("run", main::interrupt)) {
@@ -132,6 +145,7 @@ final class RunCommand implements Callable<Integer> {
             try (LocalTapio tapio = LocalTapio.start(options);
                     SqlService sqlService =
                             sql ? SqlService.start(options.history(), options.dataDir(), sqlPort) : null) {
+                out.println(resumeLine(tapio));
                 out.printf(
                         "Tapio is running (source %s).%n  web UI   http://127.0.0.1:%d%n  metrics  "
                                 + "http://127.0.0.1:%d/metrics%n  status   http://127.0.0.1:%d/status   (./tapio check)%n"
@@ -156,7 +170,19 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Refreshes the summary until the duration ends, Ctrl-C, or the job fails; true: it failed. */
+    /** Where the run started from: which checkpoint and how old it was, or fresh and why. */
+    private String resumeLine(LocalTapio tapio) {
+        return tapio.resumedFrom()
+                .map(c -> String.format(
+                        "Resumed from checkpoint %d of the last run, %d s old (%s).",
+                        c.id(), tapio.ageAtStart(c).toSeconds(), c.path()))
+                .orElse(fresh ? "Started fresh (--fresh)." : "Started fresh: no checkpoint to resume in the data dir.");
+    }
+
+    /**
+     * Refreshes the summary until the duration ends, Ctrl-C, or the job ends (a replay that
+     * finished, or a failure); true: it failed.
+     */
     private boolean watch(LocalTapio tapio, PrintWriter out) {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         boolean terminal = System.console() != null;
@@ -169,7 +195,11 @@ final class RunCommand implements Callable<Integer> {
             }
             if (!tapio.jobRunning()) {
                 String failure = tapio.failureMessage();
-                spec.commandLine().getErr().println("tapio: the job stopped" + (failure == null ? "" : ": " + failure));
+                if (failure == null) {
+                    // A bounded source (a replayed capture) came to its end: the run is done.
+                    return false;
+                }
+                spec.commandLine().getErr().println("tapio: the job failed: " + failure);
                 return true;
             }
             TapioStatus status = tapio.refresh();

@@ -72,19 +72,17 @@ final class SourceOption {
             return new SourceSpec.Replay(file, recordedSpeed);
         }
         return switch (source) {
-            case "ebpf" -> new SourceSpec.Ebpf(collector());
-            case "synthetic" -> new SourceSpec.Synthetic(synthetic(), Long.MAX_VALUE, true);
-            case "kafka" -> kafka.spec();
-            case "auto" -> {
+            case "ebpf", "auto" -> {
+                // Refused here, with exit status 2, rather than by a job that fails at each restart.
                 try {
-                    Preflight.checkKernelBtf();
-                    Preflight.checkPrivileges();
-                    Preflight.checkLibbpf();
+                    Preflight.checkMachine();
                 } catch (MissingRequirementException | MissingLibbpfException e) {
                     throw new MissingRequirementException("cannot read this machine's kernel: " + e.getMessage());
                 }
                 yield new SourceSpec.Ebpf(collector());
             }
+            case "synthetic" -> new SourceSpec.Synthetic(synthetic(), Long.MAX_VALUE, true);
+            case "kafka" -> kafka.spec();
             default ->
                 throw new IllegalArgumentException(
                         "unknown source '" + source + "': use ebpf, synthetic, replay:FILE or kafka");

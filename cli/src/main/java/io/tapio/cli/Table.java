@@ -1,10 +1,14 @@
 package io.tapio.cli;
 
+import io.tapio.ebpf.abi.SafeText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A plain-text table with right-aligned numbers, for terminal output. */
+/**
+ * A plain-text table with right-aligned numbers, for terminal output. Cells may hold names from
+ * outside (a workload's, a process's): each is shown through {@link SafeText}.
+ */
 final class Table {
     private final String[] header;
     private final List<String[]> rows = new ArrayList<>();
@@ -14,7 +18,7 @@ final class Table {
     }
 
     Table row(Object... cells) {
-        rows.add(Arrays.stream(cells).map(String::valueOf).toArray(String[]::new));
+        rows.add(Arrays.stream(cells).map(c -> SafeText.of(String.valueOf(c))).toArray(String[]::new));
         return this;
     }
 

@@ -4,6 +4,7 @@ import io.tapio.ebpf.capture.CaptureFormatException;
 import io.tapio.ebpf.collector.MissingRequirementException;
 import io.tapio.ebpf.libbpf.BpfException;
 import io.tapio.ebpf.libbpf.MissingLibbpfException;
+import io.tapio.local.CannotResumeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,6 +43,7 @@ public final class Tapio {
                     || e instanceof MissingLibbpfException
                     || e instanceof BpfException
                     || e instanceof CaptureFormatException
+                    || e instanceof CannotResumeException
                     || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("tapio: " + e.getMessage());
                 return CANNOT_RUN;

@@ -148,7 +148,7 @@ class HistoryCommandsTest {
         List<String> lines = run.out().lines().toList();
         assertTrue(
                 lines.getFirst().contains("3 workloads compared")
-                        && lines.getFirst().contains("2 cases compared"),
+                        && lines.getFirst().contains("3 cases compared"),
                 run.out());
         assertTrue(
                 lines.stream()
@@ -160,13 +160,17 @@ class HistoryCommandsTest {
                         .anyMatch(l -> l.matches(
                                 "bench/job/100000/s +throughput +1,005,000 +800,000 " + "+-20\\.4% +1\\.00 +1 +1")),
                 run.out());
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.matches("bench/node/idle cpu +cost +5\\S* +9\\S* +\\+80\\.0% +1\\.00 +1 +1")),
+                "what a case costs the node is watched too: " + run.out());
         assertEquals(
-                2,
+                3,
                 lines.stream()
                         .filter(l -> l.contains("runq_latency_p99") || l.contains("bench/"))
                         .count(),
                 "steady workloads and the steady benchmark case did not regress: " + run.out());
-        assertTrue(run.out().contains("2 regressions (2 newly recorded in regressions)"), run.out());
+        assertTrue(run.out().contains("3 regressions (3 newly recorded in regressions)"), run.out());
 
         Run again = tapio("regress", "--at", at);
         assertEquals(RegressCommand.REGRESSED, again.exit());
@@ -177,6 +181,7 @@ class HistoryCommandsTest {
                 List.of(
                         "source,workload_key,metric",
                         "bench,bench/job/100000/s,throughput",
+                        "bench,bench/node/idle cpu,cost",
                         "rollups," + HistoryFixture.REGRESSED + ",runq_latency_p99"),
                 recorded.out().lines().toList());
 
@@ -203,5 +208,9 @@ class HistoryCommandsTest {
         Run run = tapio("regress", "--baseline", "36h");
         assertEquals(Tapio.CANNOT_RUN, run.exit());
         assertTrue(run.err().contains("--baseline is a number of whole days"), run.err());
+
+        Run tooShort = tapio("regress", "--window", "30m");
+        assertEquals(Tapio.CANNOT_RUN, tooShort.exit());
+        assertTrue(tooShort.err().contains("the window must be 1 hour to 1 day"), tooShort.err());
     }
 }

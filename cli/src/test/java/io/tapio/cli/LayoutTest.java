@@ -70,6 +70,7 @@ class LayoutTest {
                         "io.tapio.rollup..",
                         "io.tapio.history..",
                         "io.tapio.kafka..",
+                        "io.tapio.export..",
                         "io.tapio.job..")
                 .layer("agent")
                 .definedBy("io.tapio.agent..")
@@ -98,6 +99,73 @@ class LayoutTest {
                 .check(tapio);
     }
 
+    /**
+     * Inside the job, each stage of DESIGN.md's data flow imports only the stages before it:
+     * the model they share, naming workloads, correlating, rollups and regressions, then what
+     * the results go to (the history, the node agents' Kafka path, exports), then the wiring.
+     */
+    @Test
+    void theJobsStagesFollowTheDataFlow() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("model")
+                .definedBy("io.tapio.model..")
+                .layer("enrich")
+                .definedBy("io.tapio.enrich..")
+                .layer("correlate")
+                .definedBy("io.tapio.correlate..")
+                .layer("rollup")
+                .definedBy("io.tapio.rollup..")
+                .layer("outputs")
+                .definedBy("io.tapio.history..", "io.tapio.kafka..", "io.tapio.export..")
+                .layer("wiring")
+                .definedBy("io.tapio.job..")
+                .whereLayer("wiring")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("outputs")
+                .mayOnlyBeAccessedByLayers("wiring")
+                .whereLayer("rollup")
+                .mayOnlyBeAccessedByLayers("outputs", "wiring")
+                .whereLayer("correlate")
+                .mayOnlyBeAccessedByLayers("rollup", "outputs", "wiring")
+                .whereLayer("enrich")
+                .mayOnlyBeAccessedByLayers("correlate", "rollup", "outputs", "wiring")
+                .check(tapio);
+    }
+
+    /**
+     * Inside the kernel's side, the same: the ABI, libbpf, the ring, the collector, then the
+     * captures and generators of events, then the sources that read them into Flink.
+     */
+    @Test
+    void theKernelSideFollowsTheDataFlow() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("abi")
+                .definedBy("io.tapio.ebpf.abi..")
+                .layer("libbpf")
+                .definedBy("io.tapio.ebpf.libbpf..")
+                .layer("ring")
+                .definedBy("io.tapio.ebpf.ring..")
+                .layer("collector")
+                .definedBy("io.tapio.ebpf.collector..")
+                .layer("events")
+                .definedBy("io.tapio.ebpf.capture..", "io.tapio.ebpf.synthetic..")
+                .layer("sources")
+                .definedBy("io.tapio.ebpf.source..")
+                .whereLayer("sources")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("events")
+                .mayOnlyBeAccessedByLayers("sources")
+                .whereLayer("collector")
+                .mayOnlyBeAccessedByLayers("events", "sources")
+                .whereLayer("ring")
+                .mayOnlyBeAccessedByLayers("collector", "events", "sources")
+                .whereLayer("libbpf")
+                .mayOnlyBeAccessedByLayers("ring", "collector", "events", "sources")
+                .check(tapio);
+    }
+
     /** The ABI is the kernel's: the Java mirror of tapio_events.h depends on nothing else of Tapio's. */
     @Test
     void theAbiDependsOnNothingElseOfTapios() {
@@ -123,6 +191,7 @@ class LayoutTest {
                         "io.tapio.rollup..",
                         "io.tapio.history..",
                         "io.tapio.kafka..",
+                        "io.tapio.export..",
                         "io.tapio.job..")
                 .check(tapio);
     }

@@ -43,7 +43,7 @@ class NotebooksTest {
     @TempDir
     static Path executed;
 
-    static SqlServiceProcess service;
+    static TapioProcess service;
 
     @BeforeAll
     static void fillHistoryAndServeIt() throws Exception {
@@ -54,7 +54,7 @@ class NotebooksTest {
                 RegressCommand.REGRESSED,
                 regress.execute("regress", "--at", HistoryFixture.END.toString(), "--data-dir", dataDir.toString()),
                 "the fixture has a regression for the notebooks to show");
-        service = SqlServiceProcess.start(dataDir, executed.resolve("runtime"), executed);
+        service = TapioProcess.serveSql(executed, dataDir);
     }
 
     @AfterAll
@@ -100,7 +100,8 @@ class NotebooksTest {
                         notebook.toString())
                 .redirectErrorStream(true);
         // What a user sets to run tapio without the launcher's build step (see notebooks/tapio_sql.py).
-        pb.environment().put("TAPIO", String.join(" ", TapioProcess.withoutPlanner()));
+        pb.environment()
+                .put("TAPIO", String.join(" ", TapioProcess.commandWithoutPlanner(executed.resolve("tapio.log"))));
         pb.environment().put("TAPIO_DATA_DIR", dataDir.toString());
         pb.environment().put("XDG_RUNTIME_DIR", executed.resolve("runtime").toString());
         Process process;

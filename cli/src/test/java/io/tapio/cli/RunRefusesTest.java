@@ -3,20 +3,18 @@ package io.tapio.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.cli.TapioProcess.Exit;
 import io.tapio.ebpf.capture.CaptureFormatException;
 import io.tapio.ebpf.capture.CaptureReader;
-import io.tapio.ebpf.capture.CaptureWriter;
-import io.tapio.ebpf.synthetic.SyntheticConfig;
-import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
-import io.tapio.testing.JavaProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RunRefusesTest {
     @TempDir
     Path dir;
-
-    private record Exit(int status, String out, String err) {}
 
     @Test
     void aTruncatedCaptureIsRefusedWithWhatIsWrongWithIt() throws Exception {
@@ -71,6 +67,29 @@ class RunRefusesTest {
         }
     }
 
+    /**
+     * Without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN, {@code --source ebpf} is refused before a
+     * job starts. The capabilities are taken from a root process (setpriv, util-linux) rather
+     * than running as another user, because the JDK, the build and the Maven repository are
+     * readable by root only here (and under /root on CI).
+     */
+    @Test
+    void ebpfWithoutThePrivilegesIsRefusedNamingThemAndHowToGetThem() throws Exception {
+        String capabilities = "-bpf,-perfmon,-sys_admin";
+        Exit exit = run(
+                List.of("setpriv", "--inh-caps=" + capabilities, "--bounding-set=" + capabilities, "--"),
+                "--source",
+                "ebpf");
+        assertEquals(Tapio.CANNOT_RUN, exit.status(), exit.toString());
+        String err = exit.err().strip();
+        assertEquals(1, err.lines().count(), "one line, no stack trace: " + err);
+        assertTrue(err.startsWith("tapio: cannot read this machine's kernel: "), err);
+        assertTrue(err.contains("this process lacks CAP_BPF and CAP_PERFMON"), err);
+        assertTrue(err.contains("Run it as root") && err.contains("capabilities.add: [BPF, PERFMON"), err);
+        assertTrue(err.contains("--source synthetic"), err);
+        assertFalse(exit.out().contains("Tapio is running"), "the job never started: " + exit.out());
+    }
+
     private void assertRefused(Path capture) throws Exception {
         String expected = assertThrows(CaptureFormatException.class, () -> CaptureReader.verify(capture))
                 .getMessage();
@@ -82,6 +101,11 @@ class RunRefusesTest {
 
     /** {@code tapio run} in a new JVM, with free ports unless the arguments choose one. */
     private Exit run(String... args) throws Exception {
+        return run(List.of(), args);
+    }
+
+    /** {@code tapio run} in a new JVM started by {@code launcher} (such as setpriv), to its end. */
+    private Exit run(List<String> launcher, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 "run",
                 "--duration",
@@ -94,28 +118,15 @@ class RunRefusesTest {
             command.addAll(List.of("--ui-port", "0"));
         }
         command.addAll(List.of("--metrics-port", "0", "--status-port", "0"));
-        Process process = new ProcessBuilder(JavaProcess.command(Tapio.class, command.toArray(String[]::new)))
-                .redirectError(dir.resolve("err").toFile())
-                .redirectOutput(dir.resolve("out").toFile())
-                .start();
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("tapio run did not refuse; it ran: " + Files.readString(dir.resolve("out")));
+        try (TapioProcess tapio = TapioProcess.start(dir, launcher, command.toArray(String[]::new))) {
+            return tapio.await(Duration.ofSeconds(90));
         }
-        return new Exit(
-                process.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
     }
 
     /** A complete capture of a second of synthetic events. */
     private byte[] capture() throws IOException {
         Path file = dir.resolve("source.tcap");
-        SyntheticEventGenerator events = new SyntheticEventGenerator(
-                SyntheticConfig.builder().seed(1).eventsPerSecond(2_000).build(), 0);
-        try (CaptureWriter writer = CaptureWriter.create(file, "node-a")) {
-            for (KernelEvent event : events.next(1_000_000_000L)) {
-                writer.write(event);
-            }
-        }
+        Captures.synthetic(file, Duration.ofSeconds(1), 2_000);
         return Files.readAllBytes(file);
     }
 

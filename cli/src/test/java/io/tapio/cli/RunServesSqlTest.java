@@ -3,16 +3,18 @@ package io.tapio.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.tapio.cli.TapioProcess.Exit;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code tapio run --sql}: the SQL service starts beside the job, over the history the job
@@ -28,9 +30,8 @@ class RunServesSqlTest {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aRunWithSqlServesItsHistoryOnLoopback() throws Exception {
         Path data = dir.resolve("data");
-        Path out = dir.resolve("run.out");
-        ProcessBuilder builder = new ProcessBuilder(TapioProcess.command(
-                "run",
+        try (TapioProcess run = TapioProcess.startRun(
+                dir,
                 "--source",
                 "synthetic",
                 "--inject",
@@ -43,55 +44,35 @@ class RunServesSqlTest {
                 data.toString(),
                 "--sql",
                 "--sql-port",
-                "0",
-                "--ui-port",
-                "0",
-                "--metrics-port",
-                "0",
-                "--status-port",
-                "0"));
-        builder.environment().put("XDG_RUNTIME_DIR", dir.resolve("runtime").toString());
-        Process run = builder.redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            int port = awaitSqlLine(run, out);
-            List<String> listening = Listeners.of(run.pid());
+                "0")) {
+            int port = Integer.parseInt(
+                    run.awaitOutput(SQL_LINE, Duration.ofMinutes(2)).group(1));
+            List<String> listening = run.listening();
             assertEquals(List.of(), Listeners.beyondLoopback(listening), "listening: " + listening);
 
-            ProcessBuilder sql = new ProcessBuilder(TapioProcess.withoutPlanner(
-                    "sql", "SELECT COUNT(*) AS findings FROM findings", "--format", "csv", "--data-dir", data.toString()));
-            sql.environment().put("XDG_RUNTIME_DIR", dir.resolve("runtime").toString());
-            Process client = sql.redirectErrorStream(true).start();
-            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(client.waitFor(2, TimeUnit.MINUTES), "tapio sql ends");
-            assertEquals(0, client.exitValue(), "through the service on " + port + ": " + answer);
-            assertTrue(answer.matches("findings\\n[0-9]+\\n"), answer);
-        } finally {
-            run.destroy();
-            if (!run.waitFor(60, TimeUnit.SECONDS)) {
-                run.destroyForcibly().waitFor();
-            }
+            Exit sql = TapioProcess.startWithoutPlanner(
+                            dir,
+                            "sql",
+                            "SELECT COUNT(*) AS findings FROM findings",
+                            "--format",
+                            "csv",
+                            "--data-dir",
+                            data.toString())
+                    .endInput()
+                    .await(Duration.ofMinutes(2));
+            assertEquals(0, sql.status(), "through the service on " + port + ": " + sql);
+            assertTrue(sql.out().matches("findings\\n[0-9]+\\n"), sql.out());
         }
     }
 
     @Test
     void sqlNeedsTheHistory() {
-        var err = new java.io.StringWriter();
-        picocli.CommandLine cli = Tapio.commandLine();
-        cli.setErr(new java.io.PrintWriter(err));
+        StringWriter err = new StringWriter();
+        CommandLine cli = Tapio.commandLine();
+        cli.setErr(new PrintWriter(err));
         int exit = cli.execute("run", "--sql", "--no-history", "--data-dir", dir.toString());
         assertEquals(Tapio.CANNOT_RUN, exit);
-        assertTrue(err.toString().contains("--sql serves the history, which --no-history does not keep"), err.toString());
-    }
-
-    private static int awaitSqlLine(Process run, Path out) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        Matcher line;
-        while (!(line = SQL_LINE.matcher(Files.readString(out))).find()) {
-            if (!run.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("tapio run --sql did not serve: " + Files.readString(out));
-            }
-            Thread.sleep(200);
-        }
-        return Integer.parseInt(line.group(1));
+        assertTrue(
+                err.toString().contains("--sql serves the history, which --no-history does not keep"), err.toString());
     }
 }

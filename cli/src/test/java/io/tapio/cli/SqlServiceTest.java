@@ -7,22 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tapio.cli.TapioProcess.Exit;
 import io.tapio.history.HistoryConfig;
 import io.tapio.history.HistoryFixture;
 import io.tapio.local.sql.SqlServices;
 import io.tapio.schemas.HistoryTables;
 import io.tapio.schemas.TableDefinition;
 import io.tapio.status.ProcessRegistry;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +61,7 @@ class SqlServiceTest {
     static Path dir;
 
     static Path dataDir;
-    static SqlServiceProcess service;
+    static TapioProcess service;
     static int port;
 
     @BeforeAll
@@ -72,10 +71,10 @@ class SqlServiceTest {
         assertEquals(
                 RegressCommand.REGRESSED,
                 inProcess(null, "regress", "--at", HistoryFixture.END.toString())
-                        .exit(),
+                        .status(),
                 "the fixture's regressions are recorded");
-        service = SqlServiceProcess.start(dataDir, dir.resolve("runtime"), dir);
-        port = service.port();
+        service = TapioProcess.serveSql(dir, dataDir);
+        port = service.sqlPort();
     }
 
     @AfterAll
@@ -84,8 +83,6 @@ class SqlServiceTest {
             service.close();
         }
     }
-
-    record Run(int exit, String out, String err) {}
 
     @Test
     @Order(1)
@@ -99,10 +96,10 @@ class SqlServiceTest {
         statements.addAll(BAD);
         String typed = String.join(";\n", statements) + ";\n\\q\n";
 
-        Run here = inProcess(typed, "sql", "--format", "json");
-        Run there = client(typed, "sql", "--format", "json");
+        Exit here = inProcess(typed, "sql", "--format", "json");
+        Exit there = client(typed, "sql", "--format", "json");
 
-        assertEquals(0, there.exit(), there.err());
+        assertEquals(0, there.status(), there.err());
         assertTrue(
                 there.err().contains("tapio sql: statements run in the SQL service on 127.0.0.1:" + port), there.err());
         assertTrue(here.err().contains("statements run in this process"), here.err());
@@ -121,9 +118,9 @@ class SqlServiceTest {
     @Order(1)
     void oneStatementThroughTheServiceAsThisProcessPrintsItInEachFormat() throws Exception {
         for (String format : List.of("table", "csv", "json")) {
-            Run there = client(null, "sql", GROUP_BY, "--format", format);
-            Run here = inProcess(null, "sql", GROUP_BY, "--format", format);
-            assertEquals(0, there.exit(), there.err());
+            Exit there = client(null, "sql", GROUP_BY, "--format", format);
+            Exit here = inProcess(null, "sql", GROUP_BY, "--format", format);
+            assertEquals(0, there.status(), there.err());
             assertEquals(here.out(), there.out(), format);
             assertEquals("", there.err());
         }
@@ -131,9 +128,9 @@ class SqlServiceTest {
                 List.of("owner_name,findings", "cart,8", "checkout,24"),
                 client(null, "sql", GROUP_BY, "--format", "csv").out().lines().toList());
         for (String bad : BAD) {
-            Run there = client(null, "sql", bad);
-            Run here = inProcess(null, "sql", bad);
-            assertEquals(Tapio.CANNOT_RUN, there.exit(), there.err());
+            Exit there = client(null, "sql", bad);
+            Exit here = inProcess(null, "sql", bad);
+            assertEquals(Tapio.CANNOT_RUN, there.status(), there.err());
             assertEquals(here.err(), there.err());
             assertTrue(there.err().startsWith("tapio sql: SQL "), there.err());
             assertEquals(1, there.err().lines().count(), "one line: " + there.err());
@@ -151,23 +148,18 @@ class SqlServiceTest {
     @Test
     @Order(3)
     void aServiceThatStopsMidSessionEndsTheShellWithAClearError() throws Exception {
-        Process shell = start(TapioProcess.withoutPlanner("sql", "--format", "csv", "--data-dir", dataDir.toString()));
-        OutputStream typing = shell.getOutputStream();
-        BufferedReader answers =
-                new BufferedReader(new InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8));
-        typing.write((GROUP_BY + ";\n").getBytes(StandardCharsets.UTF_8));
-        typing.flush();
-        assertEquals("owner_name,findings", answers.readLine(), "the first answer, through the service");
+        TapioProcess shell =
+                TapioProcess.startWithoutPlanner(dir, "sql", "--format", "csv", "--data-dir", dataDir.toString());
+        shell.type(GROUP_BY + ";\n").awaitOutput("owner_name,findings", Duration.ofMinutes(2));
 
-        service.process().destroyForcibly().waitFor();
-        typing.write((GROUP_BY + ";\n").getBytes(StandardCharsets.UTF_8));
-        typing.flush();
+        service.kill();
+        Exit ended = shell.type(GROUP_BY + ";\n").await(Duration.ofMinutes(2));
 
-        assertTrue(shell.waitFor(2, TimeUnit.MINUTES), "the shell ends");
-        assertEquals(Tapio.CANNOT_RUN, shell.exitValue());
-        String err = Files.readString(dir.resolve("err-" + shell.pid()));
-        assertTrue(err.contains("tapio sql: the SQL service on 127.0.0.1:" + port + " stopped answering ("), err);
-        assertFalse(err.contains("\tat "), "no stack trace: " + err);
+        assertEquals(Tapio.CANNOT_RUN, ended.status(), ended.toString());
+        assertTrue(
+                ended.err().contains("tapio sql: the SQL service on 127.0.0.1:" + port + " stopped answering ("),
+                ended.err());
+        assertFalse(ended.err().contains("\tat "), "no stack trace: " + ended.err());
         Path registry = dir.resolve("runtime/tapio/sql");
         assertEquals(List.of(), new SqlServices(new ProcessRegistry(registry)).list(), "no service runs");
         try (Stream<Path> left = Files.list(registry)) {
@@ -202,51 +194,34 @@ class SqlServiceTest {
     }
 
     /** {@code tapio} in this JVM, where no SQL service of this history is registered: today's path. */
-    private static Run inProcess(String stdin, String... args) {
+    private static Exit inProcess(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Tapio.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--data-dir", dataDir.toString()))
-                .toArray(String[]::new);
         InputStream stdinBefore = System.in;
         try {
             if (stdin != null) {
                 System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
             }
-            return new Run(cli.execute(all), out.toString(), err.toString());
+            return new Exit(cli.execute(withDataDir(args)), out.toString(), err.toString());
         } finally {
             System.setIn(stdinBefore);
         }
     }
 
-    /** {@code tapio} in a new JVM without the planner, with this test's registry. */
-    private static Run client(String stdin, String... args) throws Exception {
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--data-dir", dataDir.toString()))
-                .toArray(String[]::new);
-        Process process = start(TapioProcess.withoutPlanner(all));
-        try (OutputStream in = process.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
+    /** {@code tapio} in a new JVM without the planner, with this test's registry; {@code stdin} typed in, if any. */
+    private static Exit client(String stdin, String... args) throws Exception {
+        TapioProcess client = TapioProcess.startWithoutPlanner(dir, withDataDir(args));
+        if (stdin != null) {
+            client.type(stdin);
         }
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("tapio " + String.join(" ", args) + " did not end");
-        }
-        return new Run(process.exitValue(), out, Files.readString(dir.resolve("err-" + process.pid())));
+        return client.endInput().await(Duration.ofMinutes(2));
     }
 
-    /** A new JVM with this test's registry of running services and default data directory; its errors in a file. */
-    private static Process start(List<String> command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("TAPIO_HOME", dir.resolve("home").toString());
-        builder.environment().put("XDG_RUNTIME_DIR", dir.resolve("runtime").toString());
-        Path err = Files.createTempFile(dir, "err", "");
-        Process process = builder.redirectError(err.toFile()).start();
-        Files.move(err, dir.resolve("err-" + process.pid()));
-        return process;
+    private static String[] withDataDir(String... args) {
+        return Stream.concat(Stream.of(args), Stream.of("--data-dir", dataDir.toString()))
+                .toArray(String[]::new);
     }
 }

@@ -6,6 +6,7 @@ import io.tapio.correlate.patterns.Verdict;
 import io.tapio.correlate.process.Failure;
 import io.tapio.correlate.process.Observation;
 import io.tapio.correlate.process.ProcessTracker;
+import io.tapio.ebpf.metrics.Stage;
 import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
@@ -25,8 +26,9 @@ import org.apache.flink.util.Collector;
  * and the events and failures go through every pattern together ({@link Episodes}); each
  * report is a {@link Finding}.
  *
- * <p>Each event's latency from the kernel to the end of its path (here) is measured as stage
- * {@code end}; each report's as stage {@code finding}.
+ * <p>Each event's latency from the kernel is measured as it arrives (stage {@code correlator}),
+ * as its batch is released ({@code batched}) and at the end of its path, through the patterns
+ * ({@code end}); each report's as stage {@code finding}.
  *
  * <p>Everything is in Flink keyed state (the waiting events, each pattern's episodes), so it
  * survives checkpoints and rescaling.
@@ -38,6 +40,8 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     private transient ProcessTracker processes;
     private transient Episodes episodes;
     private transient FindingMetrics metrics;
+    private transient StageMetrics arrived;
+    private transient StageMetrics batched;
     private transient StageMetrics end;
 
     /** @param live whether event timestamps are this machine's clock now, so latency can be measured */
@@ -54,11 +58,14 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         getRuntimeContext().getMetricGroup().gauge("batchSize", (Gauge<Integer>) batch.size()::size);
         metrics = new FindingMetrics(
                 batch.size(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), config.patterns());
-        end = StageMetrics.stage("end");
+        arrived = StageMetrics.stage(Stage.CORRELATOR);
+        batched = StageMetrics.stage(Stage.BATCHED);
+        end = StageMetrics.stage(Stage.END);
     }
 
     @Override
     public void processElement(EnrichedEvent event, Context ctx, Collector<Finding> out) throws Exception {
+        arrived.record(event.event(), live);
         TimedEvent timed =
                 new TimedEvent(ctx.timestamp() == null ? System.currentTimeMillis() : ctx.timestamp(), event);
         correlate(batch.add(timed, ctx.timerService()), ctx, out);
@@ -88,6 +95,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         }
         List<Observation> observations = new ArrayList<>(events.size() + 1);
         for (TimedEvent timed : events) {
+            batched.record(timed.event().event(), live);
             EnrichedEvent e = timed.event();
             observations.add(new Observation.Seen(timed.epochMillis(), e.workload(), e.event()));
             processes.observe(timed.epochMillis(), e.event(), e.workload(), ctx.timerService(), observations::add);

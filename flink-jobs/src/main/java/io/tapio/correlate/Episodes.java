@@ -71,6 +71,8 @@ final class Episodes {
             for (Pattern pattern : patterns.values()) {
                 if (pattern.matches(observation)) {
                     observe(pattern, observation, watched, timers, reports);
+                } else if (pattern.clears(observation)) {
+                    forgetUnopened(pattern);
                 }
             }
         }
@@ -94,7 +96,18 @@ final class Episodes {
             timers.registerEventTimeTimer(
                     EventTimers.at(episode.lastSeen() + pattern.rule().quiet().toMillis()));
         } else if (episode.open()) {
-            timers.registerEventTimeTimer(EventTimers.at(at + Episode.SETTLE_MILLIS));
+            timers.registerEventTimeTimer(EventTimers.at(episode.settlesAt()));
+        }
+    }
+
+    /** Forgets the occurrences of the pattern's episodes that have not opened. */
+    private void forgetUnopened(Pattern pattern) throws Exception {
+        Iterator<Episode> all = episodes.values().iterator();
+        while (all.hasNext()) {
+            Episode episode = all.next();
+            if (episode.pattern().equals(pattern.name()) && !episode.open()) {
+                all.remove();
+            }
         }
     }
 

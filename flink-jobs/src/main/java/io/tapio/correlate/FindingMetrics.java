@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.tapio.correlate.patterns.Pattern;
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.ebpf.metrics.Stage;
 import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.Finding;
 import io.tapio.model.Severity;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * the latency of each report (stage {@code finding}), and the batch size it chose.
  */
 final class FindingMetrics implements AutoCloseable {
-    private final Timer latency = StageMetrics.timer("finding");
+    private final Timer latency = StageMetrics.timer(Stage.FINDING);
     private final Gauge batchSize;
 
     /**

@@ -8,13 +8,15 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
  * The cgroups seen so far, by id, with what their paths say. A cgroup that has been removed
  * stays for a grace period, because its last events (the OOM kill of its container, the
  * exits) reach the job after it is gone. Bounded: when full, removed cgroups go first, then
- * live ones, which are simply looked up again on their next event.
+ * live ones, which are simply looked up again on their next event; each eviction is counted
+ * (an evicted removed cgroup's late events lose their name, an evicted live one costs a lookup).
  */
 final class CgroupCache {
     /** A cached cgroup. */
@@ -35,6 +37,8 @@ final class CgroupCache {
     record Described(long generation, Workload workload) {}
 
     private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+    private final LongAdder evictedRemoved = new LongAdder();
+    private final LongAdder evictedLive = new LongAdder();
     private final Path root;
     private final long graceNanos;
     private final int bound;
@@ -71,6 +75,16 @@ final class CgroupCache {
         return entries.size();
     }
 
+    /** Removed cgroups evicted to make room, before their grace period ended. */
+    LongAdder evictedRemoved() {
+        return evictedRemoved;
+    }
+
+    /** Live cgroups evicted to make room. */
+    LongAdder evictedLive() {
+        return evictedLive;
+    }
+
     /** Notes which cgroups are gone and forgets those gone for longer than the grace period. */
     void sweep() {
         long now = System.nanoTime();
@@ -97,14 +111,15 @@ final class CgroupCache {
     private void trim() {
         sweep();
         int target = bound - Math.max(1, bound / 10);
-        evict(entry -> entry.goneSince != 0, target);
-        evict(entry -> true, target);
+        evict(entry -> entry.goneSince != 0, target, evictedRemoved);
+        evict(entry -> true, target, evictedLive);
     }
 
-    private void evict(Predicate<Entry> which, int target) {
+    private void evict(Predicate<Entry> which, int target, LongAdder evicted) {
         for (Iterator<Entry> it = entries.values().iterator(); entries.size() > target && it.hasNext(); ) {
             if (which.test(it.next())) {
                 it.remove();
+                evicted.increment();
             }
         }
     }

@@ -12,8 +12,9 @@ import java.util.function.IntSupplier;
 /**
  * A resolver's state in Micrometer's global registry, read when scraped so that events pay
  * nothing for it: {@code tapio_enrich_cache_entries{node}}, {@code tapio_enrich_pods{node}},
- * {@code tapio_enrich_lookups_total{node,result=hit|miss}}. Function counters read their adders
- * through weak references: the resolver is what keeps them alive.
+ * {@code tapio_enrich_lookups_total{node,result=hit|miss}},
+ * {@code tapio_enrich_cache_evictions_total{node,cgroup=removed|live}}. Function counters read
+ * their adders through weak references: the resolver is what keeps them alive.
  */
 final class EnrichMetrics implements AutoCloseable {
     private final List<Meter> meters;
@@ -23,7 +24,13 @@ final class EnrichMetrics implements AutoCloseable {
     }
 
     static EnrichMetrics register(
-            String node, IntSupplier cacheEntries, LongAdder hits, LongAdder misses, IntSupplier pods) {
+            String node,
+            IntSupplier cacheEntries,
+            LongAdder hits,
+            LongAdder misses,
+            LongAdder evictedRemoved,
+            LongAdder evictedLive,
+            IntSupplier pods) {
         return new EnrichMetrics(List.of(
                 Gauge.builder(MetricNames.ENRICH_CACHE_ENTRIES, cacheEntries::getAsInt)
                         .tag("node", node)
@@ -42,6 +49,14 @@ final class EnrichMetrics implements AutoCloseable {
                 FunctionCounter.builder(MetricNames.ENRICH_LOOKUPS, misses, LongAdder::sum)
                         .tags("node", node, "result", "miss")
                         .description("Cgroup lookups answered from the cache, or not")
+                        .register(Metrics.globalRegistry),
+                FunctionCounter.builder(MetricNames.ENRICH_CACHE_EVICTIONS, evictedRemoved, LongAdder::sum)
+                        .tags("node", node, "cgroup", "removed")
+                        .description("Cgroups the full cache forgot to make room")
+                        .register(Metrics.globalRegistry),
+                FunctionCounter.builder(MetricNames.ENRICH_CACHE_EVICTIONS, evictedLive, LongAdder::sum)
+                        .tags("node", node, "cgroup", "live")
+                        .description("Cgroups the full cache forgot to make room")
                         .register(Metrics.globalRegistry)));
     }
 

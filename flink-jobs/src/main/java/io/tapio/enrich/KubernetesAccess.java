@@ -15,8 +15,9 @@ import java.util.Optional;
  * mode there is one where the usual clients would find one: inside a pod (the service
  * account and KUBERNETES_SERVICE_HOST), or a kubeconfig ($KUBECONFIG, ~/.kube/config).
  * Nothing is contacted to find out, so a laptop without Kubernetes makes no network call.
+ * The findings' Kubernetes Events ({@code io.tapio.export}) find their API server the same way.
  */
-final class KubernetesAccess {
+public final class KubernetesAccess {
     static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
     private KubernetesAccess() {}
@@ -33,16 +34,27 @@ final class KubernetesAccess {
                         : Optional.empty();
             case API ->
                 Optional.of(new KubernetesClientBuilder()
-                        .withConfig(new ConfigBuilder(Config.autoConfigure(null))
-                                .withMasterUrl(config.apiUrl())
-                                .build())
+                        .withConfig(config(config.apiUrl()))
                         .build());
         };
     }
 
+    /** The client configuration the usual clients would find, for the API server at {@code apiUrl} if not "". */
+    public static Config config(String apiUrl) {
+        Config found = Config.autoConfigure(null);
+        return apiUrl.isEmpty()
+                ? found
+                : new ConfigBuilder(found).withMasterUrl(apiUrl).build();
+    }
+
+    /** Whether this process runs in a pod with a service account (KUBERNETES_SERVICE_HOST and its token). */
+    public static boolean inPod(Map<String, String> environment) {
+        return environment.containsKey("KUBERNETES_SERVICE_HOST") && Files.exists(SERVICE_ACCOUNT_TOKEN);
+    }
+
     /** Whether the environment names an API server: in-cluster credentials or a kubeconfig. */
     static boolean apiServerConfigured(Map<String, String> environment, Path home) {
-        if (environment.containsKey("KUBERNETES_SERVICE_HOST") && Files.exists(SERVICE_ACCOUNT_TOKEN)) {
+        if (inPod(environment)) {
             return true;
         }
         String kubeconfig = environment.get("KUBECONFIG");

@@ -52,7 +52,14 @@ public final class NodeWorkloadResolver implements WorkloadResolver {
         this.background = background;
         long sweepMillis = Math.clamp(config.gracePeriod().toMillis() / 4, 100, 5_000);
         background.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-        this.metrics = EnrichMetrics.register(node, cache::size, hits, misses, pods == null ? () -> 0 : pods::size);
+        this.metrics = EnrichMetrics.register(
+                node,
+                cache::size,
+                hits,
+                misses,
+                cache.evictedRemoved(),
+                cache.evictedLive(),
+                pods == null ? () -> 0 : pods::size);
     }
 
     /** Starts attributing on the configured node: finds the hierarchy, starts the informer if there is an API. */

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.tapio.ebpf.abi.SafeText;
 import io.tapio.model.Workload.Owner;
 import java.util.List;
 import java.util.Map;
@@ -87,9 +88,9 @@ final class OwnerChain {
                 LOG.warn(
                         "Cannot read {} {} to find its owner ({}); workloads are named from the pods' own "
                                 + "owner references (RBAC: allow get on replicasets and jobs)",
-                        kind,
-                        key,
-                        e.getMessage());
+                        SafeText.of(kind),
+                        SafeText.of(key),
+                        SafeText.of(e.getMessage()));
             }
             return unreadable.get();
         }

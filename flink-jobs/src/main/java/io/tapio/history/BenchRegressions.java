@@ -12,7 +12,8 @@ import org.apache.flink.types.Row;
 /**
  * Tapio watching its own performance: for each benchmark case, the latest run up to the
  * window's end against the median of the runs before it. The seed guide's rule: a drop in
- * throughput or a rise in p99 latency beyond the threshold is a regression.
+ * throughput or a rise in p99 latency beyond the threshold is a regression; so is a rise in
+ * what a case costs the node.
  */
 public final class BenchRegressions {
     private BenchRegressions() {}
@@ -21,11 +22,18 @@ public final class BenchRegressions {
     public record Found(List<RegressionRow> regressions, int casesCompared) {}
 
     private record Run(
-            String benchmark, String caseName, String host, Instant startedAt, Double throughput, Double p99) {}
+            String benchmark,
+            String caseName,
+            String host,
+            Instant startedAt,
+            Double throughput,
+            Double p99,
+            Double cost) {}
 
     public static Found find(HistorySql sql, RegressOptions o, Instant now) throws Exception {
-        HistorySql.Result result = sql.query("SELECT benchmark, case_name, host, started_at, throughput, p99_latency "
-                + "FROM bench_runs WHERE started_at < " + RollupRegressions.timestamp(o.windowEnd()));
+        HistorySql.Result result =
+                sql.query("SELECT benchmark, case_name, host, started_at, throughput, p99_latency, cost "
+                        + "FROM bench_runs WHERE started_at < " + RollupRegressions.timestamp(o.windowEnd()));
         Map<String, List<Run>> byCase = new TreeMap<>();
         for (Row r : result.rows()) {
             Run run = new Run(
@@ -34,7 +42,8 @@ public final class BenchRegressions {
                     (String) r.getField(2),
                     (Instant) r.getField(3),
                     (Double) r.getField(4),
-                    (Double) r.getField(5));
+                    (Double) r.getField(5),
+                    (Double) r.getField(6));
             byCase.computeIfAbsent(run.benchmark() + "\u0000" + run.caseName(), k -> new ArrayList<>())
                     .add(run);
         }
@@ -50,6 +59,7 @@ public final class BenchRegressions {
             List<Run> earlier = runs.subList(Math.max(0, runs.size() - 1 - o.baselineRuns()), runs.size() - 1);
             judge(latest, earlier, "throughput", Run::throughput, false, o, now, found);
             judge(latest, earlier, "p99_latency", Run::p99, true, o, now, found);
+            judge(latest, earlier, "cost", Run::cost, true, o, now, found);
         }
         return new Found(found, compared);
     }

@@ -22,6 +22,8 @@ final class BenchRunRows {
                 .set("p999_latency", r.p999Latency())
                 .set("lost", r.lost())
                 .set("parameters", r.parameters())
+                .set("cost", r.cost())
+                .set("cost_unit", r.costUnit())
                 .build();
     }
 }

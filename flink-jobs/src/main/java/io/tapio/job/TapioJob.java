@@ -7,8 +7,10 @@ import io.tapio.ebpf.metrics.MetricsExport;
 import io.tapio.ebpf.source.ebpf.EbpfSource;
 import io.tapio.ebpf.source.replay.ReplaySource;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
+import io.tapio.ebpf.types.KernelEventSerializer;
 import io.tapio.enrich.EnrichConfig;
 import io.tapio.enrich.WorkloadEnricher;
+import io.tapio.export.FindingExports;
 import io.tapio.history.HistoryConfig;
 import io.tapio.history.HistorySinks;
 import io.tapio.kafka.AgentEvents;
@@ -50,6 +52,13 @@ public final class TapioJob {
      * timeout has an OutputFlusher thread waking that often, busy even on an idle node.
      */
     static final Duration EXCHANGE_BUFFER_TIMEOUT = Duration.ofMillis(1);
+    /**
+     * How often the sources' watermarks move on. They close the minutes of the rollups and end
+     * the correlator's episodes, which are minutes and seconds long: a second more does not
+     * matter to them, while Flink's default (200 ms) wakes the task five times a second on an
+     * idle node.
+     */
+    static final Duration WATERMARK_INTERVAL = Duration.ofSeconds(1);
 
     /** What the job's stages produce, for the sinks to take. */
     public record Outputs(
@@ -61,12 +70,17 @@ public final class TapioJob {
         public void writeHistory(HistoryConfig history) {
             HistorySinks.attach(findings, rollups, regressions, events, history);
         }
+
+        /** Sends findings where SREs already look: Kubernetes Events, an OTLP receiver (those that are on). */
+        public void exportFindings(FindingExports exports) {
+            exports.attach(findings);
+        }
     }
 
     private TapioJob() {}
 
     /**
-     * Adds the job to {@code env}, with the local sinks (metrics, the findings board).
+     * Adds the job to {@code env}, with its metrics; the caller adds the sinks it wants.
      *
      * @param export where each TaskManager serves the metrics; null when the caller does (a local run)
      */
@@ -77,6 +91,7 @@ public final class TapioJob {
             RegressionConfig regression,
             MetricsExport export) {
         env.getConfig().enableObjectReuse();
+        env.getConfig().setAutoWatermarkInterval(WATERMARK_INTERVAL.toMillis());
         // Every other output flushes each record at once: no flusher threads, and the few
         // low-rate exchanges left (rollups, the history's committables) lose no time waiting.
         env.setBufferTimeout(0);
@@ -89,8 +104,7 @@ public final class TapioJob {
                                         .withIdleness(Duration.ofSeconds(5)),
                                 "kernel events (" + spec.label() + ")")
                         .uid("kernel-events")
-                        .map(new EntryProbe(spec.live(), export))
-                        .name("entry")
+                        .transform("entry", KernelEventSerializer.TYPE, new EntryProbe(spec.live(), export))
                         .uid("entry")
                         .filter(new Relevance())
                         .name("relevant")
@@ -101,6 +115,9 @@ public final class TapioJob {
                                         : EnrichConfig.defaults().withoutKubernetes()))
                         .name("enrich")
                         .uid("enrich");
+        if (!nodeLocal && spec.live()) {
+            events = events.map(new ExchangeProbe()).name("to the exchange").uid("to-exchange");
+        }
         KeyedStream<EnrichedEvent, String> byWorkload = byWorkload(events, nodeLocal);
         SingleOutputStreamOperator<Finding> findings = findings(byWorkload, correlation, spec.live());
         SingleOutputStreamOperator<Rollup> rollups = Rollups.of(byWorkload);

@@ -3,6 +3,7 @@ package io.tapio.job;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.metrics.MetricsExport;
+import io.tapio.export.EventsConfig;
 import io.tapio.history.HistoryConfig;
 import io.tapio.rollup.RegressionConfig;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import picocli.CommandLine.Option;
  * {@code job.entryClass}): every TaskManager reads its own node's kernel and serves its
  * metrics. Flink's own configuration (checkpoints, state, restarts) comes from the cluster; the
  * history goes to the Iceberg catalog {@code --catalog} names, committed at each checkpoint.
+ * Findings become Kubernetes Events on their pods (the TaskManagers run in pods with a service
+ * account) and, with an endpoint, OTLP log records.
  */
 @Command(name = "tapio-job", mixinStandardHelpOptions = true, description = "Tapio's streaming job on a Flink cluster.")
 public final class TapioJobMain implements Callable<Integer> {
@@ -41,6 +44,9 @@ public final class TapioJobMain implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
+
+    @Mixin
+    ExportOptions exports = new ExportOptions();
 
     @Option(
             names = "--catalog",
@@ -74,6 +80,7 @@ public final class TapioJobMain implements Callable<Integer> {
             // The tables are created here, on the JobManager; the tasks get the catalog's properties.
             outputs.writeHistory(HistoryConfig.load(catalog.getParent(), catalog));
         }
+        outputs.exportFindings(exports.exports(EventsConfig.Mode.AUTO));
         env.execute(TapioJob.NAME);
         return 0;
     }

@@ -44,7 +44,15 @@ public final class AgentBatchReader {
         try {
             String node = in.readUTF();
             long epochNanosAtZero = in.readLong();
-            Workload[] workloads = new Workload[in.readUnsignedShort()];
+            int workloadCount = in.readUnsignedShort();
+            // Sized by what the bytes can hold, not by the count alone: a few bytes claiming
+            // 65535 workloads would otherwise cost the job a quarter of a megabyte each.
+            if (workloadCount > bytes.available() / WorkloadCodec.MIN_BYTES) {
+                throw new UndecodableBatchException(
+                        Problem.WRONG_LENGTH,
+                        "a count of " + workloadCount + " workloads in " + bytes.available() + " remaining bytes");
+            }
+            Workload[] workloads = new Workload[workloadCount];
             for (int i = 0; i < workloads.length; i++) {
                 workloads[i] = WorkloadCodec.read(in);
             }

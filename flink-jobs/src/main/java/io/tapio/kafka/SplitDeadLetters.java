@@ -1,8 +1,10 @@
 package io.tapio.kafka;
 
 import io.micrometer.core.instrument.Metrics;
+import io.tapio.ebpf.abi.SafeText;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.ebpf.metrics.MetricsExport;
+import io.tapio.ebpf.metrics.Stage;
 import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.types.JavaSerializer;
@@ -56,7 +58,7 @@ final class SplitDeadLetters extends ProcessFunction<FromAgent, EnrichedEvent> {
                 EnrichedEvent enriched = event.enriched();
                 // Not live: the kernel's timestamp is another machine's monotonic clock.
                 entryByNode
-                        .computeIfAbsent(enriched.workload().node(), node -> StageMetrics.entry("source", node))
+                        .computeIfAbsent(enriched.workload().node(), node -> StageMetrics.entry(Stage.SOURCE, node))
                         .record(enriched.event(), false);
                 out.collect(enriched);
             }
@@ -82,7 +84,7 @@ final class SplitDeadLetters extends ProcessFunction<FromAgent, EnrichedEvent> {
         LOG.warn(
                 "Record {} is not a batch this job can decode ({}); it goes to the dead-letter topic{}",
                 letter.source(),
-                letter.reason(),
+                SafeText.of(letter.reason()), // it quotes what the record held
                 unlogged == 0 ? "" : " (with " + unlogged + " more since the last " + "such message)");
         lastLog = now;
         unlogged = 0;

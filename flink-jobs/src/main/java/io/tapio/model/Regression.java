@@ -4,14 +4,17 @@ import java.io.Serial;
 import java.io.Serializable;
 
 /**
- * A workload's metric that moved away from its own baseline, beyond the threshold, for long
- * enough and on enough data to trust.
+ * A workload's metric that rose above its own baseline, beyond the threshold, for longer than
+ * a burst and on enough data to trust.
  *
- * @param baseline the metric's usual value (mean of the baseline windows)
- * @param current its value now (mean of the persisting windows)
+ * @param windowStartEpochMillis the first minute of the window that rose
+ * @param baseline the metric's usual value: the level of the baseline minutes (the mean of
+ *     their middle half), carried forward where the baseline was climbing
+ * @param current its level in the window
  * @param changePercent (current - baseline) / baseline, in percent
- * @param confidence from 0 to 1: how unlikely the change is under the baseline's own variation
- * @param windows consecutive one-minute windows the change has persisted
+ * @param confidence from 0 to 1: how sure the rise is, corrected for judging every minute
+ * @param windows the one-minute windows the rise was judged over
+ * @param samples the events behind the window's values
  */
 public record Regression(
         String workloadKey,

@@ -12,6 +12,9 @@ import java.util.Map;
  * depend on the enum's order; then each part's fields in order, strings as modified UTF-8.
  */
 public final class WorkloadCodec {
+    /** The fewest bytes a workload takes: the kind, 13 strings, the cgroup id and the label count. */
+    public static final int MIN_BYTES = 14 * Short.BYTES + Long.BYTES + Short.BYTES;
+
     private WorkloadCodec() {}
 
     public static void write(Workload w, DataOutput out) throws IOException {
@@ -49,7 +52,7 @@ public final class WorkloadCodec {
         String uid = in.readUTF();
         String qosClass = in.readUTF();
         int labelCount = in.readUnsignedShort();
-        Map<String, String> labels = new HashMap<>(labelCount * 2);
+        Map<String, String> labels = new HashMap<>(); // grows with the labels read, not with the count claimed
         for (int i = 0; i < labelCount; i++) {
             labels.put(in.readUTF(), in.readUTF());
         }

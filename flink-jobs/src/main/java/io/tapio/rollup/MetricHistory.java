@@ -2,96 +2,155 @@ package io.tapio.rollup;
 
 import java.io.Serial;
 import java.io.Serializable;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
+import java.util.Arrays;
 
 /**
- * One workload's metric over recent minutes: the baseline windows, and the windows of an
- * increase being confirmed (kept out of the baseline until it ends).
+ * One workload's metric over its recent minutes (those with enough events behind them): the
+ * windows judged and the baseline before them, oldest first, in a ring as long as both.
+ *
+ * <p>A baseline that was rising (a daily cycle's climb) is carried forward before judging: its
+ * older half is raised to the newer half's level, and the recent minutes are lowered by the
+ * same growth over the time from the newer half to them, so that a steady climb is not taken
+ * for a step. A level or falling baseline is taken as it is. Either way the recent minutes can
+ * only look lower and the baseline higher, so {@link LevelShift}'s bound on false regressions
+ * stands.
+ *
+ * <p>Once a regression is reported, the minutes before it are forgotten: the new level is the
+ * baseline from then on, so one rise is reported once.
  */
 final class MetricHistory implements Serializable {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    /** What judging a window found. */
-    record Verdict(double baseline, double current, double change, double confidence, int windows, long samples) {}
+    /** What judging a minute found: the regression, over the last {@code windows} minutes. */
+    record Verdict(
+            double baseline,
+            double current,
+            double change,
+            double confidence,
+            int windows,
+            long samples,
+            long windowStartEpochMillis) {}
 
-    private final Deque<Double> baseline = new ArrayDeque<>();
-    private final List<Double> increase = new ArrayList<>();
-    /** The least significant window of the increase, in baseline standard deviations. */
-    private double weakestZ = Double.POSITIVE_INFINITY;
+    private float[] values = new float[0];
+    private int[] samples = new int[0];
+    private int[] minutes = new int[0];
+    /** Where the oldest minute is in the ring. */
+    private int first;
 
-    private long increaseSamples;
-    private boolean reported;
+    private int size;
 
     /**
-     * Takes one window's value.
+     * Takes one minute's value and, on the minutes the config judges, the windows that end
+     * with it, shortest first.
      *
-     * @return the regression to report, once per episode; null otherwise
+     * @return the regression to report, once per rise; null otherwise
      */
-    Verdict observe(double value, long samples, RegressionConfig config) {
-        if (baseline.size() < config.minBaselineWindows()) {
-            push(value, config);
+    Verdict observe(double value, long samples, long minuteEpochMillis, RegressionConfig config) {
+        append(value, samples, minuteEpochMillis, config.longestWindow() + config.baselineWindows());
+        if (!config.judges(minuteEpochMillis)) {
             return null;
         }
-        double mean =
-                baseline.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        double sd = Math.sqrt(
-                baseline.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / (baseline.size() - 1));
-        boolean up = mean > 0 ? (value - mean) / mean > config.threshold() : value > 0;
-        if (!up) {
-            increase.forEach(v -> push(v, config));
-            increase.clear();
-            increaseSamples = 0;
-            weakestZ = Double.POSITIVE_INFINITY;
-            reported = false;
-            push(value, config);
-            return null;
-        }
-        increase.add(value);
-        increaseSamples += samples;
-        weakestZ = Math.min(weakestZ, sd == 0 ? Double.POSITIVE_INFINITY : (value - mean) / sd);
-        double current =
-                increase.stream().mapToDouble(Double::doubleValue).average().orElse(value);
-        double confidence = normal(weakestZ);
-        if (increase.size() >= config.persistWindows() && !reported && confidence >= config.minConfidence()) {
-            reported = true;
-            return new Verdict(
-                    mean,
-                    current,
-                    mean > 0 ? (current - mean) / mean : Double.POSITIVE_INFINITY,
-                    confidence,
-                    increase.size(),
-                    increaseSamples);
+        LevelShift shift = config.shift();
+        for (int window : config.windows()) {
+            int baseline = Math.min(config.baselineWindows(), size - window);
+            if (baseline < config.minBaselineWindows()) {
+                break;
+            }
+            Verdict verdict = judge(window, baseline, shift);
+            if (verdict != null) {
+                forgetAllBut(window);
+                return verdict;
+            }
         }
         return null;
     }
 
-    /**
-     * How sure the increase is: every one of its windows must stand out from the baseline's
-     * own variation, so the weakest decides. The normal distribution's P(X < z); a baseline
-     * without variation makes any increase certain.
-     */
-    static double normal(double z) {
-        return z == Double.POSITIVE_INFINITY ? 1 : 0.5 * (1 + erf(z / Math.sqrt(2)));
-    }
-
-    /** Abramowitz and Stegun 7.1.26: within 1.5e-7. */
-    static double erf(double x) {
-        double t = 1 / (1 + 0.3275911 * Math.abs(x));
-        double y = 1
-                - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592)
-                        * t
-                        * Math.exp(-x * x);
-        return x >= 0 ? y : -y;
-    }
-
-    private void push(double value, RegressionConfig config) {
-        baseline.addLast(value);
-        while (baseline.size() > config.baselineWindows()) {
-            baseline.removeFirst();
+    private Verdict judge(int window, int baselineSize, LevelShift shift) {
+        double[] recent = range(size - window, window);
+        double[] baseline = range(size - window - baselineSize, baselineSize);
+        if (!(LevelShift.level(recent) > LevelShift.level(baseline) * (1 + shift.threshold()))) {
+            return null; // carrying a climb forward would only lower the rise: nothing to judge
         }
+        int newerSize = baselineSize / 2;
+        int olderSize = baselineSize - newerSize;
+        double olderLevel = LevelShift.level(Arrays.copyOf(baseline, olderSize));
+        double newerLevel = LevelShift.level(Arrays.copyOfRange(baseline, olderSize, baselineSize));
+        double growth = olderLevel > 0 && newerLevel > olderLevel ? newerLevel / olderLevel : 1;
+        // from the newer half's middle to the recent minutes', in distances between the halves' middles
+        double carried = Math.pow(growth, (newerSize + window) / (double) baselineSize);
+        for (int i = 0; i < olderSize; i++) {
+            baseline[i] *= growth;
+        }
+        for (int i = 0; i < window; i++) {
+            recent[i] /= carried;
+        }
+        LevelShift.Verdict verdict = shift.judge(recent, baseline);
+        if (verdict == null) {
+            return null;
+        }
+        long recentSamples = 0;
+        for (int i = size - window; i < size; i++) {
+            recentSamples += samples[slot(i)];
+        }
+        return new Verdict(
+                verdict.baseline() * carried,
+                verdict.current() * carried,
+                verdict.change(),
+                verdict.confidence(),
+                window,
+                recentSamples,
+                minutes[slot(size - window)] * 60_000L);
+    }
+
+    private void append(double value, long count, long minuteEpochMillis, int capacity) {
+        if (values.length != capacity) {
+            resize(capacity);
+        }
+        if (size == capacity) {
+            first = (first + 1) % capacity;
+            size--;
+        }
+        int slot = slot(size);
+        values[slot] = (float) value;
+        samples[slot] = (int) Math.min(Integer.MAX_VALUE, count);
+        minutes[slot] = (int) (minuteEpochMillis / 60_000);
+        size++;
+    }
+
+    private void resize(int capacity) {
+        int keep = Math.min(size, capacity);
+        float[] v = new float[capacity];
+        int[] s = new int[capacity];
+        int[] m = new int[capacity];
+        for (int i = 0; i < keep; i++) {
+            int from = slot(size - keep + i);
+            v[i] = values[from];
+            s[i] = samples[from];
+            m[i] = minutes[from];
+        }
+        values = v;
+        samples = s;
+        minutes = m;
+        first = 0;
+        size = keep;
+    }
+
+    private void forgetAllBut(int newest) {
+        first = slot(size - newest);
+        size = newest;
+    }
+
+    /** The {@code count} values from the {@code from}-th oldest. */
+    private double[] range(int from, int count) {
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = values[slot(from + i)];
+        }
+        return out;
+    }
+
+    private int slot(int i) {
+        return (first + i) % values.length;
     }
 }

@@ -10,15 +10,21 @@ import io.tapio.model.types.JavaSerializer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Compares each workload's one-minute rollups with the workload's own baseline (its earlier
- * minutes), metric by metric: a regression is an increase beyond the threshold, on enough
- * events, unlikely under the baseline's variation, lasting enough windows. Reported once per
- * episode; {@code tapio_regressions_total} counts them.
+ * Compares each workload's one-minute rollups with the workload's own baseline (the minutes
+ * before), metric by metric: a regression is a rise beyond the threshold, on minutes with
+ * enough events, that lasts longer than a burst and is certain for a detector that asks every
+ * minute ({@link LevelShift}, over the windows of {@link RegressionConfig}). Reported once per
+ * rise; {@code tapio_regressions_total} counts them.
+ *
+ * <p>A metric's history is forgotten once the workload has not reported it for
+ * {@link RegressionConfig#historyTtl()}: workloads come and go (every new pod of a job is a
+ * new cgroup), and a history that old is no baseline of recent minutes anyway.
  */
 public final class RegressionDetector extends KeyedProcessFunction<String, Rollup, Regression> {
     private final RegressionConfig config;
@@ -34,9 +40,16 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
         for (RollupMetric metric : RollupMetric.values()) {
             counter(metric);
         }
-        history = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>(
-                        "metric-history", Types.STRING, JavaSerializer.typeOf(MetricHistory.class)));
+        // Named anew with its time-to-live: Flink 2.1 restores no state whose TTL changed, so a
+        // checkpoint of an earlier version restores without the baselines, which start again.
+        MapStateDescriptor<String, MetricHistory> descriptor = new MapStateDescriptor<>(
+                "metric-history-ttl", Types.STRING, JavaSerializer.typeOf(MetricHistory.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(config.historyTtl())
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupFullSnapshot()
+                .build());
+        history = getRuntimeContext().getMapState(descriptor);
     }
 
     @Override
@@ -51,7 +64,8 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
             if (metricHistory == null) {
                 metricHistory = new MetricHistory();
             }
-            MetricHistory.Verdict verdict = metricHistory.observe(sample.value(), sample.count(), config);
+            MetricHistory.Verdict verdict =
+                    metricHistory.observe(sample.value(), sample.count(), rollup.minuteEpochMillis(), config);
             history.put(metric.label(), metricHistory);
             if (verdict != null) {
                 counter(metric).increment();
@@ -59,7 +73,7 @@ public final class RegressionDetector extends KeyedProcessFunction<String, Rollu
                         rollup.workloadKey(),
                         rollup.workload(),
                         metric,
-                        rollup.minuteEpochMillis(),
+                        verdict.windowStartEpochMillis(),
                         verdict.baseline(),
                         verdict.current(),
                         100 * verdict.change(),

@@ -94,17 +94,7 @@ class FindingsOnSyntheticFaultsTest {
 
     /** Each incident of the fault's workload, as its latest report: {@code pattern subject [cause]}. */
     private static Set<String> incidents(InjectedFault fault) {
-        Map<String, Finding> latest = new java.util.LinkedHashMap<>();
-        findings.stream()
-                .filter(f -> f.status() != Finding.Status.RESOLVED
-                        && f.workload().cgroup().id() == fault.workload().cgroupId())
-                .forEach(f -> latest.put(f.episodeId(), f));
-        return latest.values().stream()
-                .map(f -> f.pattern() + " " + f.subject()
-                        + (f.cause() == null
-                                ? ""
-                                : " [" + f.cause().pattern() + " " + f.cause().subject() + "]"))
-                .collect(Collectors.toSet());
+        return LatestReports.described(findings, fault.workload().cgroupId());
     }
 
     @Test

@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -246,6 +245,19 @@ class IncidentsTest {
                 s.exit(run * 10 + 0.001, pid, 1, "api", ExitOrigin.MAIN, 1, 0);
             }
         });
+        // A job run again and again that waits about 3 s for a port each run, then completes.
+        script("runs waiting for a port", 16, all, s -> {
+            for (int run = 0; run < 20; run++) {
+                int shell = s.pid();
+                double at = run * 4;
+                for (int i = 0; i < 6; i++) {
+                    int probe = s.pid();
+                    s.connectFails(at + i * 0.5, probe, "bash", DATABASE);
+                    s.exit(at + i * 0.5 + 0.001, probe, shell, "bash", ExitOrigin.CHILD, 1, 0);
+                }
+                s.exit(at + 3.2, shell, 1, "bash", ExitOrigin.MAIN, 0, 0);
+            }
+        });
         // A failed open left by an earlier process with the same pid explains nothing.
         script("pid reused", 15, all, s -> {
             for (int run = 0; run < 3; run++) {
@@ -276,18 +288,7 @@ class IncidentsTest {
 
     /** Each incident (warning or above) of a script's workload, as its latest report: {@code pattern subject [cause]}. */
     private static Set<String> incidents(String script) {
-        long cgroup = SCRIPTS.get(script).cgroup().id();
-        Map<String, Finding> latest = new LinkedHashMap<>();
-        findings.stream()
-                .filter(f -> f.workload().cgroup().id() == cgroup && f.status() != Finding.Status.RESOLVED)
-                .forEach(f -> latest.put(f.episodeId(), f));
-        return latest.values().stream()
-                .filter(f -> f.severity().atLeast(Severity.WARNING))
-                .map(f -> f.pattern() + " " + f.subject()
-                        + (f.cause() == null
-                                ? ""
-                                : " [" + f.cause().pattern() + " " + f.cause().subject() + "]"))
-                .collect(Collectors.toSet());
+        return LatestReports.described(findings, SCRIPTS.get(script).cgroup().id());
     }
 
     @Test
@@ -346,6 +347,7 @@ class IncidentsTest {
     @Test
     void aDependencyThatStaysDownIsOneIncidentWhetherTheServiceRetriesOrCrashes() {
         assertEquals(Set.of("dependency_unreachable 10.0.0.7:5432"), incidents("database down"));
+        assertEquals(Set.of(), incidents("runs waiting for a port"), "each run got its port and completed");
         assertEquals(
                 Set.of("crash_loop api [dependency_unreachable 10.0.0.7:5432]"), incidents("crash loop on a database"));
     }
@@ -356,10 +358,6 @@ class IncidentsTest {
     }
 
     private static Finding latest(String script) {
-        long cgroup = SCRIPTS.get(script).cgroup().id();
-        return findings.stream()
-                .filter(f -> f.workload().cgroup().id() == cgroup && f.status() != Finding.Status.RESOLVED)
-                .reduce((a, b) -> b)
-                .orElseThrow();
+        return LatestReports.of(findings, SCRIPTS.get(script).cgroup().id()).getLast();
     }
 }

@@ -161,6 +161,7 @@ public final class HistoryFixture {
 
     private static List<BenchRun> benchRuns() {
         double[] throughput = {1_000_000, 1_020_000, 980_000, 1_010_000, 800_000};
+        double[] idleCpuPercent = {5.0, 5.2, 4.8, 5.0, 9.0};
         List<BenchRun> runs = new ArrayList<>();
         for (int i = 0; i < throughput.length; i++) {
             Instant started =
@@ -191,6 +192,21 @@ public final class HistoryFixture {
                     null,
                     0L,
                     Map.of("step-seconds", "10")));
+            runs.add(new BenchRun(
+                    started,
+                    "run-" + i,
+                    "node",
+                    "idle cpu",
+                    "c0ffee" + i,
+                    "ci",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Map.of("windows", "5"),
+                    idleCpuPercent[i],
+                    "percent_of_core"));
         }
         return runs;
     }

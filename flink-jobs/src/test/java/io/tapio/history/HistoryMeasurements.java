@@ -3,26 +3,21 @@ package io.tapio.history;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.model.EnrichedEvent;
-import io.tapio.model.Rollup;
-import io.tapio.model.RollupMetric;
 import io.tapio.model.Severity;
 import io.tapio.model.Workload;
+import io.tapio.rollup.NoisyRollups;
 import io.tapio.schemas.FindingsTable;
 import io.tapio.schemas.HistoryTables;
-import io.tapio.schemas.RollupsTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.Table;
@@ -39,7 +34,8 @@ import org.apache.iceberg.Table;
  * {@code stream}: the streaming job's event history from the synthetic source as fast as it
  * goes, checkpointing at the interval: rows per second and bytes on disk per million events.
  * {@code rollups}: a history of every minute of {@code DAYS} days for {@code WORKLOADS}
- * workloads, ending now, for timing {@code tapio regress} and {@code tapio sql} over it.
+ * workloads ({@link NoisyRollups#MODERATE} with a daily cycle), ending now, for timing
+ * {@code tapio regress} and {@code tapio sql} over it.
  * {@code findings}: the findings of a busy node's last {@code HOURS} hours, a report every 5
  * minutes from each of {@code WORKLOADS} workloads, committed once an hour, for timing {@code
  * tapio sql} over them (with or without its SQL service).
@@ -102,21 +98,25 @@ public final class HistoryMeasurements {
     }
 
     private static void rollups(HistoryConfig config, int workloads, int days) throws Exception {
-        HistoryTables.ensureAll(config.catalogLoader().loadCatalog());
-        long minutes = days * 24L * 60;
+        int minutes = days * 24 * 60;
         long end = Instant.now().truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
         long start = end - Duration.ofMinutes(minutes).toMillis();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        env.setParallelism(2);
-        var rows = env.fromSequence(0, minutes * workloads - 1)
-                .map(new RollupOf(workloads, start), HistorySinks.rowType(RollupsTable.DEFINITION));
-        HistorySinks.sink(rows, RollupsTable.DEFINITION, config);
+        List<NoisyRollups> series = new ArrayList<>();
+        for (int w = 0; w < workloads; w++) {
+            Workload workload = new Workload(
+                    Workload.Kind.POD,
+                    new Workload.Cgroup("node-" + (w % 50), 10_000 + w, ""),
+                    new Workload.Pod("ns-" + (w % 20), "app-" + w + "-0", "", "Burstable", Map.of()),
+                    new Workload.Container("app", "", "containerd", ""),
+                    new Workload.Owner("Deployment", "app-" + w),
+                    "");
+            series.add(new NoisyRollups(workload, NoisyRollups.MODERATE, NoisyRollups.Level.daily(0.3), w));
+        }
         long t0 = System.nanoTime();
-        env.execute("measure: a history of rollups");
+        NoisyHistory.write(config, series, start, minutes);
         System.out.printf(
-                "%,d rollups (%d workloads, %d days) written in %.1f s%n",
-                minutes * workloads, workloads, days, (System.nanoTime() - t0) / 1e9);
+                "%,d rollups (%d workloads, %d days) made and written in %.1f s%n",
+                (long) minutes * workloads, workloads, days, (System.nanoTime() - t0) / 1e9);
     }
 
     private static void findings(HistoryConfig config, int workloads, int hours) throws Exception {
@@ -147,44 +147,5 @@ public final class HistoryMeasurements {
         System.out.printf(
                 "%,d findings (%d workloads, %d hours, one commit an hour) written in %.1f s%n",
                 written, workloads, hours, (System.nanoTime() - t0) / 1e9);
-    }
-
-    /** Row {@code i}: workload {@code i % workloads} in minute {@code i / workloads}, daily cycle plus noise. */
-    private static final class RollupOf implements MapFunction<Long, RowData> {
-        private final int workloads;
-        private final long start;
-        private transient RollupRows rows;
-
-        RollupOf(int workloads, long start) {
-            this.workloads = workloads;
-            this.start = start;
-        }
-
-        @Override
-        public RowData map(Long i) {
-            if (rows == null) {
-                rows = new RollupRows();
-            }
-            int w = (int) (i % workloads);
-            long minute = start + (i / workloads) * 60_000L;
-            double daily = 1 + 0.3 * Math.sin(2 * Math.PI * (minute % 86_400_000L) / 86_400_000.0);
-            double noise = 1 + 0.1 * (((i * 2654435761L) >>> 16) % 1000 / 1000.0 - 0.5);
-            Workload workload = new Workload(
-                    Workload.Kind.POD,
-                    new Workload.Cgroup("node-" + (w % 50), 10_000 + w, ""),
-                    new Workload.Pod("ns-" + (w % 20), "app-" + w + "-0", "", "Burstable", Map.of()),
-                    new Workload.Container("app", "", "containerd", ""),
-                    new Workload.Owner("Deployment", "app-" + w),
-                    "");
-            Map<RollupMetric, Rollup.Sample> metrics = new EnumMap<>(RollupMetric.class);
-            long events = Math.round(600 * daily * noise);
-            metrics.put(RollupMetric.EVENT_RATE, new Rollup.Sample(events, events));
-            metrics.put(RollupMetric.FAILURES, new Rollup.Sample(Math.round(3 * noise), 3));
-            metrics.put(RollupMetric.RUNQ_SLOW_WAITS, new Rollup.Sample(Math.round(40 * daily), 40));
-            metrics.put(RollupMetric.RUNQ_LATENCY_P99, new Rollup.Sample(0.004 * daily * noise, 40));
-            metrics.put(RollupMetric.CONNECT_LATENCY_P99, new Rollup.Sample(0.002 * noise, 60));
-            return rows.row(new Rollup(
-                    workload.key(), workload, minute, Map.of("exec", events / 2, "exit", events / 2), 3, metrics));
-        }
     }
 }

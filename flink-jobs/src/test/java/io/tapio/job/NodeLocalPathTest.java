@@ -3,6 +3,7 @@ package io.tapio.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapio.correlate.CorrelationConfig;
+import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.rollup.RegressionConfig;
 import java.util.List;
@@ -38,10 +39,29 @@ class NodeLocalPathTest {
         assertThat(tasks).anySatisfy(t -> assertThat(t).contains("correlate", "rollups"));
     }
 
+    @Test
+    void aLiveSourceMeasuresTheEventsAsTheyLeaveForTheExchangeSoThatTheExchangeShowsInTheLatencyBudget() {
+        SourceSpec kernel = new SourceSpec.Ebpf(CollectorConfig.defaults());
+        assertThat(tasks(2, kernel)).anySatisfy(t -> assertThat(t).contains("enrich", "to the exchange"));
+        assertThat(tasks(1, kernel).getFirst()).doesNotContain("to the exchange");
+        assertThat(tasks(2, SYNTHETIC)).noneSatisfy(t -> assertThat(t).contains("to the exchange"));
+    }
+
+    @Test
+    void theSourcesWatermarksMoveOnceASecondNotFiveTimes() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TapioJob.define(env, SYNTHETIC, CorrelationConfig.defaults(), RegressionConfig.defaults(), null);
+        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(1_000);
+    }
+
     private static List<String> tasks(int parallelism) {
+        return tasks(parallelism, SYNTHETIC);
+    }
+
+    private static List<String> tasks(int parallelism, SourceSpec spec) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
-        TapioJob.define(env, SYNTHETIC, CorrelationConfig.defaults(), RegressionConfig.defaults(), null);
+        TapioJob.define(env, spec, CorrelationConfig.defaults(), RegressionConfig.defaults(), null);
         Iterable<JobVertex> vertices = env.getStreamGraph().getJobGraph().getVertices();
         return StreamSupport.stream(vertices.spliterator(), false)
                 .map(JobVertex::getName)

@@ -10,6 +10,8 @@ import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.kafka.UndecodableBatchException.Problem;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Workload;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,6 +84,20 @@ class AgentBatchTest {
         byte[] badRecord = good.clone();
         badRecord[good.length - TestEvents.failedOpen(1, 1, 11, "/etc/app").size()] ^= 0x5A; // the record's magic
         assertProblem(Problem.MALFORMED_CONTENT, badRecord, "not a Tapio event record");
+    }
+
+    @Test
+    void aWorkloadCountTheBytesCannotHoldIsAWrongLengthBeforeAnythingIsSizedByIt() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(AgentBatchFormat.MAGIC);
+        out.writeByte(AgentBatchFormat.VERSION);
+        out.writeUTF(NODE);
+        out.writeLong(EPOCH_AT_ZERO);
+        out.writeShort(0xFFFF);
+        out.write(new byte[40]);
+
+        assertProblem(Problem.WRONG_LENGTH, bytes.toByteArray(), "a count of 65535 workloads in 40 remaining bytes");
     }
 
     private static void assertProblem(Problem problem, byte[] value, String reasonPart) {

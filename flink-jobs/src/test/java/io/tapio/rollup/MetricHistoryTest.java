@@ -1,75 +1,87 @@
 package io.tapio.rollup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
-/** When a metric's windows make a regression: threshold, persistence, confidence, sample size. */
+/**
+ * The streaming detector's memory of one metric: which windows it judges against which
+ * baseline, when it starts judging, the daily climb it carries forward, and the new level it
+ * keeps after a regression.
+ */
 class MetricHistoryTest {
     private static final RegressionConfig CONFIG = RegressionConfig.defaults();
 
-    private static MetricHistory withBaseline(Random random, double mean, double spread, int windows) {
+    /** Feeds {@code minutes} values of {@code level(minute)} with a 2% wobble; returns the minutes that regressed. */
+    private static List<MetricHistory.Verdict> feed(
+            MetricHistory history, int from, int minutes, IntToDoubleFunction level) {
+        Random random = new Random(from);
+        List<MetricHistory.Verdict> found = new ArrayList<>();
+        for (int m = from; m < from + minutes; m++) {
+            double value = level.applyAsDouble(m) * (1 + 0.02 * random.nextGaussian());
+            MetricHistory.Verdict verdict = history.observe(value, 100, m * 60_000L, CONFIG);
+            if (verdict != null) {
+                found.add(verdict);
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aLastingRiseIsReportedOnceWithinItsShortestWindowAndTheNewLevelIsTheBaselineAfter() {
         MetricHistory history = new MetricHistory();
-        for (int i = 0; i < windows; i++) {
-            assertNull(history.observe(mean + spread * random.nextGaussian(), 100, CONFIG));
-        }
-        return history;
+        assertTrue(feed(history, 0, 150, m -> 100).isEmpty());
+
+        List<MetricHistory.Verdict> found = feed(history, 150, 120, m -> 130);
+
+        assertEquals(1, found.size(), found.toString());
+        MetricHistory.Verdict verdict = found.getFirst();
+        assertEquals(30, verdict.windows(), "found in the shortest window");
+        long foundAfter = verdict.windowStartEpochMillis() / 60_000 + verdict.windows() - 150;
+        assertTrue(
+                foundAfter > CONFIG.burstWindows() && foundAfter <= 30 + CONFIG.judgeEvery(),
+                "found when the rise has lasted longer than a burst and at most the window: " + foundAfter);
+        assertEquals(100, verdict.baseline(), 1.5);
+        assertEquals(130, verdict.current(), 1.5);
+        assertEquals(0.30, verdict.change(), 0.03);
+        assertTrue(verdict.confidence() > 0.99, verdict.toString());
+        assertEquals(30 * 100, verdict.samples(), "the events behind the window's minutes");
+
+        assertEquals(1, feed(history, 270, 120, m -> 160).size(), "a further rise over the new level is another");
     }
 
     @Test
-    void aLastingIncreaseBeyondTheThresholdIsReportedOnceAfterItPersists() {
-        MetricHistory history = withBaseline(new Random(1), 100, 3, 20);
-
-        assertNull(history.observe(150, 100, CONFIG), "one window is not enough");
-        assertNull(history.observe(152, 100, CONFIG), "two are not either");
-        MetricHistory.Verdict verdict = history.observe(148, 100, CONFIG);
-
-        assertNotNull(verdict);
-        assertEquals(100, verdict.baseline(), 3);
-        assertEquals(150, verdict.current(), 0.01);
-        assertEquals(0.5, verdict.change(), 0.05);
-        assertTrue(verdict.confidence() > 0.99);
-        assertEquals(3, verdict.windows());
-        assertNull(history.observe(151, 100, CONFIG), "reported once per episode");
-    }
-
-    @Test
-    void anIncreaseUnderTheThresholdIsNoRegression() {
-        MetricHistory history = withBaseline(new Random(2), 100, 1, 20);
-        for (int i = 0; i < 10; i++) {
-            assertNull(history.observe(108, 100, CONFIG));
-        }
-    }
-
-    @Test
-    void aNoisyMetricMustRiseBeyondItsOwnVariation() {
-        MetricHistory history = withBaseline(new Random(3), 100, 40, 30);
-        // +15% is over the threshold but well within this metric's usual swings
-        assertNull(history.observe(115, 100, CONFIG));
-        assertNull(history.observe(115, 100, CONFIG));
-        assertNull(history.observe(115, 100, CONFIG));
-    }
-
-    @Test
-    void anIncreaseThatEndsStartsOver() {
-        MetricHistory history = withBaseline(new Random(4), 100, 2, 20);
-        assertNull(history.observe(150, 100, CONFIG));
-        assertNull(history.observe(150, 100, CONFIG));
-        assertNull(history.observe(100, 100, CONFIG), "back to normal before the third window");
-        assertNull(history.observe(150, 100, CONFIG));
-        assertNull(history.observe(150, 100, CONFIG));
-        assertNotNull(history.observe(150, 100, CONFIG));
-    }
-
-    @Test
-    void nothingIsJudgedBeforeTheBaselineHasEnoughWindows() {
+    void nothingIsJudgedBeforeTheBaselineHasItsMinutes() {
         MetricHistory history = new MetricHistory();
-        for (int i = 0; i < CONFIG.minBaselineWindows(); i++) {
-            assertNull(history.observe(i == 0 ? 1 : 1_000, 100, CONFIG));
-        }
+        int enough = CONFIG.minBaselineWindows() + CONFIG.shortestWindow();
+        assertTrue(feed(history, 0, enough - 1, m -> m < CONFIG.minBaselineWindows() ? 1 : 1_000)
+                .isEmpty());
+        assertEquals(1, feed(history, enough - 1, 1, m -> 1_000).size(), "judged from the first minute it can be");
+    }
+
+    @Test
+    void aBurstOfTwentyMinutesAtThreeTimesIsNoRegression() {
+        MetricHistory history = new MetricHistory();
+        assertTrue(feed(history, 0, 600, m -> m >= 200 && m < 220 || m >= 400 && m < 420 ? 300 : 100)
+                .isEmpty());
+    }
+
+    @Test
+    void aDailyClimbIsCarriedForwardNotTakenForAStep() {
+        // the steepest climb of a daily cycle of +-30%: 8% an hour, on a metric quiet enough
+        // that a 10% step would be certain within half an hour
+        MetricHistory history = new MetricHistory();
+        IntToDoubleFunction daily = m -> 100 * (1 + 0.3 * Math.sin(2 * Math.PI * m / 1440));
+        assertTrue(feed(history, -360, 720, daily).isEmpty());
+        // the same series with a step of 15% at the top of the climb is found
+        MetricHistory stepped = new MetricHistory();
+        List<MetricHistory.Verdict> found = feed(stepped, -360, 720, m -> daily.applyAsDouble(m) * (m >= 0 ? 1.15 : 1));
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.getFirst().windowStartEpochMillis() >= 0, found.toString());
     }
 }

@@ -42,9 +42,9 @@ class RegressionsInTheJobTest {
     @Test
     void onlyTheWorkloadWhoseMetricRoseForGoodRegresses() throws Exception {
         List<Rollup> rollups = new ArrayList<>();
-        for (int m = 0; m < 20; m++) {
+        for (int m = 0; m < 200; m++) {
             double wobble = (m % 3) - 1; // -1, 0, +1
-            rollups.add(minute("node-1/cgroup/checkout", m, (m < 15 ? 100 : 160) + wobble));
+            rollups.add(minute("node-1/cgroup/checkout", m, (m < 150 ? 100 : 160) + wobble));
             rollups.add(minute("node-1/cgroup/payments", m, 100 + wobble));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -62,10 +62,14 @@ class RegressionsInTheJobTest {
         Regression r = regressions.getFirst();
         assertEquals("node-1/cgroup/checkout", r.workloadKey());
         assertEquals(RollupMetric.RUNQ_SLOW_WAITS, r.metric());
-        assertEquals(17 * 60_000L, r.windowStartEpochMillis(), "the third window of the rise");
+        long foundAfter = r.windowStartEpochMillis() / 60_000 + r.windows() - 150;
+        assertTrue(
+                foundAfter > 20
+                        && foundAfter <= 30 + RegressionConfig.defaults().judgeEvery(),
+                "longer than a burst, within the shortest window: " + foundAfter);
         assertEquals(100, r.baseline(), 1);
         assertEquals(160, r.current(), 1);
         assertEquals(60, r.changePercent(), 2);
-        assertTrue(r.confidence() > 0.99);
+        assertTrue(r.confidence() >= RegressionConfig.defaults().minConfidence(), r.toString());
     }
 }

@@ -28,10 +28,13 @@ import picocli.CommandLine;
 
 /**
  * The CronJobs run commands this build's CLI takes, against a cluster the manifests define;
- * the TaskManagers' identity can read pods and their owners and change nothing.
+ * the TaskManagers' identity can read pods and their owners, and write nothing but the Events
+ * it posts findings as.
  */
 class CronJobsAndRbacTest {
     private static final Set<String> READ = Set.of("get", "list", "watch");
+    /** What posting a finding as an Event needs, and all its identity may write. */
+    private static final Set<String> EVENTS = Set.of("create", "patch");
 
     static Stream<Manifest> cronJobs() {
         return Manifests.ofKind("CronJob").stream();
@@ -116,7 +119,7 @@ class CronJobsAndRbacTest {
     }
 
     @Test
-    void taskManagersReadPodsAndTheirOwnersEverywhereAndWriteNothing() {
+    void taskManagersReadPodsAndTheirOwnersEverywhereAndWriteOnlyEvents() {
         String account = DeploymentRequirementsTest.flinkConfig(
                         Manifests.named("FlinkDeployment", "tapio").body())
                 .get("kubernetes.taskmanager.service-account");
@@ -125,9 +128,14 @@ class CronJobsAndRbacTest {
         List<PolicyRule> all = new ArrayList<>(clusterWide);
         all.addAll(namespaceRules(account));
         for (PolicyRule rule : all) {
+            boolean events = rule.getApiGroups().equals(List.of(""))
+                    && rule.getResources().equals(List.of("events"));
             assertTrue(
-                    READ.containsAll(rule.getVerbs()),
-                    "read-only, not " + rule.getVerbs() + " on " + rule.getResources());
+                    events ? EVENTS.containsAll(rule.getVerbs()) : READ.containsAll(rule.getVerbs()),
+                    "read-only but for creating and patching Events, not " + rule.getVerbs() + " on "
+                            + rule.getResources());
+            assertTrue(
+                    rule.getResourceNames() == null || rule.getResourceNames().isEmpty(), "no rule names objects");
         }
         for (String[] owner : new String[][] {
             {"", "pods"},
@@ -145,6 +153,20 @@ class CronJobsAndRbacTest {
                                     && r.getVerbs().containsAll(READ)),
                     "can get, list and watch " + owner[1] + " in every namespace");
         }
+    }
+
+    /** The findings' Events go on pods in every namespace: create, and patch for an episode's later reports. */
+    @Test
+    void taskManagersCreateAndPatchEventsInEveryNamespace() {
+        String account = DeploymentRequirementsTest.flinkConfig(
+                        Manifests.named("FlinkDeployment", "tapio").body())
+                .get("kubernetes.taskmanager.service-account");
+        assertTrue(
+                clusterRules(account).stream()
+                        .anyMatch(r -> r.getApiGroups().contains("")
+                                && r.getResources().contains("events")
+                                && r.getVerbs().containsAll(EVENTS)),
+                "can create and patch events in every namespace");
     }
 
     @Test

@@ -11,8 +11,8 @@ import org.apache.iceberg.SortOrder;
 
 /**
  * {@code bench_runs}: Tapio's own benchmark results, one row per benchmark case and run, so
- * that {@code tapio regress} watches Tapio's throughput and p99 latency as it watches the
- * workloads'. A few rows a day: unpartitioned.
+ * that {@code tapio regress} watches Tapio's throughput, p99 latency and cost to the node as
+ * it watches the workloads'. A few rows a day: unpartitioned.
  */
 public final class BenchRunsTable {
     public static final String NAME = "bench_runs";
@@ -40,9 +40,17 @@ public final class BenchRunsTable {
         int key = columns.nextId();
         int value = columns.nextId();
         columns.required(
-                "parameters",
-                MapType.ofRequired(key, value, StringType.get(), StringType.get()),
-                "The run's settings (rates, rounds, threads)");
+                        "parameters",
+                        MapType.ofRequired(key, value, StringType.get(), StringType.get()),
+                        "The run's settings (rates, rounds, threads)")
+                .optional(
+                        "cost",
+                        DoubleType.get(),
+                        "What the case costs the node, in cost_unit (CPU, memory, a slowdown); lower is better")
+                .optional(
+                        "cost_unit",
+                        StringType.get(),
+                        "The unit of cost: percent_of_core, mib, threads, cpu_us_per_event, slowdown_percent");
         return new TableDefinition(
                 NAME,
                 "Tapio's own benchmark results",

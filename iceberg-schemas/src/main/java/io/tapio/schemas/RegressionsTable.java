@@ -31,7 +31,7 @@ public final class RegressionsTable {
                     .required(
                             "metric",
                             StringType.get(),
-                            "A rollups metric column (runq_latency_p99, ...); for bench: throughput or p99_latency")
+                            "A rollups metric column (runq_latency_p99, ...); for bench: throughput, p99_latency or cost")
                     .required("window_start", TimestampType.withZone(), "The start of the window that regressed")
                     .required("window_end", TimestampType.withZone(), "Its end (exclusive)")
                     .required("baseline_value", DoubleType.get(), "The metric's usual value")
@@ -48,11 +48,13 @@ public final class RegressionsTable {
                     .required(
                             "confidence",
                             DoubleType.get(),
-                            "0 to 1: how unlikely the change is under the baseline's own variation")
+                            "0 to 1: how unlikely the change is under the baseline's own variation; stream and "
+                                    + "rollups: corrected for how often they judge (1 - p x judgements a week)")
                     .required(
                             "windows",
                             IntegerType.get(),
-                            "stream: consecutive minutes it persisted; rollups: minutes in the window; bench: 1")
+                            "stream: minutes of the window that rose; rollups: minutes with data in the window; "
+                                    + "bench: 1")
                     .required("samples", LongType.get(), "Events (or runs) behind the current value")
                     .schema(),
             schema -> PartitionSpec.builderFor(schema).month("window_start").build(),

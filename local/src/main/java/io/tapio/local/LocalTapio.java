@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.tapio.ebpf.metrics.MetricsEndpoint;
 import io.tapio.ebpf.node.NodeName;
 import io.tapio.job.TapioJob;
+import io.tapio.local.RetainedCheckpoints.Checkpoint;
 import io.tapio.model.Finding;
 import io.tapio.status.JobState;
 import io.tapio.status.RunningInstances;
@@ -12,13 +13,17 @@ import io.tapio.status.StatusServer;
 import io.tapio.status.StatusStore;
 import io.tapio.status.TapioStatus;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
-import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -30,7 +35,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Tapio on one machine: the streaming job in a local Flink MiniCluster with its web UI, the
  * Prometheus endpoint, and the status endpoint {@code tapio check} reads, all on loopback; the
- * history is committed to Iceberg at each checkpoint.
+ * history is committed to Iceberg at each checkpoint. A run resumes from the last completed
+ * checkpoint of the same job in its data directory ({@link RetainedCheckpoints}).
  */
 public final class LocalTapio implements AutoCloseable {
     /** Enough for the few low-rate exchanges left (the history's committables). */
@@ -43,12 +49,25 @@ public final class LocalTapio implements AutoCloseable {
     private final RunningInstances instances = RunningInstances.forThisUser();
     private final StatusServer statusServer;
     private final Recording profile;
+    private final RetainedCheckpoints checkpoints;
+    private final Checkpoint resumedFrom;
+    private final JobID jobId;
     private final JobClient job;
+    private final Instant startedAt = Instant.now();
     private volatile TapioStatus latest;
 
     private LocalTapio(RunOptions options) throws Exception {
         this.options = options;
         this.store = new StatusStore(options.dataDir());
+        store.runningInstance().ifPresent(other -> {
+            throw new CannotResumeException("another tapio run (pid " + other.pid() + ") keeps its state in "
+                    + options.dataDir() + ": stop it, or give this run another --data-dir");
+        });
+        this.checkpoints = new RetainedCheckpoints(options.dataDir());
+        JobIdentity identity = JobIdentity.of(options.source(), options.history());
+        Optional<Checkpoint> resume = checkpoints.resumePoint(identity, options.fresh());
+        this.resumedFrom = resume.orElse(null);
+        this.jobId = checkpoints.newJob(identity, resume);
         this.profile = options.profile() == null ? null : startProfile();
         this.metrics = MetricsEndpoint.start(options.metricsPort());
         String node = NodeName.local();
@@ -56,15 +75,20 @@ public final class LocalTapio implements AutoCloseable {
                 Metrics.globalRegistry,
                 options.source().label(),
                 node,
-                Instant.now(),
+                startedAt,
                 () -> FindingsBoard.latest().stream().map(LocalTapio::statusOf).toList());
+        resume.ifPresent(c -> sampler.note("resumed from checkpoint " + c.id() + " of " + c.completedAt() + ", "
+                + ageAtStart(c).toSeconds() + " s before this run started (" + c.path() + ")"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
         FindingsBoard.clear();
+        JobRestarts.clear();
         TapioJob.Outputs outputs =
                 TapioJob.define(env, options.source(), options.correlation(), options.regression(), null);
+        outputs.findings().sinkTo(new FindingsBoard()).name("findings board").uid("findings-board");
         if (options.history() != null) {
             outputs.writeHistory(options.history());
         }
+        outputs.exportFindings(options.exports());
         this.job = env.executeAsync(TapioJob.NAME);
         this.latest = sampler.sample(true);
         this.statusServer = StatusServer.start(options.statusPort(), () -> latest);
@@ -74,8 +98,22 @@ public final class LocalTapio implements AutoCloseable {
         instances.register(instance, options.dataDir());
     }
 
+    /**
+     * @throws CannotResumeException the data directory's last checkpoint is of another job or
+     *     cannot be read, or another run uses the directory: nothing was started
+     */
     public static LocalTapio start(RunOptions options) throws Exception {
         return new LocalTapio(options);
+    }
+
+    /** The checkpoint this run resumed from; empty when it started fresh. */
+    public Optional<Checkpoint> resumedFrom() {
+        return Optional.ofNullable(resumedFrom);
+    }
+
+    /** How old {@code checkpoint} was when this run started. */
+    public Duration ageAtStart(Checkpoint checkpoint) {
+        return Duration.between(checkpoint.completedAt(), startedAt);
     }
 
     private static TapioStatus.Finding statusOf(Finding f) {
@@ -118,14 +156,9 @@ public final class LocalTapio implements AutoCloseable {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL, JobState.MAX_FAILURES);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, JobState.FAILURE_INTERVAL);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, JobState.RESTART_DELAY);
+        conf.set(DeploymentOptions.JOB_STATUS_CHANGED_LISTENERS, List.of(JobRestarts.class.getName()));
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
-        conf.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                options.dataDir()
-                        .resolve("checkpoints")
-                        .toAbsolutePath()
-                        .toUri()
-                        .toString());
+        checkpoints.configure(conf, jobId, resumedFrom());
         return conf;
     }
 
@@ -178,21 +211,31 @@ public final class LocalTapio implements AutoCloseable {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return root.getMessage() != null ? root.getMessage() : root.toString();
+            String message = root.getMessage() != null ? root.getMessage() : root.toString();
+            return restoreUnproven() ? message + resumeHint() : message;
         }
+    }
+
+    /** Whether the job resumed from a checkpoint and has not completed one of its own since. */
+    private boolean restoreUnproven() {
+        try {
+            return resumedFrom != null && !checkpoints.completedOne(jobId);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private String resumeHint() {
+        return " (the job resumed from " + resumedFrom.path()
+                + " and failed before its first checkpoint: if that checkpoint is what fails it, "
+                + "tapio run --fresh starts over without it; the history keeps what it has)";
     }
 
     private JobState jobState() {
         String failure = failureMessage();
-        if (failure != null) {
-            return JobState.failed(failure);
-        }
-        try {
-            JobStatus now = job.getJobStatus().get(5, TimeUnit.SECONDS);
-            return new JobState(now == JobStatus.RESTARTING, null);
-        } catch (Exception stoppedMeanwhile) {
-            return JobState.FINE;
-        }
+        return failure != null
+                ? JobState.failed(failure)
+                : JobState.restarted(JobRestarts.within(JobState.FAILURE_INTERVAL));
     }
 
     /** Stops the job and everything around it; the final status stays in the data directory. */

@@ -45,11 +45,13 @@ final class HealthAdvisor {
                     "the job failed: " + job.failure(),
                     "fix what the message says and start it again; the whole trace is in .tapio/tapio.log"));
         }
-        if (job.restarting()) {
+        if (job.restarts() > 0) {
             problems.add(new TapioStatus.Problem(
-                    "the job is restarting after a failure, and processes nothing meanwhile",
-                    "look at the job's exceptions in the web UI; it gives up after " + JobState.MAX_FAILURES
-                            + " failures within " + JobState.FAILURE_INTERVAL.toSeconds() + " s"));
+                    "the job restarted after a failure " + job.restarts() + " time(s) in the last "
+                            + JobState.FAILURE_INTERVAL.toSeconds() + " s, and processes nothing while it restarts",
+                    "look at the job's exceptions in the web UI or in .tapio/tapio.log; it gives up after "
+                            + JobState.MAX_FAILURES + " failures within " + JobState.FAILURE_INTERVAL.toSeconds()
+                            + " s"));
         }
         long ringFull = dropsInInterval.getOrDefault(DropReason.RING_FULL.label(), 0L);
         if (ringFull > 0) {

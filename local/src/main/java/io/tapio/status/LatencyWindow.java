@@ -8,11 +8,11 @@ import java.util.concurrent.TimeUnit;
  * Latency quantiles over the last interval, from the cumulative histogram of a Micrometer
  * timer: the difference of two snapshots' bucket counts, interpolated within the bucket.
  */
-final class LatencyWindow {
+public final class LatencyWindow {
     private double[] previousCounts = new double[0];
 
     /** The quantiles of what the timer recorded since the last call. */
-    TapioStatus.Latency next(Timer timer) {
+    public TapioStatus.Latency next(Timer timer) {
         if (timer == null) {
             return new TapioStatus.Latency(0, null, null, null);
         }

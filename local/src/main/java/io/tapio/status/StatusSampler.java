@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +28,7 @@ public final class StatusSampler {
     private final Instant startedAt;
     private final Supplier<List<TapioStatus.Finding>> findings;
     private final LatencyWindow latency = new LatencyWindow();
+    private final List<String> notes = new CopyOnWriteArrayList<>();
     private Map<String, Double> previousByType = Map.of();
     private Map<String, Double> previousDrops = Map.of();
     private Map<String, Double> previousDispositions = Map.of();
@@ -47,6 +49,11 @@ public final class StatusSampler {
         this.findings = findings;
     }
 
+    /** A note for every status from now on (how the run started, say). */
+    public void note(String note) {
+        notes.add(note);
+    }
+
     /**
      * The status now. While running, rates and latency cover the time since the last call;
      * the final status of a stopped run gives the rates over the whole run.
@@ -57,6 +64,11 @@ public final class StatusSampler {
 
     /** The status now, with what the job itself does ({@link JobState}) among its problems. */
     public synchronized TapioStatus sample(boolean running, JobState job) {
+        TapioStatus measured = measure(running, job);
+        return notes.isEmpty() ? measured : measured.withNotes(notes);
+    }
+
+    private TapioStatus measure(boolean running, JobState job) {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - (running ? previousNanos : startedNanos)) / 1e9);
         previousNanos = now;

@@ -1,9 +1,16 @@
 package io.tapio.status;
 
+import io.tapio.ebpf.abi.SafeText;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The status as one screen of text. */
+/**
+ * The status as one screen of text. Every string in a status may come from outside (a
+ * process's name or path in a finding, a pod's name, a job's failure message, or a damaged
+ * status file), so each is shown through {@link SafeText}: nothing in it moves the cursor,
+ * recolours the screen or starts a line of its own.
+ */
 public final class StatusView {
     private StatusView() {}
 
@@ -11,10 +18,10 @@ public final class StatusView {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
                 "Tapio on %s: %s (source %s, started %s)   %s%n",
-                s.node(),
+                SafeText.of(s.node()),
                 s.running() ? "running" : "NOT RUNNING",
-                s.source(),
-                s.startedAt(),
+                SafeText.of(s.source()),
+                SafeText.of(s.startedAt()),
                 s.health().healthy() ? "HEALTHY" : "NEEDS ATTENTION"));
         out.append(String.format(
                 "events/s   %,.0f  %s%n",
@@ -42,7 +49,7 @@ public final class StatusView {
                         s.drops().isEmpty()
                                 ? "none"
                                 : s.drops().entrySet().stream()
-                                        .map(e -> e.getKey() + " " + e.getValue())
+                                        .map(e -> SafeText.of(e.getKey()) + " " + e.getValue())
                                         .collect(Collectors.joining(", ")))
                 .append('\n');
         if (s.findings().isEmpty()) {
@@ -52,23 +59,23 @@ public final class StatusView {
             for (TapioStatus.Finding f : s.findings()) {
                 out.append(String.format(
                         "  %-8s %s  (%s, %d events, last %s)%n    -> %s%n",
-                        f.severity().toUpperCase(),
-                        f.summary(),
-                        f.pattern(),
+                        SafeText.of(f.severity().toUpperCase(Locale.ROOT)),
+                        SafeText.of(f.summary()),
+                        SafeText.of(f.pattern()),
                         f.count(),
-                        f.lastSeen(),
-                        f.recommendation()));
+                        SafeText.of(f.lastSeen()),
+                        SafeText.of(f.recommendation())));
             }
         }
         for (TapioStatus.Problem p : s.health().problems()) {
             out.append("problem    ")
-                    .append(p.symptom())
+                    .append(SafeText.of(p.symptom()))
                     .append("\n           -> ")
-                    .append(p.hint())
+                    .append(SafeText.of(p.hint()))
                     .append('\n');
         }
         for (String note : s.health().notes()) {
-            out.append("note       ").append(note).append('\n');
+            out.append("note       ").append(SafeText.of(note)).append('\n');
         }
         return out.toString();
     }
@@ -77,7 +84,7 @@ public final class StatusView {
         return byType.entrySet().stream()
                 .filter(e -> e.getValue() >= 0.5)
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .map(e -> String.format("%s %,.0f", e.getKey(), e.getValue()))
+                .map(e -> String.format("%s %,.0f", SafeText.of(e.getKey()), e.getValue()))
                 .collect(Collectors.joining(", ", "(", ")"))
                 .replace("()", "");
     }

@@ -100,6 +100,27 @@ public record TapioStatus(
     /** The same status listing only {@code kept} of its findings, with the verdict redone for them. */
     public TapioStatus withFindings(List<Finding> kept) {
         boolean alarming = kept.stream().anyMatch(f -> !HealthAdvisor.QUIET_SEVERITIES.contains(f.severity()));
+        return with(
+                running, kept, new Health(health.problems().isEmpty() && !alarming, health.problems(), health.notes()));
+    }
+
+    /** The same status with {@code first} before its notes. */
+    public TapioStatus withNotes(List<String> first) {
+        List<String> notes = new java.util.ArrayList<>(first);
+        notes.addAll(health.notes());
+        return with(running, findings, new Health(health.healthy(), health.problems(), notes));
+    }
+
+    /** The status of an instance that no longer runs, whatever it said when it last wrote it. */
+    public TapioStatus stopped() {
+        List<Problem> problems = new java.util.ArrayList<>(health.problems());
+        if (!problems.contains(HealthAdvisor.NOT_RUNNING)) {
+            problems.addFirst(HealthAdvisor.NOT_RUNNING);
+        }
+        return with(false, findings, new Health(false, problems, health.notes()));
+    }
+
+    private TapioStatus with(boolean running, List<Finding> findings, Health health) {
         return new TapioStatus(
                 version,
                 running,
@@ -114,31 +135,7 @@ public record TapioStatus(
                 drops,
                 ringFillRatio,
                 unavailable,
-                kept,
-                new Health(health.problems().isEmpty() && !alarming, health.problems(), health.notes()));
-    }
-
-    /** The status of an instance that no longer runs, whatever it said when it last wrote it. */
-    public TapioStatus stopped() {
-        List<Problem> problems = new java.util.ArrayList<>(health.problems());
-        if (!problems.contains(HealthAdvisor.NOT_RUNNING)) {
-            problems.addFirst(HealthAdvisor.NOT_RUNNING);
-        }
-        return new TapioStatus(
-                version,
-                false,
-                source,
-                node,
-                startedAt,
-                updatedAt,
-                eventsProcessed,
-                eventsPerSecond,
-                latency,
-                kernel,
-                drops,
-                ringFillRatio,
-                unavailable,
                 findings,
-                new Health(false, problems, health.notes()));
+                health);
     }
 }

@@ -3,15 +3,12 @@ package io.tapio.local;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.correlate.CorrelationConfig;
 import io.tapio.job.SourceSpec;
-import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.StatusStore;
 import io.tapio.status.TapioStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,18 +28,7 @@ class JobFailureTest {
     void aJobFailingAtEveryRestartStopsAndItsMessageIsInTheStatus() throws Exception {
         Path notACapture = Files.writeString(dir.resolve("notes.txt"), "hello\n", StandardCharsets.US_ASCII);
         Path dataDir = dir.resolve("data");
-        RunOptions options = new RunOptions(
-                new SourceSpec.Replay(notACapture, false),
-                null,
-                dataDir,
-                0,
-                0,
-                0,
-                null,
-                Duration.ofSeconds(10),
-                CorrelationConfig.defaults(),
-                RegressionConfig.defaults(),
-                null);
+        RunOptions options = RunOptions.unattended(new SourceSpec.Replay(notACapture, false), dataDir);
         String failure;
         try (LocalTapio tapio = LocalTapio.start(options)) {
             while (tapio.jobRunning()) {

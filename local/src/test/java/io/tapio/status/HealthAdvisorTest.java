@@ -58,9 +58,9 @@ class HealthAdvisorTest {
     }
 
     @Test
-    void aJobRestarting() {
-        job = new JobState(true, null);
-        assertOneProblem("the job is restarting");
+    void aJobThatRestartedWithinTheFailureInterval() {
+        job = JobState.restarted(2);
+        assertOneProblem("the job restarted after a failure 2 time(s) in the last 60 s");
     }
 
     @Test

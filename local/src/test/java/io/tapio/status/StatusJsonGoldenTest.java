@@ -37,8 +37,37 @@ class StatusJsonGoldenTest {
                         false,
                         List.of(new TapioStatus.Problem("ring-buffer overflow", "give the ring more room")),
                         List.of("no oom_kill events: no such tracepoint")));
+        assertHeldBy("status-v1.json", status);
+    }
+
+    /**
+     * A healthy run that has seen no event in the last interval: the latency's quantiles are
+     * null (not 0, which would read as measured), the maps and lists empty, not missing.
+     */
+    @Test
+    void anIdleHealthyRunHasNullLatencyAndEmptyCollections() throws IOException {
+        TapioStatus status = new TapioStatus(
+                TapioStatus.VERSION,
+                true,
+                "synthetic",
+                "node-a",
+                "2026-12-02T20:00:00Z",
+                "2026-12-02T20:00:01Z",
+                0,
+                new TapioStatus.Rates(0.0, new TreeMap<>()),
+                new TapioStatus.Latency(0, null, null, null),
+                new TapioStatus.Kernel(0, 0, 0, 0),
+                Map.of(),
+                0.0,
+                Map.of(),
+                List.of(),
+                new TapioStatus.Health(true, List.of(), List.of()));
+        assertHeldBy("status-v1-idle.json", status);
+    }
+
+    private void assertHeldBy(String file, TapioStatus status) throws IOException {
         String golden;
-        try (InputStream in = getClass().getResourceAsStream("status-v1.json")) {
+        try (InputStream in = getClass().getResourceAsStream(file)) {
             golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertEquals(golden.strip(), StatusJson.write(status).strip());

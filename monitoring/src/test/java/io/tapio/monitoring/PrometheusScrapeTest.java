@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tapio.cli.Tapio;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A real Prometheus scrapes {@code tapio run} (the eBPF source, so the ring buffer and kernel
@@ -38,35 +33,26 @@ class PrometheusScrapeTest {
         int metricsPort = PrometheusServer.freePort();
         int uiPort = PrometheusServer.freePort();
         int statusPort = PrometheusServer.freePort();
-        StringWriter output = new StringWriter();
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread run = Thread.ofPlatform().name("tapio-run").start(() -> {
-            CommandLine cli = new CommandLine(new Tapio());
-            cli.setOut(new PrintWriter(output, true));
-            cli.setErr(new PrintWriter(output, true));
-            exit.complete(cli.execute(
-                    "run",
-                    "--source",
-                    "ebpf",
-                    "--duration",
-                    "4m",
-                    "--data-dir",
-                    dir.resolve("tapio").toString(),
-                    "--metrics-port",
-                    "" + metricsPort,
-                    "--ui-port",
-                    "" + uiPort,
-                    "--status-port",
-                    "" + statusPort));
-        });
+        TapioRun run = TapioRun.start(
+                "--source",
+                "ebpf",
+                "--duration",
+                "4m",
+                "--data-dir",
+                dir.resolve("tapio").toString(),
+                "--metrics-port",
+                "" + metricsPort,
+                "--ui-port",
+                "" + uiPort,
+                "--status-port",
+                "" + statusPort);
         try (PrometheusServer prometheus =
                 PrometheusServer.start(dir.resolve("prometheus"), metricsPort, Monitoring.alertRules())) {
             JsonNode processed = await(
                     prometheus,
                     "sum by (node, type) (tapio_events_processed_total)",
                     PrometheusScrapeTest::anyAboveZero,
-                    exit,
-                    output);
+                    run);
             for (JsonNode series : processed) {
                 assertFalse(series.at("/metric/node").asText().isEmpty(), "events carry their node: " + series);
                 assertFalse(series.at("/metric/type").asText().isEmpty(), "and their type: " + series);
@@ -80,8 +66,7 @@ class PrometheusScrapeTest {
                     prometheus,
                     Monitoring.dashboardQueries().get(1),
                     r -> measured(r).containsAll(Set.of("source", "end")),
-                    exit,
-                    output);
+                    run);
             for (JsonNode stage : latency) {
                 String name = stage.at("/metric/stage").asText();
                 double p99 = stage.at("/value/1").asDouble();
@@ -93,18 +78,13 @@ class PrometheusScrapeTest {
             assertEquals(1, fill.size(), fill.toString());
             double ratio = fill.get(0).at("/value/1").asDouble();
             assertTrue(ratio >= 0 && ratio <= 1, "ring fill is a ratio: " + ratio);
-            await(
-                    prometheus,
-                    Monitoring.dashboardQueries().getFirst(),
-                    PrometheusScrapeTest::anyAboveZero,
-                    exit,
-                    output);
+            await(prometheus, Monitoring.dashboardQueries().getFirst(), PrometheusScrapeTest::anyAboveZero, run);
 
             for (String query : Monitoring.dashboardQueries()) {
                 // Findings and regressions are counted from the first one on: a quiet run has none.
                 // Every other panel has data once its counters have two scrapes in the rate window.
                 boolean rare = query.contains("tapio_findings_total") || query.contains("tapio_regressions_total");
-                await(prometheus, query, result -> rare || !result.isEmpty(), exit, output);
+                await(prometheus, query, result -> rare || !result.isEmpty(), run);
             }
             for (JsonNode rule : Monitoring.alerts()) {
                 prometheus.query(rule.path("expr").asText());
@@ -115,9 +95,9 @@ class PrometheusScrapeTest {
                 assertEquals("ok", rule.path("health").asText(), rule.path("name") + ": " + rule.path("lastError"));
             }
         } finally {
-            run.interrupt();
+            run.close();
         }
-        assertEquals(0, exit.get(90, TimeUnit.SECONDS), "tapio run stops cleanly: " + output);
+        assertEquals(0, run.exitStatus(), "tapio run stops cleanly: " + run.output());
     }
 
     private static boolean anyAboveZero(JsonNode result) {
@@ -147,19 +127,12 @@ class PrometheusScrapeTest {
      * Queries until the result is as expected, starting and ending a process meanwhile so
      * that the kernel has events for Tapio to count.
      */
-    private static JsonNode await(
-            PrometheusServer prometheus,
-            String query,
-            Predicate<JsonNode> expected,
-            CompletableFuture<Integer> exit,
-            StringWriter output)
+    private static JsonNode await(PrometheusServer prometheus, String query, Predicate<JsonNode> expected, TapioRun run)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            if (exit.isDone()) {
-                throw new AssertionError("tapio run ended early (" + exit.get() + "): " + output);
-            }
+            run.requireRunning();
             new ProcessBuilder("/bin/sh", "-c", "exit 3").start().waitFor();
             last = prometheus.query(query);
             if (expected.test(last)) {
@@ -168,7 +141,7 @@ class PrometheusScrapeTest {
             Thread.sleep(500);
         }
         throw new AssertionError(query + " never gave what was expected; last: " + last + "\nprometheus: "
-                + prometheus.log() + "\ntapio: " + output);
+                + prometheus.log() + "\ntapio: " + run.output());
     }
 
     private static List<JsonNode> awaitRulesEvaluated(PrometheusServer prometheus) throws Exception {

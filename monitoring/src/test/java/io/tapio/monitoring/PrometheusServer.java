@@ -88,6 +88,13 @@ final class PrometheusServer implements AutoCloseable {
         return rules;
     }
 
+    /** The active alerts (pending or firing), each with its labels and state. */
+    List<JsonNode> alerts() throws IOException, InterruptedException {
+        List<JsonNode> alerts = new java.util.ArrayList<>();
+        get("/api/v1/alerts").path("data").path("alerts").forEach(alerts::add);
+        return alerts;
+    }
+
     String log() throws IOException {
         return Files.readString(log);
     }

@@ -2,19 +2,19 @@ package io.tapio.bench.job;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
+import io.tapio.bench.WorkDirectory;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.PathRule;
 import io.tapio.ebpf.metrics.DropReason;
 import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.export.FindingExports;
 import io.tapio.job.SourceSpec;
 import io.tapio.local.LocalTapio;
 import io.tapio.local.RunOptions;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.TapioStatus;
 import io.tapio.testing.FailedOpenLoad;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +29,8 @@ public final class JobBenchmark {
     /** Let the job settle (JIT, first checkpoint) before measuring a rate. */
     private static final Duration WARM_UP = Duration.ofSeconds(10);
 
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+
     /**
      * @param rates the load's rates in opens per second; 0 means as fast as it can
      * @param step how long each rate is measured
@@ -41,8 +43,9 @@ public final class JobBenchmark {
 
     /**
      * One rate: what entered the job, what was lost before it, the latency quantiles (in
-     * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, and
-     * the batch sizes the source's and the correlator's adaptive batchers had chosen.
+     * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, the
+     * batch sizes the source's and the correlator's adaptive batchers had chosen, and where the
+     * latency went, stage by stage.
      */
     public record Step(
             long targetRate,
@@ -53,7 +56,8 @@ public final class JobBenchmark {
             Double p99,
             Double p999,
             double sourceBatch,
-            double correlatorBatch) {}
+            double correlatorBatch,
+            List<LatencyBudget.Row> budget) {}
 
     private JobBenchmark() {}
 
@@ -66,15 +70,15 @@ public final class JobBenchmark {
     }
 
     public static List<Step> run(Options options, Consumer<String> progress) throws Exception {
-        Path dataDir = Files.createTempDirectory("tapio-bench");
         List<Step> steps = new ArrayList<>();
-        try (FailedOpenLoad load = new FailedOpenLoad();
+        try (WorkDirectory dataDir = WorkDirectory.create("tapio-bench");
+                FailedOpenLoad load = new FailedOpenLoad();
                 LocalTapio tapio = LocalTapio.start(new RunOptions(
                         new SourceSpec.Ebpf(CollectorConfig.builder()
                                 .addPathRule(PathRule.report(load.pathPrefix()))
                                 .build()),
                         null,
-                        dataDir,
+                        dataDir.path(),
                         0,
                         0,
                         0,
@@ -82,17 +86,23 @@ public final class JobBenchmark {
                         Duration.ofSeconds(10),
                         CorrelationConfig.defaults(),
                         RegressionConfig.defaults(),
-                        null))) {
+                        null,
+                        FindingExports.NONE,
+                        true))) {
             progress.accept("warming up");
             load.start(options.loadThreads(), 50_000);
             Thread.sleep(WARM_UP);
             load.stop();
+            Thread.sleep(SETTLE); // what the warm-up left in the ring does not count in the first rate
+            LatencyBudget budget = new LatencyBudget(Metrics.globalRegistry);
             for (long rate : options.rates()) {
-                TapioStatus before = tapio.refresh(); // opens the measuring window
+                budget.open(); // with the status, opens the measuring window
+                TapioStatus before = tapio.refresh();
                 load.start(options.loadThreads(), rate);
                 Thread.sleep(options.step());
                 load.stop();
                 Thread.sleep(200); // what is in flight reaches the end of the job
+                List<LatencyBudget.Row> stages = budget.close();
                 TapioStatus after = tapio.refresh();
                 TapioStatus.Latency latency = after.latency();
                 Step step = new Step(
@@ -106,7 +116,8 @@ public final class JobBenchmark {
                         latency.p99(),
                         latency.p999(),
                         gauge(MetricNames.SOURCE_BATCH_SIZE),
-                        gauge(MetricNames.CORRELATOR_BATCH_SIZE));
+                        gauge(MetricNames.CORRELATOR_BATCH_SIZE),
+                        stages);
                 progress.accept(String.format(
                         "%-10s %,12.0f events/s into the job, p99 %s",
                         rate == 0 ? "max" : rate,

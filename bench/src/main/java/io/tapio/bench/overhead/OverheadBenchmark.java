@@ -1,11 +1,12 @@
 package io.tapio.bench.overhead;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tapio.bench.Spread;
 import io.tapio.bench.Stats;
+import io.tapio.bench.WorkDirectory;
 import io.tapio.bench.collector.RingConsumer;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
-import io.tapio.ebpf.ring.PollInterval;
 import io.tapio.testing.BuildProject;
 import io.tapio.testing.Commands;
 import java.io.IOException;
@@ -16,19 +17,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The cost of Tapio to the node: realistic workloads timed with and without the programs
@@ -79,14 +77,25 @@ public final class OverheadBenchmark {
         public double slowdown() {
             return tracedMedian() / untracedMedian() - 1;
         }
+
+        /** The slowdown of each round (its traced run over its untraced run): how far one round is from the median. */
+        public Spread slowdownByRound() {
+            List<Double> rounds = new ArrayList<>();
+            for (int r = 0; r < Math.min(untracedSeconds.size(), tracedSeconds.size()); r++) {
+                rounds.add(tracedSeconds.get(r) / untracedSeconds.get(r) - 1);
+            }
+            return Spread.of(rounds);
+        }
     }
+
+    /** As the source's reader: a sleep without records ends this late at the latest. */
+    private static final Duration READER_LONGEST_SLEEP = Duration.ofSeconds(1);
 
     private OverheadBenchmark() {}
 
     public static List<Result> run(Options options, Consumer<String> progress) {
-        Path workDir = createTempDirectory();
-        try {
-            Path build = BuildProject.create(workDir, options.sources());
+        try (WorkDirectory workDir = WorkDirectory.create("tapio-overhead")) {
+            Path build = BuildProject.create(workDir.path(), options.sources());
             List<Result> results = new ArrayList<>();
             for (Workload workload : Workload.values()) {
                 Runnable run = switch (workload) {
@@ -115,8 +124,6 @@ public final class OverheadBenchmark {
                 results.add(new Result(workload, untraced, traced));
             }
             return results;
-        } finally {
-            deleteRecursively(workDir);
         }
     }
 
@@ -128,26 +135,24 @@ public final class OverheadBenchmark {
 
     /**
      * Runs with every program attached and a reader draining the ring as the eBPF source's
-     * reader does while events come and go: looks at the ring as often as {@link PollInterval}
-     * says.
+     * reader does: until the ring is empty, then asleep until the programs wake it.
      */
     private static double timeTraced(Runnable run) {
         try (KernelCollector collector = KernelCollector.open(CollectorConfig.defaults())) {
             AtomicBoolean reading = new AtomicBoolean(true);
             Thread reader = Thread.ofPlatform().name("tapio-overhead-reader").start(() -> {
-                PollInterval interval = PollInterval.from(PollInterval.DEFAULT_MIN);
                 while (reading.get()) {
-                    LockSupport.parkNanos(interval.nanos());
-                    interval.after(collector.reader().pendingBytes());
                     while (collector.reader().drain((ring, offset, length) -> {}, RingConsumer.BATCH) > 0) {
-                        // until the ring is empty, as the source's reader does once woken
+                        // until the ring is empty
                     }
+                    collector.reader().await(READER_LONGEST_SLEEP);
                 }
             });
             try {
                 return time(run);
             } finally {
                 reading.set(false);
+                collector.reader().wakeUp();
                 try {
                     reader.join();
                 } catch (InterruptedException e) {
@@ -200,24 +205,6 @@ public final class OverheadBenchmark {
         } finally {
             server.stop(0);
             serverThreads.shutdownNow();
-        }
-    }
-
-    private static Path createTempDirectory() {
-        try {
-            return Files.createTempDirectory("tapio-overhead");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
         }
     }
 }

@@ -72,15 +72,18 @@ public final class Layouts {
         return string(segment, offset, length);
     }
 
-    /** A string whose length the record stores beside it, bounded by the array's size. */
+    /**
+     * A string whose length the record stores beside it, bounded by the array's size. The kernel
+     * gives bytes: what is not UTF-8 is kept as {@code \xNN} ({@link SafeText#decode}).
+     */
     public static String string(MemorySegment segment, long offset, int length) {
         if (segment.heapBase().orElse(null) instanceof byte[] array) {
             // an event's own record: straight from its array, without a copy in between
-            return new String(array, Math.toIntExact(segment.address() + offset), length, StandardCharsets.UTF_8);
+            return SafeText.decode(array, Math.toIntExact(segment.address() + offset), length);
         }
         byte[] bytes = new byte[length];
         MemorySegment.copy(segment, U8, offset, bytes, 0, length);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return SafeText.decode(bytes, 0, length);
     }
 
     /**

@@ -27,6 +27,20 @@ public final class Preflight {
     private Preflight() {}
 
     /**
+     * Everything that can be checked before a job that reads this kernel starts: BTF, the
+     * privileges, libbpf, tracefs (mounted if it is missing), in the order a fix is needed.
+     *
+     * @throws MissingRequirementException naming what is missing and how to get it
+     * @throws io.tapio.ebpf.libbpf.MissingLibbpfException naming the package to install
+     */
+    public static void checkMachine() {
+        checkKernelBtf();
+        checkPrivileges();
+        checkLibbpf();
+        ensureTracefs();
+    }
+
+    /**
      * Loading and attaching tracing programs needs CAP_BPF and CAP_PERFMON (Linux 5.8+), or
      * CAP_SYS_ADMIN, which root has.
      */

@@ -18,6 +18,8 @@ public final class LibC {
     public static final int EPOLLIN = 0x001;
     private static final int EPOLL_CLOEXEC = 0x80000;
     private static final int EPOLL_CTL_ADD = 1;
+    private static final int EFD_CLOEXEC = 0x80000;
+    private static final int EFD_NONBLOCK = 0x800;
     private static final int EINTR = 4;
     private static final int SC_PAGESIZE = 30;
     /** struct epoll_event: 12 bytes packed on x86-64, 16 elsewhere; room for one either way. */
@@ -37,6 +39,12 @@ public final class LibC {
             LIBC, "epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle EPOLL_WAIT = Native.downcallWithErrno(
             LIBC, "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD =
+            Native.downcallWithErrno(LIBC, "eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle WRITE =
+            Native.downcall(LIBC, "write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READ =
+            Native.downcall(LIBC, "read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle MOUNT = Native.downcallWithErrno(
             LIBC, "mount", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle SYSCONF =
@@ -91,8 +99,8 @@ public final class LibC {
         }
     }
 
-    /** An epoll instance watching {@code fd} for input. */
-    public static int epollFor(int fd) {
+    /** An epoll instance watching each of {@code fds} for input. */
+    public static int epollFor(int... fds) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Native.CALL_STATE);
             int epfd = (int) EPOLL_CREATE1.invokeExact(state, EPOLL_CLOEXEC);
@@ -101,12 +109,47 @@ public final class LibC {
             }
             MemorySegment event = arena.allocate(EPOLL_EVENT_BYTES);
             event.set(JAVA_INT, 0, EPOLLIN);
-            if ((int) EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, event) < 0) {
-                int errno = Native.errno(state);
-                close(epfd);
-                throw new NativeException("epoll_ctl", errno);
+            for (int fd : fds) {
+                if ((int) EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, event) < 0) {
+                    int errno = Native.errno(state);
+                    close(epfd);
+                    throw new NativeException("epoll_ctl", errno);
+                }
             }
             return epfd;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** A non-blocking eventfd(2): a counter other threads can make readable, to end an epoll wait. */
+    public static int eventfd() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Native.CALL_STATE);
+            int fd = (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+            if (fd < 0) {
+                throw new NativeException("eventfd", Native.errno(state));
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Makes the eventfd {@code fd} readable. */
+    public static void eventfdSignal(int fd, MemorySegment scratch) {
+        try {
+            scratch.set(JAVA_LONG, 0, 1L);
+            long ignored = (long) WRITE.invokeExact(fd, scratch, 8L);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** Resets the eventfd {@code fd} (non-blocking: nothing happens if it was not signalled). */
+    public static void eventfdClear(int fd, MemorySegment scratch) {
+        try {
+            long ignored = (long) READ.invokeExact(fd, scratch, 8L);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

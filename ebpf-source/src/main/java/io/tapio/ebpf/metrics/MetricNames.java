@@ -35,6 +35,10 @@ public final class MetricNames {
     public static final String ENRICH_LOOKUPS = "tapio.enrich.lookups";
     /** Gauge: cgroups the workload cache holds. */
     public static final String ENRICH_CACHE_ENTRIES = "tapio.enrich.cache.entries";
+    /** Counter {node,cgroup=removed|live}: cgroups the full workload cache forgot to make room. */
+    public static final String ENRICH_CACHE_EVICTIONS = "tapio.enrich.cache.evictions";
+    /** Counter {direction=encode|decode}: workloads the event serializer's cache forgot to make room. */
+    public static final String WORKLOAD_CODEC_EVICTIONS = "tapio.workload.codec.evictions";
     /** Gauge: pods known on the node. */
     public static final String ENRICH_PODS = "tapio.enrich.pods";
     /** Gauge {subtask}: events a key's batch holds in the correlator. */
@@ -45,6 +49,17 @@ public final class MetricNames {
     public static final String REGRESSIONS = "tapio.regressions";
     /** Counter {problem}: Kafka records that went to the dead-letter topic. */
     public static final String KAFKA_DEAD_LETTERS = "tapio.kafka.dead.letters";
+
+    /** Counter: findings posted as new Kubernetes Events on their pods. */
+    public static final String KUBERNETES_EVENTS_POSTED = "tapio.kubernetes.events.posted";
+    /** Counter: later reports of an episode written into its Kubernetes Event (count, last time, message). */
+    public static final String KUBERNETES_EVENTS_UPDATED = "tapio.kubernetes.events.updated";
+    /** Counter {reason}: reports that did not reach the Kubernetes API, reason as the export names it. */
+    public static final String KUBERNETES_EVENTS_DROPPED = "tapio.kubernetes.events.dropped";
+    /** Counter: findings the OTLP receiver accepted as log records. */
+    public static final String OTLP_LOG_RECORDS_EXPORTED = "tapio.otlp.log.records.exported";
+    /** Counter {reason}: findings that did not reach the OTLP receiver. */
+    public static final String OTLP_LOG_RECORDS_DROPPED = "tapio.otlp.log.records.dropped";
 
     /** A node agent's own: events read, filtered, published; batches; its buffer; Kafka's silence. */
     public static final String AGENT_EVENTS_READ = "tapio.agent.events.read";

@@ -5,9 +5,11 @@ import io.tapio.ebpf.libbpf.BpfMap;
 import io.tapio.ebpf.libbpf.LibC;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -15,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * record is validated (magic, version, type, length) where it lies; a well-formed one is
  * handed to a {@link RecordHandler}, a malformed one is counted by reason and skipped.
  *
- * <p>One thread reads ({@link #drain}, {@link #poll}); any thread may read the statistics.
- * The producer submits without waking the reader until the ring fills (see tapio.h), so a
- * reader that finds nothing waits with a short timeout rather than for a wakeup.
+ * <p>One thread reads ({@link #drain}, {@link #poll}, {@link #await}); any thread may read the
+ * statistics or {@link #wakeUp} a waiting reader. The producer submits without waking the
+ * reader (see tapio.h) unless the reader said it is about to sleep, or the ring is filling.
  */
 public final class RingBufferReader implements AutoCloseable {
     /** Waits up to this long are naps: they do not ask for a wakeup. */
@@ -28,6 +30,12 @@ public final class RingBufferReader implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final int epollFd;
     private final MemorySegment epollScratch;
+    /** Readable when another thread wants a waiting reader back ({@link #wakeUp}). */
+    private final int wakeFd;
+
+    private final MemorySegment wakeSignal;
+    private final MemorySegment wakeScratch;
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final AtomicLongArray malformed = new AtomicLongArray(Malformation.values().length);
     private volatile long records;
     private volatile long bytes;
@@ -36,8 +44,16 @@ public final class RingBufferReader implements AutoCloseable {
     private RingBufferReader(MappedRingBuffer ring, int fd, Runnable beforeSleep) {
         this.ring = ring;
         this.beforeSleep = beforeSleep;
-        this.epollFd = LibC.epollFor(fd);
+        this.wakeFd = LibC.eventfd();
+        try {
+            this.epollFd = LibC.epollFor(fd, wakeFd);
+        } catch (RuntimeException e) {
+            LibC.close(wakeFd);
+            throw e;
+        }
         this.epollScratch = LibC.epollScratch(arena);
+        this.wakeSignal = arena.allocate(Long.BYTES);
+        this.wakeScratch = arena.allocate(Long.BYTES);
     }
 
     /** Maps the ring buffer map {@code map} of a loaded object. */
@@ -103,10 +119,16 @@ public final class RingBufferReader implements AutoCloseable {
     }
 
     /**
-     * Waits until the kernel wakes this reader or {@code timeout} passes, unless data is
-     * already waiting. Only a wait longer than {@link #WAKEUP_AFTER} asks the producer for a
-     * wakeup: a busy reader that naps briefly and often would otherwise make nearly every
-     * record wake it, which costs the producer most of its throughput.
+     * Waits until the kernel wakes this reader, {@link #wakeUp} is called or {@code timeout}
+     * passes, unless data is already waiting. Only a wait longer than {@link #WAKEUP_AFTER}
+     * asks the producer for a wakeup: a busy reader that naps briefly and often would otherwise
+     * make nearly every record wake it, which costs the producer most of its throughput.
+     *
+     * <p>The request is a flag the producer reads before it submits; the producer does not
+     * fence its reservation (which moves the producer position) against that read, so on rare
+     * occasions a record written just as the reader goes to sleep wakes nobody. Records then
+     * wait for the next one, for the ring to fill to its wakeup threshold, or for the timeout:
+     * a reader that sleeps long must look again when it ends.
      *
      * @return whether data is waiting
      */
@@ -116,6 +138,7 @@ public final class RingBufferReader implements AutoCloseable {
         }
         if (timeout.compareTo(WAKEUP_AFTER) > 0) {
             beforeSleep.run();
+            VarHandle.fullFence(); // the request is visible before the ring is looked at again
             if (pendingBytes() > 0) {
                 return true; // written before the producer saw the request: no wakeup will come for it
             }
@@ -123,7 +146,17 @@ public final class RingBufferReader implements AutoCloseable {
         long millis = timeout.toMillis();
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, millis == 0 && !timeout.isZero() ? 1 : millis);
         LibC.epollWait(epollFd, epollScratch, timeoutMillis);
+        if (wakeRequested.getAndSet(false)) {
+            LibC.eventfdClear(wakeFd, wakeScratch);
+        }
         return pendingBytes() > 0;
+    }
+
+    /** Ends a wait in {@link #await} now, or the next one if none is under way. Any thread. */
+    public void wakeUp() {
+        if (!wakeRequested.getAndSet(true)) {
+            LibC.eventfdSignal(wakeFd, wakeSignal);
+        }
     }
 
     /** {@link #drain}, after waiting up to {@code timeout} if the ring is empty. */
@@ -168,6 +201,7 @@ public final class RingBufferReader implements AutoCloseable {
             ring.close();
             arena.close();
             LibC.close(epollFd);
+            LibC.close(wakeFd);
         }
     }
 }

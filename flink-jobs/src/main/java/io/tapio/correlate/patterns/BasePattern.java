@@ -42,6 +42,14 @@ abstract class BasePattern implements Pattern {
         return evidence.isEmpty() ? "" : evidence.getLast().description();
     }
 
+    /** The process of the newest evidence, as {@code comm (pid N)}: who in the workload it was. */
+    static String lastProcess(Episode episode) {
+        List<Finding.Evidence> evidence = episode.evidence();
+        return evidence.isEmpty()
+                ? ""
+                : evidence.getLast().comm() + " (pid " + evidence.getLast().pid() + ")";
+    }
+
     static String times(long count) {
         return count == 1 ? "once" : count + " times";
     }

@@ -3,6 +3,8 @@ package io.tapio.correlate.patterns;
 import io.tapio.correlate.process.Cause;
 import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.ConnectOutcome;
+import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.TcpConnect;
 import io.tapio.model.EventText;
 import io.tapio.model.Severity;
@@ -17,7 +19,10 @@ import java.time.Duration;
  * init container waiting a few seconds for a port that then opens); connects the program
  * abandoned itself; a refused connect to the IPv6 loopback, which is how a dual-stack client
  * falls back when {@code localhost} resolves to {@code ::1} first and the server listens on
- * 127.0.0.1 only (the connect that follows succeeds, and successes are not reported).
+ * 127.0.0.1 only (the connect that follows succeeds, and successes are not reported); failed
+ * connects of runs that then completed: a main process of the workload that exits with status 0
+ * got past its wait, so the runs of a job that each wait a few seconds for a port do not add up
+ * to a lasting outage (successful connects are not reported, so a completed run is the sign).
  */
 public final class DependencyUnreachablePattern extends BasePattern {
     public static final Rule DEFAULT =
@@ -35,6 +40,14 @@ public final class DependencyUnreachablePattern extends BasePattern {
                 && c.outcome() != ConnectOutcome.ABORTED
                 && !(c.outcome() == ConnectOutcome.REFUSED
                         && isIpv6Loopback(c.endpoints().destination().getAddress()));
+    }
+
+    @Override
+    public boolean clears(Observation o) {
+        return o instanceof Observation.Seen seen
+                && seen.event().payload() instanceof Exit exit
+                && exit.origin() == ExitOrigin.MAIN
+                && !exit.abnormal();
     }
 
     /** The destination. */
@@ -55,7 +68,8 @@ public final class DependencyUnreachablePattern extends BasePattern {
     @Override
     public String summary(Episode episode) {
         return episode.workload().displayName() + " cannot reach " + episode.subject() + ": " + episode.count()
-                + " failed connects over " + span(episode) + " (last: " + latest(episode) + ").";
+                + " failed connects over " + span(episode) + " (last: " + lastProcess(episode) + ", "
+                + latest(episode) + ").";
     }
 
     @Override

@@ -28,8 +28,12 @@ public final class Episode implements java.io.Serializable {
     /** Between two updates of an open episode, at most this long (unless its count doubles first). */
     static final long UPDATE_EVERY_MILLIS = 60_000;
 
-    /** An open episode's count that moved since its last report is reported once it has been still this long. */
-    public static final long SETTLE_MILLIS = 1_000;
+    /**
+     * An open episode's count that moved since its last report is reported once it has been
+     * still this long, and at least twice as long as its occurrences' latest gap: when the burst
+     * is over, not after every occurrence of a steady loop.
+     */
+    static final long SETTLE_MILLIS = 1_000;
 
     final String pattern;
     final String subject;
@@ -186,7 +190,17 @@ public final class Episode implements java.io.Serializable {
      * has been still long enough to report it (so that what a person reads last is the true count).
      */
     public boolean settled(long now) {
-        return open() && count > reportedCount && now - lastSeen >= SETTLE_MILLIS;
+        return open() && count > reportedCount && now >= settlesAt();
+    }
+
+    /** When the episode's count will have been still long enough to report it: see {@link #SETTLE_MILLIS}. */
+    public long settlesAt() {
+        long gap = 0;
+        if (occurrences.size() >= 2) {
+            var newest = occurrences.descendingIterator();
+            gap = newest.next() - newest.next();
+        }
+        return lastSeen + Math.max(SETTLE_MILLIS, 2 * gap);
     }
 
     /** Its count was reported at event time {@code now}. */

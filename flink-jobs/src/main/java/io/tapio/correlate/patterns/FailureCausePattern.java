@@ -65,7 +65,7 @@ public final class FailureCausePattern extends BasePattern {
                         ? episode.subject() + " does not exist"
                         : "it may not open " + episode.subject())
                 + ": " + episode.count() + " runs failed just after opening it, over " + span(episode)
-                + " (last: " + latest(episode) + ").";
+                + " (last: " + lastProcess(episode) + ", " + latest(episode) + ").";
     }
 
     @Override

@@ -43,9 +43,7 @@ public final class KilledBySignalPattern extends BasePattern {
 
     @Override
     public String summary(Episode episode) {
-        var last = episode.evidence().getLast();
-        return last.comm() + " (pid " + last.pid() + ") in "
-                + episode.workload().displayName()
+        return lastProcess(episode) + " in " + episode.workload().displayName()
                 + " was killed with SIGKILL by " + episode.subject()
                 + (episode.count() > 1 ? "; " + episode.count() + " processes so far" : "") + ".";
     }

@@ -46,6 +46,14 @@ public interface Pattern extends Serializable {
         return null;
     }
 
+    /**
+     * Whether the observation shows that the occurrences so far were a passing moment of the
+     * workload: its episodes of this pattern that are not open forget them. None does by default.
+     */
+    default boolean clears(Observation observation) {
+        return false;
+    }
+
     /** One sentence a person can act on. */
     String summary(Episode episode);
 

@@ -37,7 +37,8 @@ public final class RetransmitStormPattern extends BasePattern {
     @Override
     public String summary(Episode episode) {
         return episode.workload().displayName() + " retransmitted " + episode.count() + " segments to "
-                + episode.subject() + " within minutes: packets are being lost or delayed on the way.";
+                + episode.subject() + " within minutes (last: " + lastProcess(episode)
+                + "): packets are being lost or delayed on the way.";
     }
 
     @Override

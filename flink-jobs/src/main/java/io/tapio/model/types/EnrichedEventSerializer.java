@@ -1,6 +1,9 @@
 package io.tapio.model.types;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Metrics;
 import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.ebpf.types.ImmutableTypeSerializer;
 import io.tapio.ebpf.types.KernelEventSerializer;
 import io.tapio.ebpf.types.SerializerTypeInfo;
@@ -12,6 +15,7 @@ import java.io.Serial;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -25,13 +29,18 @@ import org.apache.flink.core.memory.DataOutputView;
  * length-prefixed block. A workload is the same for every event of its cgroup, so each
  * instance keeps its last few workloads' blocks both ways: writing one is a copy, and reading
  * one returns the workload already decoded instead of building its strings again. That is
- * per-instance state, which is why {@link #duplicate()} makes a new instance.
+ * per-instance state, which is why {@link #duplicate()} makes a new instance. A workload the
+ * full cache forgets is counted, for all instances of the JVM together:
+ * {@code tapio_workload_codec_evictions_total{direction=encode|decode}}.
  */
 public final class EnrichedEventSerializer extends ImmutableTypeSerializer<EnrichedEvent> {
     @Serial
     private static final long serialVersionUID = 1L;
 
     private static final int CACHED = 1024;
+
+    private static final LongAdder ENCODE_EVICTIONS = evictions("encode");
+    private static final LongAdder DECODE_EVICTIONS = evictions("decode");
 
     public static final SerializerTypeInfo<EnrichedEvent> TYPE =
             new SerializerTypeInfo<>(EnrichedEvent.class, new EnrichedEventSerializer());
@@ -121,25 +130,38 @@ public final class EnrichedEventSerializer extends ImmutableTypeSerializer<Enric
 
     private Map<Workload, byte[]> encoded() {
         if (encoded == null) {
-            encoded = lru();
+            encoded = lru(ENCODE_EVICTIONS);
         }
         return encoded;
     }
 
     private Map<Block, Workload> decoded() {
         if (decoded == null) {
-            decoded = lru();
+            decoded = lru(DECODE_EVICTIONS);
         }
         return decoded;
     }
 
-    private static <K, V> Map<K, V> lru() {
+    private static <K, V> Map<K, V> lru(LongAdder evictions) {
         return new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > CACHED;
+                if (size() <= CACHED) {
+                    return false;
+                }
+                evictions.increment();
+                return true;
             }
         };
+    }
+
+    private static LongAdder evictions(String direction) {
+        LongAdder evicted = new LongAdder();
+        FunctionCounter.builder(MetricNames.WORKLOAD_CODEC_EVICTIONS, evicted, LongAdder::sum)
+                .tag("direction", direction)
+                .description("Workloads the event serializer's cache forgot to make room")
+                .register(Metrics.globalRegistry);
+        return evicted;
     }
 
     @Override

@@ -67,10 +67,20 @@ class EpisodeTest {
         for (long t = 0; t < 4; t++) {
             observe(episode, refused, t * SECOND); // opens at 3, the 4th is not reported
         }
-        assertFalse(episode.settled(T0 + 3 * SECOND + 500), "still moving");
-        assertTrue(episode.settled(T0 + 4 * SECOND));
-        episode.settledReported(T0 + 4 * SECOND);
+        assertFalse(episode.settled(T0 + 4 * SECOND + 500), "still moving: one a second until 3 s");
+        assertTrue(episode.settled(T0 + 5 * SECOND));
+        episode.settledReported(T0 + 5 * SECOND);
         assertFalse(episode.settled(T0 + 10 * SECOND), "reported: the count is true again");
+    }
+
+    @Test
+    void aSteadyLoopIsNotReportedAfterEachOccurrenceButWhenItStops() throws Exception {
+        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432", 0);
+        for (long t = 0; t < 40; t += 10) {
+            observe(episode, refused, t * SECOND); // opens at 20 s; 30 s is not reported
+        }
+        assertFalse(episode.settled(T0 + 39 * SECOND), "the next occurrence is due at 40 s");
+        assertTrue(episode.settled(T0 + 50 * SECOND), "two gaps without one: the burst is over");
     }
 
     @Test

@@ -40,8 +40,11 @@ final class EbpfReaderMetrics implements AutoCloseable {
             AdaptiveBatchSize batch,
             Supplier<EbpfSplit> split,
             Map<EventType, String> unavailable,
-            Map<EventType, String> limitations) {
+            Map<EventType, String> limitations,
+            KernelStats kernelStats) {
         this.split = split;
+        // Before any meter is registered: the status sampler reads them from another thread at once.
+        this.kernelStats = kernelStats;
         flink.setPendingBytesGauge(reader::pendingBytes);
         flink.gauge("ringFillRatio", (Gauge<Double>) reader::fillRatio);
         flink.gauge("batchSize", (Gauge<Integer>) batch::size);

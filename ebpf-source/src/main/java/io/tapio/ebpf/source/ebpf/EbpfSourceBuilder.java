@@ -2,8 +2,6 @@ package io.tapio.ebpf.source.ebpf;
 
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.collector.CollectorConfig;
-import io.tapio.ebpf.ring.PollInterval;
-import java.time.Duration;
 
 /**
  * Builds an {@link EbpfSource}.
@@ -19,7 +17,6 @@ import java.time.Duration;
 public final class EbpfSourceBuilder {
     private CollectorConfig collector = CollectorConfig.defaults();
     private AdaptiveBatchSize.Settings batch = AdaptiveBatchSize.Settings.defaults();
-    private Duration idlePollInterval = PollInterval.DEFAULT_MIN;
 
     EbpfSourceBuilder() {}
 
@@ -35,16 +32,7 @@ public final class EbpfSourceBuilder {
         return this;
     }
 
-    /**
-     * How often, at most, an idle reader looks at the ring while events come and go (default 50 µs);
-     * at lower rates it looks less often, down to once a millisecond ({@link PollInterval}).
-     */
-    public EbpfSourceBuilder setIdlePollInterval(Duration interval) {
-        this.idlePollInterval = interval;
-        return this;
-    }
-
     public EbpfSource build() {
-        return new EbpfSource(new EbpfSourceOptions(collector, batch, idlePollInterval));
+        return new EbpfSource(new EbpfSourceOptions(collector, batch));
     }
 }

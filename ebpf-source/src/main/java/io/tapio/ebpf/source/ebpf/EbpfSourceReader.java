@@ -4,11 +4,14 @@ import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.collector.KernelCollector;
 import io.tapio.ebpf.collector.KernelStats;
+import io.tapio.ebpf.metrics.Stage;
+import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.ebpf.node.KernelClock;
 import io.tapio.ebpf.node.NodeName;
 import io.tapio.ebpf.ring.RecordHandler;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.connector.source.ReaderOutput;
@@ -37,7 +40,8 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
     private EbpfSplit split;
     private KernelCollector collector;
     private RingWaiter waiter;
-    private EbpfReaderMetrics metrics;
+    /** Read by the metrics' own callbacks on other threads, which may run before it is set. */
+    private volatile EbpfReaderMetrics metrics;
     /** Completes when this reader gets its split, or learns it will get none. */
     private final CompletableFuture<Void> assigned = new CompletableFuture<>();
 
@@ -63,7 +67,9 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
             collector
                     .unavailable()
                     .forEach((type, why) -> LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
-            waiter = new RingWaiter(collector.reader(), options.idlePollInterval(), "tapio-ring-waiter");
+            // Woken once a stats period without events too: nothing else would call pollNext, and
+            // an idle node would keep reporting the kernel's counters of its last busy second.
+            waiter = new RingWaiter(collector.reader(), Duration.ofNanos(STATS_REFRESH_NANOS), "tapio-ring-waiter");
             metrics = new EbpfReaderMetrics(
                     NodeName.local(),
                     context.metricGroup(),
@@ -71,8 +77,8 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
                     batch,
                     this::currentSplit,
                     collector.unavailable(),
-                    collector.limitations());
-            metrics.kernelStats(collector.kernelStats());
+                    collector.limitations(),
+                    collector.kernelStats());
         }
         assigned.complete(null);
     }
@@ -142,10 +148,11 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
 
     /** The split with this run's counts added. */
     private EbpfSplit currentSplit() {
-        if (collector == null) {
+        EbpfReaderMetrics current = metrics;
+        if (current == null) {
             return split;
         }
-        KernelStats stats = metrics.latestKernelStats();
+        KernelStats stats = current.latestKernelStats();
         return new EbpfSplit(
                 split.node(),
                 split.recordsRead() + collector.reader().stats().records(),
@@ -175,13 +182,18 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
         }
     }
 
-    /** Copies each record out of the ring and hands it downstream, with its event time. */
+    /**
+     * Copies each record out of the ring and hands it downstream, with its event time; measures
+     * how long the record waited in the ring (stage {@code ring}).
+     */
     private final class Emitter implements RecordHandler {
+        private final StageMetrics taken = StageMetrics.stage(Stage.RING);
         SourceOutput<KernelEvent> output;
 
         @Override
         public void onRecord(MemorySegment ring, long offset, int length) {
             KernelEvent event = KernelEvent.copyOf(ring, offset, length);
+            taken.record(event, true);
             output.collect(event, clock.epochMillis(event.timestampNs()));
         }
     }

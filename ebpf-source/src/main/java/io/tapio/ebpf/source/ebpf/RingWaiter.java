@@ -1,6 +1,5 @@
 package io.tapio.ebpf.source.ebpf;
 
-import io.tapio.ebpf.ring.PollInterval;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -9,24 +8,28 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Tells an idle source reader when the ring has data again, on a thread of its own, so that
- * the task thread never blocks. The programs wake readers only when the ring fills, so the
- * waiter looks at the ring while data comes and goes, and falls back to sleeping in epoll
- * once the node has been quiet for a while. How often it looks adapts to the rate
- * ({@link PollInterval}).
+ * the task thread never blocks. Whenever the task finds the ring empty, the waiter sleeps in
+ * epoll having asked the programs to wake it with the next record: a quiet node costs no
+ * polling, and a single event is read as soon as the kernel's wakeup arrives. Under load the
+ * task rarely finds the ring empty (records arrive while it handles the last batch), so the
+ * programs submit without wakeups and each wakeup brings a batch. A sleep ends after
+ * {@code longestSleep} without a record too, and the reader is woken then all the same: it has
+ * work besides the ring's records (the kernel's counters), and nothing else would call it.
  */
 final class RingWaiter implements AutoCloseable {
-    private static final Duration QUIET_AFTER = Duration.ofMillis(100);
-    private static final Duration QUIET_WAIT = Duration.ofMillis(10);
-
     private final RingBufferReader reader;
-    private final PollInterval interval;
+    private final Duration longestSleep;
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    RingWaiter(RingBufferReader reader, Duration pollInterval, String name) {
+    /**
+     * @param longestSleep how often a waiting reader is woken without records; also the bound on
+     *     the latency of the rare record whose wakeup the programs missed ({@link RingBufferReader#await})
+     */
+    RingWaiter(RingBufferReader reader, Duration longestSleep, String name) {
         this.reader = reader;
-        this.interval = PollInterval.from(pollInterval);
+        this.longestSleep = longestSleep;
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
@@ -45,28 +48,15 @@ final class RingWaiter implements AutoCloseable {
     }
 
     private void run() {
-        long lastData = System.nanoTime();
         while (running) {
             CompletableFuture<Void> future = waiting.get();
             if (future == null) {
-                LockSupport.park(this);
+                LockSupport.park(this); // the task is reading: it asks again when the ring is empty
                 continue;
             }
-            boolean data;
-            if (System.nanoTime() - lastData < QUIET_AFTER.toNanos()) {
-                LockSupport.parkNanos(interval.nanos());
-                long pending = reader.pendingBytes();
-                data = pending > 0;
-                interval.after(pending);
-            } else {
-                interval.reset();
-                data = reader.await(QUIET_WAIT);
-            }
-            if (data) {
-                lastData = System.nanoTime();
-                if (waiting.compareAndSet(future, null)) {
-                    future.complete(null);
-                }
+            reader.await(longestSleep); // a record, the longest sleep, or close: the reader looks either way
+            if (waiting.compareAndSet(future, null)) {
+                future.complete(null);
             }
         }
     }
@@ -75,6 +65,7 @@ final class RingWaiter implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         LockSupport.unpark(thread);
+        reader.wakeUp();
         thread.join();
         CompletableFuture<Void> future = waiting.getAndSet(null);
         if (future != null) {

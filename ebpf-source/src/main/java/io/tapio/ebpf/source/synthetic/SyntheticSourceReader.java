@@ -47,7 +47,9 @@ final class SyntheticSourceReader extends PacedSourceReader<SyntheticSplit> {
         long start = split.startTimestampNs() == 0 ? System.nanoTime() : split.startTimestampNs();
         generator = new SyntheticEventGenerator(config, start);
         // On virtual time the sequence is the same as before the checkpoint: skip what was emitted.
-        for (long skipped = 0; skipped < split.emitted(); skipped++) {
+        // Paced, events are this machine's clock now and go on from now: skipping would put the
+        // generator as far ahead of the clock as the earlier run ran, and it would wait that long.
+        for (long skipped = 0; !paced && skipped < split.emitted(); skipped++) {
             nextEvent(Long.MAX_VALUE);
         }
         emitted = split.emitted();

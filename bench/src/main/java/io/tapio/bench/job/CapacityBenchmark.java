@@ -1,0 +1,180 @@
+package io.tapio.bench.job;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.tapio.bench.Stats;
+import io.tapio.bench.WorkDirectory;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.capture.CaptureReader;
+import io.tapio.ebpf.capture.CaptureWriter;
+import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.ebpf.synthetic.DemoFaults;
+import io.tapio.ebpf.synthetic.SyntheticConfig;
+import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
+import io.tapio.job.SourceSpec;
+import io.tapio.local.LocalTapio;
+import io.tapio.local.RunOptions;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What the job itself can carry, apart from any load generator: the whole local job (decode,
+ * filter, enrich, correlate, rollups, regressions) replays a capture as fast as it can take
+ * it, and the rate and the process's CPU time are taken over the span in which events came
+ * through. Without a capture of its own it makes one in the capture format from the synthetic
+ * node (the default mix of types over many workloads, with every demo fault so that the
+ * patterns find something).
+ */
+public final class CapacityBenchmark {
+    /** How often the counters and the CPU time are read; the span is measured to this. */
+    private static final Duration SAMPLE_EVERY = Duration.ofMillis(100);
+
+    /**
+     * How much of the node's time a made capture spans, whatever its size: a minute, so that each
+     * demo fault repeats and the rollups close a minute.
+     */
+    private static final long CAPTURE_SECONDS = 60;
+
+    private static final int CAPTURE_WORKLOADS = 200;
+
+    /**
+     * @param capture a capture to replay; null to make one of {@code events} events
+     * @param rounds runs of the whole job over the capture
+     */
+    public record Options(Path capture, long events, int rounds) {
+        public static Options defaults() {
+            return new Options(null, 2_000_000, 3);
+        }
+    }
+
+    /**
+     * One run over the capture: events per second and CPU seconds per million events, over the
+     * {@code events} that came through in the span measured; {@code entered} counts every event
+     * that entered the job in the run.
+     */
+    public record Round(long entered, long events, double seconds, double cpuSeconds) {
+        public double eventsPerSecond() {
+            return events / seconds;
+        }
+
+        public double cpuSecondsPerMillionEvents() {
+            return cpuSeconds / events * 1e6;
+        }
+    }
+
+    /** The rounds, and the capture they replayed. */
+    public record Result(long captureEvents, List<Round> rounds) {
+        /** Whether every round took every event of the capture into the job. */
+        public boolean everyEventEntered() {
+            return rounds.stream().allMatch(r -> r.entered() == captureEvents);
+        }
+
+        public double eventsPerSecond() {
+            return Stats.median(rounds.stream().map(Round::eventsPerSecond).toList());
+        }
+
+        public double cpuSecondsPerMillionEvents() {
+            return Stats.median(
+                    rounds.stream().map(Round::cpuSecondsPerMillionEvents).toList());
+        }
+    }
+
+    private CapacityBenchmark() {}
+
+    public static Result run(Options options, Consumer<String> progress) throws Exception {
+        try (WorkDirectory work = WorkDirectory.create("tapio-capacity")) {
+            Path capture = options.capture();
+            if (capture == null) {
+                progress.accept(String.format("making a capture of %,d synthetic events", options.events()));
+                capture = makeCapture(work.resolve("synthetic.tapiocap"), options.events());
+            }
+            long events = CaptureReader.verify(capture);
+            List<Round> rounds = new ArrayList<>();
+            for (int r = 1; r <= options.rounds(); r++) {
+                Round round = replay(capture, work.resolve("round-" + r));
+                progress.accept(String.format(
+                        "round %d/%d: %,.0f events/s, %.2f CPU s per million events",
+                        r, options.rounds(), round.eventsPerSecond(), round.cpuSecondsPerMillionEvents()));
+                rounds.add(round);
+            }
+            return new Result(events, rounds);
+        }
+    }
+
+    /** A capture of {@code events} events of the synthetic node, written as {@code tapio record} writes one. */
+    static Path makeCapture(Path file, long events) throws IOException {
+        SyntheticConfig.Builder config = SyntheticConfig.builder()
+                .eventsPerSecond(Math.max(1, events / CAPTURE_SECONDS))
+                .workloads(CAPTURE_WORKLOADS);
+        DemoFaults.NAMES.forEach(name -> config.fault(DemoFaults.named(name)));
+        long start = System.nanoTime();
+        SyntheticEventGenerator generator = new SyntheticEventGenerator(config.build(), start);
+        try (CaptureWriter writer =
+                CaptureWriter.create(file, "capacity", System.currentTimeMillis() * 1_000_000L, start)) {
+            long until = start;
+            while (writer.recordsWritten() < events) {
+                until += 10_000_000L; // 10 ms of the node's time at a time
+                for (KernelEvent event : generator.next(until)) {
+                    if (writer.recordsWritten() == events) {
+                        break;
+                    }
+                    writer.write(event);
+                }
+            }
+        }
+        return file;
+    }
+
+    private static Round replay(Path capture, Path dataDir) throws Exception {
+        var cpu = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long before = processed();
+        long firstNanos = 0;
+        long firstCpu = 0;
+        long firstCount = 0;
+        long lastNanos = 0;
+        long lastCpu = 0;
+        long lastCount = 0;
+        long entered;
+        try (LocalTapio tapio =
+                LocalTapio.start(RunOptions.unattended(new SourceSpec.Replay(capture, false), dataDir))) {
+            while (tapio.jobRunning()) {
+                Thread.sleep(SAMPLE_EVERY);
+                long count = processed() - before;
+                long now = System.nanoTime();
+                long cpuNanos = cpu.getProcessCpuTime();
+                if (count > 0 && firstNanos == 0) {
+                    firstNanos = now;
+                    firstCpu = cpuNanos;
+                    firstCount = count;
+                }
+                if (count > lastCount) {
+                    lastNanos = now;
+                    lastCpu = cpuNanos;
+                    lastCount = count;
+                }
+            }
+            if (tapio.failureMessage() != null) {
+                throw new IllegalStateException("the job failed: " + tapio.failureMessage());
+            }
+            // The job flushed its last counts as it finished; its metrics go when Tapio closes.
+            entered = processed() - before;
+        }
+        if (lastNanos <= firstNanos) {
+            throw new IllegalStateException(
+                    "the capture went through in less than " + SAMPLE_EVERY.toMillis() + " ms: make it larger");
+        }
+        return new Round(entered, lastCount - firstCount, (lastNanos - firstNanos) / 1e9, (lastCpu - firstCpu) / 1e9);
+    }
+
+    /** Events that entered the job, in this JVM, since it started. */
+    private static long processed() {
+        return Math.round(Metrics.globalRegistry.find(MetricNames.EVENTS_PROCESSED).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum());
+    }
+}
