@@ -48,11 +48,14 @@ public record HistoryConfig(Map<String, String> properties) implements Serializa
 
     /** The embedded default: a Hadoop catalog in {@code dataDir/warehouse}; nothing to install. */
     public static HistoryConfig hadoop(Path dataDir) {
+        String warehouse = dataDir.toAbsolutePath().resolve("warehouse").toUri().toString();
+        // Path.toUri ends in '/' once the directory exists: the same history has the same properties
+        // before its first run as after (tapio sql finds the SQL service a run started by them).
         return new HistoryConfig(Map.of(
                 "catalog-type",
                 "hadoop",
                 "warehouse",
-                dataDir.toAbsolutePath().resolve("warehouse").toUri().toString()));
+                warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse));
     }
 
     /**
