@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -44,11 +45,12 @@ import org.junit.jupiter.api.io.TempDir;
  * flink-jobs' tests, through the job's Iceberg sinks, and what {@code tapio regress} finds in it)
  * and answers {@code tapio sql} in processes of its own, with the class path {@code ./tapio} runs with.
  */
-@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SparkReadsTheHistoryTest {
     private static final Path ROOT =
             Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(2);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** What Tapio writes (iceberg-schemas/TABLES.md). */
     private static final List<String> TABLES = List.of("bench_runs", "events", "findings", "regressions", "rollups");
@@ -213,6 +215,11 @@ class SparkReadsTheHistoryTest {
         return run(classPath(), stdin, "io.tapio.cli.Tapio", args);
     }
 
+    /**
+     * {@code mainClass args...} in a JVM of its own, as the launcher runs it, {@code stdin} typed
+     * in and then closed; its standard output. Bounded: a process that has not ended within
+     * {@link #PROCESS_TIMEOUT} is killed and fails the test.
+     */
     private static String run(String classPath, String stdin, String mainClass, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
@@ -222,24 +229,29 @@ class SparkReadsTheHistoryTest {
                 classPath,
                 mainClass));
         command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", "");
         Path err = Files.createTempFile(dir, "err", "");
-        Process process =
-                new ProcessBuilder(command).redirectError(err.toFile()).start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        // Its own registry of SQL services: none runs for this history, and no other is found.
+        builder.environment().put("XDG_RUNTIME_DIR", dir.resolve("runtime").toString());
+        builder.environment().put("TAPIO_HOME", dir.resolve("home").toString());
+        Process process = builder.start();
         try (OutputStream in = process.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+        if (!process.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
-            throw new AssertionError(mainClass + " did not end");
+            throw new AssertionError(mainClass + " " + String.join(" ", args) + " did not end within " + PROCESS_TIMEOUT
+                    + ":\n" + Files.readString(err));
         }
         int exit = process.exitValue();
         // tapio regress exits 1 when it found regressions, as the fixture has.
         if (exit != 0 && !(args.length > 0 && args[0].equals("regress") && exit == 1)) {
-            throw new AssertionError(
-                    mainClass + " " + String.join(" ", args) + " exited " + exit + ":\n" + Files.readString(err) + out);
+            throw new AssertionError(mainClass + " " + String.join(" ", args) + " exited " + exit + ":\n"
+                    + Files.readString(err) + Files.readString(out));
         }
-        return out;
+        return Files.readString(out);
     }
 
     private static String jar(Path target, String prefix) throws IOException {
