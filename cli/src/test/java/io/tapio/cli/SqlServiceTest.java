@@ -137,6 +137,15 @@ class SqlServiceTest {
         }
     }
 
+    /** A script's {@code tapio sql < /dev/null}, or a program that closes its pipe: the shell ends at once. */
+    @Test
+    @Order(1)
+    void aShellWhoseInputEndsEndsWithNothingToAnswer() throws Exception {
+        Exit ended = client(null, "sql", "--format", "csv");
+        assertEquals(0, ended.status(), ended.toString());
+        assertEquals("", ended.out());
+    }
+
     @Test
     @Order(2)
     void theServiceListensOnLoopbackOnly() throws Exception {

@@ -81,10 +81,18 @@ public final class ServiceSession implements SqlSession {
         while (next != null) {
             JsonNode page = send("GET", next, null);
             String kind = page.path("resultType").asText();
-            if (kind.equals("NOT_READY")) {
+            // While the job runs, the gateway answers NOT_READY, or a page without rows: asking again
+            // at once would keep a core of the service's busy answering instead of running the job.
+            boolean nothingYet = kind.equals("NOT_READY")
+                    || (kind.equals("PAYLOAD")
+                            && page.path("results").path("data").isEmpty());
+            if (nothingYet) {
                 Thread.sleep(wait);
                 wait = Math.min(wait * 2, MAX_WAIT_MILLIS);
             } else {
+                wait = FIRST_WAIT_MILLIS;
+            }
+            if (!kind.equals("NOT_READY")) {
                 JsonNode results = page.path("results");
                 if (columns.isEmpty()) {
                     for (JsonNode column : results.path("columns")) {
