@@ -3,6 +3,7 @@ package io.tapio.job;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.metrics.MetricNames;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -10,8 +11,9 @@ import org.apache.flink.api.common.functions.RichFilterFunction;
 
 /**
  * The job's own filter, after the kernel's: of the delivered events, only those that can
- * matter to a pattern or a rollup go on. Today that leaves out clean exits (status 0, no
- * signal): the kernel cannot tell them from failures before the process is gone. Counted as
+ * matter to a pattern or a rollup go on. Today that leaves out the clean exits (status 0, no
+ * signal) of a workload's helpers, most of a node's exits; the clean exit of a workload's main
+ * process stays, since it ends a run that got what it waited for. Counted as
  * {@code tapio_events_relevant_total} and {@code tapio_events_irrelevant_total}.
  */
 public final class Relevance extends RichFilterFunction<KernelEvent> {
@@ -25,7 +27,7 @@ public final class Relevance extends RichFilterFunction<KernelEvent> {
 
     /** Whether the event can matter to a pattern or a rollup; node agents apply it before publishing. */
     public static boolean relevant(KernelEvent event) {
-        return !(event.payload() instanceof Exit exit) || exit.abnormal();
+        return !(event.payload() instanceof Exit exit) || exit.abnormal() || exit.origin() == ExitOrigin.MAIN;
     }
 
     @Override

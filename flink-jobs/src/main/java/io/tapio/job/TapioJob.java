@@ -116,7 +116,9 @@ public final class TapioJob {
                         .name("enrich")
                         .uid("enrich");
         if (!nodeLocal && spec.live()) {
-            events = events.map(new ExchangeProbe()).name("to the exchange").uid("to-exchange");
+            events = events.map(new ExchangeProbe(), EnrichedEventSerializer.TYPE)
+                    .name("to the exchange")
+                    .uid("to-exchange");
         }
         KeyedStream<EnrichedEvent, String> byWorkload = byWorkload(events, nodeLocal);
         SingleOutputStreamOperator<Finding> findings = findings(byWorkload, correlation, spec.live());

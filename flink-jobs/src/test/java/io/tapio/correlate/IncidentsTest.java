@@ -16,6 +16,7 @@ import io.tapio.ebpf.abi.TcpConnect;
 import io.tapio.ebpf.abi.TcpEndpoints;
 import io.tapio.ebpf.abi.TcpState;
 import io.tapio.ebpf.types.KernelEventSerializer;
+import io.tapio.job.Relevance;
 import io.tapio.job.TapioJob;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
@@ -276,6 +277,7 @@ class IncidentsTest {
                 .assignTimestampsAndWatermarks(
                         WatermarkStrategy.<KernelEvent>forBoundedOutOfOrderness(Duration.ofMillis(100))
                                 .withTimestampAssigner((e, previous) -> e.timestampNs() / 1_000_000))
+                .filter(new Relevance()) // what the job lets through to the correlator
                 .map(e -> new EnrichedEvent(e, workload(e.cgroupId())), EnrichedEventSerializer.TYPE);
         List<Finding> collected = new ArrayList<>();
         try (CloseableIterator<Finding> it = TapioJob.findings(

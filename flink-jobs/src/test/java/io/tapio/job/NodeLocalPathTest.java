@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.stream.StreamSupport;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +47,31 @@ class NodeLocalPathTest {
         assertThat(tasks(2, kernel)).anySatisfy(t -> assertThat(t).contains("enrich", "to the exchange"));
         assertThat(tasks(1, kernel).getFirst()).doesNotContain("to the exchange");
         assertThat(tasks(2, SYNTHETIC)).noneSatisfy(t -> assertThat(t).contains("to the exchange"));
+    }
+
+    /**
+     * Flink's own serializers (a record's, Kryo for what is inside) would copy a KernelEvent
+     * without its constructor, leaving the view over its record unset: the correlator behind
+     * the exchange failed on the first event it measured.
+     */
+    @Test
+    void whatCrossesTheExchangeIsWrittenByTapiosSerializersNotKryo() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        TapioJob.define(
+                env,
+                new SourceSpec.Ebpf(CollectorConfig.defaults()),
+                CorrelationConfig.defaults(),
+                RegressionConfig.defaults(),
+                null);
+        StreamGraph graph = env.getStreamGraph();
+        List<String> exchanged = graph.getStreamNodes().stream()
+                .flatMap(node -> node.getOutEdges().stream()
+                        .filter(edge -> !(edge.getPartitioner() instanceof ForwardPartitioner))
+                        .map(edge -> node.getOperatorName() + ": "
+                                + node.getTypeSerializerOut().getClass().getName()))
+                .toList();
+        assertThat(exchanged).isNotEmpty().allSatisfy(e -> assertThat(e).contains(": io.tapio."));
     }
 
     @Test

@@ -75,7 +75,11 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
 
     /** Incidents in each fault's workload, over the runs: exactly 1 each is the target. */
     public List<Integer> incidentsPerFault() {
-        return faults().map(o -> o.incidents().size()).toList();
+        return faultRuns.stream()
+                .flatMap(r -> r.outcomes().stream()
+                        .filter(o -> !o.scenario().expected().nothing())
+                        .map(o -> r.ownIncidents(o).size()))
+                .toList();
     }
 
     /** The benign corpus's incidents, over all runs. */
@@ -97,14 +101,18 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
     }
 
     /**
-     * Per scenario: what it must make, how often it was found, the incidents in its workload in
-     * each run, and the median time from the fault's start to its incident.
+     * Per scenario: what it must make, how often it was found, its own incidents in each run
+     * ({@link AccuracyRun.Result#ownIncidents}), and the median time from the fault's start to
+     * its incident.
      */
     public Map<String, String> byScenario() {
         Map<String, List<Outcome>> grouped = new LinkedHashMap<>();
-        faultRuns.forEach(r -> r.outcomes()
-                .forEach(o -> grouped.computeIfAbsent(o.scenario().name(), k -> new ArrayList<>())
-                        .add(o)));
+        Map<String, List<Integer>> own = new LinkedHashMap<>();
+        faultRuns.forEach(r -> r.outcomes().forEach(o -> {
+            grouped.computeIfAbsent(o.scenario().name(), k -> new ArrayList<>()).add(o);
+            own.computeIfAbsent(o.scenario().name(), k -> new ArrayList<>())
+                    .add(r.ownIncidents(o).size());
+        }));
         Map<String, String> lines = new LinkedHashMap<>();
         grouped.forEach((name, outcomes) -> {
             Scenario.Expected expected = outcomes.getFirst().scenario().expected();
@@ -119,8 +127,8 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
                             "%-44s %-8s %-10s %s",
                             expected,
                             expected.nothing() ? "-" : times.size() + "/" + outcomes.size(),
-                            outcomes.stream()
-                                    .map(o -> Integer.toString(o.incidents().size()))
+                            own.get(name).stream()
+                                    .map(String::valueOf)
                                     .reduce((a, b) -> a + "," + b)
                                     .orElse(""),
                             times.isEmpty() ? "-" : String.format("%.1f s", times.get(times.size() / 2) / 1000.0)));

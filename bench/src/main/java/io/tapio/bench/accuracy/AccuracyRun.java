@@ -17,11 +17,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
@@ -101,6 +103,18 @@ public final class AccuracyRun {
                     .anyMatch(o -> o.scenario().harmsOthers()
                             && incident.pattern().equals(o.scenario().expected().pattern()));
         }
+
+        /**
+         * The incidents in a fault's workload that are its own: the one it must make and any
+         * other that no scenario harming others explains (a CPU hog starves every workload on
+         * its CPU, this one too).
+         */
+        public List<Incident> ownIncidents(Outcome outcome) {
+            Incident found = outcome.found();
+            return outcome.incidents().stream()
+                    .filter(i -> i == found || !explainedElsewhere(i))
+                    .toList();
+        }
     }
 
     /**
@@ -135,6 +149,7 @@ public final class AccuracyRun {
                 .findings()
                 .collectAsync();
         JobClient job = env.executeAsync("tapio-accuracy");
+        CompletableFuture<JobExecutionResult> ended = job.getJobExecutionResult();
         Thread reader = Thread.ofPlatform().name("accuracy-findings").daemon().start(() -> {
             try {
                 collected.forEachRemaining(findings::add);
@@ -184,6 +199,10 @@ public final class AccuracyRun {
         try {
             filtering = filtering(meters);
         } finally {
+            if (ended.isDone()) {
+                ended.get(); // throws the job's failure: the figures would count a pipeline that was not there
+                throw new IllegalStateException("the job ended before the run did");
+            }
             job.cancel().get();
             collected.close();
             reader.join(10_000);

@@ -26,8 +26,8 @@ class AccuracyTest {
             System.out.println(outcome.scenario().name() + ": " + outcome.incidents());
             if (expected.nothing() ? !outcome.incidents().isEmpty() : outcome.found() == null) {
                 wrong.add(outcome.scenario().name() + " must make " + expected + ", made " + outcome.incidents());
-            } else if (!expected.nothing() && outcome.incidents().size() != 1) {
-                wrong.add(outcome.scenario().name() + " must be one incident, not " + outcome.incidents());
+            } else if (!expected.nothing() && result.ownIncidents(outcome).size() != 1) {
+                wrong.add(outcome.scenario().name() + " must be one incident, not " + result.ownIncidents(outcome));
             }
         }
         result.benign().forEach((program, incidents) -> {
