@@ -6,6 +6,10 @@ command line, e.g. without the launcher:
     TAPIO="java @launcher/jvm.options -cp flink-jobs/target/classes:$(cat flink-jobs/target/tapio.classpath) io.tapio.cli.Tapio"
 
 and TAPIO_DATA_DIR to read another history than the launcher's default (.tapio/data).
+
+Each query is one `tapio sql`. With a SQL service running for the same history
+(`./tapio sql --serve --data-dir DIR`, or `./tapio run --sql`) it answers through the service in
+about a second; without one it plans and runs the query in its own JVM, several seconds each.
 """
 import io
 import os

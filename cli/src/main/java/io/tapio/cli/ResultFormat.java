@@ -6,18 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tapio.ebpf.abi.SafeText;
-import io.tapio.history.HistorySql;
+import io.tapio.local.sql.SqlAnswer;
 import io.tapio.status.SafeJsonEscapes;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.util.List;
-import java.util.Map;
-import org.apache.flink.table.types.logical.ArrayType;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.MapType;
-import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.types.Row;
 
 /**
  * How {@code tapio sql} prints an answer: an aligned table for people, CSV or JSON for programs.
@@ -28,34 +21,25 @@ import org.apache.flink.types.Row;
 enum ResultFormat {
     TABLE {
         @Override
-        void print(HistorySql.Result result, PrintWriter out) {
-            Table table = new Table(result.columns().toArray(String[]::new));
-            for (Row row : result.rows()) {
-                Object[] cells = new Object[row.getArity()];
-                for (int i = 0; i < cells.length; i++) {
-                    cells[i] = text(row.getField(i), result.types().get(i));
-                }
-                table.row(cells);
+        void print(SqlAnswer answer, PrintWriter out) {
+            Table table = new Table(answer.columns().toArray(String[]::new));
+            for (List<JsonNode> row : answer.rows()) {
+                table.row(row.stream().map(ResultFormat::text).toArray());
             }
             out.print(table);
-            out.printf("(%d row%s)%n", result.rows().size(), result.rows().size() == 1 ? "" : "s");
+            out.printf("(%d row%s)%n", answer.rows().size(), answer.rows().size() == 1 ? "" : "s");
         }
     },
     CSV {
         @Override
-        void print(HistorySql.Result result, PrintWriter out) {
+        void print(SqlAnswer answer, PrintWriter out) {
             out.println(String.join(
-                    ",", result.columns().stream().map(ResultFormat::csv).toList()));
-            for (Row row : result.rows()) {
+                    ",", answer.columns().stream().map(ResultFormat::csv).toList()));
+            for (List<JsonNode> row : answer.rows()) {
                 StringBuilder line = new StringBuilder();
-                for (int i = 0; i < row.getArity(); i++) {
-                    Object value = row.getField(i);
-                    line.append(i == 0 ? "" : ",")
-                            .append(
-                                    value == null
-                                            ? ""
-                                            : csv(SafeText.escape(
-                                                    text(value, result.types().get(i)))));
+                for (int i = 0; i < row.size(); i++) {
+                    JsonNode value = row.get(i);
+                    line.append(i == 0 ? "" : ",").append(value.isNull() ? "" : csv(SafeText.escape(text(value))));
                 }
                 out.println(line);
             }
@@ -63,14 +47,12 @@ enum ResultFormat {
     },
     JSON {
         @Override
-        void print(HistorySql.Result result, PrintWriter out) {
+        void print(SqlAnswer answer, PrintWriter out) {
             ArrayNode rows = MAPPER.createArrayNode();
-            for (Row row : result.rows()) {
+            for (List<JsonNode> row : answer.rows()) {
                 ObjectNode object = rows.addObject();
-                for (int i = 0; i < row.getArity(); i++) {
-                    object.set(
-                            result.columns().get(i),
-                            json(row.getField(i), result.types().get(i)));
+                for (int i = 0; i < row.size(); i++) {
+                    object.set(answer.columns().get(i), row.get(i));
                 }
             }
             try {
@@ -83,60 +65,18 @@ enum ResultFormat {
 
     private static final ObjectMapper MAPPER = SafeJsonEscapes.applyTo(new ObjectMapper());
 
-    abstract void print(HistorySql.Result result, PrintWriter out);
+    abstract void print(SqlAnswer answer, PrintWriter out);
 
-    /** A value as text: times in ISO-8601, nested values (maps, lists, rows) as JSON. */
-    private static String text(Object value, LogicalType type) {
-        if (value == null) {
-            return "null";
-        }
-        JsonNode node = json(value, type);
-        if (node.isTextual()) {
-            return node.asText();
+    /** A value as text: text as it is, times in ISO-8601, nested values (maps, lists, rows) as JSON. */
+    private static String text(JsonNode value) {
+        if (value.isTextual()) {
+            return value.asText();
         }
         try {
-            return MAPPER.writeValueAsString(node);
+            return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static JsonNode json(Object value, LogicalType type) {
-        return switch (value) {
-            case null -> MAPPER.nullNode();
-            case Row row
-            when type instanceof RowType rowType -> {
-                ObjectNode object = MAPPER.createObjectNode();
-                List<RowType.RowField> fields = rowType.getFields();
-                for (int i = 0; i < fields.size(); i++) {
-                    object.set(
-                            fields.get(i).getName(),
-                            json(row.getField(i), fields.get(i).getType()));
-                }
-                yield object;
-            }
-            case Map<?, ?> map -> {
-                LogicalType valueType = type instanceof MapType m ? m.getValueType() : null;
-                ObjectNode object = MAPPER.createObjectNode();
-                map.forEach((k, v) -> object.set(String.valueOf(k), json(v, valueType)));
-                yield object;
-            }
-            case Object[] array -> {
-                ArrayNode list = MAPPER.createArrayNode();
-                LogicalType element = type instanceof ArrayType a ? a.getElementType() : null;
-                for (Object v : array) {
-                    list.add(json(v, element));
-                }
-                yield list;
-            }
-            case Integer i -> MAPPER.getNodeFactory().numberNode(i);
-            case Long l -> MAPPER.getNodeFactory().numberNode(l);
-            case Double d -> MAPPER.getNodeFactory().numberNode(d);
-            case Float f -> MAPPER.getNodeFactory().numberNode(f);
-            case BigDecimal d -> MAPPER.getNodeFactory().numberNode(d);
-            case Boolean b -> MAPPER.getNodeFactory().booleanNode(b);
-            default -> MAPPER.getNodeFactory().textNode(value.toString());
-        };
     }
 
     private static String csv(String cell) {

@@ -5,6 +5,7 @@ import io.tapio.export.EventsConfig;
 import io.tapio.job.ExportOptions;
 import io.tapio.local.LocalTapio;
 import io.tapio.local.RunOptions;
+import io.tapio.local.sql.SqlService;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.StatusStore;
 import io.tapio.status.StatusView;
@@ -99,9 +100,27 @@ final class RunCommand implements Callable<Integer> {
                     "Record a Java Flight Recorder profile of the run to FILE (open it with JDK Mission Control or 'jfr print').")
     Path profile;
 
+    @Option(
+            names = "--sql",
+            description = "Also run the SQL service over the history (as tapio sql --serve does), so that tapio sql "
+                    + "answers in a fraction of a second; off by default, it holds a Flink planner and cluster.")
+    boolean sql;
+
+    @Option(
+            names = "--sql-port",
+            defaultValue = "8083",
+            description = "With --sql: the SQL service's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int sqlPort;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (sql) {
+            if (noHistory) {
+                throw new IllegalArgumentException("--sql serves the history, which --no-history does not keep");
+            }
+            new LoopbackPort(sqlPort, "the SQL service", "--sql-port").requireFree();
+        }
         new LoopbackPort(uiPort, "the web UI", "--ui-port").requireFree();
         new LoopbackPort(metricsPort, "the Prometheus endpoint", "--metrics-port").requireFree();
         new LoopbackPort(statusPort, "the status endpoint", "--status-port").requireFree();
@@ -123,17 +142,23 @@ final class RunCommand implements Callable<Integer> {
         // Ctrl-C interrupts the refresh loop, and waits for the final summary to get out.
         try (CtrlC ignored = new CtrlC("run", main::interrupt)) {
             boolean failed;
-            try (LocalTapio tapio = LocalTapio.start(options)) {
+            try (LocalTapio tapio = LocalTapio.start(options);
+                    SqlService sqlService =
+                            sql ? SqlService.start(options.history(), options.dataDir(), sqlPort) : null) {
                 out.println(resumeLine(tapio));
                 out.printf(
                         "Tapio is running (source %s).%n  web UI   http://127.0.0.1:%d%n  metrics  "
                                 + "http://127.0.0.1:%d/metrics%n  status   http://127.0.0.1:%d/status   (./tapio check)%n"
-                                + "  data     %s%nCtrl-C stops it.%n%n",
+                                + "  data     %s%n",
                         options.source().label(),
                         tapio.uiPort(),
                         tapio.metricsPort(),
                         tapio.statusPort(),
                         options.dataDir());
+                if (sqlService != null) {
+                    out.printf("  sql      127.0.0.1:%d   (./tapio sql)%n", sqlService.port());
+                }
+                out.printf("Ctrl-C stops it.%n%n");
                 out.flush();
                 failed = watch(tapio, out);
             }

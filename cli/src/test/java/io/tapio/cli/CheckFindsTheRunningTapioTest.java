@@ -1,6 +1,7 @@
 package io.tapio.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapio.cli.TapioProcess.Exit;
@@ -39,6 +40,7 @@ class CheckFindsTheRunningTapioTest {
             assertEquals(
                     "synthetic",
                     TapioProcess.JSON.readTree(check.out()).get("source").asText());
+            assertFalse(Files.exists(dir.resolve("runtime/tapio/sql")), "a run without --sql serves no SQL");
 
             Exit other = TapioProcess.exec(
                     dir, "check", "--data-dir", dir.resolve("other").toString());

@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapio.kafka.KafkaBroker;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --metrics-bind} is the only way a socket listens beyond it.
  */
 class ListenersOnLoopbackTest {
-    /** 127.0.0.0/8 in /proc/net/tcp's byte order, the same mapped into IPv6, and ::1. */
-    private static final String V4_LOOPBACK = "[0-9A-F]{6}7F";
-
-    private static final String V6_LOOPBACK = "0000000000000000FFFF0000[0-9A-F]{6}7F|0{24}01000000";
     /** 0.0.0.0 and ::, the wildcard of either table. */
     private static final String WILDCARD = "0{8}|0{32}";
 
@@ -54,8 +46,8 @@ class ListenersOnLoopbackTest {
                 "--data-dir",
                 dir.resolve("data").toString())) {
             run.awaitOutput("Tapio is running", Duration.ofSeconds(90));
-            List<String> listening = listening(run.pid());
-            assertEquals(List.of(), beyondLoopback(listening), "listening: " + listening);
+            List<String> listening = listening(run);
+            assertEquals(List.of(), Listeners.beyondLoopback(listening), "listening: " + listening);
         }
     }
 
@@ -70,15 +62,15 @@ class ListenersOnLoopbackTest {
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"))) {
             broker.createTopic("tapio.events", 1);
             try (TapioProcess agent = startAgent(broker)) {
-                List<String> listening = listening(agent.pid());
-                assertEquals(List.of(), beyondLoopback(listening), "listening: " + listening);
+                List<String> listening = listening(agent);
+                assertEquals(List.of(), Listeners.beyondLoopback(listening), "listening: " + listening);
             }
             try (TapioProcess agent = startAgent(broker, "--metrics-bind", "0.0.0.0")) {
-                List<String> listening = listening(agent.pid());
+                List<String> listening = listening(agent);
                 Matcher metrics = AGENT_METRICS.matcher(agent.out());
                 assertTrue(metrics.find(), agent.out());
                 String port = String.format(Locale.ROOT, "%04X", Integer.parseInt(metrics.group(1)));
-                List<String> beyond = beyondLoopback(listening);
+                List<String> beyond = Listeners.beyondLoopback(listening);
                 assertEquals(1, beyond.size(), "the metrics socket and no other: " + listening);
                 assertEquals(port, beyond.getFirst().split(":")[1], "it is the metrics endpoint's: " + listening);
                 assertTrue(beyond.getFirst().split(":")[0].matches(WILDCARD), "on the wildcard: " + beyond);
@@ -108,44 +100,10 @@ class ListenersOnLoopbackTest {
         }
     }
 
-    private static List<String> beyondLoopback(List<String> listening) {
-        return listening.stream()
-                .filter(address -> !address.split(":")[0].matches(V4_LOOPBACK + "|" + V6_LOOPBACK))
-                .toList();
-    }
-
     /** The local addresses (as /proc/net/tcp{,6} spell them) of the process's listening sockets. */
-    private static List<String> listening(long pid) throws IOException {
-        Set<String> sockets = socketInodes(pid);
-        List<String> listening = new ArrayList<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            List<String> lines = Files.readAllLines(Path.of(table));
-            for (String line : lines.subList(1, lines.size())) {
-                String[] fields = line.trim().split("\\s+");
-                boolean listen = fields[3].equals("0A");
-                if (listen && sockets.contains(fields[9])) {
-                    listening.add(fields[1]);
-                }
-            }
-        }
+    private static List<String> listening(TapioProcess tapio) throws IOException {
+        List<String> listening = tapio.listening();
         assertFalse(listening.isEmpty(), "a running tapio listens (at least for its metrics)");
         return listening;
-    }
-
-    private static Set<String> socketInodes(long pid) throws IOException {
-        Set<String> inodes = new HashSet<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[")) {
-                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // Not a socket we can miss: it is gone.
-                }
-            }
-        }
-        return inodes;
     }
 }

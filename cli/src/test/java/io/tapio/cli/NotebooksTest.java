@@ -8,16 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tapio.history.HistoryConfig;
 import io.tapio.history.HistoryFixture;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,7 +26,9 @@ import picocli.CommandLine;
 /**
  * Every notebook in notebooks/ runs headless, as {@code jupyter nbconvert --execute} runs it,
  * against a history on disk (the fixture, and what {@code tapio regress} found in it), reading
- * through {@code tapio sql}; each ends without an error and draws its plot.
+ * through {@code tapio sql} and the SQL service running for that history (the notebooks' {@code
+ * tapio} has no Flink planner: it can only answer through the service); each ends without an
+ * error and draws its plot.
  */
 class NotebooksTest {
     private static final Path ROOT =
@@ -43,8 +43,10 @@ class NotebooksTest {
     @TempDir
     static Path executed;
 
+    static TapioProcess service;
+
     @BeforeAll
-    static void fillHistory() throws Exception {
+    static void fillHistoryAndServeIt() throws Exception {
         HistoryFixture.write(HistoryConfig.hadoop(dataDir));
         CommandLine regress = Tapio.commandLine();
         regress.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
@@ -52,6 +54,14 @@ class NotebooksTest {
                 RegressCommand.REGRESSED,
                 regress.execute("regress", "--at", HistoryFixture.END.toString(), "--data-dir", dataDir.toString()),
                 "the fixture has a regression for the notebooks to show");
+        service = TapioProcess.serveSql(executed, dataDir);
+    }
+
+    @AfterAll
+    static void stopTheService() throws Exception {
+        if (service != null) {
+            service.close();
+        }
     }
 
     @Test
@@ -91,17 +101,9 @@ class NotebooksTest {
                 .redirectErrorStream(true);
         // What a user sets to run tapio without the launcher's build step (see notebooks/tapio_sql.py).
         pb.environment()
-                .put(
-                        "TAPIO",
-                        String.join(
-                                " ",
-                                "java",
-                                "@" + ROOT.resolve("launcher/jvm.options"),
-                                "-Dlog.file=" + executed.resolve("tapio.log"),
-                                "-cp",
-                                mainClassPath(),
-                                "io.tapio.cli.Tapio"));
+                .put("TAPIO", String.join(" ", TapioProcess.commandWithoutPlanner(executed.resolve("tapio.log"))));
         pb.environment().put("TAPIO_DATA_DIR", dataDir.toString());
+        pb.environment().put("XDG_RUNTIME_DIR", executed.resolve("runtime").toString());
         Process process;
         try {
             process = pb.start();
@@ -116,13 +118,5 @@ class NotebooksTest {
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), notebook + " did not finish");
         assertEquals(0, process.exitValue(), notebook.getFileName() + " failed:\n" + output);
         return executed.resolve(notebook.getFileName());
-    }
-
-    /** The class path tapio runs with: the tests' own classes and logging set-up left out. */
-    private static String mainClassPath() {
-        return Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-                        .split(File.pathSeparator))
-                .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("-tests.jar"))
-                .collect(Collectors.joining(File.pathSeparator));
     }
 }

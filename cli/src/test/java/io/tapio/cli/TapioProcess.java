@@ -2,25 +2,35 @@ package io.tapio.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * {@code tapio} in a new JVM as the launcher runs it, with its JVM flags (Flink needs them) and
  * its log file, as a user types it: its own default data directory ({@code TAPIO_HOME}) and
- * registry of runs ({@code XDG_RUNTIME_DIR}) in a directory of the test's, its output in files
- * there.
+ * registry of runs and SQL services ({@code XDG_RUNTIME_DIR}) in a directory of the test's, its
+ * output in files there, its standard input a pipe the test may type into.
  */
 final class TapioProcess implements AutoCloseable {
     private static final Path JVM_OPTIONS = Path.of("..", "launcher", "jvm.options");
     private static final String LOG_CONFIG = "log4j2.properties";
+    /** What {@code tapio sql --serve} prints once it serves, with its port. */
+    private static final Pattern SERVING = Pattern.compile("on 127\\.0\\.0\\.1:(\\d+) ");
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** How a process ended: its exit status and everything it printed. */
@@ -43,20 +53,58 @@ final class TapioProcess implements AutoCloseable {
 
     /** Starts {@code tapio args...} through {@code launcher}, a command that runs the one after it (setpriv). */
     static TapioProcess start(Path dir, List<String> launcher, String... args) throws IOException {
-        Path home = dir.resolve("home");
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(command(home.resolve("tapio.log"), args));
+        command.addAll(command(dir.resolve("home/tapio.log"), args));
+        return launch(dir, command);
+    }
+
+    /**
+     * Starts {@code tapio args...} without Flink's planner on its class path (nor the tests'
+     * classes): a {@code tapio sql} that answers can only have answered through the SQL service.
+     */
+    static TapioProcess startWithoutPlanner(Path dir, String... args) throws IOException {
+        return launch(dir, commandWithoutPlanner(dir.resolve("home/tapio.log"), args));
+    }
+
+    /** Starts {@code tapio sql --serve} over {@code dataDir} on a port the system chooses, and waits until it serves. */
+    static TapioProcess serveSql(Path dir, Path dataDir) throws Exception {
+        TapioProcess service = start(dir, "sql", "--serve", "--port", "0", "--data-dir", dataDir.toString());
+        try {
+            service.awaitOutput(SERVING, Duration.ofMinutes(3));
+            return service;
+        } catch (AssertionError | Exception e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    private static TapioProcess launch(Path dir, List<String> command) throws IOException {
         Path out = Files.createTempFile(dir, "out-", ".txt");
         Path err = Files.createTempFile(dir, "err-", ".txt");
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("TAPIO_HOME", home.toString());
+        builder.environment().put("TAPIO_HOME", dir.resolve("home").toString());
         builder.environment().put("XDG_RUNTIME_DIR", dir.resolve("runtime").toString());
         return new TapioProcess(builder.start(), out, err);
     }
 
     /** The command line of {@code tapio args...} in a new JVM, logging to {@code logFile}. */
     static List<String> command(Path logFile, String... args) {
+        return command(System.getProperty("java.class.path"), logFile, args);
+    }
+
+    /** The same, with the class path {@code tapio} runs with (no test classes) less Flink's planner. */
+    static List<String> commandWithoutPlanner(Path logFile, String... args) {
+        return command(
+                Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .filter(entry -> !entry.contains("flink-table-planner"))
+                        .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("-tests.jar"))
+                        .collect(Collectors.joining(File.pathSeparator)),
+                logFile,
+                args);
+    }
+
+    private static List<String> command(String classPath, Path logFile, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "@" + JVM_OPTIONS.toAbsolutePath(),
@@ -66,7 +114,7 @@ final class TapioProcess implements AutoCloseable {
                         + Objects.requireNonNull(Tapio.class.getClassLoader().getResource(LOG_CONFIG), LOG_CONFIG),
                 "-Dlog.file=" + logFile,
                 "-cp",
-                System.getProperty("java.class.path"),
+                classPath,
                 Tapio.class.getName()));
         command.addAll(List.of(args));
         return command;
@@ -99,10 +147,10 @@ final class TapioProcess implements AutoCloseable {
         throw new AssertionError("tapio check never showed what was awaited; it last said " + check);
     }
 
-    /** Runs {@code tapio args...} to its end (at most a minute). */
+    /** Runs {@code tapio args...} to its end (at most a minute), its standard input empty. */
     static Exit exec(Path dir, String... args) throws Exception {
         try (TapioProcess tapio = start(dir, args)) {
-            return tapio.await(Duration.ofMinutes(1));
+            return tapio.endInput().await(Duration.ofMinutes(1));
         }
     }
 
@@ -112,6 +160,25 @@ final class TapioProcess implements AutoCloseable {
 
     boolean alive() {
         return process.isAlive();
+    }
+
+    /** The addresses it listens on. */
+    List<String> listening() throws IOException {
+        return Listeners.of(process.pid());
+    }
+
+    /** Types {@code text} into its standard input. */
+    TapioProcess type(String text) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write(text.getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        return this;
+    }
+
+    /** Closes its standard input, as the end of a file piped in does. */
+    TapioProcess endInput() throws IOException {
+        process.getOutputStream().close();
+        return this;
     }
 
     /** What it printed on standard output so far. */
@@ -125,15 +192,27 @@ final class TapioProcess implements AutoCloseable {
 
     /** Waits until standard output contains {@code text}; fails when the process ends first or the time is up. */
     void awaitOutput(String text, Duration timeout) throws Exception {
+        awaitOutput(Pattern.compile(Pattern.quote(text)), timeout);
+    }
+
+    /** Waits until standard output has a match of {@code pattern}, and returns it. */
+    Matcher awaitOutput(Pattern pattern, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!out().contains(text)) {
+        Matcher found;
+        while (!(found = pattern.matcher(out())).find()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("tapio never printed '" + text + "'; it "
+                throw new AssertionError("tapio never printed '" + pattern + "'; it "
                         + (process.isAlive() ? "runs" : "exited with " + process.exitValue()) + ". Output:\n"
                         + out() + "\nErrors:\n" + err());
             }
             Thread.sleep(200);
         }
+        return found;
+    }
+
+    /** The port of the SQL service this {@code tapio sql --serve} started ({@link #serveSql}). */
+    int sqlPort() throws Exception {
+        return Integer.parseInt(awaitOutput(SERVING, Duration.ZERO).group(1));
     }
 
     /** Waits for the end; a process still running at the timeout is killed and fails the test. */
@@ -144,6 +223,11 @@ final class TapioProcess implements AutoCloseable {
                     "tapio did not end within " + timeout + ". Output:\n" + out() + "\nErrors:\n" + err());
         }
         return new Exit(process.exitValue(), out(), err());
+    }
+
+    /** Kills it as the OOM killer would (SIGKILL): it cleans nothing up. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     /** Stops it as Ctrl-C would, then for good if it does not end in a minute. */

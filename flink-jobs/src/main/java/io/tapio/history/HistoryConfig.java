@@ -1,5 +1,6 @@
 package io.tapio.history;
 
+import io.tapio.schemas.HistoryTables;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serial;
@@ -11,6 +12,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.flink.CatalogLoader;
 
 /**
@@ -46,11 +48,14 @@ public record HistoryConfig(Map<String, String> properties) implements Serializa
 
     /** The embedded default: a Hadoop catalog in {@code dataDir/warehouse}; nothing to install. */
     public static HistoryConfig hadoop(Path dataDir) {
+        String warehouse = dataDir.toAbsolutePath().resolve("warehouse").toUri().toString();
+        // Path.toUri ends in '/' once the directory exists: the same history has the same properties
+        // before its first run as after (tapio sql finds the SQL service a run started by them).
         return new HistoryConfig(Map.of(
                 "catalog-type",
                 "hadoop",
                 "warehouse",
-                dataDir.toAbsolutePath().resolve("warehouse").toUri().toString()));
+                warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse));
     }
 
     /**
@@ -89,12 +94,30 @@ public record HistoryConfig(Map<String, String> properties) implements Serializa
         };
     }
 
+    /** The database of the history's tables in the catalog, as Flink SQL names it. */
+    public static String database() {
+        return HistoryTables.NAMESPACE.level(0);
+    }
+
+    /** Whether the catalog holds a history yet: a run, or a command that records, has written to it. */
+    public boolean exists() {
+        return catalogLoader().loadCatalog() instanceof SupportsNamespaces namespaces
+                && namespaces.namespaceExists(HistoryTables.NAMESPACE);
+    }
+
+    /** The catalog's options in Flink: its properties, as Iceberg's catalog, {@code 'type'='iceberg'}. */
+    public Map<String, String> catalogOptions() {
+        Map<String, String> options = new TreeMap<>(properties);
+        options.put("type", "iceberg");
+        return options;
+    }
+
     /** The Flink SQL statement that registers the catalog as {@value #CATALOG}. */
     public String createCatalogStatement() {
-        return "CREATE CATALOG " + CATALOG + " WITH ('type'='iceberg'"
-                + properties.entrySet().stream()
-                        .map(e -> ", '" + quote(e.getKey()) + "'='" + quote(e.getValue()) + "'")
-                        .collect(Collectors.joining())
+        return "CREATE CATALOG " + CATALOG + " WITH ("
+                + catalogOptions().entrySet().stream()
+                        .map(e -> "'" + quote(e.getKey()) + "'='" + quote(e.getValue()) + "'")
+                        .collect(Collectors.joining(", "))
                 + ")";
     }
 

@@ -1,6 +1,5 @@
 package io.tapio.history;
 
-import io.tapio.schemas.HistoryTables;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -25,7 +24,7 @@ public final class HistorySql {
         tables.getConfig().set("table.local-time-zone", "UTC");
         tables.executeSql(config.createCatalogStatement());
         tables.useCatalog(HistoryConfig.CATALOG);
-        tables.useDatabase(HistoryTables.NAMESPACE.level(0));
+        tables.useDatabase(HistoryConfig.database());
     }
 
     /** A statement's answer: its columns, their types, and the rows, all of them. */

@@ -1,13 +1,19 @@
 package io.tapio.history;
 
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.synthetic.SyntheticConfig;
+import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
+import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Rollup;
 import io.tapio.model.RollupMetric;
 import io.tapio.model.Severity;
 import io.tapio.model.Workload;
+import io.tapio.schemas.EventsTable;
 import io.tapio.schemas.FindingsTable;
 import io.tapio.schemas.HistoryTables;
 import io.tapio.schemas.RollupsTable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +26,12 @@ import org.apache.flink.table.data.RowData;
 /**
  * A small history with a known story, written through the same converters and Iceberg sink
  * as the streaming job's: three workloads over the same hour of eight days, one of which
- * (checkout) waits twice as long for a CPU in the last day's hour; findings on each day; and
- * five runs of a benchmark whose latest throughput dropped 20%.
+ * (checkout) waits twice as long for a CPU in the last day's hour; findings on each day; the
+ * relevant events of a minute of the last hour, of every type; and five runs of a benchmark
+ * whose latest throughput dropped 20%.
+ *
+ * <p>{@code main(DATA_DIR)} writes it into {@code DATA_DIR}'s Hadoop catalog, for tests whose
+ * own class path has no Flink.
  */
 public final class HistoryFixture {
     /** The end of the hour that regressed. */
@@ -39,13 +49,36 @@ public final class HistoryFixture {
     static final Workload CART = pod("shop", "cart-5d8b-q1", "cart", "node-a");
     static final Workload AGENT = pod("kube-system", "node-agent-zz", "node-agent", "node-b");
 
+    /** Synthetic events for the events table: the minute before the last finding, at 200 events/s. */
+    private static final int EVENT_SECONDS = 60;
+
     private HistoryFixture() {}
+
+    public static void main(String[] args) throws Exception {
+        write(HistoryConfig.hadoop(Path.of(args[0])));
+    }
 
     public static void write(HistoryConfig config) throws Exception {
         HistoryTables.ensureAll(config.catalogLoader().loadCatalog());
         HistoryWrites.append(config, RollupsTable.DEFINITION, rollups());
         HistoryWrites.append(config, FindingsTable.DEFINITION, findings());
+        HistoryWrites.append(config, EventsTable.DEFINITION, events());
         HistoryWrites.benchRuns(config, benchRuns());
+    }
+
+    /** Every relevant event the synthetic generator makes in a minute, as checkout's, at wall-clock times of that minute. */
+    private static List<RowData> events() {
+        EventRows rows = new EventRows();
+        long start = END.minus(Duration.ofMinutes(31)).toEpochMilli();
+        SyntheticEventGenerator generator = new SyntheticEventGenerator(
+                SyntheticConfig.builder().seed(7).eventsPerSecond(200).build(), 0);
+        List<RowData> out = new ArrayList<>();
+        for (KernelEvent e : generator.next(Duration.ofSeconds(EVENT_SECONDS).toNanos())) {
+            if (EventRows.relevant(e)) {
+                out.add(rows.row(new EnrichedEvent(e, CHECKOUT), start + e.timestampNs() / 1_000_000));
+            }
+        }
+        return out;
     }
 
     private static List<RowData> rollups() {
@@ -106,7 +139,7 @@ public final class HistoryFixture {
         return out;
     }
 
-    private static Finding finding(Workload w, String pattern, Severity severity, Instant at, String summary) {
+    static Finding finding(Workload w, String pattern, Severity severity, Instant at, String summary) {
         long t = at.toEpochMilli();
         return new Finding(
                 pattern + "/" + w.key() + "/" + t,
@@ -178,7 +211,7 @@ public final class HistoryFixture {
         return runs;
     }
 
-    private static Workload pod(String namespace, String pod, String deployment, String node) {
+    static Workload pod(String namespace, String pod, String deployment, String node) {
         return new Workload(
                 Workload.Kind.POD,
                 new Workload.Cgroup(node, 4711, "/kubepods/" + pod),

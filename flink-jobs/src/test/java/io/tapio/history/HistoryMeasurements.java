@@ -3,8 +3,10 @@ package io.tapio.history;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Severity;
 import io.tapio.model.Workload;
 import io.tapio.rollup.NoisyRollups;
+import io.tapio.schemas.FindingsTable;
 import io.tapio.schemas.HistoryTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
 import org.apache.iceberg.Table;
 
 /**
@@ -25,6 +28,7 @@ import org.apache.iceberg.Table;
  * <pre>
  * java @launcher/jvm.options -cp CLASSPATH io.tapio.history.HistoryMeasurements stream DATA_DIR CHECKPOINT_SECONDS EVENTS
  * java @launcher/jvm.options -cp CLASSPATH io.tapio.history.HistoryMeasurements rollups DATA_DIR WORKLOADS DAYS
+ * java @launcher/jvm.options -cp CLASSPATH io.tapio.history.HistoryMeasurements findings DATA_DIR WORKLOADS HOURS
  * </pre>
  *
  * {@code stream}: the streaming job's event history from the synthetic source as fast as it
@@ -32,6 +36,9 @@ import org.apache.iceberg.Table;
  * {@code rollups}: a history of every minute of {@code DAYS} days for {@code WORKLOADS}
  * workloads ({@link NoisyRollups#MODERATE} with a daily cycle), ending now, for timing
  * {@code tapio regress} and {@code tapio sql} over it.
+ * {@code findings}: the findings of a busy node's last {@code HOURS} hours, a report every 5
+ * minutes from each of {@code WORKLOADS} workloads, committed once an hour, for timing {@code
+ * tapio sql} over them (with or without its SQL service).
  */
 public final class HistoryMeasurements {
     private HistoryMeasurements() {}
@@ -42,7 +49,8 @@ public final class HistoryMeasurements {
         switch (args[0]) {
             case "stream" -> stream(config, dataDir, Integer.parseInt(args[2]), Long.parseLong(args[3]));
             case "rollups" -> rollups(config, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-            default -> throw new IllegalArgumentException("stream or rollups, not " + args[0]);
+            case "findings" -> findings(config, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("stream, rollups or findings, not " + args[0]);
         }
     }
 
@@ -109,5 +117,35 @@ public final class HistoryMeasurements {
         System.out.printf(
                 "%,d rollups (%d workloads, %d days) made and written in %.1f s%n",
                 (long) minutes * workloads, workloads, days, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void findings(HistoryConfig config, int workloads, int hours) throws Exception {
+        HistoryTables.ensureAll(config.catalogLoader().loadCatalog());
+        String[] patterns = {"crash_loop", "oom_kill", "missing_file", "dependency_unreachable", "cpu_starvation"};
+        FindingRows rows = new FindingRows();
+        Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        long t0 = System.nanoTime();
+        long written = 0;
+        for (int h = hours; h > 0; h--) {
+            Instant hour = end.minus(Duration.ofHours(h));
+            List<RowData> found = new ArrayList<>();
+            for (int w = 0; w < workloads; w++) {
+                Workload workload = HistoryFixture.pod("ns-" + (w % 20), "app-" + w + "-0", "app-" + w, "node-a");
+                for (int report = 0; report < 12; report++) {
+                    String pattern = patterns[(w + report) % patterns.length];
+                    found.add(rows.row(HistoryFixture.finding(
+                            workload,
+                            pattern,
+                            Severity.WARNING,
+                            hour.plus(Duration.ofMinutes(5L * report)).plusSeconds(w),
+                            "app-" + w + "-0: " + pattern)));
+                }
+            }
+            HistoryWrites.append(config, FindingsTable.DEFINITION, found);
+            written += found.size();
+        }
+        System.out.printf(
+                "%,d findings (%d workloads, %d hours, one commit an hour) written in %.1f s%n",
+                written, workloads, hours, (System.nanoTime() - t0) / 1e9);
     }
 }
