@@ -34,6 +34,11 @@ if [ "$mode" = test ]; then
     need python3-ipykernel /usr/bin/python3 -c 'import ipykernel'
     need python3-pandas    /usr/bin/python3 -c 'import pandas'
     need python3-matplotlib /usr/bin/python3 -c 'import matplotlib'
+    # the accuracy bench's corpus of ordinary programs (bench/.../BenignCorpus)
+    need nodejs     command -v node
+    need wget       command -v wget
+    need git        command -v git
+    need gcc        command -v cc
     # the kernel matrix (kernel-matrix/guest.sh): other kernels booted in QEMU, emulated
     need qemu-system-x86 command -v qemu-system-x86_64
     need cpio           command -v cpio
