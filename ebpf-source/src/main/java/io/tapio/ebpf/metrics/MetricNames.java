@@ -23,6 +23,8 @@ public final class MetricNames {
     public static final String KERNEL_TYPE_LIMITED = "tapio.kernel.type.limited";
     /** Counter {node}: restarts of the eBPF source from a checkpoint. */
     public static final String SOURCE_RESTARTS = "tapio.source.restarts";
+    /** Counter {node}: the reader's sleeps that ended at the longest sleep with records waiting. */
+    public static final String RING_LATE_WAKEUPS = "tapio.ring.late.wakeups";
     /** Gauge {node}: records the source hands over per call. */
     public static final String SOURCE_BATCH_SIZE = "tapio.source.batch.size";
     /** Counters: the job's own filter. */

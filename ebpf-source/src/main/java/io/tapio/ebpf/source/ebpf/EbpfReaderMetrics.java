@@ -25,7 +25,8 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
  * global registry (the Prometheus endpoint, with the names operators alert on):
  * {@code tapio_ringbuf_used_ratio}, {@code tapio_events_dropped_total{reason}},
  * {@code tapio_kernel_events_total{type,disposition}} (every candidate the programs saw and
- * what became of it), {@code tapio_source_batch_size}, {@code tapio_source_restarts_total}.
+ * what became of it), {@code tapio_source_batch_size}, {@code tapio_source_restarts_total},
+ * {@code tapio_ring_late_wakeups_total}.
  */
 final class EbpfReaderMetrics implements AutoCloseable {
     private final MeterRegistry registry = Metrics.globalRegistry;
@@ -37,6 +38,7 @@ final class EbpfReaderMetrics implements AutoCloseable {
             String node,
             SourceReaderMetricGroup flink,
             RingBufferReader reader,
+            RingWaiter waiter,
             AdaptiveBatchSize batch,
             Supplier<EbpfSplit> split,
             Map<EventType, String> unavailable,
@@ -73,6 +75,10 @@ final class EbpfReaderMetrics implements AutoCloseable {
                 .register(registry));
         dropped(node, DropReason.RING_FULL.label(), s -> s.lostInRing());
         dropped(node, DropReason.MALFORMED.label(), s -> s.malformed());
+        meters.add(FunctionCounter.builder(MetricNames.RING_LATE_WAKEUPS, waiter, RingWaiter::lateWakeups)
+                .tag("node", node)
+                .description("Sleeps of the reader that ended at the longest sleep (1 s) with records waiting")
+                .register(registry));
         meters.add(FunctionCounter.builder(
                         MetricNames.SOURCE_RESTARTS, this, m -> m.split.get().restarts())
                 .tag("node", node)

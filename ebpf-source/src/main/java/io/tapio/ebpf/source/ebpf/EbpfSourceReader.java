@@ -74,6 +74,7 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
                     NodeName.local(),
                     context.metricGroup(),
                     collector.reader(),
+                    waiter,
                     batch,
                     this::currentSplit,
                     collector.unavailable(),

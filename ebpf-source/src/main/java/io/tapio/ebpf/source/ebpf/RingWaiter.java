@@ -15,6 +15,13 @@ import java.util.concurrent.locks.LockSupport;
  * programs submit without wakeups and each wakeup brings a batch. A sleep ends after
  * {@code longestSleep} without a record too, and the reader is woken then all the same: it has
  * work besides the ring's records (the kernel's counters), and nothing else would call it.
+ *
+ * <p>The programs' wakeup is one-shot: the record that finds the waiter's request clears it. If
+ * the task reads that record before the woken waiter looks (Flink may poll the reader again
+ * before the waiter's future completes), epoll finds the ring empty and sleeps on, with nobody
+ * asked to wake it: every record then waits for the longest sleep. So whenever the task asks
+ * for a new future while the waiter still holds the last one, the waiter is made to ask again.
+ * Sleeps that end at the longest sleep with records waiting are counted ({@link #lateWakeups}).
  */
 final class RingWaiter implements AutoCloseable {
     private final RingBufferReader reader;
@@ -22,6 +29,7 @@ final class RingWaiter implements AutoCloseable {
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lateWakeups;
 
     /**
      * @param longestSleep how often a waiting reader is woken without records; also the bound on
@@ -42,6 +50,7 @@ final class RingWaiter implements AutoCloseable {
         CompletableFuture<Void> previous = waiting.getAndSet(future);
         if (previous != null) {
             future.whenComplete((ignored, error) -> previous.complete(null));
+            reader.wakeUp(); // its sleep may have lost its wakeup to the task's read: it must ask again
         }
         LockSupport.unpark(thread);
         return future;
@@ -54,11 +63,24 @@ final class RingWaiter implements AutoCloseable {
                 LockSupport.park(this); // the task is reading: it asks again when the ring is empty
                 continue;
             }
-            reader.await(longestSleep); // a record, the longest sleep, or close: the reader looks either way
+            long start = System.nanoTime();
+            boolean records =
+                    reader.await(longestSleep); // a record, the longest sleep, or close: the reader looks either way
+            if (records && System.nanoTime() - start >= longestSleep.toNanos()) {
+                lateWakeups = lateWakeups + 1; // single writer: this thread
+            }
             if (waiting.compareAndSet(future, null)) {
                 future.complete(null);
             }
         }
+    }
+
+    /**
+     * Sleeps that ended at the longest sleep although records were waiting: each made its
+     * records wait up to that long. A healthy reader has next to none (see {@link RingBufferReader#await}).
+     */
+    long lateWakeups() {
+        return lateWakeups;
     }
 
     @Override

@@ -1,11 +1,15 @@
 package io.tapio.ebpf.source.ebpf;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.KernelCollector;
+import io.tapio.ebpf.collector.PathRule;
+import io.tapio.ebpf.ring.RingBufferReader;
 import io.tapio.testing.Commands;
+import io.tapio.testing.FailedOpenLoad;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +41,45 @@ class RingWaiterTest {
 
             available.get(60, TimeUnit.SECONDS);
             assertTrue(collector.reader().pendingBytes() > 0, "the ring holds the record that woke the waiter");
+        }
+    }
+
+    /**
+     * The task may read the record whose wakeup was meant for the waiter: on a busy machine the
+     * woken waiter is not scheduled at once, and the task, polling meanwhile, takes the record
+     * first (here: this thread spins on the ring while another thread makes the failed open).
+     * The waiter must not go on sleeping with nobody asked to wake it: the next record wakes it.
+     */
+    @Test
+    void aWakeupWhoseRecordTheTaskReadFirstIsNotLost() throws Exception {
+        int rounds = 20;
+        try (FailedOpenLoad opens = new FailedOpenLoad();
+                KernelCollector collector = KernelCollector.open(CollectorConfig.builder()
+                        .enabledTypes(List.of(EventType.OPEN_FAILED))
+                        .pathRules(List.of(PathRule.report(opens.pathPrefix())))
+                        .reportUnmatchedOpens(false)
+                        .build());
+                RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, "test-ring-waiter")) {
+            RingBufferReader reader = collector.reader();
+            for (int round = 0; round < rounds; round++) {
+                waiter.available();
+                Thread.sleep(20); // the waiter is asleep in epoll, its wakeup asked for
+
+                CompletableFuture<Void> opened = CompletableFuture.runAsync(() -> opens.run(1));
+                int taken = 0;
+                while (taken == 0 && !opened.isDone()) {
+                    taken = reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE);
+                }
+                opened.get(60, TimeUnit.SECONDS);
+                taken += reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE);
+                assertEquals(1, taken, "the task read the waking record");
+
+                CompletableFuture<Void> next = waiter.available();
+                opens.run(1);
+                next.get(60, TimeUnit.SECONDS);
+                assertEquals(1, reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE));
+            }
+            assertEquals(0, waiter.lateWakeups(), "no sleep ended at its timeout");
         }
     }
 
