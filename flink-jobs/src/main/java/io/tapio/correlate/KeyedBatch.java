@@ -17,8 +17,8 @@ import org.apache.flink.streaming.api.TimerService;
  * The key's events waiting to be correlated together, in Flink keyed state: they wait until the
  * batch is full or {@code flushAfter} has passed. The batch size is the operator's, and moves
  * between its bounds so that batching itself adds no more than the latency target: doubled
- * when a batch filled within the target (counting, for a batch of one, from the key's previous
- * event), halved when the flush timer had to end one. A busy key fills its batches at once and
+ * when a batch filled within half the target (counting, for a batch of one, from the key's
+ * previous event), halved when one took longer to fill or the flush timer had to end it. A busy key fills its batches at once and
  * gets large ones, which is when batching pays; a quiet key gets batches of one, which do not
  * wait. Latency that builds up before the correlator (queueing under load) does not shrink the
  * batches: smaller ones would only make catching up slower.
@@ -69,7 +69,7 @@ final class KeyedBatch {
         }
         // The batch is full. A restored 'since' is another JVM's nanoTime: then the fill time is unknown.
         long filledIn = from == null || from > now ? Long.MAX_VALUE : now - from;
-        size.adjust(false, filledIn <= size.latencyTargetNanos());
+        size.filled(filledIn);
         since.update(now);
         if (waitingBefore == null) {
             return List.of(timed); // a batch of one: no need to go through the waiting list

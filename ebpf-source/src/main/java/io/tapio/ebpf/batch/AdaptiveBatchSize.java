@@ -67,6 +67,18 @@ public final class AdaptiveBatchSize {
     }
 
     /**
+     * Adjusts after a batch that waited for its records to arrive (a keyed batch rather than a
+     * reader's): halves when filling it took longer than the latency target, doubles when it
+     * took at most half of it, so that the doubled batch still fills within the target. Records
+     * that arrive further apart than the target get batches of one, which do not wait.
+     *
+     * @param fillNanos from the batch's first record to its last
+     */
+    public void filled(long fillNanos) {
+        adjust(fillNanos > latencyTargetNanos, fillNanos <= latencyTargetNanos / 2);
+    }
+
+    /**
      * Adjusts after a batch measured against the latency target: halves when over it,
      * otherwise doubles if {@code grow}.
      */
