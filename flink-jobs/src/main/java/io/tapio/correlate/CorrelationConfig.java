@@ -26,11 +26,8 @@ import java.util.function.Function;
  * @param patterns the patterns, each with its rule
  * @param batch bounds of a key's batch and the latency target (kernel timestamp to finding)
  *     it is sized to hold
- * @param flushAfter how long a key's partial batch may wait: a quiet key is never held back
- *     longer
  */
-public record CorrelationConfig(List<Pattern> patterns, AdaptiveBatchSize.Settings batch, Duration flushAfter)
-        implements Serializable {
+public record CorrelationConfig(List<Pattern> patterns, AdaptiveBatchSize.Settings batch) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -66,8 +63,7 @@ public record CorrelationConfig(List<Pattern> patterns, AdaptiveBatchSize.Settin
     public static CorrelationConfig defaults() {
         List<Pattern> patterns = new ArrayList<>();
         PATTERNS.values().forEach(entry -> patterns.add(entry.make().apply(entry.defaultRule())));
-        return new CorrelationConfig(
-                patterns, new AdaptiveBatchSize.Settings(1, 256, Duration.ofNanos(100_000), 0.5), Duration.ofMillis(1));
+        return new CorrelationConfig(patterns, new AdaptiveBatchSize.Settings(1, 256, Duration.ofNanos(100_000), 0.5));
     }
 
     /** The same configuration with {@code pattern}'s rule replaced. */
@@ -80,6 +76,6 @@ public record CorrelationConfig(List<Pattern> patterns, AdaptiveBatchSize.Settin
         List<Pattern> replaced = new ArrayList<>();
         patterns.forEach(
                 p -> replaced.add(p.name().equals(pattern) ? entry.make().apply(rule) : p));
-        return new CorrelationConfig(replaced, batch, flushAfter);
+        return new CorrelationConfig(replaced, batch);
     }
 }

@@ -52,7 +52,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
 
     @Override
     public void open(OpenContext context) {
-        batch = new KeyedBatch(getRuntimeContext(), config.batch(), config.flushAfter());
+        batch = new KeyedBatch(getRuntimeContext(), config.batch());
         processes = new ProcessTracker(getRuntimeContext());
         episodes = new Episodes(getRuntimeContext(), config.patterns(), live);
         getRuntimeContext().getMetricGroup().gauge("batchSize", (Gauge<Integer>) batch.size()::size);
@@ -74,7 +74,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            correlate(batch.flush(timestamp, ctx.timerService()), ctx, out);
+            correlate(batch.flush(), ctx, out);
         } else {
             // The watermark passed: what waits in the batch is older, and goes first.
             correlate(batch.drain(), ctx, out);

@@ -15,25 +15,27 @@ import org.apache.flink.streaming.api.TimerService;
 
 /**
  * The key's events waiting to be correlated together, in Flink keyed state: they wait until the
- * batch is full or {@code flushAfter} has passed. The batch size is the operator's, and moves
- * between its bounds so that batching itself adds no more than the latency target: doubled
- * when a batch filled within half the target (counting, for a batch of one, from the key's
- * previous event), halved when one took longer to fill or the flush timer had to end it. A busy key fills its batches at once and
- * gets large ones, which is when batching pays; a quiet key gets batches of one, which do not
- * wait. Latency that builds up before the correlator (queueing under load) does not shrink the
- * batches: smaller ones would only make catching up slower.
+ * batch is full, or until the task has handed over the records the source read with them,
+ * whichever comes first. That end is a processing-time timer due at once: Flink runs it in the
+ * task's mailbox after the records in hand, so a partial batch waits for the rest of its burst,
+ * never for a clock (a 1 ms flush timer held the last events of every burst for a millisecond).
+ * The batch size is the operator's, and moves between its bounds so that batching itself adds
+ * no more than the latency target: doubled when a batch filled within half the target
+ * (counting, for a batch of one, from the key's previous event), halved when one took longer
+ * to fill or its burst ended first. A busy key fills its batches at once and gets large ones,
+ * which is when batching pays; a quiet key gets batches of one, which do not wait. Latency that
+ * builds up before the correlator (queueing under load) does not shrink the batches: smaller
+ * ones would only make catching up slower.
  */
 final class KeyedBatch {
     private final AdaptiveBatchSize size;
-    private final Duration flushAfter;
     private final ListState<TimedEvent> waiting;
     private final ValueState<Integer> waitingCount;
     /** When the key's first waiting event arrived, or with none waiting its last event (System.nanoTime). */
     private final ValueState<Long> since;
 
-    KeyedBatch(RuntimeContext context, AdaptiveBatchSize.Settings settings, Duration flushAfter) {
+    KeyedBatch(RuntimeContext context, AdaptiveBatchSize.Settings settings) {
         this.size = new AdaptiveBatchSize(settings);
-        this.flushAfter = flushAfter;
         this.waiting = context.getListState(new ListStateDescriptor<>("waiting", TimedEvent.TYPE));
         this.waitingCount = context.getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
         ValueStateDescriptor<Long> sinceDescriptor = new ValueStateDescriptor<>("since", Types.LONG);
@@ -63,7 +65,8 @@ final class KeyedBatch {
             waitingCount.update(count);
             if (count == 1) {
                 since.update(now);
-                timers.registerProcessingTimeTimer(timers.currentProcessingTime() + flushAfter.toMillis());
+                // In the past, so due at once (a timer for now would wait a millisecond more).
+                timers.registerProcessingTimeTimer(timers.currentProcessingTime() - 1);
             }
             return List.of();
         }
@@ -80,23 +83,15 @@ final class KeyedBatch {
     }
 
     /**
-     * At a processing-time timer.
+     * At a processing-time timer: the task has handed over what the source read.
      *
-     * @return the batch that waited {@code flushAfter} without filling; empty when there is none
+     * @return the batch that did not fill; empty when there is none
      */
-    List<TimedEvent> flush(long timestamp, TimerService timers) throws Exception {
+    List<TimedEvent> flush() throws Exception {
         if (waitingCount.value() == null) {
             return List.of(); // the timer of a batch that filled
         }
-        Long from = since.value();
-        long now = System.nanoTime();
-        if (from != null && from <= now && now - from < flushAfter.toNanos() / 2) {
-            // Timers have whole milliseconds: this one (an earlier batch's, or this batch's own
-            // registered just before a millisecond ended) came too soon. Wait a full flushAfter.
-            timers.registerProcessingTimeTimer(timestamp + flushAfter.toMillis());
-            return List.of();
-        }
-        size.adjust(true, false); // the batch did not fill within flushAfter
+        size.adjust(true, false); // its burst ended before it filled
         return takeWaiting();
     }
 
