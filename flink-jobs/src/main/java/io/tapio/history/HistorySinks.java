@@ -10,6 +10,7 @@ import io.tapio.schemas.HistoryTables;
 import io.tapio.schemas.RegressionsTable;
 import io.tapio.schemas.RollupsTable;
 import io.tapio.schemas.TableDefinition;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -28,9 +29,13 @@ import org.apache.iceberg.flink.sink.IcebergSink;
  * The streaming job's history: findings, rollups, regressions and the relevant events,
  * written to their Iceberg tables through Iceberg's Flink sink. Each sink commits what its
  * writers flushed when a checkpoint completes, and a restarted job neither loses nor repeats
- * a row. An unbounded job that does not checkpoint never commits: the job must checkpoint.
+ * a row. The writers are tasks of their own, apart from the job's reading and correlating. An
+ * unbounded job that does not checkpoint never commits: the job must checkpoint.
  */
 public final class HistorySinks {
+    /** How long rows may wait for a full network buffer on their way to a table's writer. */
+    static final Duration ROWS_BUFFER_TIMEOUT = Duration.ofSeconds(1);
+
     private HistorySinks() {}
 
     /**
@@ -86,10 +91,16 @@ public final class HistorySinks {
                 .tableLoader(TableLoader.fromCatalog(config.catalogLoader(), HistoryTables.identifier(table.name())))
                 .uidSuffix("history-" + table.name());
         if (rows.getExecutionEnvironment().getParallelism() == 1) {
-            // One writer: hashing the rows by partition would only add an exchange, chained is free.
+            // One writer: hashing the rows by partition would only add an exchange to its task.
             sink.distributionMode(DistributionMode.NONE);
         }
-        sink.append().name("history " + table.name());
+        // The writer is a task of its own (its committer always was): chained, it encoded every
+        // row and wrote the checkpoint's Parquet files on the task that reads the kernel's ring,
+        // which stalled at every checkpoint. Rows are only committed at checkpoints (whose
+        // barrier sends a partly filled buffer along), so they may wait for a full buffer: a
+        // flush per row would wake the writer for each, a shorter timeout its flusher thread.
+        rows.setBufferTimeout(ROWS_BUFFER_TIMEOUT.toMillis());
+        sink.append().name("history " + table.name()).disableChaining();
     }
 
     private static final class ToFindingRow implements MapFunction<Finding, RowData> {

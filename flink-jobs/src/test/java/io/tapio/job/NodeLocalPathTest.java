@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
+import io.tapio.history.HistoryConfig;
 import io.tapio.rollup.RegressionConfig;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.apache.flink.runtime.jobgraph.JobVertex;
@@ -13,6 +15,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tasks a user sees in Flink's web UI: with one reader on this node the whole path from the
@@ -72,6 +75,35 @@ class NodeLocalPathTest {
                                 + node.getTypeSerializerOut().getClass().getName()))
                 .toList();
         assertThat(exchanged).isNotEmpty().allSatisfy(e -> assertThat(e).contains(": io.tapio."));
+    }
+
+    /**
+     * Writing the history's Parquet files (every row, and each file closed at a checkpoint) must
+     * not stall the task that reads the kernel's ring: the history's writers are tasks of their
+     * own, and the rows wait for a full buffer (or the checkpoint's barrier) up to a second, so
+     * no flusher wakes more often than once a second.
+     */
+    @Test
+    void theHistorysWritersRunApartFromTheReaderAndTheirRowsNeedNoFlusher(@TempDir Path dataDir) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        TapioJob.define(env, SYNTHETIC, CorrelationConfig.defaults(), RegressionConfig.defaults(), null)
+                .writeHistory(HistoryConfig.hadoop(dataDir));
+
+        StreamGraph graph = env.getStreamGraph(false);
+        List<String> tasks = StreamSupport.stream(
+                        graph.getJobGraph().getVertices().spliterator(), false)
+                .map(JobVertex::getName)
+                .toList();
+        assertThat(tasks)
+                .filteredOn(t -> t.contains("kernel events"))
+                .singleElement()
+                .satisfies(reader -> assertThat(reader).contains("correlate").doesNotContain("history "));
+        assertThat(tasks).filteredOn(t -> t.endsWith(": Writer")).hasSize(4);
+        assertThat(graph.getStreamNodes())
+                .filteredOn(node -> node.getOperatorName().endsWith(" rows"))
+                .hasSize(4)
+                .allSatisfy(node -> assertThat(node.getBufferTimeout()).isEqualTo(1_000L));
     }
 
     @Test
