@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class Episode implements java.io.Serializable {
     @java.io.Serial
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     /** Occurrences remembered, at most; enough for any rule's window and baseline. */
     static final int MAX_REMEMBERED = 512;
@@ -37,7 +37,7 @@ public final class Episode implements java.io.Serializable {
 
     final String pattern;
     final String subject;
-    final Deque<Long> occurrences = new ArrayDeque<>();
+    final Occurrences occurrences = new Occurrences();
     /** The latest occurrences' events as the kernel wrote them: rendered as text only when reported. */
     final Deque<Sighting> evidence = new ArrayDeque<>();
 
@@ -195,12 +195,7 @@ public final class Episode implements java.io.Serializable {
 
     /** When the episode's count will have been still long enough to report it: see {@link #SETTLE_MILLIS}. */
     public long settlesAt() {
-        long gap = 0;
-        if (occurrences.size() >= 2) {
-            var newest = occurrences.descendingIterator();
-            gap = newest.next() - newest.next();
-        }
-        return lastSeen + Math.max(SETTLE_MILLIS, 2 * gap);
+        return lastSeen + Math.max(SETTLE_MILLIS, 2 * occurrences.latestGap());
     }
 
     /** Its count was reported at event time {@code now}. */
@@ -258,10 +253,7 @@ public final class Episode implements java.io.Serializable {
         if (spacing <= 0 || occurrences.isEmpty()) {
             return false;
         }
-        if (at >= occurrences.getLast()) {
-            return at - occurrences.getLast() < spacing;
-        }
-        return occurrences.stream().anyMatch(t -> Math.abs(at - t) < spacing); // came late: rare
+        return occurrences.anyCloserThan(at, spacing);
     }
 
     /**
@@ -269,34 +261,16 @@ public final class Episode implements java.io.Serializable {
      * is, after later events of the workload.
      */
     private void remember(long at, long memory) {
-        if (occurrences.isEmpty() || at >= occurrences.getLast()) {
-            occurrences.addLast(at);
-        } else {
-            List<Long> ordered = new ArrayList<>(occurrences);
-            ordered.add(at);
-            ordered.sort(null);
-            occurrences.clear();
-            occurrences.addAll(ordered);
-        }
-        long newest = occurrences.getLast();
-        while (occurrences.size() > MAX_REMEMBERED || occurrences.getFirst() <= newest - memory) {
-            occurrences.removeFirst();
-        }
+        occurrences.add(at);
+        occurrences.forget(occurrences.newest() - memory, MAX_REMEMBERED);
     }
 
     /** The oldest occurrence after {@code fromExclusive}. */
     private long oldestWithin(long fromExclusive) {
-        for (long t : occurrences) {
-            if (t > fromExclusive) {
-                return t;
-            }
-        }
-        return Long.MAX_VALUE;
+        return occurrences.oldestAfter(fromExclusive);
     }
 
     int occurrencesWithin(long fromExclusive, long toInclusive) {
-        return (int) occurrences.stream()
-                .filter(t -> t > fromExclusive && t <= toInclusive)
-                .count();
+        return occurrences.countWithin(fromExclusive, toInclusive);
     }
 }
