@@ -15,6 +15,7 @@ import java.time.Instant;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.table.data.RowData;
@@ -55,15 +56,16 @@ public final class HistorySinks {
     }
 
     public static void findings(DataStream<Finding> findings, HistoryConfig config) {
-        sink(findings.map(new ToFindingRow(), rowType(FindingsTable.DEFINITION)), FindingsTable.DEFINITION, config);
+        sinkApart(
+                findings.map(new ToFindingRow(), rowType(FindingsTable.DEFINITION)), FindingsTable.DEFINITION, config);
     }
 
     public static void rollups(DataStream<Rollup> rollups, HistoryConfig config) {
-        sink(rollups.map(new ToRollupRow(), rowType(RollupsTable.DEFINITION)), RollupsTable.DEFINITION, config);
+        sinkApart(rollups.map(new ToRollupRow(), rowType(RollupsTable.DEFINITION)), RollupsTable.DEFINITION, config);
     }
 
     public static void regressions(DataStream<Regression> regressions, HistoryConfig config) {
-        sink(
+        sinkApart(
                 regressions.map(new ToRegressionRow(), rowType(RegressionsTable.DEFINITION)),
                 RegressionsTable.DEFINITION,
                 config);
@@ -71,7 +73,7 @@ public final class HistorySinks {
 
     /** The relevant events (see {@link EventRows}); the stream must carry event-time timestamps. */
     public static void events(DataStream<EnrichedEvent> events, HistoryConfig config) {
-        sink(events.process(new ToEventRow(), rowType(EventsTable.DEFINITION)), EventsTable.DEFINITION, config);
+        sinkApart(events.process(new ToEventRow(), rowType(EventsTable.DEFINITION)), EventsTable.DEFINITION, config);
     }
 
     /** The Flink type of a table's rows. */
@@ -84,7 +86,8 @@ public final class HistorySinks {
      * {@code rows} to it; the operators' ids are stable across versions of the job, for its
      * savepoints.
      */
-    static void sink(SingleOutputStreamOperator<RowData> rows, TableDefinition table, HistoryConfig config) {
+    static DataStreamSink<RowData> sink(
+            SingleOutputStreamOperator<RowData> rows, TableDefinition table, HistoryConfig config) {
         HistoryTables.ensure(config.catalogLoader().loadCatalog(), table);
         rows.name("to " + table.name() + " rows").uid("history-" + table.name() + "-rows");
         IcebergSink.Builder sink = IcebergSink.forRowData(rows)
@@ -94,13 +97,20 @@ public final class HistorySinks {
             // One writer: hashing the rows by partition would only add an exchange to its task.
             sink.distributionMode(DistributionMode.NONE);
         }
-        // The writer is a task of its own (its committer always was): chained, it encoded every
-        // row and wrote the checkpoint's Parquet files on the task that reads the kernel's ring,
-        // which stalled at every checkpoint. Rows are only committed at checkpoints (whose
-        // barrier sends a partly filled buffer along), so they may wait for a full buffer: a
-        // flush per row would wake the writer for each, a shorter timeout its flusher thread.
+        return sink.append().name("history " + table.name());
+    }
+
+    /**
+     * {@link #sink}, for the streaming job: the writer is a task of its own (its committer always
+     * was). Chained, it encoded every row and wrote the checkpoint's Parquet files on the task
+     * that reads the kernel's ring, which stalled at every checkpoint. Rows are only committed at
+     * checkpoints (whose barrier sends a partly filled buffer along), so they may wait for a full
+     * buffer: a flush per row would wake the writer for each, a shorter timeout its flusher.
+     */
+    private static void sinkApart(
+            SingleOutputStreamOperator<RowData> rows, TableDefinition table, HistoryConfig config) {
         rows.setBufferTimeout(ROWS_BUFFER_TIMEOUT.toMillis());
-        sink.append().name("history " + table.name()).disableChaining();
+        sink(rows, table, config).disableChaining();
     }
 
     private static final class ToFindingRow implements MapFunction<Finding, RowData> {
