@@ -20,11 +20,12 @@ import picocli.CommandLine;
 
 /**
  * Once {@code tapio run} has returned, nothing of it writes to its data directory any more: a
- * user may copy it, archive it or delete it right away. The runs are in this process, as the
- * command is embedded in tests, so that a thread of the run outliving it would be seen writing.
- * The synthetic source at a high rate and a checkpoint every second keep the history's writers
- * busy and a commit under way most of the time, so that {@code --duration} stops the job in the
- * middle of one.
+ * user may copy it, archive it or delete it right away. The runs are in this JVM, so that what
+ * of a run outlives it is seen writing (in a process of its own, the exit would cut it short
+ * instead). The synthetic source at a high rate and a
+ * checkpoint every second keep the history's writers busy with open data files, which the job's
+ * tasks finish when {@code --duration} cancels the job; three runs on one data directory (fresh,
+ * then resumed), since not every stop lands in the middle of a write.
  */
 class RunLeavesTheDataDirAloneTest {
     private static final int RUNS = 3;
@@ -41,8 +42,8 @@ class RunLeavesTheDataDirAloneTest {
             CommandLine cli = Tapio.commandLine();
             cli.setOut(new PrintWriter(out));
             cli.setErr(new PrintWriter(out));
-            int exit = cli.execute(
-                    "run",
+            int exit = cli.execute(TapioRun.arguments(
+                    dataDir,
                     "--source",
                     "synthetic",
                     "--synthetic-rate",
@@ -50,15 +51,7 @@ class RunLeavesTheDataDirAloneTest {
                     "--checkpoint-interval",
                     "1s",
                     "--duration",
-                    "6s",
-                    "--data-dir",
-                    dataDir.toString(),
-                    "--ui-port",
-                    "0",
-                    "--metrics-port",
-                    "0",
-                    "--status-port",
-                    "0");
+                    "6s"));
             Map<String, Long> returned = files();
             assertEquals(0, exit, out.toString());
             Thread.sleep(SETTLE_MILLIS);
