@@ -34,6 +34,19 @@ final class TapioRun implements AutoCloseable {
      * named after {@code name}.
      */
     static TapioRun start(Path dataDir, Path logs, String name, String... args) throws IOException {
+        Files.createDirectories(logs);
+        Path out = logs.resolve(name + ".out");
+        Path err = logs.resolve(name + ".err");
+        ProcessBuilder builder = new ProcessBuilder(
+                        TapioProcess.command(logs.resolve(name + ".log"), arguments(dataDir, args)))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().put("XDG_RUNTIME_DIR", logs.resolve("runtime").toString());
+        return new TapioRun(builder.start(), out, err, dataDir);
+    }
+
+    /** {@code run --data-dir DATA ARGS} with the ports chosen by the system. */
+    static String[] arguments(Path dataDir, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 "run",
                 "--data-dir",
@@ -45,15 +58,7 @@ final class TapioRun implements AutoCloseable {
                 "--status-port",
                 "0"));
         command.addAll(List.of(args));
-        Files.createDirectories(logs);
-        Path out = logs.resolve(name + ".out");
-        Path err = logs.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(
-                        TapioProcess.command(logs.resolve(name + ".log"), command.toArray(String[]::new)))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        builder.environment().put("XDG_RUNTIME_DIR", logs.resolve("runtime").toString());
-        return new TapioRun(builder.start(), out, err, dataDir);
+        return command.toArray(String[]::new);
     }
 
     /** Waits until the job has completed a checkpoint (its metadata written), which is then on disk for a restart. */

@@ -41,6 +41,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class LocalTapio implements AutoCloseable {
     /** Enough for the few low-rate exchanges left (the history's committables). */
     private static final MemorySize NETWORK_MEMORY = MemorySize.ofMebiBytes(8);
+    /**
+     * How long a stop waits for the cancelled job's tasks and the cluster to end: about a second
+     * usually; a task stuck in a write is given long enough to finish it.
+     */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final RunOptions options;
     private final MetricsEndpoint metrics;
@@ -52,6 +57,7 @@ public final class LocalTapio implements AutoCloseable {
     private final RetainedCheckpoints checkpoints;
     private final Checkpoint resumedFrom;
     private final JobID jobId;
+    private final LocalCluster cluster = new LocalCluster();
     private final JobClient job;
     private final Instant startedAt = Instant.now();
     private volatile TapioStatus latest;
@@ -79,7 +85,7 @@ public final class LocalTapio implements AutoCloseable {
                 () -> FindingsBoard.latest().stream().map(LocalTapio::statusOf).toList());
         resume.ifPresent(c -> sampler.note("resumed from checkpoint " + c.id() + " of " + c.completedAt() + ", "
                 + ageAtStart(c).toSeconds() + " s before this run started (" + c.path() + ")"));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfig());
+        StreamExecutionEnvironment env = cluster.environment(flinkConfig());
         FindingsBoard.clear();
         JobRestarts.clear();
         TapioJob.Outputs outputs =
@@ -238,15 +244,16 @@ public final class LocalTapio implements AutoCloseable {
                 : JobState.restarted(JobRestarts.within(JobState.FAILURE_INTERVAL));
     }
 
-    /** Stops the job and everything around it; the final status stays in the data directory. */
+    /**
+     * Stops the job and everything around it, and returns once nothing of the run writes to the
+     * data directory any more (see {@link LocalCluster#stop}); the final status stays there.
+     */
     @Override
     public void close() throws Exception {
         // Taken before the cancel, which would read as a failure of its own.
         String failure = failureMessage();
         try {
-            if (jobRunning()) {
-                job.cancel().get(30, TimeUnit.SECONDS);
-            }
+            cluster.stop(job, STOP_TIMEOUT);
         } finally {
             latest = sampler.sample(false, failure == null ? JobState.FINE : JobState.failed(failure));
             store.writeStatus(latest);
