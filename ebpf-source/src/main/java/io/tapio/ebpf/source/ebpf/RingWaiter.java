@@ -1,5 +1,6 @@
 package io.tapio.ebpf.source.ebpf;
 
+import io.tapio.ebpf.ring.BurstWait;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,26 +24,14 @@ import java.util.concurrent.locks.LockSupport;
  * for a new future while the waiter still holds the last one, the waiter is made to ask again.
  * Sleeps that end at the longest sleep with records waiting are counted ({@link #lateWakeups}).
  *
- * <p>A wakeup is dear: the record that finds the request queues the kernel's irq_work, whose
- * interrupt wakes this thread while the traced program runs (about 11 µs more for that record
- * on a 2-vCPU VM), and a trickle of records (a process spawned: its exec, then its exit) would
- * be woken for one by one. So, as NAPI does for a network card, a wakeup starts a burst: while
- * the ring keeps having records after a {@code nap}, the waiter naps on a timer and asks for no
- * wakeup; the first nap without records ends the burst, and the waiter sleeps until the kernel
- * wakes it again. Idle costs one nap after the last record; a record in a burst waits a nap at
- * most.
+ * <p>Its waits are {@link BurstWait}'s: a burst of records is taken in naps, not wakeups.
  */
 final class RingWaiter implements AutoCloseable {
     private final RingBufferReader reader;
-    private final Duration longestSleep;
-    private final long napNanos;
+    private final BurstWait waits;
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile long lateWakeups;
-    private volatile long kernelWakeups;
-    /** Whether the last wait ended with records: a burst is under way (this thread only). */
-    private boolean inBurst;
 
     /**
      * @param longestSleep how often a waiting reader is woken without records; also the bound on
@@ -52,8 +41,7 @@ final class RingWaiter implements AutoCloseable {
      */
     RingWaiter(RingBufferReader reader, Duration longestSleep, Duration nap, String name) {
         this.reader = reader;
-        this.longestSleep = longestSleep;
-        this.napNanos = nap.toNanos();
+        this.waits = new BurstWait(reader, longestSleep, nap);
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
@@ -79,54 +67,28 @@ final class RingWaiter implements AutoCloseable {
                 LockSupport.park(this); // the task is reading: it asks again when the ring is empty
                 continue;
             }
-            inBurst = inBurst && napNanos > 0 && napFindsRecords();
-            if (!inBurst) {
-                long start = System.nanoTime();
-                // a record, the longest sleep, or close: the reader looks either way
-                boolean records = reader.await(longestSleep);
-                boolean late = System.nanoTime() - start >= longestSleep.toNanos();
-                if (records && late) {
-                    lateWakeups = lateWakeups + 1; // single writer: this thread
-                } else if (records) {
-                    kernelWakeups = kernelWakeups + 1;
-                }
-                inBurst = records;
-            }
+            waits.await(); // records, the longest sleep, or close: the reader looks either way
             if (waiting.compareAndSet(future, null)) {
                 future.complete(null);
             }
         }
     }
 
-    /** Naps for {@code nap}, or less if records come or the waiter closes; whether records came. */
-    private boolean napFindsRecords() {
-        long until = System.nanoTime() + napNanos;
-        for (long left = napNanos;
-                left > 0 && running && reader.pendingBytes() == 0;
-                left = until - System.nanoTime()) {
-            LockSupport.parkNanos(this, left);
-        }
-        return reader.pendingBytes() > 0;
-    }
-
-    /** Waits for a wakeup that ended with records: at most one per burst (see above). */
+    /** See {@link BurstWait#kernelWakeups}. */
     long kernelWakeups() {
-        return kernelWakeups;
+        return waits.kernelWakeups();
     }
 
-    /**
-     * Sleeps that ended at the longest sleep although records were waiting: each made its
-     * records wait up to that long. A healthy reader has next to none (see {@link RingBufferReader#await}).
-     */
+    /** See {@link BurstWait#lateWakeups}. */
     long lateWakeups() {
-        return lateWakeups;
+        return waits.lateWakeups();
     }
 
     @Override
     public void close() throws InterruptedException {
         running = false;
         LockSupport.unpark(thread);
-        reader.wakeUp();
+        waits.stop();
         thread.join();
         CompletableFuture<Void> future = waiting.getAndSet(null);
         if (future != null) {
