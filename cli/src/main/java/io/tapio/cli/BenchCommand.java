@@ -645,6 +645,7 @@ final class BenchCommand {
                             String.format("%.3f", r.tracedMedian(variant)),
                             String.format("%+.1f%%", 100 * r.slowdown(variant)),
                             percent(r.slowdownByRound(variant), "%+.1f%%"),
+                            r.programTimes().isPresent() ? "-" : percent(r.programShare(variant), "%.2f%%"),
                             r.readerWakeups(variant).format("%,.0f"),
                             percent(r.readerShare(variant), "%.2f%%")));
             return table;
