@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * The cost of Tapio to the node: realistic workloads timed with and without the programs
@@ -209,17 +210,18 @@ public final class OverheadBenchmark {
 
         /** The variant's reader's CPU time as a share of the untraced time. */
         public Spread readerShare(Variant variant) {
-            double untraced = untracedMedian();
-            return Spread.of(traced.get(variant).stream()
-                    .map(run -> run.reader().cpuNanos() / 1e9 / untraced)
-                    .toList());
+            return shareOfUntraced(variant, run -> run.reader().cpuNanos());
         }
 
         /** The variant's programs' run time, all together, as a share of the untraced time. */
         public Spread programShare(Variant variant) {
+            return shareOfUntraced(variant, TracedRun::programNanos);
+        }
+
+        private Spread shareOfUntraced(Variant variant, ToLongFunction<TracedRun> nanos) {
             double untraced = untracedMedian();
             return Spread.of(traced.get(variant).stream()
-                    .map(run -> run.programNanos() / 1e9 / untraced)
+                    .map(run -> nanos.applyAsLong(run) / 1e9 / untraced)
                     .toList());
         }
 
