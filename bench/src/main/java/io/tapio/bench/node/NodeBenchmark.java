@@ -92,12 +92,7 @@ public final class NodeBenchmark {
             List<OverheadBenchmark.Result> overhead = options.overheadRounds() == 0
                     ? List.of()
                     : OverheadBenchmark.run(
-                            new OverheadBenchmark.Options(
-                                    options.overheadRounds(),
-                                    OverheadBenchmark.Options.defaults().spawns(),
-                                    OverheadBenchmark.Options.defaults().sources(),
-                                    OverheadBenchmark.Options.defaults().httpRequests()),
-                            progress);
+                            OverheadBenchmark.Options.defaults().withRounds(options.overheadRounds()), progress);
             return new Result(idle, rates, overhead);
         }
     }

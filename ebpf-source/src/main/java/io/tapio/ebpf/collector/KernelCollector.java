@@ -4,11 +4,13 @@ import io.tapio.ebpf.abi.BpfMaps;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.KernelConfig;
 import io.tapio.ebpf.abi.PathPrefixKey;
+import io.tapio.ebpf.abi.Program;
 import io.tapio.ebpf.libbpf.BpfException;
 import io.tapio.ebpf.libbpf.BpfLink;
 import io.tapio.ebpf.libbpf.BpfMap;
 import io.tapio.ebpf.libbpf.BpfObject;
 import io.tapio.ebpf.libbpf.BpfProgram;
+import io.tapio.ebpf.libbpf.ProgramRunTime;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -134,6 +136,16 @@ public final class KernelCollector implements AutoCloseable {
     /** The kernel's counters: candidates per type, and what became of them. */
     public KernelStats kernelStats() {
         return KernelStats.read(statsMap);
+    }
+
+    /**
+     * Each loaded program's runs and run time so far, attached or not: counted only while
+     * {@link io.tapio.ebpf.libbpf.RunTimeStats} are enabled.
+     */
+    public synchronized Map<Program, ProgramRunTime> programRunTimes() {
+        Map<Program, ProgramRunTime> runTimes = new EnumMap<>(Program.class);
+        programs.values().forEach(list -> list.forEach(p -> runTimes.put(Program.named(p.name()), p.runTime())));
+        return runTimes;
     }
 
     /**

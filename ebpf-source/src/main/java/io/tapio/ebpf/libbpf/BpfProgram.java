@@ -2,9 +2,18 @@ package io.tapio.ebpf.libbpf;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /** A program of a {@link BpfObject}. */
 public final class BpfProgram {
+    /*
+     * struct bpf_prog_info (linux/bpf.h) up to run_cnt, which came with 5.1; the kernel only
+     * appends to it and fills as many bytes as it is given.
+     */
+    private static final long INFO_RUN_TIME_NS = 192;
+    private static final long INFO_RUN_CNT = 200;
+    private static final int INFO_BYTES = 208;
+
     private final MemorySegment program;
     private final String name;
     private final String section;
@@ -85,6 +94,36 @@ public final class BpfProgram {
                         errno);
             }
             return new BpfLink(name, link);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * How often the loaded program ran and for how long, as far as the kernel counted: only
+     * while {@link RunTimeStats} are enabled.
+     */
+    public ProgramRunTime runTime() {
+        try (Arena arena = Arena.ofConfined()) {
+            LibBpf lib = LibBpf.get();
+            int fd = (int) lib.programFd.invokeExact(program);
+            if (fd < 0) {
+                throw new BpfException("program " + name + " has no file descriptor (not loaded?)", -fd);
+            }
+            MemorySegment info = arena.allocate(INFO_BYTES, 8);
+            MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, INFO_BYTES);
+            int error = (int) lib.objectGetInfoByFd.invokeExact(fd, info, length);
+            if (error < 0) {
+                throw new BpfException(
+                        "cannot read program " + name + "'s info: " + lib.errorMessage(error) + " (errno " + -error
+                                + ")",
+                        -error);
+            }
+            if (length.get(ValueLayout.JAVA_INT, 0) < INFO_BYTES) {
+                throw new BpfException("this kernel does not count program runs (before 5.1)", 0);
+            }
+            return new ProgramRunTime(
+                    info.get(ValueLayout.JAVA_LONG, INFO_RUN_CNT), info.get(ValueLayout.JAVA_LONG, INFO_RUN_TIME_NS));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

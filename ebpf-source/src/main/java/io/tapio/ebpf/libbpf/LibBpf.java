@@ -39,6 +39,7 @@ final class LibBpf {
     final MethodHandle programAutoload;
     final MethodHandle programSetAttachTarget;
     final MethodHandle programAttach;
+    final MethodHandle programFd;
     final MethodHandle linkDestroy;
     final MethodHandle mapFd;
     final MethodHandle mapSetMaxEntries;
@@ -56,6 +57,8 @@ final class LibBpf {
     final MethodHandle ringBufferPoll;
     final MethodHandle ringBufferFree;
     final MethodHandle strerror;
+    final MethodHandle enableStats;
+    final MethodHandle objectGetInfoByFd;
 
     private LibBpf(SymbolLookup lib) {
         setPrint = Native.downcall(lib, "libbpf_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
@@ -75,6 +78,7 @@ final class LibBpf {
         programSetAttachTarget = Native.downcall(
                 lib, "bpf_program__set_attach_target", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         programAttach = Native.downcallWithErrno(lib, "bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        programFd = Native.downcall(lib, "bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         linkDestroy = Native.downcall(lib, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         mapFd = Native.downcall(lib, "bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         mapSetMaxEntries =
@@ -99,6 +103,10 @@ final class LibBpf {
         ringBufferFree = Native.downcall(lib, "ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
         strerror =
                 Native.downcall(lib, "libbpf_strerror", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+        enableStats = Native.downcall(lib, "bpf_enable_stats", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        // bpf_prog_get_info_by_fd came with libbpf 1.2; this older name serves every 1.x.
+        objectGetInfoByFd = Native.downcall(
+                lib, "bpf_obj_get_info_by_fd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         installPrintCallback();
     }
 
