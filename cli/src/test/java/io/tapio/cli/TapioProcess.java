@@ -27,6 +27,10 @@ import java.util.stream.Collectors;
  */
 final class TapioProcess implements AutoCloseable {
     private static final Path JVM_OPTIONS = Path.of("..", "launcher", "jvm.options");
+    /** What the launcher adds for the commands that stay on a node: the tests run them as users do. */
+    private static final Path NODE_OPTIONS = Path.of("..", "launcher", "node.options");
+
+    private static final List<String> NODE_COMMANDS = List.of("run", "agent");
     private static final String LOG_CONFIG = "log4j2.properties";
     /** What {@code tapio sql --serve} prints once it serves, with its port. */
     private static final Pattern SERVING = Pattern.compile("on 127\\.0\\.0\\.1:(\\d+) ");
@@ -116,6 +120,9 @@ final class TapioProcess implements AutoCloseable {
                 "-cp",
                 classPath,
                 Tapio.class.getName()));
+        if (args.length > 0 && NODE_COMMANDS.contains(args[0])) {
+            command.add(2, "@" + NODE_OPTIONS.toAbsolutePath());
+        }
         command.addAll(List.of(args));
         return command;
     }

@@ -80,6 +80,10 @@ public record HistoryConfig(Map<String, String> properties) implements Serializa
     /** Loads the catalog where it is used: on the client, or in a Flink task. */
     public CatalogLoader catalogLoader() {
         Configuration hadoop = new Configuration();
+        hadoop.set(LocalFilesWithoutChmod.SCHEME_IMPL, LocalFilesWithoutChmod.class.getName());
+        // Hadoop caches one file system per scheme, whoever asked first with whatever settings
+        // (the SQL service's catalog in the same process): this catalog makes its own.
+        hadoop.setBoolean(LocalFilesWithoutChmod.SCHEME_IMPL + ".disable.cache", true);
         String impl = properties.get("catalog-impl");
         if (impl != null) {
             return CatalogLoader.custom(CATALOG, properties, hadoop, impl);

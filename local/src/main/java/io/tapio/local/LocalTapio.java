@@ -22,12 +22,14 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ClusterOptions;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.RpcOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -158,6 +160,13 @@ public final class LocalTapio implements AutoCloseable {
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, NETWORK_MEMORY);
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, NETWORK_MEMORY);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ZERO);
+        // One job, one slot, one user of the web UI: threads sized for that, not for the
+        // machine (the defaults start 4 REST handlers, 4 cluster I/O threads and up to 8 RPC
+        // dispatchers, each with its stack, for nothing to do).
+        conf.set(RestOptions.SERVER_NUM_THREADS, 1);
+        conf.set(ClusterOptions.CLUSTER_IO_EXECUTOR_POOL_SIZE, 1);
+        conf.set(RpcOptions.FORK_JOIN_EXECUTOR_PARALLELISM_MIN, 1);
+        conf.set(RpcOptions.FORK_JOIN_EXECUTOR_PARALLELISM_MAX, 2);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL, JobState.MAX_FAILURES);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, JobState.FAILURE_INTERVAL);
