@@ -10,6 +10,7 @@ import io.tapio.bench.enrich.EnrichmentBenchmark;
 import io.tapio.bench.job.CapacityBenchmark;
 import io.tapio.bench.job.JobBenchmark;
 import io.tapio.bench.micro.MicroBenchmarks;
+import io.tapio.bench.node.ChurnBenchmark;
 import io.tapio.bench.node.NodeBenchmark;
 import io.tapio.bench.overhead.OverheadBenchmark;
 import io.tapio.bench.overhead.ProgramCost;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Collector.class,
             BenchCommand.Overhead.class,
             BenchCommand.Node.class,
+            BenchCommand.Churn.class,
             BenchCommand.Enrich.class,
             BenchCommand.Micro.class
         })
@@ -758,18 +760,6 @@ final class BenchCommand {
             return 0;
         }
 
-        /** The command line of this tapio, to start a run as a process of its own. */
-        private static List<String> tapioCommand() {
-            List<String> command = new java.util.ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.addAll(
-                    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(Tapio.class.getName());
-            return command;
-        }
-
         private List<BenchRun> records(NodeBenchmark.Result result) {
             List<BenchRun> runs = new java.util.ArrayList<>();
             NodeBenchmark.Load idle = result.idle();
@@ -802,6 +792,128 @@ final class BenchCommand {
                             "windows", String.valueOf(windows),
                             "window_seconds", String.valueOf(windowSeconds),
                             "overhead_rounds", String.valueOf(overheadRounds)));
+        }
+    }
+
+    @Command(
+            name = "churn",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Whether tapio run's memory stays flat while the node churns: a real tapio run on the eBPF source, "
+                        + "started as a process of its own, watches this machine while the benchmark makes cgroups "
+                        + "(cgroup v2, under tapio-churn-PID of its own) at a steady rate, each living seconds and "
+                        + "running short-lived processes that succeed, exit non-zero, fail to open a file and fail to "
+                        + "connect to a closed loopback port. The run is sampled at intervals: RSS, threads, CPU, "
+                        + "events/s, and its enrichment cache and bounded caches' evictions from its metrics endpoint.",
+                "Prints a line per sample, then the first and last RSS and the growth per 10 minutes (least-squares "
+                        + "slope over the second half's samples, after warm-up). Every cgroup and process it made is "
+                        + "gone when it ends, also on failure and Ctrl-C.",
+                "Exit status 0 when memory is flat: the growth within --flat-mib-per-10-minutes."
+            })
+    static final class Churn implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--minutes", defaultValue = "30", description = "Minutes of churn (default: ${DEFAULT-VALUE}).")
+        int minutes;
+
+        @Option(
+                names = "--sample-seconds",
+                defaultValue = "60",
+                description = "Seconds between two samples of the run (default: ${DEFAULT-VALUE}).")
+        int sampleSeconds;
+
+        @Option(
+                names = "--cgroups-per-minute",
+                defaultValue = "300",
+                description = "Cgroups made a minute, five processes each (default: ${DEFAULT-VALUE}).")
+        int cgroupsPerMinute;
+
+        @Option(
+                names = "--cgroup-seconds",
+                defaultValue = "5",
+                description = "Seconds each cgroup lives (default: ${DEFAULT-VALUE}).")
+        int cgroupSeconds;
+
+        @Option(
+                names = "--flat-mib-per-10-minutes",
+                defaultValue = "5",
+                description =
+                        "The growth of RSS per 10 minutes within which memory is flat (default: ${DEFAULT-VALUE}).")
+        double flatMibPer10Minutes;
+
+        @Mixin
+        BenchRecording recording = new BenchRecording();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (minutes < 1
+                    || sampleSeconds < 1
+                    || sampleSeconds > minutes * 30
+                    || cgroupsPerMinute < 1
+                    || cgroupSeconds < 1) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--minutes, --sample-seconds, --cgroups-per-minute and --cgroup-seconds must be 1 or more, "
+                                + "--sample-seconds at most half the run (the second half's trend takes two samples)");
+            }
+            ChurnBenchmark.Result result = ChurnBenchmark.run(
+                    new ChurnBenchmark.Options(
+                            tapioCommand(),
+                            Duration.ofMinutes(minutes),
+                            Duration.ofSeconds(sampleSeconds),
+                            cgroupsPerMinute,
+                            Duration.ofSeconds(cgroupSeconds),
+                            flatMibPer10Minutes),
+                    progress(out));
+            out.printf(
+                    "%ntapio run under churn: %d min, %,d cgroups and %,d processes made (all gone again), "
+                            + "%d samples%n",
+                    minutes,
+                    result.cgroups(),
+                    result.processes(),
+                    result.samples().size());
+            out.printf(
+                    "RSS first %.0f MiB, last %.0f MiB; threads first %d, last %d%n",
+                    result.first().rssMib(),
+                    result.last().rssMib(),
+                    result.first().threads(),
+                    result.last().threads());
+            out.printf(
+                    "growth over the second half: %+.1f MiB per 10 minutes (least squares over %d samples)%n",
+                    result.growthMibPer10Minutes(), result.slopeSamples());
+            out.printf(
+                    "%s: %s%n",
+                    result.flat() ? "flat" : "GROWING",
+                    result.flat()
+                            ? String.format("within %.1f MiB per 10 minutes", flatMibPer10Minutes)
+                            : String.format("more than %.1f MiB per 10 minutes", flatMibPer10Minutes));
+            Map<String, String> parameters = Map.of(
+                    "minutes", String.valueOf(minutes),
+                    "sample_seconds", String.valueOf(sampleSeconds),
+                    "cgroups_per_minute", String.valueOf(cgroupsPerMinute),
+                    "cgroup_seconds", String.valueOf(cgroupSeconds),
+                    "cgroups", String.valueOf(result.cgroups()),
+                    "processes", String.valueOf(result.processes()),
+                    "samples", String.valueOf(result.samples().size()),
+                    "slope_samples", String.valueOf(result.slopeSamples()));
+            recording.record(
+                    List.of(
+                            recording.run.cost(
+                                    "node", "churn rss first", result.first().rssMib(), "mib", parameters),
+                            recording.run.cost(
+                                    "node", "churn rss last", result.last().rssMib(), "mib", parameters),
+                            recording.run.cost(
+                                    "node",
+                                    "churn rss growth",
+                                    result.growthMibPer10Minutes(),
+                                    "mib_per_10_minutes",
+                                    parameters),
+                            recording.run.cost(
+                                    "node", "churn threads last", result.last().threads(), "threads", parameters)),
+                    out);
+            return result.flat() ? 0 : 1;
         }
     }
 
@@ -884,6 +996,17 @@ final class BenchCommand {
             out.print(table);
             return 0;
         }
+    }
+
+    /** The command line of this tapio, to start a run as a process of its own. */
+    private static List<String> tapioCommand() {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Tapio.class.getName());
+        return command;
     }
 
     private static java.util.function.Consumer<String> progress(PrintWriter out) {

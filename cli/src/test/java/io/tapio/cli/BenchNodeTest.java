@@ -3,14 +3,12 @@ package io.tapio.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapio.bench.node.NodeBenchmark;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,8 +21,8 @@ class BenchNodeTest {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void measuresARealRunIdleAndAtARateAndStopsIt() throws Exception {
-        Set<Long> tapiosBefore = runningTapios();
-        Set<Path> dirsBefore = workDirectories();
+        Set<Long> tapiosBefore = Leftovers.runningTapios();
+        Set<Path> dirsBefore = Leftovers.temporaryDirectories("tapio-node");
         List<String> progress = new ArrayList<>();
 
         NodeBenchmark.Result result = NodeBenchmark.run(
@@ -49,22 +47,7 @@ class BenchNodeTest {
         assertThat(result.overhead()).isEmpty();
         assertThat(progress).anyMatch(line -> line.contains("window 2/2"));
 
-        assertThat(runningTapios()).isSubsetOf(tapiosBefore);
-        assertThat(workDirectories()).isSubsetOf(dirsBefore);
-    }
-
-    /** Processes of this machine running tapio's command line. */
-    private static Set<Long> runningTapios() {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().orElse("").contains(Tapio.class.getName() + " run"))
-                .map(ProcessHandle::pid)
-                .collect(Collectors.toSet());
-    }
-
-    private static Set<Path> workDirectories() throws Exception {
-        try (var paths = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return paths.filter(p -> p.getFileName().toString().startsWith("tapio-node"))
-                    .collect(Collectors.toSet());
-        }
+        assertThat(Leftovers.runningTapios()).isSubsetOf(tapiosBefore);
+        assertThat(Leftovers.temporaryDirectories("tapio-node")).isSubsetOf(dirsBefore);
     }
 }

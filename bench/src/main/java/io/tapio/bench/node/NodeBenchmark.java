@@ -3,19 +3,10 @@ package io.tapio.bench.node;
 import io.tapio.bench.Spread;
 import io.tapio.bench.WorkDirectory;
 import io.tapio.bench.overhead.OverheadBenchmark;
-import io.tapio.status.StatusClient;
-import io.tapio.status.StatusStore;
-import io.tapio.status.TapioStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -67,9 +58,6 @@ public final class NodeBenchmark {
 
     public record Result(Load idle, List<Load> rates, List<OverheadBenchmark.Result> overhead) {}
 
-    /** Time the run may take beyond its windows to start and to stop. */
-    private static final Duration MARGIN = Duration.ofMinutes(2);
-
     private NodeBenchmark() {}
 
     public static Result run(Options options, Consumer<String> progress) throws Exception {
@@ -99,45 +87,21 @@ public final class NodeBenchmark {
 
     private static Load measure(Options options, Path dir, long rate, Consumer<String> progress, String... source)
             throws Exception {
-        int statusPort = freePort();
         Duration measured = options.window().multipliedBy(options.windows());
-        List<String> command =
-                new ArrayList<>(options.tapio().subList(0, options.tapio().size() - 1));
-        command.add("-Dlog.file=" + dir.resolve("tapio.log"));
-        command.add(options.tapio().getLast());
-        command.add("run");
-        command.addAll(List.of(source));
-        command.addAll(List.of(
-                "--duration",
-                (options.warmUp().plus(measured).plus(MARGIN).toSeconds()) + "s",
-                "--data-dir",
-                dir.resolve("data").toString(),
-                "--ui-port",
-                Integer.toString(freePort()),
-                "--metrics-port",
-                Integer.toString(freePort()),
-                "--status-port",
-                Integer.toString(statusPort)));
-        Files.createDirectories(dir);
-        Process tapio = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("output.txt").toFile())
-                .start();
-        try {
-            StatusStore.Instance instance = new StatusStore.Instance(tapio.pid(), statusPort);
-            awaitStarted(instance, tapio, dir);
+        try (TapioRun tapio =
+                TapioRun.start(options.tapio(), dir, options.warmUp().plus(measured), source)) {
             Thread.sleep(options.warmUp());
             List<Double> events = new ArrayList<>();
             List<Double> cpu = new ArrayList<>();
             List<Double> rss = new ArrayList<>();
             List<Double> threads = new ArrayList<>();
-            ProcessCost before = ProcessCost.of(tapio.pid());
-            long processedBefore = processed(instance, tapio, dir);
+            ProcessCost before = tapio.cost();
+            long processedBefore = tapio.eventsProcessed();
             long nanosBefore = System.nanoTime();
             for (int w = 1; w <= options.windows(); w++) {
                 Thread.sleep(options.window());
-                ProcessCost after = ProcessCost.of(tapio.pid());
-                long processedAfter = processed(instance, tapio, dir);
+                ProcessCost after = tapio.cost();
+                long processedAfter = tapio.eventsProcessed();
                 long nanosAfter = System.nanoTime();
                 double seconds = (nanosAfter - nanosBefore) / 1e9;
                 events.add((processedAfter - processedBefore) / seconds);
@@ -152,59 +116,6 @@ public final class NodeBenchmark {
                 nanosBefore = nanosAfter;
             }
             return new Load(rate, Spread.of(events), Spread.of(cpu), Spread.of(rss), Spread.of(threads));
-        } finally {
-            stop(tapio);
-        }
-    }
-
-    /** Waits until the run answers on its status port: its job is submitted, the warm-up starts. */
-    private static void awaitStarted(StatusStore.Instance instance, Process tapio, Path dir)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + MARGIN.toNanos();
-        while (StatusClient.fetch(instance).isEmpty()) {
-            if (!tapio.isAlive() || System.nanoTime() > deadline) {
-                throw failed(tapio, dir, "did not start");
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    /** Events that entered the run's job so far, from its status endpoint. */
-    private static long processed(StatusStore.Instance instance, Process tapio, Path dir) {
-        if (!tapio.isAlive()) {
-            throw failed(tapio, dir, "stopped");
-        }
-        return StatusClient.fetch(instance)
-                .map(TapioStatus::eventsProcessed)
-                .orElseThrow(() -> failed(tapio, dir, "does not answer on its status port"));
-    }
-
-    /** What went wrong, with the end of what the run printed (its directory goes with the benchmark). */
-    private static IllegalStateException failed(Process tapio, Path dir, String what) {
-        List<String> output;
-        try {
-            output = Files.readAllLines(dir.resolve("output.txt"));
-        } catch (IOException e) {
-            output = List.of("(no output: " + e.getMessage() + ")");
-        }
-        return new IllegalStateException("tapio run " + what
-                + (tapio.isAlive() ? "" : " (exit status " + tapio.exitValue() + ")") + "; it printed:\n"
-                + String.join("\n", output.subList(Math.max(0, output.size() - 30), output.size())));
-    }
-
-    /** As Ctrl-C would: the run stops its job and writes its summary. */
-    private static void stop(Process tapio) throws InterruptedException {
-        tapio.destroy();
-        if (!tapio.waitFor(1, TimeUnit.MINUTES)) {
-            tapio.destroyForcibly().waitFor();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
