@@ -509,9 +509,8 @@ final class BenchCommand {
                         + "in alternating rounds. Target: under 1%% slower.",
                 "Where the slowdown goes: each program's runs per workload run, ns per run and CPU as a share of "
                         + "the untraced time (the kernel's run-time statistics, on only while a traced run lasts); "
-                        + "and variants of the traced run in the same rounds: the reader woken for each record "
-                        + "(no naps in a burst), the ring read on a 10 ms timer instead of the reader being woken by "
-                        + "the next record, the ring not read at all, and each "
+                        + "and variants of the traced run in the same rounds: the ring read on a 10 ms timer "
+                        + "instead of the reader being woken by the next record, the ring not read at all, and each "
                         + "group of programs left out, with the reader's wakeups and CPU per run."
             })
     static final class Overhead implements Callable<Integer> {

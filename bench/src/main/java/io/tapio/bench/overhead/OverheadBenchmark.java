@@ -294,7 +294,6 @@ public final class OverheadBenchmark {
         List<Variant> variants = new ArrayList<>();
         variants.add(Variant.TRACED);
         if (options.readerVariants()) {
-            variants.add(Variant.reading(Variant.Reader.WOKEN_EACH));
             variants.add(Variant.reading(Variant.Reader.NAPPING));
             variants.add(Variant.reading(Variant.Reader.UNREAD));
         }

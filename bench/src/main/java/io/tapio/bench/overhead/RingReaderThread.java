@@ -1,7 +1,6 @@
 package io.tapio.bench.overhead;
 
 import io.tapio.bench.collector.RingConsumer;
-import io.tapio.ebpf.ring.BurstWait;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,15 +17,12 @@ import java.util.concurrent.locks.LockSupport;
 final class RingReaderThread {
     /** As the source's reader: a sleep without records ends this late at the latest. */
     private static final Duration LONGEST_SLEEP = Duration.ofSeconds(1);
-    /** As the source's reader: a burst of records is taken in naps this long. */
-    private static final Duration BURST_NAP = Duration.ofNanos(100_000);
 
     private static final Duration NAP = Duration.ofMillis(10);
     private static final Path STATUS = Path.of("/proc/thread-self/status");
     private static final String VOLUNTARY_SWITCHES = "voluntary_ctxt_switches:";
 
     private final RingBufferReader reader;
-    private final BurstWait waits;
     private final Variant.Reader mode;
     private final Thread thread;
     private volatile boolean reading = true;
@@ -34,7 +30,6 @@ final class RingReaderThread {
 
     private RingReaderThread(RingBufferReader reader, Variant.Reader mode) {
         this.reader = reader;
-        this.waits = new BurstWait(reader, LONGEST_SLEEP, mode == Variant.Reader.WOKEN ? BURST_NAP : Duration.ZERO);
         this.mode = mode;
         this.thread = Thread.ofPlatform().name("tapio-overhead-reader").unstarted(this::read);
     }
@@ -53,7 +48,7 @@ final class RingReaderThread {
                 // until the ring is empty
             }
             switch (mode) {
-                case WOKEN, WOKEN_EACH -> waits.await();
+                case WOKEN -> reader.await(LONGEST_SLEEP);
                 case NAPPING -> LockSupport.parkNanos(NAP.toNanos());
                 case UNREAD -> throw new IllegalStateException("an unread ring has no reader");
             }
@@ -66,7 +61,7 @@ final class RingReaderThread {
     /** Stops the thread and says what it cost since it started. */
     ReaderCost stop() {
         reading = false;
-        waits.stop();
+        reader.wakeUp();
         LockSupport.unpark(thread);
         try {
             thread.join();

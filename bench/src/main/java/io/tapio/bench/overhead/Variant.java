@@ -19,13 +19,8 @@ public record Variant(Reader reader, Optional<EventType> leftOut) {
 
     /** How the ring is read while the workload runs. */
     public enum Reader {
-        /**
-         * As the eBPF source: drained until empty, then asleep until the next record wakes it;
-         * a burst of records is taken in 100 µs naps without wakeups.
-         */
-        WOKEN("reader woken on data, bursts in naps"),
-        /** Drained until empty, then asleep until the next record wakes it, each time: no naps. */
-        WOKEN_EACH("reader woken for each record"),
+        /** As the eBPF source: drained until empty, then asleep until the next record wakes it. */
+        WOKEN("reader woken on data"),
         /** Drained, then a 10 ms sleep that asks for no wakeup: a reader on a timer. */
         NAPPING("reader naps 10 ms"),
         /** Not read: no reader, no wakeups; what the programs alone cost (the ring only fills). */

@@ -67,7 +67,6 @@ class OverheadBenchmarkTest {
         assertEquals(
                 List.of(
                         Variant.TRACED,
-                        Variant.reading(Variant.Reader.WOKEN_EACH),
                         Variant.reading(Variant.Reader.NAPPING),
                         Variant.reading(Variant.Reader.UNREAD),
                         withoutExec),
@@ -79,7 +78,7 @@ class OverheadBenchmarkTest {
                 0, result.readerWakeups(Variant.reading(Variant.Reader.UNREAD)).max(), "no reader, no wakeup");
         assertEquals(1, result.untracedSeconds().size());
         assertEquals(
-                6,
+                5,
                 progress.stream().filter(line -> line.startsWith("round 1/1")).count(),
                 progress.toString());
 

@@ -31,11 +31,6 @@ import org.slf4j.LoggerFactory;
 final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfSourceReader.class);
     private static final long STATS_REFRESH_NANOS = 1_000_000_000L;
-    /**
-     * How long the ring's waiter naps while a burst of records lasts, instead of asking the
-     * programs for a wakeup (see {@link RingWaiter}): a record in a burst waits this long at most.
-     */
-    static final Duration BURST_NAP = Duration.ofNanos(100_000);
 
     private final EbpfSourceOptions options;
     private final SourceReaderContext context;
@@ -74,8 +69,7 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
                     .forEach((type, why) -> LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
             // Woken once a stats period without events too: nothing else would call pollNext, and
             // an idle node would keep reporting the kernel's counters of its last busy second.
-            waiter = new RingWaiter(
-                    collector.reader(), Duration.ofNanos(STATS_REFRESH_NANOS), BURST_NAP, "tapio-ring-waiter");
+            waiter = new RingWaiter(collector.reader(), Duration.ofNanos(STATS_REFRESH_NANOS), "tapio-ring-waiter");
             metrics = new EbpfReaderMetrics(
                     NodeName.local(),
                     context.metricGroup(),

@@ -1,6 +1,5 @@
 package io.tapio.ebpf.source.ebpf;
 
-import io.tapio.ebpf.ring.BurstWait;
 import io.tapio.ebpf.ring.RingBufferReader;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,25 +22,22 @@ import java.util.concurrent.locks.LockSupport;
  * asked to wake it: every record then waits for the longest sleep. So whenever the task asks
  * for a new future while the waiter still holds the last one, the waiter is made to ask again.
  * Sleeps that end at the longest sleep with records waiting are counted ({@link #lateWakeups}).
- *
- * <p>Its waits are {@link BurstWait}'s: a burst of records is taken in naps, not wakeups.
  */
 final class RingWaiter implements AutoCloseable {
     private final RingBufferReader reader;
-    private final BurstWait waits;
+    private final Duration longestSleep;
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lateWakeups;
 
     /**
      * @param longestSleep how often a waiting reader is woken without records; also the bound on
      *     the latency of the rare record whose wakeup the programs missed ({@link RingBufferReader#await})
-     * @param nap how long the waiter naps, asking for no wakeup, while a burst lasts; zero: it
-     *     sleeps until woken each time the ring is empty
      */
-    RingWaiter(RingBufferReader reader, Duration longestSleep, Duration nap, String name) {
+    RingWaiter(RingBufferReader reader, Duration longestSleep, String name) {
         this.reader = reader;
-        this.waits = new BurstWait(reader, longestSleep, nap);
+        this.longestSleep = longestSleep;
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
@@ -67,28 +63,31 @@ final class RingWaiter implements AutoCloseable {
                 LockSupport.park(this); // the task is reading: it asks again when the ring is empty
                 continue;
             }
-            waits.await(); // records, the longest sleep, or close: the reader looks either way
+            long start = System.nanoTime();
+            boolean records =
+                    reader.await(longestSleep); // a record, the longest sleep, or close: the reader looks either way
+            if (records && System.nanoTime() - start >= longestSleep.toNanos()) {
+                lateWakeups = lateWakeups + 1; // single writer: this thread
+            }
             if (waiting.compareAndSet(future, null)) {
                 future.complete(null);
             }
         }
     }
 
-    /** See {@link BurstWait#kernelWakeups}. */
-    long kernelWakeups() {
-        return waits.kernelWakeups();
-    }
-
-    /** See {@link BurstWait#lateWakeups}. */
+    /**
+     * Sleeps that ended at the longest sleep although records were waiting: each made its
+     * records wait up to that long. A healthy reader has next to none (see {@link RingBufferReader#await}).
+     */
     long lateWakeups() {
-        return waits.lateWakeups();
+        return lateWakeups;
     }
 
     @Override
     public void close() throws InterruptedException {
         running = false;
         LockSupport.unpark(thread);
-        waits.stop();
+        reader.wakeUp();
         thread.join();
         CompletableFuture<Void> future = waiting.getAndSet(null);
         if (future != null) {

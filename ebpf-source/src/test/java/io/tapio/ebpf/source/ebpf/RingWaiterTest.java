@@ -30,8 +30,7 @@ class RingWaiterTest {
                 .enabledTypes(List.of(EventType.EXEC, EventType.EXIT))
                 .build();
         try (KernelCollector collector = KernelCollector.open(execsAndExits);
-                RingWaiter waiter =
-                        new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, Duration.ZERO, "test-ring-waiter")) {
+                RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, "test-ring-waiter")) {
             while (collector.reader().drain((ring, offset, length) -> {}, Integer.MAX_VALUE) > 0) {
                 // what the machine did before
             }
@@ -60,8 +59,7 @@ class RingWaiterTest {
                         .pathRules(List.of(PathRule.report(opens.pathPrefix())))
                         .reportUnmatchedOpens(false)
                         .build());
-                RingWaiter waiter =
-                        new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, Duration.ZERO, "test-ring-waiter")) {
+                RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, "test-ring-waiter")) {
             RingBufferReader reader = collector.reader();
             for (int round = 0; round < rounds; round++) {
                 waiter.available();
@@ -85,54 +83,13 @@ class RingWaiterTest {
         }
     }
 
-    /**
-     * A wakeup starts a burst: records that come while the waiter naps are taken without asking
-     * the programs for another wakeup; a nap without records ends the burst, and the next
-     * record wakes the waiter again.
-     */
-    @Test
-    void recordsOfABurstAreTakenInNapsAndOnlyTheFirstAsksForAWakeup() throws Exception {
-        Duration nap = Duration.ofMillis(300); // long enough to make records within it on this thread
-        try (FailedOpenLoad opens = new FailedOpenLoad();
-                KernelCollector collector = KernelCollector.open(CollectorConfig.builder()
-                        .enabledTypes(List.of(EventType.OPEN_FAILED))
-                        .pathRules(List.of(PathRule.report(opens.pathPrefix())))
-                        .reportUnmatchedOpens(false)
-                        .build());
-                RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, nap, "test-ring-waiter")) {
-            RingBufferReader reader = collector.reader();
-            CompletableFuture<Void> asleep = waiter.available();
-            Thread.sleep(50);
-            opens.run(1); // wakes it: a burst begins
-            asleep.get(60, TimeUnit.SECONDS);
-            assertEquals(1, reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE));
-            assertEquals(1, waiter.kernelWakeups());
-
-            for (int i = 0; i < 5; i++) {
-                CompletableFuture<Void> napping = waiter.available();
-                opens.run(3); // within the nap
-                napping.get(60, TimeUnit.SECONDS);
-                assertEquals(3, reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE));
-            }
-            assertEquals(1, waiter.kernelWakeups(), "the burst's later records woke nobody");
-
-            CompletableFuture<Void> afterTheBurst = waiter.available();
-            Thread.sleep(nap.toMillis() * 2); // a nap without records: the waiter sleeps until woken
-            assertTrue(!afterTheBurst.isDone(), "no record, no wakeup");
-            opens.run(1);
-            afterTheBurst.get(60, TimeUnit.SECONDS);
-            assertEquals(2, waiter.kernelWakeups(), "the first record after the burst woke it");
-        }
-    }
-
     @Test
     void closingAWaiterEndsItsSleepAtOnce() throws Exception {
         CollectorConfig oomKillsOnly = CollectorConfig.builder()
                 .enabledTypes(List.of(EventType.OOM_KILL))
                 .build();
         try (KernelCollector collector = KernelCollector.open(oomKillsOnly)) {
-            RingWaiter waiter =
-                    new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, Duration.ZERO, "test-ring-waiter");
+            RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, "test-ring-waiter");
             CompletableFuture<Void> available = waiter.available();
             Thread.sleep(200);
 
