@@ -28,6 +28,7 @@ final class Monitoring {
             "tapio_event_processing_duration_seconds_bucket",
             "tapio_events_dropped_total",
             "tapio_ringbuf_used_ratio",
+            "tapio_ring_late_wakeups_total",
             "tapio_kernel_events_total",
             "tapio_findings_total",
             "tapio_regressions_total");
