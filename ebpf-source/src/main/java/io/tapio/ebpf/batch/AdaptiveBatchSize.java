@@ -89,8 +89,4 @@ public final class AdaptiveBatchSize {
             size = (int) Math.min(settings.max(), 2L * size);
         }
     }
-
-    public long latencyTargetNanos() {
-        return latencyTargetNanos;
-    }
 }
