@@ -3,6 +3,7 @@ package io.tapio.correlate;
 import io.tapio.correlate.patterns.Episode;
 import io.tapio.correlate.patterns.Pattern;
 import io.tapio.correlate.patterns.Verdict;
+import io.tapio.correlate.process.EventTimers;
 import io.tapio.correlate.process.Failure;
 import io.tapio.correlate.process.Observation;
 import io.tapio.correlate.process.ProcessTracker;
@@ -16,6 +17,7 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -83,6 +85,24 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
                 episodes.observe(new ArrayList<>(alone), ctx.timerService(), reports(out));
             }
             episodes.end(timestamp, ctx.timerService(), reports(out));
+            if (EventTimers.sweeps(timestamp)) {
+                sweep(timestamp, ctx.timerService());
+            }
+        }
+    }
+
+    /**
+     * Forgets what the key no longer needs, and asks for the next sweep while anything is left
+     * that expires: the key of a departed workload leaves no state once its last record expires.
+     */
+    private void sweep(long now, TimerService timers) throws Exception {
+        long workloadForgotten = episodes.sweep(now);
+        if (workloadForgotten == Long.MAX_VALUE) {
+            batch.forget();
+        }
+        long next = Math.min(workloadForgotten, processes.sweep(now));
+        if (next != Long.MAX_VALUE) {
+            timers.registerEventTimeTimer(EventTimers.sweepAfter(next));
         }
     }
 

@@ -6,6 +6,8 @@ import io.tapio.correlate.process.EventTimers;
 import io.tapio.correlate.process.Observation;
 import io.tapio.model.Finding;
 import io.tapio.model.types.JavaSerializer;
+import java.io.Serial;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -15,7 +17,6 @@ import java.util.Objects;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -40,11 +41,22 @@ final class Episodes {
     private final boolean live;
     private final MapState<String, Episode> episodes;
     /**
-     * Event time of the first event of the key the correlator saw (of any type): how long the
-     * workload has been watched, which is the history a usual level can be taken over. A
-     * workload quiet for an hour starts again, so that departed workloads leave no state.
+     * Event times of the first and the latest event of the key the correlator saw (of any type):
+     * how long the workload has been watched, which is the history a usual level can be taken
+     * over. A workload quiet for {@link #WATCH_MEMORY} starts again, and its sweep forgets it, so
+     * that departed workloads leave no state.
      */
-    private final ValueState<Long> watchedSince;
+    private final ValueState<Watch> watch;
+
+    /** Event times of the first and the latest event of a watched workload. */
+    record Watch(long since, long last) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        long forgottenAt() {
+            return last + WATCH_MEMORY.toMillis();
+        }
+    }
 
     /** @param live whether event timestamps are this machine's clock now, so latency can be measured */
     Episodes(RuntimeContext context, List<Pattern> patterns, boolean live) {
@@ -52,21 +64,19 @@ final class Episodes {
         this.live = live;
         this.episodes = context.getMapState(
                 new MapStateDescriptor<>("episodes", Types.STRING, JavaSerializer.typeOf(Episode.class)));
-        ValueStateDescriptor<Long> watched = new ValueStateDescriptor<>("watched-since", Types.LONG);
-        watched.enableTimeToLive(StateTtlConfig.newBuilder(WATCH_MEMORY)
-                .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        this.watchedSince = context.getState(watched);
+        this.watch = context.getState(new ValueStateDescriptor<>("watch", JavaSerializer.typeOfImmutable(Watch.class)));
     }
 
     /** Runs the key's observations through the patterns, in the order given (oldest first). */
     void observe(List<Observation> observations, TimerService timers, Reports reports) throws Exception {
-        Long first = watchedSince.value();
-        long watched = first != null ? first : observations.getFirst().epochMillis();
-        if (first == null) {
-            watchedSince.update(watched);
+        long from = observations.getFirst().epochMillis();
+        Watch known = watch.value();
+        long watched = known != null && known.forgottenAt() > from ? known.since() : from;
+        if (known == null) {
+            timers.registerEventTimeTimer(EventTimers.sweepAfter(from + WATCH_MEMORY.toMillis()));
         }
+        watch.update(
+                new Watch(watched, Math.max(observations.getLast().epochMillis(), known == null ? 0 : known.last())));
         for (Observation observation : observations) {
             for (Pattern pattern : patterns.values()) {
                 if (pattern.matches(observation)) {
@@ -129,6 +139,21 @@ final class Episodes {
     }
 
     /**
+     * At event time {@code now} (a sweep): forgets the workload when it has been quiet for
+     * {@link #WATCH_MEMORY}.
+     *
+     * @return when the workload is forgotten if it stays quiet; {@link Long#MAX_VALUE} when it is forgotten now
+     */
+    long sweep(long now) throws Exception {
+        Watch known = watch.value();
+        if (known == null || known.forgottenAt() <= now) {
+            watch.clear();
+            return Long.MAX_VALUE;
+        }
+        return known.forgottenAt();
+    }
+
+    /**
      * At event time {@code now}: closes the episodes that are over, reports the true count of
      * those whose count moved since they last reported, forgets what is too old to matter.
      */
@@ -152,6 +177,9 @@ final class Episodes {
                 timers.registerEventTimeTimer(EventTimers.at(
                         episode.lastSeen() + pattern.rule().quiet().toMillis()));
             }
+        }
+        if (episodes.isEmpty()) {
+            episodes.clear(); // an empty map is still an entry of the key's state
         }
     }
 }

@@ -1,13 +1,11 @@
 package io.tapio.correlate;
 
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -38,12 +36,7 @@ final class KeyedBatch {
         this.size = new AdaptiveBatchSize(settings);
         this.waiting = context.getListState(new ListStateDescriptor<>("waiting", TimedEvent.TYPE));
         this.waitingCount = context.getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
-        ValueStateDescriptor<Long> sinceDescriptor = new ValueStateDescriptor<>("since", Types.LONG);
-        sinceDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMinutes(1))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        this.since = context.getState(sinceDescriptor);
+        this.since = context.getState(new ValueStateDescriptor<>("since", Types.LONG));
     }
 
     AdaptiveBatchSize size() {
@@ -103,6 +96,11 @@ final class KeyedBatch {
      */
     List<TimedEvent> drain() throws Exception {
         return waitingCount.value() == null ? List.of() : takeWaiting();
+    }
+
+    /** Forgets the key, whose workload has gone quiet: nothing waits (the watermark drained it). */
+    void forget() {
+        since.clear();
     }
 
     /** The key's waiting events, which then wait no more. */

@@ -15,19 +15,25 @@ import java.io.Serializable;
  *
  * @param lastCause the latest failed open or connect, or null
  * @param killedAtNs when it was sent SIGKILL (the kernel's clock), or 0
+ * @param touchedMillis event time of the record's latest change, from which it expires
  */
-record ProcessRecord(KernelEvent lastCause, long killedAtNs) implements Serializable {
+record ProcessRecord(KernelEvent lastCause, long killedAtNs, long touchedMillis) implements Serializable {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    static final ProcessRecord NONE = new ProcessRecord(null, 0);
+    static final ProcessRecord NONE = new ProcessRecord(null, 0, 0);
 
-    ProcessRecord withCause(KernelEvent event) {
-        return new ProcessRecord(event, killedAtNs);
+    ProcessRecord withCause(KernelEvent event, long atMillis) {
+        return new ProcessRecord(event, killedAtNs, atMillis);
     }
 
-    ProcessRecord killedAt(long timestampNs) {
-        return new ProcessRecord(lastCause, timestampNs);
+    ProcessRecord killedAt(long timestampNs, long atMillis) {
+        return new ProcessRecord(lastCause, timestampNs, atMillis);
+    }
+
+    /** Event time from which the record is forgotten, untouched since. */
+    long expiresAt() {
+        return touchedMillis + ProcessTracker.RECORD_TTL.toMillis();
     }
 
     /** The latest failed open or connect of the process that started at {@code startedNs}, or null. */

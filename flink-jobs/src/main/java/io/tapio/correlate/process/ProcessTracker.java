@@ -18,7 +18,6 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
 
@@ -42,7 +41,11 @@ import org.apache.flink.streaming.api.TimerService;
  * </ul>
  *
  * <p>State, in Flink keyed state: a record per live process that met a failed open or connect or
- * a kill (a TTL bounds what lost exits leave behind), and per parent the helper that ended last.
+ * a kill, and per parent the helper that ended last. A record untouched for {@link #RECORD_TTL}
+ * of event time is forgotten (what an exit lost in a full ring leaves behind): it no longer
+ * counts, and the key's next sweep ({@link #sweep}) removes it. That is the correlator's own
+ * cleanup rather than Flink's state time-to-live, whose wrapping of every value and incremental
+ * cleanup took a fifth of the job's CPU and half of what it allocated per event.
  */
 public final class ProcessTracker {
     /** How long a helper's end waits for its parent's: a parent that fails because of a child does at once. */
@@ -57,22 +60,11 @@ public final class ProcessTracker {
     private final MapState<Integer, EndedChild> endedChildren;
 
     public ProcessTracker(RuntimeContext context) {
-        // The heap backend's cleanup rebuilds a key's whole map for each key it visits: one key
-        // per access, not five (the default, a tenth of the job's CPU at capacity), still passes
-        // every workload of a node within a few hundred events.
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(RECORD_TTL)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupIncrementally(1, false)
-                .build();
-        MapStateDescriptor<Integer, ProcessRecord> live =
-                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOfImmutable(ProcessRecord.class));
-        live.enableTimeToLive(ttl);
-        MapStateDescriptor<Integer, EndedChild> ended =
-                new MapStateDescriptor<>("ended-children", Types.INT, JavaSerializer.typeOfImmutable(EndedChild.class));
-        ended.enableTimeToLive(ttl);
-        this.processes = context.getMapState(live);
-        this.endedChildren = context.getMapState(ended);
+        this.processes = context.getMapState(
+                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOfImmutable(ProcessRecord.class)));
+        // Ended children leave at their parent's grace, on the timer their end sets.
+        this.endedChildren = context.getMapState(new MapStateDescriptor<>(
+                "ended-children", Types.INT, JavaSerializer.typeOfImmutable(EndedChild.class)));
     }
 
     /**
@@ -86,11 +78,13 @@ public final class ProcessTracker {
         switch (event.payload()) {
             case Exit exit -> ended(epochMillis, event, exit, workload, timers, failures);
             case Signal signal
-            when signal.signal() == SIGKILL -> update(event.pid(), r -> r.killedAt(event.timestampNs()));
-            case OomKill ignored -> update(event.pid(), r -> r.killedAt(event.timestampNs()));
+            when signal.signal() == SIGKILL ->
+                update(epochMillis, event.pid(), timers, r -> r.killedAt(event.timestampNs(), epochMillis));
+            case OomKill ignored ->
+                update(epochMillis, event.pid(), timers, r -> r.killedAt(event.timestampNs(), epochMillis));
             default -> {
                 if (Cause.of(event) != null) {
-                    update(event.pid(), r -> r.withCause(event));
+                    update(epochMillis, event.pid(), timers, r -> r.withCause(event, epochMillis));
                 }
             }
         }
@@ -112,6 +106,9 @@ public final class ProcessTracker {
                 }
             }
         }
+        if (endedChildren.isEmpty()) {
+            endedChildren.clear(); // an empty map is still an entry of the key's state
+        }
         alone.sort((a, b) -> Long.compare(a.epochMillis(), b.epochMillis()));
         return alone;
     }
@@ -121,7 +118,7 @@ public final class ProcessTracker {
             throws Exception {
         int pid = event.pid();
         long startedNs = event.timestampNs() - exit.lifetimeNs();
-        ProcessRecord record = processes.get(pid);
+        ProcessRecord record = live(processes.get(pid), at);
         processes.remove(pid);
         EndedChild child = endedChildren.get(pid);
         if (child != null) {
@@ -130,7 +127,6 @@ public final class ProcessTracker {
                 child = null; // a child of an earlier process with this pid
             }
         }
-        record = record == null ? ProcessRecord.NONE : record;
         boolean main = exit.origin() == ExitOrigin.MAIN || exit.origin() == ExitOrigin.UNKNOWN;
         Failure failure;
         if (exit.signal() == SIGKILL || record.killedSince(startedNs) || child != null && child.killed()) {
@@ -170,8 +166,40 @@ public final class ProcessTracker {
                 cause == null ? List.of(exit) : List.of(cause, exit));
     }
 
-    private void update(int pid, UnaryOperator<ProcessRecord> change) throws Exception {
-        ProcessRecord record = processes.get(pid);
-        processes.put(pid, change.apply(record == null ? ProcessRecord.NONE : record));
+    /**
+     * At event time {@code now} (a sweep): forgets the records untouched for {@link #RECORD_TTL}.
+     *
+     * @return when the oldest record left expires; {@link Long#MAX_VALUE} when none is left
+     */
+    public long sweep(long now) throws Exception {
+        long next = Long.MAX_VALUE;
+        Iterator<ProcessRecord> all = processes.values().iterator();
+        while (all.hasNext()) {
+            long expiresAt = all.next().expiresAt();
+            if (expiresAt <= now) {
+                all.remove();
+            } else {
+                next = Math.min(next, expiresAt);
+            }
+        }
+        if (next == Long.MAX_VALUE) {
+            processes.clear(); // an empty map is still an entry of the key's state
+        }
+        return next;
+    }
+
+    private void update(long at, int pid, TimerService timers, UnaryOperator<ProcessRecord> change) throws Exception {
+        ProcessRecord record = live(processes.get(pid), at);
+        if (record == ProcessRecord.NONE) {
+            // A new record asks for the sweep that forgets it, should its exit be lost; a sweep
+            // that finds records left asks for the next (Correlator#onTimer).
+            timers.registerEventTimeTimer(EventTimers.sweepAfter(at + RECORD_TTL.toMillis()));
+        }
+        processes.put(pid, change.apply(record));
+    }
+
+    /** The record, or {@link ProcessRecord#NONE} when there is none or it has expired by {@code at}. */
+    private static ProcessRecord live(ProcessRecord record, long at) {
+        return record == null || record.expiresAt() <= at ? ProcessRecord.NONE : record;
     }
 }

@@ -1,0 +1,141 @@
+package io.tapio.correlate.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tapio.correlate.CorrelationConfig;
+import io.tapio.correlate.Correlator;
+import io.tapio.ebpf.abi.EventPayload;
+import io.tapio.ebpf.abi.EventSubject;
+import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.ExitOrigin;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.OpenFailed;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Finding;
+import io.tapio.model.Workload;
+import io.tapio.model.types.JavaSerializer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The correlator's keyed state under workload churn, in Flink's own operator harness, on event
+ * time alone (the harness's processing-time clock never moves): a process whose exit was lost
+ * is forgotten ten minutes after its last event, a workload quiet for an hour leaves no state
+ * and no timer, and a workload that keeps going keeps what it needs.
+ */
+class CorrelatorStateTest {
+    private static final long MINUTE = 60_000;
+    private static final long T0 = 1_764_000_000_000L;
+
+    @Test
+    void aProcessWhoseExitWasLostIsForgottenTenMinutesAfterItsLastEventWhileItsWorkloadIsWatched() throws Exception {
+        try (var harness = harness()) {
+            harness.open();
+            // A process meets a failed open, and its exit is lost; another process of the workload keeps going.
+            harness.processElement(
+                    event(1, 100, T0, new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app/missing.yaml")), T0);
+            for (long minute = 1; minute <= 12; minute++) {
+                long at = T0 + minute * MINUTE;
+                harness.processElement(
+                        event(1, 200, at, new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app/other.yaml")), at);
+                harness.processWatermark(at);
+                if (minute == 9) {
+                    assertThat(pidsWithRecords(harness, 1)).as("9 minutes on").containsExactlyInAnyOrder(100, 200);
+                }
+            }
+            assertThat(pidsWithRecords(harness, 1))
+                    .as("pid 200's record was touched a minute ago, pid 100's twelve minutes ago")
+                    .containsExactly(200);
+            assertThat(keysWith(harness, "watch")).contains(key(1));
+        }
+    }
+
+    @Test
+    void aWorkloadQuietForAnHourLeavesNoStateAndNoTimerWhileOneThatKeepsGoingKeepsItsOwn() throws Exception {
+        try (var harness = harness()) {
+            harness.open();
+            harness.processElement(
+                    event(1, 100, T0, new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app/missing.yaml")), T0);
+            harness.processElement(
+                    event(2, 300, T0, new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app/missing.yaml")), T0);
+            // A helper of workload 1 fails, and its parent goes on: it waits for its parent, then is told alone.
+            harness.processElement(
+                    event(1, 150, T0 + 1000, new Exit(100, 1, 0, false, ExitOrigin.CHILD, 500_000_000L, 1 << 20)),
+                    T0 + 1000);
+            assertThat(keysWith(harness, "ended-children")).containsExactly(key(1));
+            assertThat(keysWith(harness, "processes")).containsExactlyInAnyOrder(key(1), key(2));
+            long end = T0 + 62 * MINUTE;
+            for (long at = T0 + MINUTE; at <= end; at += MINUTE) {
+                harness.processElement(
+                        event(2, 300, at, new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app/missing.yaml")), at);
+                harness.processWatermark(at);
+            }
+            harness.processWatermark(end + 2 * MINUTE);
+
+            assertThat(keysWith(harness, "processes"))
+                    .as("workload 1's lost exit")
+                    .containsExactly(key(2));
+            assertThat(keysWith(harness, "watch"))
+                    .as("workload 1 went quiet an hour ago")
+                    .containsExactly(key(2));
+            assertThat(keysWith(harness, "since")).containsExactly(key(2));
+            assertThat(keysWith(harness, "ended-children")).isEmpty();
+            assertThat(keysWith(harness, "episodes")).doesNotContain(key(1));
+            harness.processWatermark(end + 70 * MINUTE);
+            assertThat(harness.numKeyedStateEntries())
+                    .as("both gone quiet: nothing left")
+                    .isZero();
+            assertThat(harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    private static List<Integer> pidsWithRecords(
+            KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness, long cgroup)
+            throws Exception {
+        var backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key(cgroup));
+        var processes = backend.getPartitionedState(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOfImmutable(ProcessRecord.class)));
+        List<Integer> pids = new ArrayList<>();
+        processes.keys().forEach(pids::add);
+        return pids;
+    }
+
+    private static List<String> keysWith(
+            KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness, String state) {
+        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.map(Object::toString).collect(Collectors.toList());
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new Correlator(CorrelationConfig.defaults(), false)),
+                e -> e.workload().key(),
+                Types.STRING);
+    }
+
+    private static String key(long cgroup) {
+        return workload(cgroup).key();
+    }
+
+    private static Workload workload(long cgroup) {
+        return Workload.host(new Workload.Cgroup("node-1", cgroup, ""));
+    }
+
+    private static EnrichedEvent event(long cgroup, int pid, long epochMillis, EventPayload payload) {
+        KernelEvent event =
+                KernelEvent.of(new EventSubject(epochMillis * 1_000_000, 0, pid, pid, cgroup, "app"), payload);
+        return new EnrichedEvent(event, workload(cgroup));
+    }
+}
