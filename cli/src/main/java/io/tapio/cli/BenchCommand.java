@@ -89,6 +89,15 @@ final class BenchCommand {
         int loadThreads;
 
         @Option(
+                names = "--pacing-step",
+                defaultValue = "1ms",
+                converter = DurationConverter.class,
+                description = "How the load keeps to its rate: a thread ahead of it sleeps this long. 1ms makes "
+                        + "bursts of the system call's own speed (100 opens back to back at 100,000/s); 20us comes "
+                        + "close to a steady rate (default: ${DEFAULT-VALUE}).")
+        Duration pacingStep;
+
+        @Option(
                 names = "--capacity",
                 description = "Measure the job's own capacity from a capture instead of the eBPF source at rates.")
         boolean capacity;
@@ -123,8 +132,15 @@ final class BenchCommand {
                 return capacity(out);
             }
             List<JobBenchmark.Step> steps = JobBenchmark.run(
-                    new JobBenchmark.Options(rates, Duration.ofSeconds(stepSeconds), loadThreads), progress(out));
-            out.printf("%nThe job on the eBPF source, %d s per rate, %d load thread(s)%n", stepSeconds, loadThreads);
+                    new JobBenchmark.Options(rates, Duration.ofSeconds(stepSeconds), loadThreads, pacingStep),
+                    progress(out));
+            out.printf(
+                    "%nThe job on the eBPF source, %d s per rate, %d load thread(s) paced in steps of %s%n",
+                    stepSeconds,
+                    loadThreads,
+                    pacingStep.toNanos() >= 1_000_000
+                            ? pacingStep.toMillis() + " ms"
+                            : pacingStep.toNanos() / 1_000 + " µs");
             Table table = new Table(
                     "load (events/s)",
                     "into the job (events/s)",
@@ -166,8 +182,13 @@ final class BenchCommand {
                                 micros(r.ownP99())));
                 out.print(budget);
             }
-            Map<String, String> parameters =
-                    Map.of("step_seconds", String.valueOf(stepSeconds), "load_threads", String.valueOf(loadThreads));
+            Map<String, String> parameters = Map.of(
+                    "step_seconds",
+                    String.valueOf(stepSeconds),
+                    "load_threads",
+                    String.valueOf(loadThreads),
+                    "pacing_step_micros",
+                    String.valueOf(pacingStep.toNanos() / 1_000));
             List<BenchRun> runs = new java.util.ArrayList<>();
             for (JobBenchmark.Step s : steps) {
                 String rate = s.targetRate() == 0 ? "max" : s.targetRate() + "/s";

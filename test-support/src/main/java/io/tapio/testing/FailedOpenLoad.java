@@ -2,12 +2,14 @@ package io.tapio.testing;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,11 +24,19 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class FailedOpenLoad implements AutoCloseable {
     private static final int AT_FDCWD = -100;
-    private static final long PACING_STEP_NANOS = 1_000_000L;
+    /** The pacing step of {@link #start(int, long)}. */
+    public static final Duration DEFAULT_PACING_STEP = Duration.ofMillis(1);
+
+    private static final int PR_SET_TIMERSLACK = 29;
     private static final MethodHandle OPENAT = Linker.nativeLinker()
             .downcallHandle(
                     Linker.nativeLinker().defaultLookup().find("openat").orElseThrow(),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle PRCTL = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("prctl").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
+                    Linker.Option.firstVariadicArg(1));
 
     private final String prefix = "/tapio-load-" + UUID.randomUUID().toString().substring(0, 8) + "/";
     private final Arena arena = Arena.ofShared();
@@ -58,18 +68,34 @@ public final class FailedOpenLoad implements AutoCloseable {
 
     /**
      * Starts {@code threadCount} threads that open until {@link #stop()}, together at
-     * {@code perSecond} opens a second (0: as fast as they can), paced in 1 ms steps.
+     * {@code perSecond} opens a second (0: as fast as they can), paced in 1 ms steps: each step's
+     * opens come back to back, at the system call's own speed.
      */
     public void start(int threadCount, long perSecond) {
+        start(threadCount, perSecond, DEFAULT_PACING_STEP);
+    }
+
+    /**
+     * Starts {@code threadCount} threads that open until {@link #stop()}, together at
+     * {@code perSecond} opens a second (0: as fast as they can), paced in steps of {@code step}:
+     * a thread that is ahead sleeps a step. Below 1 ms, the threads ask the kernel for timers
+     * that fire within a microsecond of when they are due (the default slack is 50 µs), so that
+     * a 20 µs step comes close to a steady rate.
+     */
+    public void start(int threadCount, long perSecond, Duration step) {
         running.set(true);
         double perThreadPerNano = perSecond / 1e9 / threadCount;
+        long stepNanos = step.toNanos();
         for (int i = 0; i < threadCount; i++) {
             threads.add(Thread.ofPlatform().name("tapio-load-" + i).daemon().start(() -> {
+                if (stepNanos < DEFAULT_PACING_STEP.toNanos()) {
+                    preciseTimers();
+                }
                 long start = System.nanoTime();
                 long local = 0;
                 while (running.get()) {
                     if (perSecond > 0 && local >= (System.nanoTime() - start) * perThreadPerNano) {
-                        LockSupport.parkNanos(PACING_STEP_NANOS);
+                        LockSupport.parkNanos(stepNanos);
                         continue;
                     }
                     openMissing();
@@ -77,6 +103,22 @@ public final class FailedOpenLoad implements AutoCloseable {
                 }
                 calls.add(local);
             }));
+        }
+    }
+
+    /** Timers of the calling thread that fire within 1 µs of when they are due (prctl(2) PR_SET_TIMERSLACK). */
+    private static void preciseTimers() {
+        try {
+            int result = (int) PRCTL.invokeExact(PR_SET_TIMERSLACK, 1_000L);
+            if (result != 0) {
+                throw new IllegalStateException(
+                        "prctl(PR_SET_TIMERSLACK) failed: the load's steps would be 50 µs longer");
+            }
+        } catch (Throwable t) {
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            throw new IllegalStateException(t);
         }
     }
 

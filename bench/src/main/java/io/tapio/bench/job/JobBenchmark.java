@@ -34,10 +34,15 @@ public final class JobBenchmark {
     /**
      * @param rates the load's rates in opens per second; 0 means as fast as it can
      * @param step how long each rate is measured
+     * @param pacingStep how the load keeps to its rate ({@link FailedOpenLoad#start(int, long, Duration)})
      */
-    public record Options(List<Long> rates, Duration step, int loadThreads) {
+    public record Options(List<Long> rates, Duration step, int loadThreads, Duration pacingStep) {
         public static Options defaults() {
-            return new Options(List.of(10_000L, 100_000L, 500_000L, 0L), Duration.ofSeconds(10), 1);
+            return new Options(
+                    List.of(10_000L, 100_000L, 500_000L, 0L),
+                    Duration.ofSeconds(10),
+                    1,
+                    FailedOpenLoad.DEFAULT_PACING_STEP);
         }
     }
 
@@ -98,7 +103,7 @@ public final class JobBenchmark {
             for (long rate : options.rates()) {
                 budget.open(); // with the status, opens the measuring window
                 TapioStatus before = tapio.refresh();
-                load.start(options.loadThreads(), rate);
+                load.start(options.loadThreads(), rate, options.pacingStep());
                 Thread.sleep(options.step());
                 load.stop();
                 Thread.sleep(200); // what is in flight reaches the end of the job
