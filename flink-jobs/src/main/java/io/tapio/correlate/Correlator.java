@@ -70,7 +70,7 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
         arrived.record(event.event(), live);
         TimedEvent timed =
                 new TimedEvent(ctx.timestamp() == null ? System.currentTimeMillis() : ctx.timestamp(), event);
-        correlate(batch.add(timed, ctx.timerService()), ctx, out);
+        correlate(batch.add(ctx.getCurrentKey(), timed, ctx.timerService()), ctx, out);
     }
 
     @Override
@@ -92,15 +92,11 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     }
 
     /**
-     * Forgets what the key no longer needs, and asks for the next sweep while anything is left
-     * that expires: the key of a departed workload leaves no state once its last record expires.
+     * Forgets the key's expired process records, and asks for the next sweep while any is left:
+     * a departed workload's records leave with their last sweep.
      */
     private void sweep(long now, TimerService timers) throws Exception {
-        long workloadForgotten = episodes.sweep(now);
-        if (workloadForgotten == Long.MAX_VALUE) {
-            batch.forget();
-        }
-        long next = Math.min(workloadForgotten, processes.sweep(now));
+        long next = processes.sweep(now);
         if (next != Long.MAX_VALUE) {
             timers.registerEventTimeTimer(EventTimers.sweepAfter(next));
         }
@@ -114,15 +110,16 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
             events.sort(Comparator.comparingLong(TimedEvent::epochMillis)); // a batch of more than one is its own list
         }
         List<Observation> observations = new ArrayList<>(events.size() + 1);
-        for (TimedEvent timed : events) {
+        for (int i = 0; i < events.size(); i++) {
+            TimedEvent timed = events.get(i);
             batched.record(timed.event().event(), live);
             EnrichedEvent e = timed.event();
             observations.add(new Observation.Seen(timed.epochMillis(), e.workload(), e.event()));
             processes.observe(timed.epochMillis(), e.event(), e.workload(), ctx.timerService(), observations::add);
         }
         episodes.observe(observations, ctx.timerService(), reports(out));
-        for (TimedEvent timed : events) {
-            end.record(timed.event().event(), live);
+        for (int i = 0; i < events.size(); i++) {
+            end.record(events.get(i).event().event(), live);
         }
     }
 

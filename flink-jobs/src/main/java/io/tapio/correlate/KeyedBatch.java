@@ -2,7 +2,9 @@ package io.tapio.correlate;
 
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -26,17 +28,30 @@ import org.apache.flink.streaming.api.TimerService;
  * ones would only make catching up slower.
  */
 final class KeyedBatch {
+    static final int KEYS_TIMED = 4096;
+
     private final AdaptiveBatchSize size;
     private final ListState<TimedEvent> waiting;
     private final ValueState<Integer> waitingCount;
-    /** When the key's first waiting event arrived, or with none waiting its last event (System.nanoTime). */
-    private final ValueState<Long> since;
+    /**
+     * Per key, when its first waiting event arrived, or with none waiting its last event
+     * (System.nanoTime): this JVM's clock, so not checkpointed, and held for the most recent
+     * {@link #KEYS_TIMED} keys. A key not among them counts as one whose fill time is unknown.
+     * (As keyed state with a time-to-live, which departed workloads needed, it was the largest
+     * part of the job's allocation per event: Flink's heap backend wraps each value and makes an
+     * iterator at each access for its incremental cleanup.)
+     */
+    private final Map<String, long[]> since = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            return size() > KEYS_TIMED;
+        }
+    };
 
     KeyedBatch(RuntimeContext context, AdaptiveBatchSize.Settings settings) {
         this.size = new AdaptiveBatchSize(settings);
         this.waiting = context.getListState(new ListStateDescriptor<>("waiting", TimedEvent.TYPE));
         this.waitingCount = context.getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
-        this.since = context.getState(new ValueStateDescriptor<>("since", Types.LONG));
     }
 
     AdaptiveBatchSize size() {
@@ -48,25 +63,26 @@ final class KeyedBatch {
      *
      * @return the batch to correlate now, oldest first once sorted; empty while the batch waits
      */
-    List<TimedEvent> add(TimedEvent timed, TimerService timers) throws Exception {
+    List<TimedEvent> add(String key, TimedEvent timed, TimerService timers) throws Exception {
         long now = System.nanoTime();
         Integer waitingBefore = waitingCount.value();
         int count = waitingBefore == null ? 1 : waitingBefore + 1;
-        Long from = since.value();
+        long[] keySince = since.computeIfAbsent(key, k -> new long[] {Long.MAX_VALUE});
+        long from = keySince[0];
         if (count < size.size()) {
             waiting.add(timed);
             waitingCount.update(count);
             if (count == 1) {
-                since.update(now);
+                keySince[0] = now;
                 // In the past, so due at once (a timer for now would wait a millisecond more).
                 timers.registerProcessingTimeTimer(timers.currentProcessingTime() - 1);
             }
             return List.of();
         }
-        // The batch is full. A restored 'since' is another JVM's nanoTime: then the fill time is unknown.
-        long filledIn = from == null || from > now ? Long.MAX_VALUE : now - from;
+        // The batch is full; a key seen first has no fill time.
+        long filledIn = from > now ? Long.MAX_VALUE : now - from;
         size.filled(filledIn);
-        since.update(now);
+        keySince[0] = now;
         if (waitingBefore == null) {
             return List.of(timed); // a batch of one: no need to go through the waiting list
         }
@@ -96,11 +112,6 @@ final class KeyedBatch {
      */
     List<TimedEvent> drain() throws Exception {
         return waitingCount.value() == null ? List.of() : takeWaiting();
-    }
-
-    /** Forgets the key, whose workload has gone quiet: nothing waits (the watermark drained it). */
-    void forget() {
-        since.clear();
     }
 
     /** The key's waiting events, which then wait no more. */

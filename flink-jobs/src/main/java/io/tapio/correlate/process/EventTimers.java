@@ -5,9 +5,9 @@ package io.tapio.correlate.process;
  * at most one timer a second however many events ask for one. Ending an episode, or giving up
  * on a helper's parent, up to a second late is harmless.
  *
- * <p>The key's state is swept of what it no longer needs (the records of processes whose exit
- * was lost, a workload gone quiet) at whole minutes: any timer of the key at a whole minute
- * sweeps. Sweeping up to a minute late is harmless too, and costs a key at most one sweep a minute.
+ * <p>The key's process records whose exit was lost are swept at whole minutes: any timer of
+ * the key at a whole minute sweeps. Sweeping up to a minute late is harmless too, and costs a key
+ * at most one sweep a minute.
  */
 public final class EventTimers {
     private static final long SWEEP_MILLIS = 60_000;
