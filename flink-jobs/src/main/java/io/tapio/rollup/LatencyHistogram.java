@@ -18,8 +18,21 @@ final class LatencyHistogram implements Serializable {
     /** Up to 2^64 ns. */
     private static final int BUCKETS = 64 * PER_OCTAVE;
 
-    private final long[] counts = new long[BUCKETS];
+    private final long[] counts;
     private long total;
+
+    LatencyHistogram() {
+        this.counts = new long[BUCKETS];
+    }
+
+    private LatencyHistogram(LatencyHistogram from) {
+        this.counts = from.counts.clone();
+        this.total = from.total;
+    }
+
+    LatencyHistogram copy() {
+        return new LatencyHistogram(this);
+    }
 
     void record(long nanos) {
         counts[bucket(nanos)]++;
@@ -28,13 +41,6 @@ final class LatencyHistogram implements Serializable {
 
     long count() {
         return total;
-    }
-
-    void merge(LatencyHistogram other) {
-        for (int i = 0; i < BUCKETS; i++) {
-            counts[i] += other.counts[i];
-        }
-        total += other.total;
     }
 
     /**

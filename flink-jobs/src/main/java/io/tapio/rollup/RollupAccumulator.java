@@ -10,6 +10,7 @@ import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Rollup;
 import io.tapio.model.RollupMetric;
 import io.tapio.model.Workload;
+import io.tapio.model.types.Copyable;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.EnumMap;
@@ -17,16 +18,37 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** What one workload's events in one minute add up to, while the minute lasts. */
-final class RollupAccumulator implements Serializable {
+final class RollupAccumulator implements Serializable, Copyable<RollupAccumulator> {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final long[] events = new long[EventType.CODE_LIMIT];
-    private final LatencyHistogram runq = new LatencyHistogram();
-    private final LatencyHistogram block = new LatencyHistogram();
-    private final LatencyHistogram connect = new LatencyHistogram();
+    private final long[] events;
+    private final LatencyHistogram runq;
+    private final LatencyHistogram block;
+    private final LatencyHistogram connect;
     private long failures;
     private Workload workload;
+
+    RollupAccumulator() {
+        this.events = new long[EventType.CODE_LIMIT];
+        this.runq = new LatencyHistogram();
+        this.block = new LatencyHistogram();
+        this.connect = new LatencyHistogram();
+    }
+
+    private RollupAccumulator(RollupAccumulator from) {
+        this.events = from.events.clone();
+        this.runq = from.runq.copy();
+        this.block = from.block.copy();
+        this.connect = from.connect.copy();
+        this.failures = from.failures;
+        this.workload = from.workload;
+    }
+
+    @Override
+    public RollupAccumulator copy() {
+        return new RollupAccumulator(this);
+    }
 
     void add(EnrichedEvent e) {
         workload = e.workload();
@@ -44,18 +66,6 @@ final class RollupAccumulator implements Serializable {
                 }
             }
         }
-    }
-
-    RollupAccumulator merge(RollupAccumulator other) {
-        for (int i = 0; i < events.length; i++) {
-            events[i] += other.events[i];
-        }
-        runq.merge(other.runq);
-        block.merge(other.block);
-        connect.merge(other.connect);
-        failures += other.failures;
-        workload = workload == null ? other.workload : workload;
-        return this;
     }
 
     Rollup toRollup(String workloadKey, long minuteEpochMillis) {

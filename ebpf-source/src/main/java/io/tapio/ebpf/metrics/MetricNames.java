@@ -47,6 +47,8 @@ public final class MetricNames {
     public static final String CORRELATOR_BATCH_SIZE = "tapio.correlator.batch.size";
     /** Counter {pattern,severity}: findings opened. */
     public static final String FINDINGS = "tapio.findings";
+    /** Counter: events later than the watermark allowed for their minute's rollup, in no rollup. */
+    public static final String ROLLUP_LATE_EVENTS = "tapio.rollup.late.events";
     /** Counter {metric}: regressions reported. */
     public static final String REGRESSIONS = "tapio.regressions";
     /** Counter {problem}: Kafka records that went to the dead-letter topic. */

@@ -6,6 +6,7 @@ import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.Workload;
+import io.tapio.model.types.Copyable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,7 +17,7 @@ import java.util.List;
  * episode they make once the pattern's rule holds. Kept in Flink keyed state (Java
  * serialization); mutable, used by one task.
  */
-public final class Episode implements java.io.Serializable {
+public final class Episode implements java.io.Serializable, Copyable<Episode> {
     @java.io.Serial
     private static final long serialVersionUID = 3L;
 
@@ -37,9 +38,9 @@ public final class Episode implements java.io.Serializable {
 
     final String pattern;
     final String subject;
-    final Occurrences occurrences = new Occurrences();
+    final Occurrences occurrences;
     /** The latest occurrences' events as the kernel wrote them: rendered as text only when reported. */
-    final Deque<Sighting> evidence = new ArrayDeque<>();
+    final Deque<Sighting> evidence;
 
     Workload workload;
     /** Since when the workload has been watched: a usual level needs that much history. */
@@ -66,6 +67,32 @@ public final class Episode implements java.io.Serializable {
         this.pattern = pattern;
         this.subject = subject;
         this.since = watchedSince;
+        this.occurrences = new Occurrences();
+        this.evidence = new ArrayDeque<>();
+    }
+
+    private Episode(Episode from) {
+        this.pattern = from.pattern;
+        this.subject = from.subject;
+        this.occurrences = from.occurrences.copy();
+        this.evidence = new ArrayDeque<>(from.evidence); // sightings are immutable
+        this.workload = from.workload;
+        this.since = from.since;
+        this.firstSeen = from.firstSeen;
+        this.lastSeen = from.lastSeen;
+        this.count = from.count;
+        this.cause = from.cause;
+        this.causeRuns = from.causeRuns;
+        this.openedAt = from.openedAt;
+        this.reportedCount = from.reportedCount;
+        this.reportedAt = from.reportedAt;
+        this.reportedVerdict = from.reportedVerdict;
+        this.newVerdict = from.newVerdict;
+    }
+
+    @Override
+    public Episode copy() {
+        return new Episode(this);
     }
 
     /** The name of the pattern whose episode this is. */

@@ -18,6 +18,14 @@ final class Occurrences implements Serializable {
     private int start;
     private int end;
 
+    Occurrences copy() {
+        Occurrences copy = new Occurrences();
+        copy.times = times.clone();
+        copy.start = start;
+        copy.end = end;
+        return copy;
+    }
+
     boolean isEmpty() {
         return start == end;
     }

@@ -64,7 +64,10 @@ public final class JavaSerializer<T extends Serializable> extends TypeSerializer
 
     @Override
     public T copy(T from) {
-        return from == null || immutable ? from : read(write(from));
+        if (from == null || immutable) {
+            return from;
+        }
+        return from instanceof Copyable<?> copyable ? type.cast(copyable.copy()) : read(write(from));
     }
 
     @Override

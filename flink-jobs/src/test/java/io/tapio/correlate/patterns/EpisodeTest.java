@@ -1,5 +1,6 @@
 package io.tapio.correlate.patterns;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +17,8 @@ import io.tapio.ebpf.abi.OpenFailed;
 import io.tapio.model.Finding;
 import io.tapio.model.Severity;
 import io.tapio.model.Workload;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,36 @@ class EpisodeTest {
 
     private static Finding.Status observe(Episode episode, Pattern pattern, long at) throws Exception {
         return episode.observe(pattern, new Observation.Seen(T0 + at, WORKLOAD, EXIT), () -> true);
+    }
+
+    /**
+     * The heap state backend copies an episode that a checkpoint still holds before it is
+     * changed: the copy is the same episode, field for field (its Java serialization is the
+     * same bytes), and shares nothing the original changes afterwards.
+     */
+    @Test
+    void aCopyIsTheSameEpisodeAndSharesNothingThatChangesAfterwards() throws Exception {
+        Episode episode = new Episode("dependency_unreachable", "10.0.0.7:5432", T0 - 60 * SECOND);
+        for (long t = 0; t < 4; t++) {
+            observe(episode, refused, t * SECOND);
+        }
+        Episode copy = episode.copy();
+        assertArrayEquals(serialized(episode), serialized(copy));
+
+        observe(episode, refused, 4 * SECOND);
+        assertEquals(4, copy.count());
+        assertEquals(4, copy.occurrences.size());
+        assertEquals(4, copy.evidence.size());
+        assertEquals(T0 + 3 * SECOND, copy.lastSeen());
+        assertEquals(5, episode.count());
+    }
+
+    private static byte[] serialized(Object value) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        return bytes.toByteArray();
     }
 
     @Test

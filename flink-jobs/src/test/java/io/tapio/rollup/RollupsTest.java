@@ -1,0 +1,102 @@
+package io.tapio.rollup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tapio.ebpf.abi.EventSubject;
+import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.abi.OpenFailed;
+import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Rollup;
+import io.tapio.model.Workload;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Minute rollups in Flink's own operator harness: a minute is emitted once the watermark passes
+ * its end, with every event of that minute and no other; an event for a minute already emitted
+ * is counted as late, and the key keeps no state or timer once its minutes are out.
+ */
+class RollupsTest {
+    private static final long T0 = 1_764_000_000_000L; // a whole minute
+    private static final Workload WORKLOAD = Workload.host(new Workload.Cgroup("node-1", 7, "/app"));
+
+    @Test
+    void aMinuteIsEmittedAtTheWatermarkAndAnEventLaterThanThatIsCountedAsLate() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Metrics.addRegistry(registry);
+        try (var harness = harness()) {
+            harness.open();
+            harness.processElement(failedOpen(T0 + 1_000), T0 + 1_000);
+            harness.processElement(failedOpen(T0 + 59_999), T0 + 59_999);
+            harness.processElement(failedOpen(T0 + 60_000), T0 + 60_000);
+            harness.processWatermark(T0 + 59_998);
+            assertThat(rollups(harness)).as("the minute is not over").isEmpty();
+
+            harness.processWatermark(T0 + 59_999);
+            List<Rollup> first = rollups(harness);
+            assertThat(first).hasSize(1);
+            assertThat(first.getFirst().minuteEpochMillis()).isEqualTo(T0);
+            assertThat(first.getFirst().events()).containsEntry("open_failed", 2L);
+
+            harness.processElement(failedOpen(T0 + 30_000), T0 + 30_000);
+            assertThat(registry.get(MetricNames.ROLLUP_LATE_EVENTS).counter().count())
+                    .isEqualTo(1);
+
+            harness.processWatermark(T0 + 2 * 60_000);
+            List<Rollup> all = rollups(harness);
+            assertThat(all).hasSize(2);
+            assertThat(all.get(1).minuteEpochMillis()).isEqualTo(T0 + 60_000);
+            assertThat(all.get(1).events()).containsEntry("open_failed", 1L);
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.numEventTimeTimers()).isZero();
+        } finally {
+            Metrics.removeRegistry(registry);
+        }
+    }
+
+    /** A checkpoint's copy of a minute's sum: the same sum, unchanged by the events after it. */
+    @Test
+    void aCopyOfAMinutesSumIsTheSameSumAndSharesNothingThatChangesAfterwards() throws Exception {
+        RollupAccumulator sum = new RollupAccumulator();
+        sum.add(failedOpen(T0 + 1_000));
+        sum.add(failedOpen(T0 + 2_000));
+        RollupAccumulator copy = sum.copy();
+        assertThat(serialized(copy)).isEqualTo(serialized(sum));
+
+        sum.add(failedOpen(T0 + 3_000));
+        assertThat(copy.toRollup("key", T0).events()).containsEntry("open_failed", 2L);
+        assertThat(sum.toRollup("key", T0).events()).containsEntry("open_failed", 3L);
+    }
+
+    private static byte[] serialized(Object value) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static List<Rollup> rollups(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Rollup> harness) {
+        return harness.extractOutputValues();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Rollup> harness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new Rollups()), e -> e.workload().key(), Types.STRING);
+    }
+
+    private static EnrichedEvent failedOpen(long epochMillis) {
+        KernelEvent event = KernelEvent.of(
+                new EventSubject(epochMillis * 1_000_000, 0, 42, 42, 7, "app"),
+                new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app/missing.yaml"));
+        return new EnrichedEvent(event, WORKLOAD);
+    }
+}
