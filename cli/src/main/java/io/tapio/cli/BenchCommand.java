@@ -136,11 +136,7 @@ final class BenchCommand {
                     progress(out));
             out.printf(
                     "%nThe job on the eBPF source, %d s per rate, %d load thread(s) paced in steps of %s%n",
-                    stepSeconds,
-                    loadThreads,
-                    pacingStep.toNanos() >= 1_000_000
-                            ? pacingStep.toMillis() + " ms"
-                            : pacingStep.toNanos() / 1_000 + " µs");
+                    stepSeconds, loadThreads, micros(pacingStep.toNanos() / 1e9));
             Table table = new Table(
                     "load (events/s)",
                     "into the job (events/s)",

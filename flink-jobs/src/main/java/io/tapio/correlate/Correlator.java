@@ -17,7 +17,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -86,19 +85,8 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
             }
             episodes.end(timestamp, ctx.timerService(), reports(out));
             if (EventTimers.sweeps(timestamp)) {
-                sweep(timestamp, ctx.timerService());
+                processes.sweep(timestamp, ctx.timerService());
             }
-        }
-    }
-
-    /**
-     * Forgets the key's expired process records, and asks for the next sweep while any is left:
-     * a departed workload's records leave with their last sweep.
-     */
-    private void sweep(long now, TimerService timers) throws Exception {
-        long next = processes.sweep(now);
-        if (next != Long.MAX_VALUE) {
-            timers.registerEventTimeTimer(EventTimers.sweepAfter(next));
         }
     }
 

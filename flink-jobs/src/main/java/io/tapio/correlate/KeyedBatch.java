@@ -28,7 +28,7 @@ import org.apache.flink.streaming.api.TimerService;
  * ones would only make catching up slower.
  */
 final class KeyedBatch {
-    static final int KEYS_TIMED = 4096;
+    private static final int KEYS_TIMED = 4096;
 
     private final AdaptiveBatchSize size;
     private final ListState<TimedEvent> waiting;

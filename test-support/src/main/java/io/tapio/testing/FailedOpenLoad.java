@@ -115,10 +115,7 @@ public final class FailedOpenLoad implements AutoCloseable {
                         "prctl(PR_SET_TIMERSLACK) failed: the load's steps would be 50 µs longer");
             }
         } catch (Throwable t) {
-            if (t instanceof RuntimeException e) {
-                throw e;
-            }
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
     }
 
@@ -148,11 +145,13 @@ public final class FailedOpenLoad implements AutoCloseable {
                 throw new IllegalStateException(prefix + "missing exists: the load needs a path that does not");
             }
         } catch (Throwable t) {
-            if (t instanceof RuntimeException e) {
-                throw e;
-            }
-            throw new IllegalStateException(t);
+            throw unchecked(t);
         }
+    }
+
+    /** What a downcall threw, as the unchecked exception to throw. */
+    private static RuntimeException unchecked(Throwable t) {
+        return t instanceof RuntimeException e ? e : new IllegalStateException(t);
     }
 
     @Override

@@ -44,8 +44,8 @@ import org.apache.flink.streaming.api.TimerService;
  * a kill, and per parent the helper that ended last. A record untouched for {@link #RECORD_TTL}
  * of event time is forgotten (what an exit lost in a full ring leaves behind): it no longer
  * counts, and the key's next sweep ({@link #sweep}) removes it. That is the correlator's own
- * cleanup rather than Flink's state time-to-live, whose wrapping of every value and incremental
- * cleanup took a fifth of the job's CPU and half of what it allocated per event.
+ * cleanup rather than Flink's state time-to-live, which wrapped every value and, on the heap
+ * backend, made an iterator at each access for its incremental cleanup (README "The correlator").
  */
 public final class ProcessTracker {
     /** How long a helper's end waits for its parent's: a parent that fails because of a child does at once. */
@@ -167,11 +167,10 @@ public final class ProcessTracker {
     }
 
     /**
-     * At event time {@code now} (a sweep): forgets the records untouched for {@link #RECORD_TTL}.
-     *
-     * @return when the oldest record left expires; {@link Long#MAX_VALUE} when none is left
+     * At event time {@code now} (a sweep): forgets the records untouched for {@link #RECORD_TTL},
+     * and asks for the sweep that forgets the oldest one left, if any.
      */
-    public long sweep(long now) throws Exception {
+    public void sweep(long now, TimerService timers) throws Exception {
         long next = Long.MAX_VALUE;
         Iterator<ProcessRecord> all = processes.values().iterator();
         while (all.hasNext()) {
@@ -184,15 +183,16 @@ public final class ProcessTracker {
         }
         if (next == Long.MAX_VALUE) {
             processes.clear(); // an empty map is still an entry of the key's state
+        } else {
+            timers.registerEventTimeTimer(EventTimers.sweepAfter(next));
         }
-        return next;
     }
 
     private void update(long at, int pid, TimerService timers, UnaryOperator<ProcessRecord> change) throws Exception {
         ProcessRecord record = live(processes.get(pid), at);
         if (record == ProcessRecord.NONE) {
             // A new record asks for the sweep that forgets it, should its exit be lost; a sweep
-            // that finds records left asks for the next (Correlator#onTimer).
+            // that finds records left asks for the next.
             timers.registerEventTimeTimer(EventTimers.sweepAfter(at + RECORD_TTL.toMillis()));
         }
         processes.put(pid, change.apply(record));
