@@ -54,9 +54,13 @@ final class SourceOption {
     List<String> inject = List.of();
 
     @Option(
-            names = "--recorded-speed",
-            description = "Replay a capture at the speed it was recorded (default: as fast as possible).")
-    boolean recordedSpeed;
+            names = "--replay-speed",
+            defaultValue = "max",
+            paramLabel = "max|FACTORx",
+            converter = ReplaySpeedConverter.class,
+            description = "How fast a capture is replayed: max (as fast as the job takes it, the default), or a "
+                    + "multiple of the speed it was recorded: 1x as recorded, 60x an hour in a minute.")
+    double replaySpeed;
 
     /**
      * @throws CaptureFormatException a replayed capture that is truncated, corrupt or not a
@@ -69,7 +73,7 @@ final class SourceOption {
                 throw new IllegalArgumentException("cannot read the capture " + file);
             }
             CaptureReader.verify(file);
-            return new SourceSpec.Replay(file, recordedSpeed);
+            return new SourceSpec.Replay(file, replaySpeed);
         }
         return switch (source) {
             case "ebpf", "auto" -> {

@@ -17,10 +17,10 @@ import java.util.List;
  * what runs of the job keep in the history: a program in a crash loop that cannot find its
  * configuration (findings that open and grow), a workload whose failed opens triple after an
  * hour of steady minutes (rollups, then a regression: the detector judges the last half hour
- * against at least an hour before it), and, when asked for, clean exits of other
- * programs that only take the job's time. Every incident lasts until the last minute, which
- * has only the clean exits: no episode ends while its events still come, so that when batches
- * and watermarks meet in the correlator cannot change what it reports.
+ * against at least an hour before it). Every incident lasts until the last minute, which is
+ * quiet: no episode ends while its events still come, so that when batches and
+ * watermarks meet in the correlator (and so how fast the events come) cannot change what it
+ * reports.
  */
 final class IncidentTimeline {
     /** Where the events start on the node's monotonic clock. */
@@ -29,7 +29,6 @@ final class IncidentTimeline {
     static final Duration LENGTH = Duration.ofMinutes(93);
     static final long CRASHY_CGROUP = 0x7E57_0000_0001L;
     static final long POLLER_CGROUP = 0x7E57_0000_0002L;
-    static final long FILLER_CGROUP = 0x7E57_0000_0003L;
     static final String MISSING_CONFIG = "/etc/crashy/config.yaml";
 
     private static final Duration INCIDENTS = Duration.ofMinutes(92);
@@ -40,8 +39,8 @@ final class IncidentTimeline {
 
     private IncidentTimeline() {}
 
-    /** The events in time order, with {@code fillerPerSecond} clean exits a second besides the incidents. */
-    static List<KernelEvent> events(int fillerPerSecond) {
+    /** The events in time order. */
+    static List<KernelEvent> events() {
         List<KernelEvent> events = new ArrayList<>();
         int pid = 5_000;
         for (long t = 0; t < INCIDENTS.toNanos(); t += CRASH_EVERY.toNanos()) {
@@ -67,10 +66,6 @@ final class IncidentTimeline {
                         "poller",
                         new OpenFailed(OpenFailed.ENOENT, 0, path)));
             }
-        }
-        for (long n = 0; n < fillerPerSecond * LENGTH.toSeconds(); n++) {
-            long t = 500_000 + n * SECOND / fillerPerSecond;
-            events.add(event(t, 20_000 + (int) (n % 10_000), FILLER_CGROUP, "true", exit(0)));
         }
         events.sort(Comparator.comparingLong(KernelEvent::timestampNs));
         return events;

@@ -45,7 +45,7 @@ class KafkaResumesAfterKillTest {
 
     @Test
     void aRunKilledWhileAgentsPublishResumesAndTheHistoryIsThatOfARunNeverKilled() throws Exception {
-        List<KernelEvent> timeline = IncidentTimeline.events(0);
+        List<KernelEvent> timeline = IncidentTimeline.events();
         // The agents publish what the job keeps; the history's events table leaves execs out.
         long historyEvents =
                 timeline.stream().filter(e -> !(e.payload() instanceof Exec)).count();

@@ -51,10 +51,17 @@ public sealed interface SourceSpec extends Serializable {
         }
     }
 
-    /** A capture written by {@code tapio record}. */
-    record Replay(Path file, boolean recordedSpeed) implements SourceSpec {
+    /**
+     * A capture written by {@code tapio record}, replayed at {@code speed} times the speed it was
+     * recorded ({@link Double#POSITIVE_INFINITY}: as fast as possible).
+     */
+    record Replay(Path file, double speed) implements SourceSpec {
         @Serial
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
+
+        public static Replay asFastAsPossible(Path file) {
+            return new Replay(file, Double.POSITIVE_INFINITY);
+        }
 
         @Override
         public String label() {

@@ -187,10 +187,7 @@ public final class TapioJob {
                 synthetic.paced()
                         ? SyntheticSource.paced(synthetic.config())
                         : SyntheticSource.asFastAsPossible(synthetic.config(), synthetic.maxEvents());
-            case SourceSpec.Replay replay ->
-                replay.recordedSpeed()
-                        ? ReplaySource.atRecordedSpeed(replay.file())
-                        : ReplaySource.asFastAsPossible(replay.file());
+            case SourceSpec.Replay replay -> ReplaySource.atSpeed(replay.file(), replay.speed());
             case SourceSpec.Kafka kafka ->
                 throw new IllegalArgumentException(
                         "Kafka carries enriched events, not " + "kernel events: AgentEvents reads " + kafka.label());

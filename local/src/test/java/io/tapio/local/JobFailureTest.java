@@ -28,7 +28,7 @@ class JobFailureTest {
     void aJobFailingAtEveryRestartStopsAndItsMessageIsInTheStatus() throws Exception {
         Path notACapture = Files.writeString(dir.resolve("notes.txt"), "hello\n", StandardCharsets.US_ASCII);
         Path dataDir = dir.resolve("data");
-        RunOptions options = RunOptions.unattended(new SourceSpec.Replay(notACapture, false), dataDir);
+        RunOptions options = RunOptions.unattended(SourceSpec.Replay.asFastAsPossible(notACapture), dataDir);
         String failure;
         try (LocalTapio tapio = LocalTapio.start(options)) {
             while (tapio.jobRunning()) {

@@ -29,8 +29,8 @@ class JobIdentityTest {
         HistoryConfig after = HistoryConfig.hadoop(dir.resolve("data"));
 
         assertEquals(
-                JobIdentity.of(new SourceSpec.Replay(capture, false), before),
-                JobIdentity.of(new SourceSpec.Replay(dir.resolve("x/../c.tcap"), true), after));
+                JobIdentity.of(SourceSpec.Replay.asFastAsPossible(capture), before),
+                JobIdentity.of(new SourceSpec.Replay(dir.resolve("x/../c.tcap"), 1), after));
     }
 
     @Test
@@ -43,8 +43,8 @@ class JobIdentityTest {
                 kafka,
                 JobIdentity.of(new SourceSpec.Kafka("elsewhere:9092", "tapio.events", "dlq", "tapio", Map.of()), null));
         assertNotEquals(
-                JobIdentity.of(new SourceSpec.Replay(dir.resolve("a.tcap"), false), null),
-                JobIdentity.of(new SourceSpec.Replay(dir.resolve("b.tcap"), false), null));
+                JobIdentity.of(SourceSpec.Replay.asFastAsPossible(dir.resolve("a.tcap")), null),
+                JobIdentity.of(SourceSpec.Replay.asFastAsPossible(dir.resolve("b.tcap")), null));
         assertNotEquals(kafka, JobIdentity.of(KAFKA, HistoryConfig.hadoop(dir)));
     }
 

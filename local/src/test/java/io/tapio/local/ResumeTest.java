@@ -98,7 +98,8 @@ class ResumeTest {
         List<Path> before = jobDirectories(data);
         CannotResumeException refused = assertThrows(
                 CannotResumeException.class,
-                () -> LocalTapio.start(options(new SourceSpec.Replay(dir.resolve("x.tcap"), false), data, false)));
+                () -> LocalTapio.start(
+                        options(SourceSpec.Replay.asFastAsPossible(dir.resolve("x.tcap")), data, false)));
         assertTrue(refused.getMessage().contains("read synthetic, this one would read replay:"), refused.getMessage());
         assertTrue(refused.getMessage().contains("--fresh"), refused.getMessage());
         assertEquals(before, jobDirectories(data), "the checkpoints are as they were");

@@ -141,7 +141,7 @@ public final class CapacityBenchmark {
         long lastCount = 0;
         long entered;
         try (LocalTapio tapio =
-                LocalTapio.start(RunOptions.unattended(new SourceSpec.Replay(capture, false), dataDir))) {
+                LocalTapio.start(RunOptions.unattended(SourceSpec.Replay.asFastAsPossible(capture), dataDir))) {
             while (tapio.jobRunning()) {
                 Thread.sleep(SAMPLE_EVERY);
                 long count = processed() - before;

@@ -21,12 +21,17 @@ public interface ReplayPacing {
     }
 
     /**
-     * Replays with the gaps between events as recorded: the event at {@code firstTimestampNs} is
-     * due at {@code replayStartNanos}, and every other one as much later as it happened.
+     * Replays with the gaps between events as recorded, divided by {@code speed}: the event at
+     * {@code firstTimestampNs} is due at {@code replayStartNanos}, and every other one as much
+     * later as it happened, {@code speed} times sooner (1: as recorded; 60: an hour in a minute).
      * Anchoring on {@link CaptureHeader#startMonotonicNs()} also replays the quiet before the
      * first event; anchoring on the first event's timestamp starts at once.
      */
-    static ReplayPacing atRecordedSpeed(long firstTimestampNs, long replayStartNanos) {
-        return (timestampNs, nowNanos) -> Math.max(0, (timestampNs - firstTimestampNs) - (nowNanos - replayStartNanos));
+    static ReplayPacing atSpeed(double speed, long firstTimestampNs, long replayStartNanos) {
+        if (!(speed > 0)) {
+            throw new IllegalArgumentException("a replay's speed is a positive factor, not " + speed);
+        }
+        return (timestampNs, nowNanos) ->
+                Math.max(0, (long) ((timestampNs - firstTimestampNs) / speed) - (nowNanos - replayStartNanos));
     }
 }

@@ -1,6 +1,7 @@
 package io.tapio.ebpf.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,7 +9,7 @@ class ReplayPacingTest {
     private static final long FIRST = 10_000_000_000L;
     private static final long START = 777_000_000L;
 
-    private final ReplayPacing recorded = ReplayPacing.atRecordedSpeed(FIRST, START);
+    private final ReplayPacing recorded = ReplayPacing.atSpeed(1, FIRST, START);
 
     @Test
     void theFirstEventIsDueAtTheStart() {
@@ -26,6 +27,20 @@ class ReplayPacingTest {
     void lateOrEarlierEventsAreDueAtOnce() {
         assertEquals(0, recorded.delayNanos(FIRST + 2_000_000, START + 9_000_000));
         assertEquals(0, recorded.delayNanos(FIRST - 1_000, START));
+    }
+
+    @Test
+    void aFasterReplayDividesTheGaps() {
+        ReplayPacing sixtyTimes = ReplayPacing.atSpeed(60, FIRST, START);
+        assertEquals(1_000_000_000, sixtyTimes.delayNanos(FIRST + 60_000_000_000L, START));
+        assertEquals(0, sixtyTimes.delayNanos(FIRST + 60_000_000_000L, START + 1_000_000_000));
+        assertEquals(4_000_000, ReplayPacing.atSpeed(0.5, FIRST, START).delayNanos(FIRST + 2_000_000, START));
+    }
+
+    @Test
+    void aSpeedThatIsNotPositiveIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> ReplayPacing.atSpeed(0, FIRST, START));
+        assertThrows(IllegalArgumentException.class, () -> ReplayPacing.atSpeed(Double.NaN, FIRST, START));
     }
 
     @Test

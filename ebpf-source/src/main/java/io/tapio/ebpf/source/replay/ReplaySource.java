@@ -18,26 +18,33 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Replays a capture written by {@code tapio record}: exactly the recorded records, in order,
- * as fast as possible or at the speed they were recorded. Bounded, and replayable from a
- * checkpoint.
+ * as fast as possible or paced at the speed they were recorded (or a multiple of it). Bounded,
+ * and replayable from a checkpoint.
  */
 public final class ReplaySource
         implements Source<KernelEvent, ReplaySplit, List<ReplaySplit>>, ResultTypeQueryable<KernelEvent> {
     private final String file;
-    private final boolean recordedSpeed;
+    private final double speed;
 
-    private ReplaySource(Path file, boolean recordedSpeed) {
+    private ReplaySource(Path file, double speed) {
+        if (!(speed > 0)) {
+            throw new IllegalArgumentException("a replay's speed is a positive factor, not " + speed);
+        }
         this.file = file.toAbsolutePath().toString();
-        this.recordedSpeed = recordedSpeed;
+        this.speed = speed;
     }
 
     public static ReplaySource asFastAsPossible(Path capture) {
-        return new ReplaySource(capture, false);
+        return new ReplaySource(capture, Double.POSITIVE_INFINITY);
     }
 
-    /** Keeps the recorded gaps between events (measured from the first event). */
-    public static ReplaySource atRecordedSpeed(Path capture) {
-        return new ReplaySource(capture, true);
+    /**
+     * Keeps the recorded gaps between events (measured from the first event), divided by
+     * {@code speed}: 1 replays as recorded, 60 an hour in a minute, and
+     * {@link Double#POSITIVE_INFINITY} as fast as possible.
+     */
+    public static ReplaySource atSpeed(Path capture, double speed) {
+        return new ReplaySource(capture, speed);
     }
 
     @Override
@@ -69,7 +76,7 @@ public final class ReplaySource
 
     @Override
     public SourceReader<KernelEvent, ReplaySplit> createReader(SourceReaderContext context) {
-        return new ReplaySourceReader(context, recordedSpeed);
+        return new ReplaySourceReader(context, speed);
     }
 
     @Override

@@ -14,11 +14,11 @@ import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
 
-/** Reads captures one after the other, as fast as possible or paced at recorded speed. */
+/** Reads captures one after the other, as fast as possible or paced at a multiple of recorded speed. */
 final class ReplaySourceReader extends PacedSourceReader<ReplaySplit> {
     private static final int BATCH = 1024;
 
-    private final boolean recordedSpeed;
+    private final double speed;
     private final Deque<ReplaySplit> splits = new ArrayDeque<>();
     private ReplaySplit current;
     private CaptureReader capture;
@@ -26,9 +26,10 @@ final class ReplaySourceReader extends PacedSourceReader<ReplaySplit> {
     private KernelEvent next;
     private long emitted;
 
-    ReplaySourceReader(SourceReaderContext context, boolean recordedSpeed) {
+    /** @param speed times the recorded speed; infinite: as fast as possible */
+    ReplaySourceReader(SourceReaderContext context, double speed) {
         super(context, "tapio-replay-pacing");
-        this.recordedSpeed = recordedSpeed;
+        this.speed = speed;
     }
 
     @Override
@@ -66,8 +67,8 @@ final class ReplaySourceReader extends PacedSourceReader<ReplaySplit> {
             }
         }
         next = capture.next();
-        pacing = next != null && recordedSpeed
-                ? ReplayPacing.atRecordedSpeed(next.timestampNs(), System.nanoTime())
+        pacing = next != null && Double.isFinite(speed)
+                ? ReplayPacing.atSpeed(speed, next.timestampNs(), System.nanoTime())
                 : ReplayPacing.asFastAsPossible();
         return true;
     }
