@@ -24,6 +24,15 @@ import java.util.stream.Stream;
 public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRun.Result> benignRuns) {
     public static final double PRECISION_TARGET = 0.99;
 
+    /** A false incident, and where it was: which run, and whose workload. */
+    public record FalseIncident(String where, Incident incident) {
+        /** {@code benign run 1, parallel build: cpu_starvation ...}: as a report lists it. */
+        @Override
+        public String toString() {
+            return where + ": " + incident;
+        }
+    }
+
     private Stream<AccuracyRun.Result> allRuns() {
         return Stream.concat(faultRuns.stream(), benignRuns.stream());
     }
@@ -59,13 +68,21 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
     }
 
     /** Every other incident: extra ones in a scenario's workload, the silent scenarios', the corpus's, the outside's. */
-    public List<Incident> falseIncidents() {
-        List<Incident> all = new ArrayList<>();
-        allRuns()
-                .forEach(r -> everyOther(r).stream()
-                        .filter(i -> !r.explainedElsewhere(i))
-                        .forEach(all::add));
+    public List<FalseIncident> falseIncidents() {
+        List<FalseIncident> all = new ArrayList<>();
+        for (int r = 0; r < faultRuns.size(); r++) {
+            addFalse(all, "fault run " + (r + 1), faultRuns.get(r));
+        }
+        for (int r = 0; r < benignRuns.size(); r++) {
+            addFalse(all, "benign run " + (r + 1), benignRuns.get(r));
+        }
         return all;
+    }
+
+    private static void addFalse(List<FalseIncident> all, String run, AccuracyRun.Result result) {
+        everyOther(result).stream()
+                .filter(i -> !result.explainedElsewhere(i))
+                .forEach(i -> all.add(new FalseIncident(run + ", " + result.workloadOf(i), i)));
     }
 
     public double precision() {
@@ -82,11 +99,13 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
                 .toList();
     }
 
-    /** The benign corpus's incidents, over all runs. */
+    /**
+     * The benign corpus's incidents, over all runs, but those a fault of the same run explains
+     * (a CPU hog starves the corpus too): a fault of another run explains nothing.
+     */
     public List<Incident> benignIncidents() {
         return allRuns()
-                .flatMap(r -> r.benign().values().stream().flatMap(List::stream))
-                .filter(i -> allRuns().noneMatch(r -> r.explainedElsewhere(i)))
+                .flatMap(r -> r.benign().values().stream().flatMap(List::stream).filter(i -> !r.explainedElsewhere(i)))
                 .toList();
     }
 

@@ -97,6 +97,21 @@ public final class AccuracyRun {
             long benignRuns,
             List<String> missing,
             Filtering filtering) {
+        /** Whose workload an incident is in: a scenario's, a program of the corpus, or another. */
+        public String workloadOf(Incident incident) {
+            for (Outcome outcome : outcomes) {
+                if (outcome.cgroupId() == incident.cgroupId()) {
+                    return "scenario '" + outcome.scenario().name() + "'";
+                }
+            }
+            for (Map.Entry<String, List<Incident>> program : benign.entrySet()) {
+                if (program.getValue().contains(incident)) {
+                    return "benign program '" + program.getKey() + "'";
+                }
+            }
+            return "outside the experiment";
+        }
+
         /** Whether a scenario that harms others explains an incident outside its workload. */
         public boolean explainedElsewhere(Incident incident) {
             return outcomes.stream()

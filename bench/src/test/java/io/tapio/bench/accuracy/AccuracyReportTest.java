@@ -1,0 +1,91 @@
+package io.tapio.bench.accuracy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.tapio.bench.accuracy.AccuracyRun.Incident;
+import io.tapio.bench.accuracy.AccuracyRun.Outcome;
+import io.tapio.bench.accuracy.AccuracyRun.Result;
+import io.tapio.model.Finding;
+import io.tapio.model.Severity;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the accuracy report counts as false, and where it says each false incident was. */
+class AccuracyReportTest {
+    private static final Scenario HOG =
+            new Scenario("CPU hog", Scenario.Expected.pattern("cpu_starvation"), 0, true, cgroup -> {});
+    private static final long HOG_CGROUP = 10;
+    private static final long BUILD_CGROUP = 20;
+
+    @Test
+    void aHogExplainsStarvationInItsOwnRunButNotInABenignRun() {
+        Incident hogs = incident("hog", HOG_CGROUP, "cpu_starvation");
+        Incident starvedBesideTheHog = incident("beside", BUILD_CGROUP, "cpu_starvation");
+        Result faultRun = run(List.of(new Outcome(HOG, HOG_CGROUP, 0, List.of(hogs))), starvedBesideTheHog);
+        Incident starvedAlone = incident("alone", BUILD_CGROUP, "cpu_starvation");
+        Result benignRun = run(List.of(), starvedAlone);
+
+        AccuracyReport report = new AccuracyReport(List.of(faultRun), List.of(benignRun));
+
+        assertEquals(List.of(starvedAlone), report.benignIncidents());
+        assertEquals(
+                List.of(new AccuracyReport.FalseIncident(
+                        "benign run 1, benign program 'parallel build'", starvedAlone)),
+                report.falseIncidents());
+        assertEquals(2, report.trueIncidents());
+        assertFalse(report.meetsTargets());
+    }
+
+    @Test
+    void anIncidentNobodyExplainsIsFalseWhereverItIs() {
+        Incident outside = incident("outside", 99, "crash_loop");
+        Result faultRun = new Result(
+                List.of(new Outcome(HOG, HOG_CGROUP, 0, List.of(incident("hog", HOG_CGROUP, "cpu_starvation")))),
+                Map.of(),
+                List.of(outside),
+                0.1,
+                1,
+                List.of(),
+                new AccuracyRun.Filtering(0, 0, 0));
+
+        AccuracyReport report = new AccuracyReport(List.of(faultRun), List.of());
+
+        assertEquals(
+                List.of(new AccuracyReport.FalseIncident("fault run 1, outside the experiment", outside)),
+                report.falseIncidents());
+        assertEquals(0.5, report.precision());
+    }
+
+    private static Result run(List<Outcome> outcomes, Incident build) {
+        return new Result(
+                outcomes,
+                Map.of("parallel build", List.of(build)),
+                List.of(),
+                0.1,
+                1,
+                List.of(),
+                new AccuracyRun.Filtering(0, 0, 0));
+    }
+
+    private static Incident incident(String episode, long cgroup, String pattern) {
+        Finding finding = new Finding(
+                episode,
+                Finding.Status.OPEN,
+                pattern,
+                Severity.WARNING,
+                null,
+                "",
+                0,
+                0,
+                1,
+                pattern + " in " + cgroup,
+                "",
+                List.of(),
+                0,
+                0,
+                null);
+        return new Incident(cgroup, finding, 0);
+    }
+}
