@@ -15,6 +15,7 @@ import io.tapio.bench.node.NodeBenchmark;
 import io.tapio.bench.overhead.OverheadBenchmark;
 import io.tapio.bench.overhead.ProgramCost;
 import io.tapio.bench.overhead.Variant;
+import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.SafeText;
 import io.tapio.history.BenchRun;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code tapio bench}: Tapio's own benchmarks, run on this machine, reported as medians. */
@@ -288,12 +290,35 @@ final class BenchCommand {
 
         @Option(
                 names = "--benign-runs",
-                defaultValue = "2",
+                defaultValue = "1",
                 description = "Runs of the benign corpus alone (default: ${DEFAULT-VALUE}).")
         int benignRuns;
 
+        @Option(
+                names = "--benign-length",
+                defaultValue = "10m",
+                converter = DurationConverter.class,
+                description = "How long each benign run lasts (default: ${DEFAULT-VALUE}: CPU starvation's default "
+                        + "rule judges a workload only after 5 minutes of its history).")
+        Duration benignLength;
+
+        @Option(
+                names = "--benign-rules",
+                defaultValue = "default",
+                paramLabel = "default|suite",
+                description = "The rules of the benign runs: default (tapio run's, the default) or suite (the fault "
+                        + "runs' own, whose CPU starvation judges a 5 s window against the 20 s before it).")
+        String benignRules;
+
         @Override
         public Integer call() throws Exception {
+            CorrelationConfig benignCorrelation = switch (benignRules) {
+                case "suite" -> Scenarios.correlation();
+                case "default" -> CorrelationConfig.defaults();
+                default ->
+                    throw new ParameterException(
+                            spec.commandLine(), "--benign-rules is suite or default, not '" + benignRules + "'");
+            };
             PrintWriter out = spec.commandLine().getOut();
             List<AccuracyRun.Result> faults = new java.util.ArrayList<>();
             List<AccuracyRun.Result> benign = new java.util.ArrayList<>();
@@ -303,10 +328,12 @@ final class BenchCommand {
             }
             for (int r = 1; r <= benignRuns; r++) {
                 out.printf("benign run %d/%d%n", r, benignRuns);
-                benign.add(AccuracyRun.run(List.of(), Scenarios.correlation(), progress(out)));
+                benign.add(AccuracyRun.benign(benignLength, benignCorrelation, progress(out)));
             }
             AccuracyReport report = new AccuracyReport(faults, benign);
-            out.printf("%nAccuracy over %d fault run(s) and %d benign run(s)%n", runs, benignRuns);
+            out.printf(
+                    "%nAccuracy over %d fault run(s) and %d benign run(s) of %d s with the %s rules%n",
+                    runs, benignRuns, benignLength.toSeconds(), benignRules);
             out.printf(
                     "  %-52s %-44s %-8s %-10s %s%n", "scenario", "must make", "found", "incidents", "time to finding");
             report.byScenario().forEach((scenario, line) -> out.printf("  %-52s %s%n", scenario, line));

@@ -26,7 +26,7 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
 
     /** A false incident, and where it was: which run, and whose workload. */
     public record FalseIncident(String where, Incident incident) {
-        /** {@code benign run 1, parallel build: cpu_starvation ...}: as a report lists it. */
+        /** {@code benign run 1, benign program 'parallel build', 31.0 s into the run for 4.2 s: cpu_starvation ...}. */
         @Override
         public String toString() {
             return where + ": " + incident;
@@ -82,7 +82,14 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
     private static void addFalse(List<FalseIncident> all, String run, AccuracyRun.Result result) {
         everyOther(result).stream()
                 .filter(i -> !result.explainedElsewhere(i))
-                .forEach(i -> all.add(new FalseIncident(run + ", " + result.workloadOf(i), i)));
+                .forEach(i -> all.add(new FalseIncident(
+                        String.format(
+                                "%s, %s, %.1f s into the run for %.1f s",
+                                run,
+                                result.workloadOf(i),
+                                result.secondsIntoRun(i),
+                                (i.latest().lastSeenEpochMillis() - i.latest().firstSeenEpochMillis()) / 1000.0),
+                        i)));
     }
 
     public double precision() {

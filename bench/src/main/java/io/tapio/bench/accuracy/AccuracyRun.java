@@ -40,6 +40,8 @@ public final class AccuracyRun {
     /** After the last fault, time for its incident to come out and settle. */
     private static final Duration SETTLE = Duration.ofSeconds(5);
 
+    private static final Duration PROGRESS_EVERY = Duration.ofMinutes(1);
+
     /** An episode of severity warning or above, as its latest report tells it. */
     public record Incident(long cgroupId, Finding latest, long firstReportedMillis) {
         public String pattern() {
@@ -88,6 +90,7 @@ public final class AccuracyRun {
      * @param programHours how long the corpus ran, summed over its programs
      * @param benignRuns how many times its programs ran, all together
      * @param missing the corpus's programs this machine lacks
+     * @param startedMillis when the corpus started (wall clock): the run's time zero
      */
     public record Result(
             List<Outcome> outcomes,
@@ -96,7 +99,13 @@ public final class AccuracyRun {
             double programHours,
             long benignRuns,
             List<String> missing,
-            Filtering filtering) {
+            Filtering filtering,
+            long startedMillis) {
+        /** How far into the run an incident's first occurrence was. */
+        public double secondsIntoRun(Incident incident) {
+            return (incident.latest().firstSeenEpochMillis() - startedMillis) / 1000.0;
+        }
+
         /** Whose workload an incident is in: a scenario's, a program of the corpus, or another. */
         public String workloadOf(Incident incident) {
             for (Outcome outcome : outcomes) {
@@ -148,8 +157,20 @@ public final class AccuracyRun {
 
     private AccuracyRun() {}
 
-    /** A run of the scenarios beside the benign corpus; with none, a benign-only run. */
+    /** A run of the scenarios beside the benign corpus. */
     public static Result run(List<Scenario> scenarios, CorrelationConfig correlation, Consumer<String> progress)
+            throws Exception {
+        return run(scenarios, Duration.ZERO, correlation, progress);
+    }
+
+    /** A run of the benign corpus alone, for {@code length} after the pipeline reads the kernel. */
+    public static Result benign(Duration length, CorrelationConfig correlation, Consumer<String> progress)
+            throws Exception {
+        return run(List.of(), length, correlation, progress);
+    }
+
+    private static Result run(
+            List<Scenario> scenarios, Duration alone, CorrelationConfig correlation, Consumer<String> progress)
             throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Metrics.addRegistry(meters);
@@ -179,6 +200,7 @@ public final class AccuracyRun {
         long benignRuns;
         List<String> missing;
         Filtering filtering;
+        long startedMillis = System.currentTimeMillis();
         try (BenignCorpus corpus = new BenignCorpus(progress)) {
             awaitEvents(meters);
             progress.accept("pipeline reading the kernel");
@@ -201,10 +223,11 @@ public final class AccuracyRun {
                     fault.get();
                 }
             }
-            if (scenarios.isEmpty()) {
-                Thread.sleep(Duration.ofSeconds(Scenarios.LASTING_SECONDS));
+            for (Duration left = alone; left.isPositive(); left = left.minus(PROGRESS_EVERY)) {
+                progress.accept(String.format("benign corpus alone: %d s left", left.toSeconds()));
+                Thread.sleep(left.compareTo(PROGRESS_EVERY) < 0 ? left : PROGRESS_EVERY);
             }
-            progress.accept("faults done; waiting for their incidents");
+            progress.accept((scenarios.isEmpty() ? "corpus done" : "faults done") + "; waiting for incidents");
             benign = corpus.cgroupIds();
             programHours = corpus.programHours();
             benignRuns = corpus.runs();
@@ -223,7 +246,17 @@ public final class AccuracyRun {
             reader.join(10_000);
             Metrics.removeRegistry(meters);
         }
-        return evaluate(scenarios, cgroups, started, benign, programHours, benignRuns, missing, findings, filtering);
+        return evaluate(
+                scenarios,
+                cgroups,
+                started,
+                benign,
+                programHours,
+                benignRuns,
+                missing,
+                findings,
+                filtering,
+                startedMillis);
     }
 
     private static Result evaluate(
@@ -235,7 +268,8 @@ public final class AccuracyRun {
             long benignRuns,
             List<String> missing,
             List<Finding> findings,
-            Filtering filtering) {
+            Filtering filtering,
+            long startedMillis) {
         Map<Long, List<Incident>> byCgroup = new LinkedHashMap<>();
         for (Incident incident : incidents(findings)) {
             byCgroup.computeIfAbsent(incident.cgroupId(), k -> new ArrayList<>())
@@ -252,7 +286,8 @@ public final class AccuracyRun {
         benign.values().forEach(byCgroup::remove);
         List<Incident> outside =
                 byCgroup.values().stream().flatMap(List::stream).toList();
-        return new Result(outcomes, benignIncidents, outside, programHours, benignRuns, missing, filtering);
+        return new Result(
+                outcomes, benignIncidents, outside, programHours, benignRuns, missing, filtering, startedMillis);
     }
 
     /** Every episode that reached severity warning or above, as its latest report before it resolved. */

@@ -18,6 +18,7 @@ class AccuracyReportTest {
             new Scenario("CPU hog", Scenario.Expected.pattern("cpu_starvation"), 0, true, cgroup -> {});
     private static final long HOG_CGROUP = 10;
     private static final long BUILD_CGROUP = 20;
+    private static final long STARTED = 1_800_000_000_000L;
 
     @Test
     void aHogExplainsStarvationInItsOwnRunButNotInABenignRun() {
@@ -32,7 +33,7 @@ class AccuracyReportTest {
         assertEquals(List.of(starvedAlone), report.benignIncidents());
         assertEquals(
                 List.of(new AccuracyReport.FalseIncident(
-                        "benign run 1, benign program 'parallel build'", starvedAlone)),
+                        "benign run 1, benign program 'parallel build', 31.5 s into the run for 0.5 s", starvedAlone)),
                 report.falseIncidents());
         assertEquals(2, report.trueIncidents());
         assertFalse(report.meetsTargets());
@@ -48,12 +49,14 @@ class AccuracyReportTest {
                 0.1,
                 1,
                 List.of(),
-                new AccuracyRun.Filtering(0, 0, 0));
+                new AccuracyRun.Filtering(0, 0, 0),
+                STARTED);
 
         AccuracyReport report = new AccuracyReport(List.of(faultRun), List.of());
 
         assertEquals(
-                List.of(new AccuracyReport.FalseIncident("fault run 1, outside the experiment", outside)),
+                List.of(new AccuracyReport.FalseIncident(
+                        "fault run 1, outside the experiment, 31.5 s into the run for 0.5 s", outside)),
                 report.falseIncidents());
         assertEquals(0.5, report.precision());
     }
@@ -66,7 +69,8 @@ class AccuracyReportTest {
                 0.1,
                 1,
                 List.of(),
-                new AccuracyRun.Filtering(0, 0, 0));
+                new AccuracyRun.Filtering(0, 0, 0),
+                STARTED);
     }
 
     private static Incident incident(String episode, long cgroup, String pattern) {
@@ -77,8 +81,8 @@ class AccuracyReportTest {
                 Severity.WARNING,
                 null,
                 "",
-                0,
-                0,
+                STARTED + 31_500,
+                STARTED + 32_000,
                 1,
                 pattern + " in " + cgroup,
                 "",

@@ -268,11 +268,22 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
         }
     }
 
-    /** The average count per window over the windows before the current one. */
+    /**
+     * The average count per window over the windows before the current one. A workload that
+     * always waits often (a parallel build: five slow waits a second) has more occurrences in
+     * its baseline than an episode remembers; the level is then their rate over the part of the
+     * baseline still remembered, where counting the remembered ones over the whole baseline made
+     * the level the lower the more often it waited, and its steady waiting "far more than usual".
+     * With none of the baseline remembered, nothing can be told to be more than usual.
+     */
     private double usualLevel(Rule rule, long at) {
         long window = rule.window().toMillis();
-        return (double) occurrencesWithin(at - window * (rule.baselineWindows() + 1), at - window)
-                / Math.max(1, rule.baselineWindows());
+        long to = at - window;
+        long from = Math.max(to - window * Math.max(1, rule.baselineWindows()), occurrences.truncatedUpTo());
+        if (from >= to) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return (double) occurrencesWithin(from, to) * window / (to - from);
     }
 
     /** Whether an occurrence at {@code at} is within {@code spacing} of one already remembered. */

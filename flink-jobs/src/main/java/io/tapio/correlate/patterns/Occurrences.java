@@ -12,17 +12,19 @@ import java.util.Arrays;
  */
 final class Occurrences implements Serializable {
     @Serial
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private long[] times = new long[8];
     private int start;
     private int end;
+    private long truncatedUpTo = Long.MIN_VALUE;
 
     Occurrences copy() {
         Occurrences copy = new Occurrences();
         copy.times = times.clone();
         copy.start = start;
         copy.end = end;
+        copy.truncatedUpTo = truncatedUpTo;
         return copy;
     }
 
@@ -57,8 +59,19 @@ final class Occurrences implements Serializable {
     /** Forgets the oldest while there are more than {@code max} or they are at or before {@code upTo}. */
     void forget(long upTo, int max) {
         while (!isEmpty() && (size() > max || times[start] <= upTo)) {
+            if (times[start] > upTo) {
+                truncatedUpTo = Math.max(truncatedUpTo, times[start]);
+            }
             start++;
         }
+    }
+
+    /**
+     * The newest occurrence forgotten only because more than the most were kept, not because it
+     * was old ({@link Long#MIN_VALUE} if none): a count that reaches back to it or before is short.
+     */
+    long truncatedUpTo() {
+        return truncatedUpTo;
     }
 
     /** How many are after {@code fromExclusive} and at or before {@code toInclusive}. */

@@ -259,4 +259,39 @@ class EpisodeTest {
         assertEquals(Finding.Status.OPEN, watchedStatus, "watched since t=1 ms: 100 s of history");
         assertNull(unknownStatus, "first seen in the burst: no history to compare with");
     }
+
+    /**
+     * A parallel build waits for a CPU five times a second all day, more often than an episode
+     * remembers over the default rule's 5-minute baseline: when it waits twice as often, that is
+     * not starvation. Its usual level is the rate over the part of the baseline still remembered;
+     * counting the remembered waits over the whole baseline made it a tenth of the real one.
+     */
+    @Test
+    void aWorkloadThatAlwaysWaitsOftenIsNotStarvedWhenItWaitsTwiceAsOften() throws Exception {
+        Episode build = new Episode("cpu_starvation", "", T0 + 1);
+        Pattern starvation = new CpuStarvationPattern(CpuStarvationPattern.DEFAULT);
+        assertNull(every(200, 0, 600_000, build, starvation), "5 waits a second for 10 minutes");
+        assertNull(every(100, 600_000, 720_000, build, starvation), "then 10 a second");
+    }
+
+    /** The same busy workload starved in earnest: ten times its usual rate opens, as a quiet one's would. */
+    @Test
+    void aWorkloadThatAlwaysWaitsOftenIsStarvedAtTenTimesItsRate() throws Exception {
+        Episode build = new Episode("cpu_starvation", "", T0 + 1);
+        Pattern starvation = new CpuStarvationPattern(CpuStarvationPattern.DEFAULT);
+        assertNull(every(500, 0, 600_000, build, starvation), "2 waits a second for 10 minutes");
+        assertEquals(Finding.Status.OPEN, every(50, 600_000, 630_000, build, starvation), "then 20 a second");
+    }
+
+    /** An occurrence every {@code step} ms from {@code from} until {@code to}: the first report, or null. */
+    private static Finding.Status every(long step, long from, long to, Episode episode, Pattern pattern)
+            throws Exception {
+        for (long t = from; t < to; t += step) {
+            Finding.Status status = observe(episode, pattern, t);
+            if (status != null) {
+                return status;
+            }
+        }
+        return null;
+    }
 }
