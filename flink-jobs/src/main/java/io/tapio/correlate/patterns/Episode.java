@@ -21,7 +21,10 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
     @java.io.Serial
     private static final long serialVersionUID = 3L;
 
-    /** Occurrences remembered, at most; enough for any rule's window and baseline. */
+    /**
+     * Occurrences remembered, at most: a busy workload's baseline may hold more (see
+     * {@code usualLevel}), and a window's count stops there, far above any rule's.
+     */
     static final int MAX_REMEMBERED = 512;
 
     static final int MAX_EVIDENCE = 10;
