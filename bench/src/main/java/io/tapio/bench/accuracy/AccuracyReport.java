@@ -85,10 +85,7 @@ public record AccuracyReport(List<AccuracyRun.Result> faultRuns, List<AccuracyRu
                 .forEach(i -> all.add(new FalseIncident(
                         String.format(
                                 "%s, %s, %.1f s into the run for %.1f s",
-                                run,
-                                result.workloadOf(i),
-                                result.secondsIntoRun(i),
-                                (i.latest().lastSeenEpochMillis() - i.latest().firstSeenEpochMillis()) / 1000.0),
+                                run, result.workloadOf(i), result.secondsIntoRun(i), i.lastedSeconds()),
                         i)));
     }
 

@@ -48,6 +48,11 @@ public final class AccuracyRun {
             return latest.pattern();
         }
 
+        /** From its first occurrence to its last. */
+        public double lastedSeconds() {
+            return (latest.lastSeenEpochMillis() - latest.firstSeenEpochMillis()) / 1000.0;
+        }
+
         /** {@code crash_loop app (cause missing_file /etc/app.yaml)}: as a report lists it. */
         @Override
         public String toString() {

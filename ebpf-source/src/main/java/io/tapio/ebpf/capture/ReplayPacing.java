@@ -28,10 +28,21 @@ public interface ReplayPacing {
      * first event; anchoring on the first event's timestamp starts at once.
      */
     static ReplayPacing atSpeed(double speed, long firstTimestampNs, long replayStartNanos) {
+        checkSpeed(speed);
+        return (timestampNs, nowNanos) ->
+                Math.max(0, (long) ((timestampNs - firstTimestampNs) / speed) - (nowNanos - replayStartNanos));
+    }
+
+    /**
+     * {@code speed}, if it is one: a positive factor of the recorded speed, infinite for as fast
+     * as possible.
+     *
+     * @throws IllegalArgumentException zero, negative or NaN
+     */
+    static double checkSpeed(double speed) {
         if (!(speed > 0)) {
             throw new IllegalArgumentException("a replay's speed is a positive factor, not " + speed);
         }
-        return (timestampNs, nowNanos) ->
-                Math.max(0, (long) ((timestampNs - firstTimestampNs) / speed) - (nowNanos - replayStartNanos));
+        return speed;
     }
 }

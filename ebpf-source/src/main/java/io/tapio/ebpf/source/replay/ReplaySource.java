@@ -1,6 +1,7 @@
 package io.tapio.ebpf.source.replay;
 
 import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.ebpf.capture.ReplayPacing;
 import io.tapio.ebpf.source.PendingSplitsEnumerator;
 import io.tapio.ebpf.source.SplitListSerializer;
 import io.tapio.ebpf.types.KernelEventSerializer;
@@ -27,11 +28,8 @@ public final class ReplaySource
     private final double speed;
 
     private ReplaySource(Path file, double speed) {
-        if (!(speed > 0)) {
-            throw new IllegalArgumentException("a replay's speed is a positive factor, not " + speed);
-        }
         this.file = file.toAbsolutePath().toString();
-        this.speed = speed;
+        this.speed = ReplayPacing.checkSpeed(speed);
     }
 
     public static ReplaySource asFastAsPossible(Path capture) {
