@@ -24,7 +24,10 @@
 # the host. The command's output is printed between the lines
 #   === tapio-guest: begin (KERNEL, N CPUs, up S s) ===
 #   === tapio-guest: end, exit RC, up S s ===
-# Exit status: the command's; 124 when it timed out; 125 when the guest could not run it.
+# Exit status: the command's; 124 when it timed out; 125 when the guest could not run it;
+# 123 when the guest's kernel panicked, a CPU locked up in the kernel for 20 s among the causes
+# (softlockup_panic: the panic prints the stuck CPU's stack, where a lockup would otherwise
+# spin silently until the outer timeout).
 #
 # The kernel package comes from Debian's archive with `apt-get download` (never installed on
 # the host), extracted with dpkg-deb under the cache, once; the initramfs (busybox from
@@ -250,6 +253,7 @@ case "$run" in *' '*) die "the run directory's path must not contain spaces: $ru
 
 console="console=ttyS0 quiet loglevel=1"
 [ $verbose = 1 ] && console="console=ttyS0 loglevel=7"
+console="$console softlockup_panic=1"
 status=0
 # -no-reboot with panic=-1: a guest that fails or panics ends QEMU. The outer timeout is for
 # a guest that hangs anyway. The console's CR LF line ends become LF, the firmware's
@@ -261,9 +265,14 @@ timeout -k 10 $((timeout + 60)) qemu-system-x86_64 \
     -append "$console panic=-1 oops=panic tapio.run=$run tapio.timeout=$timeout tapio.modules=$dir/root/lib/modules/$kver" \
     -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
     -virtfs local,path="$run",mount_tag=run,security_model=none,multidevs=remap \
-    </dev/null | sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' || status=$?
+    </dev/null | sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' \
+    | tee "$run/console" || status=$?
 if [ -f "$run/rc" ]; then
     exit "$(cat "$run/rc")"
+fi
+if grep -q 'Kernel panic' "$run/console"; then
+    echo "guest.sh: the guest's kernel panicked: $(grep -m1 -o -E 'soft lockup.*|Kernel panic.*' "$run/console")" >&2
+    exit 123
 fi
 [ $status = 124 ] && { echo "guest.sh: the guest did not end within $((timeout + 60)) s and was killed" >&2; exit 124; }
 echo "guest.sh: the guest ended without running the command (QEMU's status $status)" >&2

@@ -41,6 +41,8 @@ class KernelMatrixTest {
     private static final Path PROBE = TARGET.resolve("tapio-probe");
     /** The object the collector loads, out of the tapio-bpf jar (the guest sees the host's files, not the jar). */
     private static final Path OBJECT = TARGET.resolve("kernel-matrix/tapio.bpf.o");
+    /** guest.sh's exit status when the guest's kernel panicked. */
+    private static final int GUEST_PANICKED = 123;
     /** guest.sh's own limit for the command; it kills the guest 60 s after that. */
     private static final int GUEST_TIMEOUT_SECONDS = 300;
 
@@ -315,7 +317,18 @@ class KernelMatrixTest {
                         String.valueOf(GUEST_TIMEOUT_SECONDS),
                         "--"));
                 guest.addAll(command);
-                String text = run(guest, GUEST_TIMEOUT_SECONDS + 120, name);
+                Ran ran = start(guest, GUEST_TIMEOUT_SECONDS + 120, name);
+                if (ran.softLockup()) {
+                    // Seen once in CI in the emulated 6.1 guest, while the collector loaded the
+                    // programs: both CPUs spun in the kernel until the guest was killed. It did
+                    // not come back in 49 runs here, so the guest is booted once more, and its
+                    // stack stays in the test's output for whoever can tell its cause.
+                    System.out.printf(
+                            "kernel-matrix: %s: the guest's kernel locked up; booting it once more. Its console:%n%s%n",
+                            name, tail(ran.text(), 80));
+                    ran = start(guest, GUEST_TIMEOUT_SECONDS + 120, name + "-again");
+                }
+                String text = ran.succeeded();
                 System.out.printf(
                         "kernel-matrix: %s: the guest ran in %.1f s (%s)%n",
                         name,
@@ -344,8 +357,13 @@ class KernelMatrixTest {
                 .toList();
     }
 
-    /** Runs a command, its output kept in target/kernel-matrix/NAME.log; fails on a timeout. */
+    /** Runs a command, its output kept in target/kernel-matrix/NAME.log; fails on a timeout or an exit status but 0. */
     private static String run(List<String> command, int timeoutSeconds, String name) {
+        return start(command, timeoutSeconds, name).succeeded();
+    }
+
+    /** Runs a command, its output kept in target/kernel-matrix/NAME.log; fails on a timeout. */
+    private static Ran start(List<String> command, int timeoutSeconds, String name) {
         Path log = TARGET.resolve("kernel-matrix/" + name + ".log");
         try {
             Process process = new ProcessBuilder(command)
@@ -359,17 +377,29 @@ class KernelMatrixTest {
                 fail(String.join(" ", command) + " did not end within " + timeoutSeconds + " s; its output is in "
                         + log);
             }
-            String text = Files.readString(log, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                fail(String.join(" ", command) + " exited with " + process.exitValue() + " (output in " + log + "):\n"
-                        + tail(text, 80));
-            }
-            return text;
+            return new Ran(command, log, process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A command that ended: its exit status and output. */
+    private record Ran(List<String> command, Path log, int status, String text) {
+        /** The output; fails unless the status is 0. */
+        String succeeded() {
+            if (status != 0) {
+                fail(String.join(" ", command) + " exited with " + status + " (output in " + log + "):\n"
+                        + tail(text, 80));
+            }
+            return text;
+        }
+
+        /** guest.sh's status when the guest's kernel panicked because a CPU spun in it for 20 s. */
+        boolean softLockup() {
+            return status == GUEST_PANICKED && text.contains("soft lockup");
         }
     }
 
