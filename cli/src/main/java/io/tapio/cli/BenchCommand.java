@@ -99,6 +99,9 @@ final class BenchCommand {
                         + "close to a steady rate (default: ${DEFAULT-VALUE}).")
         Duration pacingStep;
 
+        @Mixin
+        CoalescingOption coalescing = new CoalescingOption();
+
         @Option(
                 names = "--capacity",
                 description = "Measure the job's own capacity from a capture instead of the eBPF source at rates.")
@@ -134,11 +137,16 @@ final class BenchCommand {
                 return capacity(out);
             }
             List<JobBenchmark.Step> steps = JobBenchmark.run(
-                    new JobBenchmark.Options(rates, Duration.ofSeconds(stepSeconds), loadThreads, pacingStep),
+                    new JobBenchmark.Options(
+                            rates, Duration.ofSeconds(stepSeconds), loadThreads, pacingStep, coalescing.coalescing()),
                     progress(out));
             out.printf(
-                    "%nThe job on the eBPF source, %d s per rate, %d load thread(s) paced in steps of %s%n",
-                    stepSeconds, loadThreads, micros(pacingStep.toNanos() / 1e9));
+                    "%nThe job on the eBPF source, %d s per rate, %d load thread(s) paced in steps of %s, records "
+                            + "gathering for %s on a busy ring%n",
+                    stepSeconds,
+                    loadThreads,
+                    micros(pacingStep.toNanos() / 1e9),
+                    micros(coalescing.delay.toNanos() / 1e9));
             Table table = new Table(
                     "load (events/s)",
                     "into the job (events/s)",
@@ -186,7 +194,9 @@ final class BenchCommand {
                     "load_threads",
                     String.valueOf(loadThreads),
                     "pacing_step_micros",
-                    String.valueOf(pacingStep.toNanos() / 1_000));
+                    String.valueOf(pacingStep.toNanos() / 1_000),
+                    "ring_coalescing_micros",
+                    String.valueOf(coalescing.delay.toNanos() / 1_000));
             List<BenchRun> runs = new java.util.ArrayList<>();
             for (JobBenchmark.Step s : steps) {
                 String rate = s.targetRate() == 0 ? "max" : s.targetRate() + "/s";

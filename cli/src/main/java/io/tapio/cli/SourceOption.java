@@ -33,6 +33,9 @@ final class SourceOption {
     @Mixin
     RingOption ring = new RingOption();
 
+    @Mixin
+    CoalescingOption coalescing = new CoalescingOption();
+
     @Option(
             names = "--synthetic-rate",
             defaultValue = "10000",
@@ -83,7 +86,7 @@ final class SourceOption {
                 } catch (MissingRequirementException | MissingLibbpfException e) {
                     throw new MissingRequirementException("cannot read this machine's kernel: " + e.getMessage());
                 }
-                yield new SourceSpec.Ebpf(collector());
+                yield new SourceSpec.Ebpf(collector(), coalescing.coalescing());
             }
             case "synthetic" -> new SourceSpec.Synthetic(synthetic(), Long.MAX_VALUE, true);
             case "kafka" -> kafka.spec();

@@ -1,6 +1,7 @@
 package io.tapio.job;
 
 import io.tapio.ebpf.collector.CollectorConfig;
+import io.tapio.ebpf.source.ebpf.Coalescing;
 import io.tapio.kafka.AgentTopic;
 import java.io.Serial;
 import java.io.Serializable;
@@ -15,10 +16,19 @@ public sealed interface SourceSpec extends Serializable {
     /** Whether event timestamps are this machine's clock now, so latency can be measured. */
     boolean live();
 
-    /** This node's kernel, through Tapio's BPF programs. */
-    record Ebpf(CollectorConfig collector) implements SourceSpec {
+    /**
+     * This node's kernel, through Tapio's BPF programs.
+     *
+     * @param coalescing how long records gather on a busy ring before the job reads them
+     */
+    record Ebpf(CollectorConfig collector, Coalescing coalescing) implements SourceSpec {
         @Serial
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
+
+        /** With the default coalescing. */
+        public Ebpf(CollectorConfig collector) {
+            this(collector, Coalescing.DEFAULT);
+        }
 
         @Override
         public String label() {

@@ -182,7 +182,10 @@ public final class TapioJob {
     static Source<KernelEvent, ?, ?> source(SourceSpec spec) {
         return switch (spec) {
             case SourceSpec.Ebpf ebpf ->
-                EbpfSource.builder().setCollectorConfig(ebpf.collector()).build();
+                EbpfSource.builder()
+                        .setCollectorConfig(ebpf.collector())
+                        .setCoalescing(ebpf.coalescing())
+                        .build();
             case SourceSpec.Synthetic synthetic ->
                 synthetic.paced()
                         ? SyntheticSource.paced(synthetic.config())

@@ -8,6 +8,7 @@ import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.PathRule;
 import io.tapio.ebpf.metrics.DropReason;
 import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.ebpf.source.ebpf.Coalescing;
 import io.tapio.export.FindingExports;
 import io.tapio.job.SourceSpec;
 import io.tapio.local.LocalTapio;
@@ -35,14 +36,17 @@ public final class JobBenchmark {
      * @param rates the load's rates in opens per second; 0 means as fast as it can
      * @param step how long each rate is measured
      * @param pacingStep how the load keeps to its rate ({@link FailedOpenLoad#start(int, long, Duration)})
+     * @param coalescing how long records gather on the busy ring before the job reads them
      */
-    public record Options(List<Long> rates, Duration step, int loadThreads, Duration pacingStep) {
+    public record Options(
+            List<Long> rates, Duration step, int loadThreads, Duration pacingStep, Coalescing coalescing) {
         public static Options defaults() {
             return new Options(
                     List.of(10_000L, 100_000L, 500_000L, 0L),
                     Duration.ofSeconds(10),
                     1,
-                    FailedOpenLoad.DEFAULT_PACING_STEP);
+                    FailedOpenLoad.DEFAULT_PACING_STEP,
+                    Coalescing.DEFAULT);
         }
     }
 
@@ -79,9 +83,11 @@ public final class JobBenchmark {
         try (WorkDirectory dataDir = WorkDirectory.create("tapio-bench");
                 FailedOpenLoad load = new FailedOpenLoad();
                 LocalTapio tapio = LocalTapio.start(new RunOptions(
-                        new SourceSpec.Ebpf(CollectorConfig.builder()
-                                .addPathRule(PathRule.report(load.pathPrefix()))
-                                .build()),
+                        new SourceSpec.Ebpf(
+                                CollectorConfig.builder()
+                                        .addPathRule(PathRule.report(load.pathPrefix()))
+                                        .build(),
+                                options.coalescing()),
                         null,
                         dataDir.path(),
                         0,

@@ -3,6 +3,7 @@ package io.tapio.bench.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapio.ebpf.metrics.Stage;
+import io.tapio.ebpf.source.ebpf.Coalescing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ class JobBenchmarkTest {
     void theLatencyBudgetFollowsEachEventFromTheRingToTheEndOfTheJob() throws Exception {
         List<String> progress = new ArrayList<>();
         List<JobBenchmark.Step> steps = JobBenchmark.run(
-                new JobBenchmark.Options(List.of(2_000L), Duration.ofSeconds(3), 1, Duration.ofNanos(20_000)),
+                new JobBenchmark.Options(
+                        List.of(2_000L), Duration.ofSeconds(3), 1, Duration.ofNanos(20_000), Coalescing.DEFAULT),
                 progress::add);
 
         JobBenchmark.Step step = steps.getFirst();

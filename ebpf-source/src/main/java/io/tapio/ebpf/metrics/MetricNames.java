@@ -25,6 +25,8 @@ public final class MetricNames {
     public static final String SOURCE_RESTARTS = "tapio.source.restarts";
     /** Counter {node}: the reader's sleeps that ended at the longest sleep with records waiting. */
     public static final String RING_LATE_WAKEUPS = "tapio.ring.late.wakeups";
+    /** Counter {node}: hand-overs of a busy ring after the coalescing delay, not on the kernel's wakeup. */
+    public static final String RING_COALESCED_WAITS = "tapio.ring.coalesced.waits";
     /** Gauge {node}: records the source hands over per call. */
     public static final String SOURCE_BATCH_SIZE = "tapio.source.batch.size";
     /** Counters: the job's own filter. */

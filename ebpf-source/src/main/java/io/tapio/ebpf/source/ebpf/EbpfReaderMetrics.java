@@ -26,7 +26,7 @@ import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
  * {@code tapio_ringbuf_used_ratio}, {@code tapio_events_dropped_total{reason}},
  * {@code tapio_kernel_events_total{type,disposition}} (every candidate the programs saw and
  * what became of it), {@code tapio_source_batch_size}, {@code tapio_source_restarts_total},
- * {@code tapio_ring_late_wakeups_total}.
+ * {@code tapio_ring_late_wakeups_total}, {@code tapio_ring_coalesced_waits_total}.
  */
 final class EbpfReaderMetrics implements AutoCloseable {
     private final MeterRegistry registry = Metrics.globalRegistry;
@@ -78,6 +78,10 @@ final class EbpfReaderMetrics implements AutoCloseable {
         meters.add(FunctionCounter.builder(MetricNames.RING_LATE_WAKEUPS, waiter, RingWaiter::lateWakeups)
                 .tag("node", node)
                 .description("Sleeps of the reader that ended at the longest sleep (1 s) with records waiting")
+                .register(registry));
+        meters.add(FunctionCounter.builder(MetricNames.RING_COALESCED_WAITS, waiter, RingWaiter::coalescedWaits)
+                .tag("node", node)
+                .description("Hand-overs of a busy ring after records gathered for the coalescing delay")
                 .register(registry));
         meters.add(FunctionCounter.builder(
                         MetricNames.SOURCE_RESTARTS, this, m -> m.split.get().restarts())

@@ -17,6 +17,7 @@ import io.tapio.ebpf.collector.CollectorConfig;
 public final class EbpfSourceBuilder {
     private CollectorConfig collector = CollectorConfig.defaults();
     private AdaptiveBatchSize.Settings batch = AdaptiveBatchSize.Settings.defaults();
+    private Coalescing coalescing = Coalescing.DEFAULT;
 
     EbpfSourceBuilder() {}
 
@@ -32,7 +33,13 @@ public final class EbpfSourceBuilder {
         return this;
     }
 
+    /** How long records gather on a busy ring before the task reads them; default {@link Coalescing#DEFAULT}. */
+    public EbpfSourceBuilder setCoalescing(Coalescing coalescing) {
+        this.coalescing = coalescing;
+        return this;
+    }
+
     public EbpfSource build() {
-        return new EbpfSource(new EbpfSourceOptions(collector, batch));
+        return new EbpfSource(new EbpfSourceOptions(collector, batch, coalescing));
     }
 }

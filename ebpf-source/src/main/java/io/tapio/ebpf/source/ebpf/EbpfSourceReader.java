@@ -69,7 +69,11 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
                     .forEach((type, why) -> LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
             // Woken once a stats period without events too: nothing else would call pollNext, and
             // an idle node would keep reporting the kernel's counters of its last busy second.
-            waiter = new RingWaiter(collector.reader(), Duration.ofNanos(STATS_REFRESH_NANOS), "tapio-ring-waiter");
+            waiter = new RingWaiter(
+                    collector.reader(),
+                    Duration.ofNanos(STATS_REFRESH_NANOS),
+                    options.coalescing(),
+                    "tapio-ring-waiter");
             metrics = new EbpfReaderMetrics(
                     NodeName.local(),
                     context.metricGroup(),

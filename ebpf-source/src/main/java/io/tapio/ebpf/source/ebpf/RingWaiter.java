@@ -22,22 +22,31 @@ import java.util.concurrent.locks.LockSupport;
  * asked to wake it: every record then waits for the longest sleep. So whenever the task asks
  * for a new future while the waiter still holds the last one, the waiter is made to ask again.
  * Sleeps that end at the longest sleep with records waiting are counted ({@link #lateWakeups}).
+ *
+ * <p>While records arrive faster than {@link Coalescing#abovePerSecond}, the waiter does not ask
+ * for the kernel's wakeup: it lets records gather for {@link Coalescing#delay} and hands them
+ * over together ({@link #coalescedWaits}). When nothing came in that time, it sleeps in epoll as
+ * on a quiet ring.
  */
 final class RingWaiter implements AutoCloseable {
     private final RingBufferReader reader;
     private final Duration longestSleep;
+    private final Coalescing coalescing;
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lateWakeups;
+    private volatile long coalescedWaits;
 
     /**
      * @param longestSleep how often a waiting reader is woken without records; also the bound on
      *     the latency of the rare record whose wakeup the programs missed ({@link RingBufferReader#await})
+     * @param coalescing how long records gather on a busy ring before the task is told
      */
-    RingWaiter(RingBufferReader reader, Duration longestSleep, String name) {
+    RingWaiter(RingBufferReader reader, Duration longestSleep, Coalescing coalescing, String name) {
         this.reader = reader;
         this.longestSleep = longestSleep;
+        this.coalescing = coalescing;
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
@@ -57,6 +66,7 @@ final class RingWaiter implements AutoCloseable {
     }
 
     private void run() {
+        RecordRate rate = new RecordRate(System.nanoTime(), reader.records());
         while (running) {
             CompletableFuture<Void> future = waiting.get();
             if (future == null) {
@@ -64,10 +74,14 @@ final class RingWaiter implements AutoCloseable {
                 continue;
             }
             long start = System.nanoTime();
-            boolean records =
-                    reader.await(longestSleep); // a record, the longest sleep, or close: the reader looks either way
-            if (records && System.nanoTime() - start >= longestSleep.toNanos()) {
-                lateWakeups = lateWakeups + 1; // single writer: this thread
+            if (coalescing.applies(rate.update(start, reader.records())) && gathered()) {
+                coalescedWaits = coalescedWaits + 1; // single writer: this thread
+            } else {
+                boolean records = reader.await(
+                        longestSleep); // a record, the longest sleep, or close: the reader looks either way
+                if (records && System.nanoTime() - start >= longestSleep.toNanos()) {
+                    lateWakeups = lateWakeups + 1; // single writer: this thread
+                }
             }
             if (waiting.compareAndSet(future, null)) {
                 future.complete(null);
@@ -76,11 +90,31 @@ final class RingWaiter implements AutoCloseable {
     }
 
     /**
+     * Lets records gather for the coalescing delay, without asking the kernel for a wakeup; only
+     * close ends it early (an unpark meant for {@link #run}'s idle park may end a park here).
+     *
+     * @return whether records came
+     */
+    private boolean gathered() {
+        long delay = coalescing.delay().toNanos();
+        long deadline = System.nanoTime() + delay;
+        for (long left = delay; left > 0 && running; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(this, left);
+        }
+        return reader.pendingBytes() > 0;
+    }
+
+    /**
      * Sleeps that ended at the longest sleep although records were waiting: each made its
      * records wait up to that long. A healthy reader has next to none (see {@link RingBufferReader#await}).
      */
     long lateWakeups() {
         return lateWakeups;
+    }
+
+    /** Hand-overs of a busy ring after the coalescing delay, instead of on the kernel's wakeup. */
+    long coalescedWaits() {
+        return coalescedWaits;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tapio.ebpf.source.ebpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tapio.ebpf.abi.EventType;
@@ -30,7 +31,8 @@ class RingWaiterTest {
                 .enabledTypes(List.of(EventType.EXEC, EventType.EXIT))
                 .build();
         try (KernelCollector collector = KernelCollector.open(execsAndExits);
-                RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, "test-ring-waiter")) {
+                RingWaiter waiter = new RingWaiter(
+                        collector.reader(), LONGER_THAN_THE_TEST, Coalescing.DEFAULT, "test-ring-waiter")) {
             while (collector.reader().drain((ring, offset, length) -> {}, Integer.MAX_VALUE) > 0) {
                 // what the machine did before
             }
@@ -54,12 +56,9 @@ class RingWaiterTest {
     void aWakeupWhoseRecordTheTaskReadFirstIsNotLost() throws Exception {
         int rounds = 20;
         try (FailedOpenLoad opens = new FailedOpenLoad();
-                KernelCollector collector = KernelCollector.open(CollectorConfig.builder()
-                        .enabledTypes(List.of(EventType.OPEN_FAILED))
-                        .pathRules(List.of(PathRule.report(opens.pathPrefix())))
-                        .reportUnmatchedOpens(false)
-                        .build());
-                RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, "test-ring-waiter")) {
+                KernelCollector collector = KernelCollector.open(failuresOf(opens));
+                RingWaiter waiter = new RingWaiter(
+                        collector.reader(), LONGER_THAN_THE_TEST, Coalescing.DEFAULT, "test-ring-waiter")) {
             RingBufferReader reader = collector.reader();
             for (int round = 0; round < rounds; round++) {
                 waiter.available();
@@ -83,13 +82,48 @@ class RingWaiterTest {
         }
     }
 
+    /**
+     * On a busy ring the waiter lets records gather instead of handing the ring over with the
+     * first one. Every ring counts as busy here (a threshold of 0), and the delay is far longer
+     * than the opens take: the ten failed opens made while the waiter waits are handed over
+     * together, once the delay has passed, and no kernel wakeup ended the wait.
+     */
+    @Test
+    void aBusyRingIsHandedOverOnceItsRecordsGathered() throws Exception {
+        Coalescing everyRingBusy = new Coalescing(Duration.ofSeconds(5), 0);
+        try (FailedOpenLoad opens = new FailedOpenLoad();
+                KernelCollector collector = KernelCollector.open(failuresOf(opens));
+                RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, everyRingBusy, "test")) {
+            RingBufferReader reader = collector.reader();
+            CompletableFuture<Void> available = waiter.available();
+
+            opens.run(10);
+            Thread.sleep(500); // a kernel wakeup would have ended the wait by now
+
+            assertFalse(available.isDone(), "the first records do not end the wait");
+            available.get(60, TimeUnit.SECONDS);
+            assertEquals(10, reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE), "handed over together");
+            assertEquals(1, waiter.coalescedWaits());
+        }
+    }
+
+    /** The failed opens of {@code opens} only. */
+    private static CollectorConfig failuresOf(FailedOpenLoad opens) {
+        return CollectorConfig.builder()
+                .enabledTypes(List.of(EventType.OPEN_FAILED))
+                .pathRules(List.of(PathRule.report(opens.pathPrefix())))
+                .reportUnmatchedOpens(false)
+                .build();
+    }
+
     @Test
     void closingAWaiterEndsItsSleepAtOnce() throws Exception {
         CollectorConfig oomKillsOnly = CollectorConfig.builder()
                 .enabledTypes(List.of(EventType.OOM_KILL))
                 .build();
         try (KernelCollector collector = KernelCollector.open(oomKillsOnly)) {
-            RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, "test-ring-waiter");
+            RingWaiter waiter =
+                    new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, Coalescing.DEFAULT, "test-ring-waiter");
             CompletableFuture<Void> available = waiter.available();
             Thread.sleep(200);
 
