@@ -23,6 +23,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,8 +59,8 @@ final class BenchCommand {
             description = {
                 "The whole local job on the eBPF source under a failed-open load at fixed rates: events/s "
                         + "into the job, events lost in the ring, p50/p99/p999 latency from the kernel's timestamp to "
-                        + "the end of the job (through the correlator), and the batch sizes the adaptive batchers chose; "
-                        + "per rate, the latency budget: p50/p99 from the kernel to each stage of the job and each "
+                        + "the end of the job (through the correlator), the batch sizes the adaptive batchers chose, "
+                        + "and the job's CPU (the load's taken out); per rate, the latency budget: p50/p99 from the kernel to each stage of the job and each "
                         + "stage's share.",
                 "With --capacity: the job's own capacity, apart from any load generator: the whole job replays a "
                         + "capture (--capture, or one it makes of synthetic events) as fast as it can take it, "
@@ -156,7 +157,9 @@ final class BenchCommand {
                     "p999",
                     "latency samples",
                     "source batch",
-                    "correlator batch");
+                    "correlator batch",
+                    "job CPU (% of a core)",
+                    "job CPU per event");
             for (JobBenchmark.Step s : steps) {
                 table.row(
                         s.targetRate() == 0 ? "max" : String.format("%,d", s.targetRate()),
@@ -167,7 +170,9 @@ final class BenchCommand {
                         micros(s.p999()),
                         String.format("%,d", s.latencySamples()),
                         String.format("%.0f", s.sourceBatch()),
-                        String.format("%.0f", s.correlatorBatch()));
+                        String.format("%.0f", s.correlatorBatch()),
+                        String.format("%.1f", s.jobCpuCores() * 100),
+                        String.format("%.2f µs", s.jobCpuPerEvent() * 1e6));
             }
             out.print(table);
             for (JobBenchmark.Step s : steps) {
@@ -200,8 +205,10 @@ final class BenchCommand {
             List<BenchRun> runs = new java.util.ArrayList<>();
             for (JobBenchmark.Step s : steps) {
                 String rate = s.targetRate() == 0 ? "max" : s.targetRate() + "/s";
+                Map<String, String> withCpu = new HashMap<>(parameters);
+                withCpu.put("job_cpu_percent", String.format("%.1f", s.jobCpuCores() * 100));
                 runs.add(recording.run.run(
-                        "job", rate, s.eventsPerSecond(), s.p50(), s.p99(), s.p999(), s.lostInRing(), parameters));
+                        "job", rate, s.eventsPerSecond(), s.p50(), s.p99(), s.p999(), s.lostInRing(), withCpu));
                 s.budget()
                         .forEach(r -> runs.add(recording.run.run(
                                 "job",

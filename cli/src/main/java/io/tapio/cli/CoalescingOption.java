@@ -11,10 +11,10 @@ final class CoalescingOption {
             defaultValue = "200us",
             paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description = "With the eBPF source, on a busy ring (50,000 events/s or more): how long records gather "
-                    + "before the job reads them. Fewer wakeups, about half the job's CPU at 100,000 events/s, "
-                    + "for at most this much more latency; 0us reads each wakeup's records at once "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "With the eBPF source, on a busy ring (3 records or more in that time: 15,000 events/s "
+                    + "for 200us): how long records gather before the job reads them. Fewer wakeups, a third to "
+                    + "a half of the job's CPU from 20,000 to 100,000 events/s, for at most this much more "
+                    + "latency; 0us reads each wakeup's records at once (default: ${DEFAULT-VALUE}).")
     Duration delay;
 
     Coalescing coalescing() {

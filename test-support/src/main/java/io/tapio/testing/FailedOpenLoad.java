@@ -9,6 +9,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class FailedOpenLoad implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment path = arena.allocateFrom(prefix + "missing");
     private final LongAdder calls = new LongAdder();
+    private final LongAdder cpuNanos = new LongAdder();
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -102,6 +104,7 @@ public final class FailedOpenLoad implements AutoCloseable {
                     local++;
                 }
                 calls.add(local);
+                cpuNanos.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
             }));
         }
     }
@@ -131,6 +134,15 @@ public final class FailedOpenLoad implements AutoCloseable {
             }
         }
         threads.clear();
+    }
+
+    /**
+     * CPU time the stopped threads of {@link #start} used, the kernel's work in their system
+     * calls (the BPF programs on openat among it) included: what a process sharing the machine
+     * with this load subtracts to know its own.
+     */
+    public long cpuNanos() {
+        return cpuNanos.sum();
     }
 
     /** Failed opens made so far by stopped threads and by {@link #run}. */

@@ -16,6 +16,7 @@ import io.tapio.local.RunOptions;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.TapioStatus;
 import io.tapio.testing.FailedOpenLoad;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,11 @@ import java.util.function.Consumer;
 
 /**
  * The whole local job on the eBPF source, driven by a failed-open load at fixed rates: the
- * events per second that entered the job, what was lost, and the latency from the kernel's
- * timestamp to the end of the job, per rate.
+ * events per second that entered the job, what was lost, the latency from the kernel's
+ * timestamp to the end of the job, and what the job cost in CPU, per rate. The load runs in
+ * this process, so its threads' CPU (their system calls and the programs on openat in them) is
+ * taken out of the process's; what remains is the job's, its catching up in the 200 ms after
+ * the step included.
  */
 public final class JobBenchmark {
     /** Let the job settle (JIT, first checkpoint) before measuring a rate. */
@@ -66,7 +70,20 @@ public final class JobBenchmark {
             Double p999,
             double sourceBatch,
             double correlatorBatch,
-            List<LatencyBudget.Row> budget) {}
+            double jobCpuCores,
+            List<LatencyBudget.Row> budget) {
+        /** The job's CPU time per event that entered it, in seconds. */
+        public double jobCpuPerEvent() {
+            return eventsPerSecond == 0 ? 0 : jobCpuCores / eventsPerSecond;
+        }
+    }
+
+    /**
+     * This process's CPU time: the job's threads (the source's task, the ring's waiter, Flink's,
+     * the collector's and the compiler's) and the load's, which each step subtracts.
+     */
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private JobBenchmark() {}
 
@@ -109,10 +126,12 @@ public final class JobBenchmark {
             for (long rate : options.rates()) {
                 budget.open(); // with the status, opens the measuring window
                 TapioStatus before = tapio.refresh();
+                long cpuBefore = PROCESS.getProcessCpuTime() - load.cpuNanos();
                 load.start(options.loadThreads(), rate, options.pacingStep());
                 Thread.sleep(options.step());
                 load.stop();
                 Thread.sleep(200); // what is in flight reaches the end of the job
+                long jobCpu = PROCESS.getProcessCpuTime() - load.cpuNanos() - cpuBefore;
                 List<LatencyBudget.Row> stages = budget.close();
                 TapioStatus after = tapio.refresh();
                 TapioStatus.Latency latency = after.latency();
@@ -128,12 +147,14 @@ public final class JobBenchmark {
                         latency.p999(),
                         gauge(MetricNames.SOURCE_BATCH_SIZE),
                         gauge(MetricNames.CORRELATOR_BATCH_SIZE),
+                        (double) jobCpu / options.step().toNanos(),
                         stages);
                 progress.accept(String.format(
-                        "%-10s %,12.0f events/s into the job, p99 %s",
+                        "%-10s %,12.0f events/s into the job, p99 %s, the job's CPU %.0f%% of a core",
                         rate == 0 ? "max" : rate,
                         step.eventsPerSecond(),
-                        step.p99() == null ? "-" : String.format("%.0f µs", step.p99() * 1e6)));
+                        step.p99() == null ? "-" : String.format("%.0f µs", step.p99() * 1e6),
+                        step.jobCpuCores() * 100));
                 steps.add(step);
             }
         }

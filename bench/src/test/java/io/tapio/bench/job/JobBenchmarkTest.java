@@ -26,6 +26,10 @@ class JobBenchmarkTest {
 
         JobBenchmark.Step step = steps.getFirst();
         assertThat(step.eventsPerSecond()).isGreaterThan(1_000);
+        // The job's CPU, the load's taken out: some, and no more than the machine has.
+        assertThat(step.jobCpuCores())
+                .isPositive()
+                .isLessThan(Runtime.getRuntime().availableProcessors());
         List<LatencyBudget.Row> budget = step.budget();
         // Node-local: no keyed exchange, so no stage before one.
         assertThat(budget)

@@ -13,8 +13,8 @@ import java.time.Duration;
  * <p>Why: at 100,000 events/s the kernel's wakeup found about 3 records each time, so the task
  * and the waiter woke about 30,000 times a second each, and the wakeups cost more than the
  * records (the source task's thread spent 3.7 of 8 s on CPU, the waiter 1.8 s; 200 µs of
- * gathering halved both). The delay adds at most itself to an event's latency, and only above
- * {@code abovePerSecond}, where a delay gathers {@code abovePerSecond × delay} records or more.
+ * gathering halved both). The delay adds at most itself to an event's latency, and only from
+ * {@code abovePerSecond} on, where a delay gathers {@code abovePerSecond × delay} records or more.
  *
  * @param delay how long records gather; zero turns coalescing off
  * @param abovePerSecond the rate of records from which the ring counts as busy
@@ -23,14 +23,17 @@ public record Coalescing(Duration delay, double abovePerSecond) implements Seria
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** From this rate on a ring counts as busy. */
-    public static final double BUSY_PER_SECOND = 50_000;
-
-    /** 200 µs from 50,000 records/s on: 10 records or more per hand-over. */
-    public static final Coalescing DEFAULT = of(Duration.ofNanos(200_000));
+    /**
+     * A ring counts as busy when this many records or more would gather in the delay: below
+     * that, gathering mostly waits for nothing, and each record still wakes the reader.
+     */
+    public static final int BUSY_RECORDS_PER_DELAY = 3;
 
     /** Every hand-over on the kernel's wakeup. */
     public static final Coalescing NONE = new Coalescing(Duration.ZERO, Double.POSITIVE_INFINITY);
+
+    /** 200 µs from 15,000 records/s on. */
+    public static final Coalescing DEFAULT = of(Duration.ofNanos(200_000));
 
     public Coalescing {
         if (delay.isNegative()) {
@@ -41,9 +44,12 @@ public record Coalescing(Duration delay, double abovePerSecond) implements Seria
         }
     }
 
-    /** Records gather for {@code delay} from {@link #BUSY_PER_SECOND} on; a zero delay turns coalescing off. */
+    /**
+     * Records gather for {@code delay} from the rate at which {@link #BUSY_RECORDS_PER_DELAY}
+     * would come in it; a zero delay turns coalescing off.
+     */
     public static Coalescing of(Duration delay) {
-        return new Coalescing(delay, BUSY_PER_SECOND);
+        return delay.isZero() ? NONE : new Coalescing(delay, BUSY_RECORDS_PER_DELAY * 1e9 / delay.toNanos());
     }
 
     /** Whether records arriving at {@code perSecond} gather for {@link #delay} first. */
