@@ -73,19 +73,22 @@ final class RingWaiter implements AutoCloseable {
                 LockSupport.park(this); // the task is reading: it asks again when the ring is empty
                 continue;
             }
-            long start = System.nanoTime();
-            if (coalescing.applies(rate.update(start, reader.records())) && gathered()) {
+            if (coalescing.applies(rate.update(System.nanoTime(), reader.records())) && gathered()) {
                 coalescedWaits = coalescedWaits + 1; // single writer: this thread
             } else {
-                boolean records = reader.await(
-                        longestSleep); // a record, the longest sleep, or close: the reader looks either way
-                if (records && System.nanoTime() - start >= longestSleep.toNanos()) {
-                    lateWakeups = lateWakeups + 1; // single writer: this thread
-                }
+                sleep();
             }
             if (waiting.compareAndSet(future, null)) {
                 future.complete(null);
             }
+        }
+    }
+
+    /** Sleeps in epoll until a record, the longest sleep, or close: the reader looks either way. */
+    private void sleep() {
+        long start = System.nanoTime();
+        if (reader.await(longestSleep) && System.nanoTime() - start >= longestSleep.toNanos()) {
+            lateWakeups = lateWakeups + 1; // single writer: this thread
         }
     }
 
