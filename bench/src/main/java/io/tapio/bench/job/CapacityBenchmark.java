@@ -15,7 +15,6 @@ import io.tapio.job.SourceSpec;
 import io.tapio.local.LocalTapio;
 import io.tapio.local.RunOptions;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +130,6 @@ public final class CapacityBenchmark {
     }
 
     private static Round replay(Path capture, Path dataDir) throws Exception {
-        var cpu = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long before = processed();
         long firstNanos = 0;
         long firstCpu = 0;
@@ -146,7 +144,7 @@ public final class CapacityBenchmark {
                 Thread.sleep(SAMPLE_EVERY);
                 long count = processed() - before;
                 long now = System.nanoTime();
-                long cpuNanos = cpu.getProcessCpuTime();
+                long cpuNanos = ProcessCpu.nanos();
                 if (count > 0 && firstNanos == 0) {
                     firstNanos = now;
                     firstCpu = cpuNanos;

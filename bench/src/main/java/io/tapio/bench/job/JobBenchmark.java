@@ -16,7 +16,6 @@ import io.tapio.local.RunOptions;
 import io.tapio.rollup.RegressionConfig;
 import io.tapio.status.TapioStatus;
 import io.tapio.testing.FailedOpenLoad;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,13 +77,6 @@ public final class JobBenchmark {
         }
     }
 
-    /**
-     * This process's CPU time: the job's threads (the source's task, the ring's waiter, Flink's,
-     * the collector's and the compiler's) and the load's, which each step subtracts.
-     */
-    private static final com.sun.management.OperatingSystemMXBean PROCESS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-
     private JobBenchmark() {}
 
     /** The mean of a gauge over its instances (one per subtask). */
@@ -126,12 +118,12 @@ public final class JobBenchmark {
             for (long rate : options.rates()) {
                 budget.open(); // with the status, opens the measuring window
                 TapioStatus before = tapio.refresh();
-                long cpuBefore = PROCESS.getProcessCpuTime() - load.cpuNanos();
+                long cpuBefore = ProcessCpu.nanos() - load.cpuNanos();
                 load.start(options.loadThreads(), rate, options.pacingStep());
                 Thread.sleep(options.step());
                 load.stop();
                 Thread.sleep(200); // what is in flight reaches the end of the job
-                long jobCpu = PROCESS.getProcessCpuTime() - load.cpuNanos() - cpuBefore;
+                long jobCpu = ProcessCpu.nanos() - load.cpuNanos() - cpuBefore;
                 List<LatencyBudget.Row> stages = budget.close();
                 TapioStatus after = tapio.refresh();
                 TapioStatus.Latency latency = after.latency();
