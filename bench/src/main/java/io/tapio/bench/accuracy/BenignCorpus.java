@@ -123,8 +123,12 @@ final class BenignCorpus implements AutoCloseable {
                         readlink -f /etc/tapio-never-there/x >/dev/null
                         ls /etc/tapio-never-there 2>/dev/null
                         exit 0""", 500),
+                // Each run waits for a file of its own name. Named after the run's pid ($$), two
+                // runs minutes apart got the same name once pids wrapped (pid_max is 32768 here,
+                // the corpus forks ~100 processes a second): to any rule, one script failing on
+                // that file for minutes, which is the fault scenario, not this program.
                 new Program("waiting for a file", "cat", """
-                        f=%s/ready-$$
+                        f=$(mktemp -u %s/ready-XXXXXXXX)
                         (sleep 3; touch $f) &
                         until cat $f 2>/dev/null; do sleep 0.5; done
                         rm -f $f""".formatted(dir), 1_000),
