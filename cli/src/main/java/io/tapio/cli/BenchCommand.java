@@ -159,7 +159,8 @@ final class BenchCommand {
                     "source batch",
                     "correlator batch",
                     "job CPU (% of a core)",
-                    "job CPU per event");
+                    "job CPU per event",
+                    "job heap per event");
             for (JobBenchmark.Step s : steps) {
                 table.row(
                         s.targetRate() == 0 ? "max" : String.format("%,d", s.targetRate()),
@@ -172,7 +173,8 @@ final class BenchCommand {
                         String.format("%.0f", s.sourceBatch()),
                         String.format("%.0f", s.correlatorBatch()),
                         String.format("%.1f", s.jobCpuCores() * 100),
-                        String.format("%.2f µs", s.jobCpuPerEvent() * 1e6));
+                        String.format("%.2f µs", s.jobCpuPerEvent() * 1e6),
+                        String.format("%,.0f B", s.jobBytesPerEvent()));
             }
             out.print(table);
             for (JobBenchmark.Step s : steps) {
@@ -205,10 +207,11 @@ final class BenchCommand {
             List<BenchRun> runs = new java.util.ArrayList<>();
             for (JobBenchmark.Step s : steps) {
                 String rate = s.targetRate() == 0 ? "max" : s.targetRate() + "/s";
-                Map<String, String> withCpu = new HashMap<>(parameters);
-                withCpu.put("job_cpu_percent", String.format("%.1f", s.jobCpuCores() * 100));
+                Map<String, String> withCost = new HashMap<>(parameters);
+                withCost.put("job_cpu_percent", String.format("%.1f", s.jobCpuCores() * 100));
+                withCost.put("job_bytes_per_event", String.format("%.0f", s.jobBytesPerEvent()));
                 runs.add(recording.run.run(
-                        "job", rate, s.eventsPerSecond(), s.p50(), s.p99(), s.p999(), s.lostInRing(), withCpu));
+                        "job", rate, s.eventsPerSecond(), s.p50(), s.p99(), s.p999(), s.lostInRing(), withCost));
                 s.budget()
                         .forEach(r -> runs.add(recording.run.run(
                                 "job",
@@ -231,18 +234,20 @@ final class BenchCommand {
                     "%nThe job's own capacity: %s of %,d events replayed as fast as the job takes them, "
                             + "correlation on, %d round(s)%n",
                     capture == null ? "a synthetic capture" : capture, result.captureEvents(), rounds);
-            Table table = new Table("round", "events/s", "CPU s per million events");
+            Table table = new Table("round", "events/s", "CPU s per million events", "heap per event");
             for (int r = 0; r < result.rounds().size(); r++) {
                 CapacityBenchmark.Round round = result.rounds().get(r);
                 table.row(
                         String.valueOf(r + 1),
                         String.format("%,.0f", round.eventsPerSecond()),
-                        String.format("%.2f", round.cpuSecondsPerMillionEvents()));
+                        String.format("%.2f", round.cpuSecondsPerMillionEvents()),
+                        String.format("%,.0f B", round.bytesPerEvent()));
             }
             table.row(
                     "median",
                     String.format("%,.0f", result.eventsPerSecond()),
-                    String.format("%.2f", result.cpuSecondsPerMillionEvents()));
+                    String.format("%.2f", result.cpuSecondsPerMillionEvents()),
+                    String.format("%,.0f B", result.bytesPerEvent()));
             out.print(table);
             out.println(
                     result.everyEventEntered()
@@ -265,7 +270,9 @@ final class BenchCommand {
                                     "rounds",
                                     String.valueOf(rounds),
                                     "cpu_seconds_per_million_events",
-                                    String.format("%.3f", result.cpuSecondsPerMillionEvents())))),
+                                    String.format("%.3f", result.cpuSecondsPerMillionEvents()),
+                                    "bytes_per_event",
+                                    String.format("%.0f", result.bytesPerEvent())))),
                     out);
             return result.everyEventEntered() ? 0 : 1;
         }

@@ -32,6 +32,8 @@ public final class Rollups extends KeyedProcessFunction<String, EnrichedEvent, R
 
     private transient MapState<Long, RollupAccumulator> minutes;
     private transient Counter late;
+    /** The state's key of the minute the last event was in, boxed once for all its events. */
+    private transient Long minuteKey;
 
     Rollups() {}
 
@@ -61,13 +63,17 @@ public final class Rollups extends KeyedProcessFunction<String, EnrichedEvent, R
             late.increment();
             return;
         }
-        RollupAccumulator sum = minutes.get(start);
+        Long minute = minuteKey;
+        if (minute == null || minute != start) {
+            minuteKey = minute = start;
+        }
+        RollupAccumulator sum = minutes.get(minute);
         if (sum == null) {
             sum = new RollupAccumulator();
             ctx.timerService().registerEventTimeTimer(last);
         }
         sum.add(event);
-        minutes.put(start, sum);
+        minutes.put(minute, sum);
     }
 
     @Override

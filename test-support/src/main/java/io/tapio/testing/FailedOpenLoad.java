@@ -44,6 +44,7 @@ public final class FailedOpenLoad implements AutoCloseable {
     private final MemorySegment path = arena.allocateFrom(prefix + "missing");
     private final LongAdder calls = new LongAdder();
     private final LongAdder cpuNanos = new LongAdder();
+    private final LongAdder allocatedBytes = new LongAdder();
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -105,6 +106,8 @@ public final class FailedOpenLoad implements AutoCloseable {
                 }
                 calls.add(local);
                 cpuNanos.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+                allocatedBytes.add(((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                        .getCurrentThreadAllocatedBytes());
             }));
         }
     }
@@ -143,6 +146,11 @@ public final class FailedOpenLoad implements AutoCloseable {
      */
     public long cpuNanos() {
         return cpuNanos.sum();
+    }
+
+    /** Heap the stopped threads of {@link #start} allocated: what a process sharing the heap subtracts. */
+    public long allocatedBytes() {
+        return allocatedBytes.sum();
     }
 
     /** Failed opens made so far by stopped threads and by {@link #run}. */

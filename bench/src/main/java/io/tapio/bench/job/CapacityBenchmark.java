@@ -52,17 +52,21 @@ public final class CapacityBenchmark {
     }
 
     /**
-     * One run over the capture: events per second and CPU seconds per million events, over the
-     * {@code events} that came through in the span measured; {@code entered} counts every event
-     * that entered the job in the run.
+     * One run over the capture: events per second, CPU seconds per million events and heap
+     * allocated per event, over the {@code events} that came through in the span measured;
+     * {@code entered} counts every event that entered the job in the run.
      */
-    public record Round(long entered, long events, double seconds, double cpuSeconds) {
+    public record Round(long entered, long events, double seconds, double cpuSeconds, long allocatedBytes) {
         public double eventsPerSecond() {
             return events / seconds;
         }
 
         public double cpuSecondsPerMillionEvents() {
             return cpuSeconds / events * 1e6;
+        }
+
+        public double bytesPerEvent() {
+            return (double) allocatedBytes / events;
         }
     }
 
@@ -81,6 +85,10 @@ public final class CapacityBenchmark {
             return Stats.median(
                     rounds.stream().map(Round::cpuSecondsPerMillionEvents).toList());
         }
+
+        public double bytesPerEvent() {
+            return Stats.median(rounds.stream().map(Round::bytesPerEvent).toList());
+        }
     }
 
     private CapacityBenchmark() {}
@@ -97,8 +105,12 @@ public final class CapacityBenchmark {
             for (int r = 1; r <= options.rounds(); r++) {
                 Round round = replay(capture, work.resolve("round-" + r));
                 progress.accept(String.format(
-                        "round %d/%d: %,.0f events/s, %.2f CPU s per million events",
-                        r, options.rounds(), round.eventsPerSecond(), round.cpuSecondsPerMillionEvents()));
+                        "round %d/%d: %,.0f events/s, %.2f CPU s per million events, %,.0f B per event",
+                        r,
+                        options.rounds(),
+                        round.eventsPerSecond(),
+                        round.cpuSecondsPerMillionEvents(),
+                        round.bytesPerEvent()));
                 rounds.add(round);
             }
             return new Result(events, rounds);
@@ -134,8 +146,10 @@ public final class CapacityBenchmark {
         long firstNanos = 0;
         long firstCpu = 0;
         long firstCount = 0;
+        long firstAllocated = 0;
         long lastNanos = 0;
         long lastCpu = 0;
+        long lastAllocated = 0;
         long lastCount = 0;
         long entered;
         try (LocalTapio tapio =
@@ -144,15 +158,18 @@ public final class CapacityBenchmark {
                 Thread.sleep(SAMPLE_EVERY);
                 long count = processed() - before;
                 long now = System.nanoTime();
-                long cpuNanos = ProcessCpu.nanos();
+                long cpuNanos = ProcessUse.cpuNanos();
+                long allocated = ProcessUse.allocatedBytes();
                 if (count > 0 && firstNanos == 0) {
                     firstNanos = now;
                     firstCpu = cpuNanos;
+                    firstAllocated = allocated;
                     firstCount = count;
                 }
                 if (count > lastCount) {
                     lastNanos = now;
                     lastCpu = cpuNanos;
+                    lastAllocated = allocated;
                     lastCount = count;
                 }
             }
@@ -166,7 +183,12 @@ public final class CapacityBenchmark {
             throw new IllegalStateException(
                     "the capture went through in less than " + SAMPLE_EVERY.toMillis() + " ms: make it larger");
         }
-        return new Round(entered, lastCount - firstCount, (lastNanos - firstNanos) / 1e9, (lastCpu - firstCpu) / 1e9);
+        return new Round(
+                entered,
+                lastCount - firstCount,
+                (lastNanos - firstNanos) / 1e9,
+                (lastCpu - firstCpu) / 1e9,
+                lastAllocated - firstAllocated);
     }
 
     /** Events that entered the job, in this JVM, since it started. */

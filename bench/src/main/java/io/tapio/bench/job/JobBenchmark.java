@@ -24,10 +24,10 @@ import java.util.function.Consumer;
 /**
  * The whole local job on the eBPF source, driven by a failed-open load at fixed rates: the
  * events per second that entered the job, what was lost, the latency from the kernel's
- * timestamp to the end of the job, and what the job cost in CPU, per rate. The load runs in
- * this process, so its threads' CPU (their system calls and the programs on openat in them) is
- * taken out of the process's; what remains is the job's, its catching up in the 200 ms after
- * the step included.
+ * timestamp to the end of the job, and what the job cost in CPU and heap allocation, per rate.
+ * The load runs in this process, so its threads' CPU (their system calls and the programs on
+ * openat in them) and allocations are taken out of the process's; what remains is the job's,
+ * its catching up in the 200 ms after the step included.
  */
 public final class JobBenchmark {
     /** Let the job settle (JIT, first checkpoint) before measuring a rate. */
@@ -56,8 +56,9 @@ public final class JobBenchmark {
     /**
      * One rate: what entered the job, what was lost before it, the latency quantiles (in
      * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, the
-     * batch sizes the source's and the correlator's adaptive batchers had chosen, and where the
-     * latency went, stage by stage.
+     * batch sizes the source's and the correlator's adaptive batchers had chosen, the job's CPU
+     * and the heap it allocated per event that entered it, and where the latency went, stage by
+     * stage.
      */
     public record Step(
             long targetRate,
@@ -70,6 +71,7 @@ public final class JobBenchmark {
             double sourceBatch,
             double correlatorBatch,
             double jobCpuCores,
+            double jobBytesPerEvent,
             List<LatencyBudget.Row> budget) {
         /** The job's CPU time per event that entered it, in seconds. */
         public double jobCpuPerEvent() {
@@ -118,19 +120,25 @@ public final class JobBenchmark {
             for (long rate : options.rates()) {
                 budget.open(); // with the status, opens the measuring window
                 TapioStatus before = tapio.refresh();
-                long cpuBefore = ProcessCpu.nanos() - load.cpuNanos();
+                long cpuBefore = ProcessUse.cpuNanos() - load.cpuNanos();
+                long allocatedBefore = ProcessUse.allocatedBytes() - load.allocatedBytes();
                 load.start(options.loadThreads(), rate, options.pacingStep());
                 Thread.sleep(options.step());
                 load.stop();
                 Thread.sleep(200); // what is in flight reaches the end of the job
-                long jobCpu = ProcessCpu.nanos() - load.cpuNanos() - cpuBefore;
+                long jobCpu = ProcessUse.cpuNanos() - load.cpuNanos() - cpuBefore;
+                long jobAllocated = ProcessUse.allocatedBytes() - load.allocatedBytes() - allocatedBefore;
+                if (!tapio.jobRunning()) {
+                    throw new IllegalStateException(
+                            "the job stopped at " + rate + " events/s: " + tapio.failureMessage());
+                }
                 List<LatencyBudget.Row> stages = budget.close();
                 TapioStatus after = tapio.refresh();
                 TapioStatus.Latency latency = after.latency();
+                long entered = after.eventsProcessed() - before.eventsProcessed();
                 Step step = new Step(
                         rate,
-                        (after.eventsProcessed() - before.eventsProcessed())
-                                / (options.step().toNanos() / 1e9),
+                        entered / (options.step().toNanos() / 1e9),
                         after.drops().getOrDefault(DropReason.RING_FULL.label(), 0L)
                                 - before.drops().getOrDefault(DropReason.RING_FULL.label(), 0L),
                         latency.samples(),
@@ -140,13 +148,15 @@ public final class JobBenchmark {
                         gauge(MetricNames.SOURCE_BATCH_SIZE),
                         gauge(MetricNames.CORRELATOR_BATCH_SIZE),
                         (double) jobCpu / options.step().toNanos(),
+                        entered == 0 ? 0 : (double) jobAllocated / entered,
                         stages);
                 progress.accept(String.format(
-                        "%-10s %,12.0f events/s into the job, p99 %s, the job's CPU %.0f%% of a core",
+                        "%-10s %,12.0f events/s into the job, p99 %s, the job's CPU %.0f%% of a core, %,.0f B per event",
                         rate == 0 ? "max" : rate,
                         step.eventsPerSecond(),
                         step.p99() == null ? "-" : String.format("%.0f µs", step.p99() * 1e6),
-                        step.jobCpuCores() * 100));
+                        step.jobCpuCores() * 100,
+                        step.jobBytesPerEvent()));
                 steps.add(step);
             }
         }

@@ -50,6 +50,7 @@ class CapacityBenchmarkTest {
         for (CapacityBenchmark.Round round : result.rounds()) {
             assertThat(round.events()).isPositive().isLessThanOrEqualTo(round.entered());
             assertThat(round.cpuSeconds()).isPositive();
+            assertThat(round.bytesPerEvent()).isPositive();
         }
         assertThat(progress).anyMatch(line -> line.startsWith("round 2/2:"));
         assertThat(tempDirectories()).isSubsetOf(before);

@@ -30,6 +30,8 @@ class JobBenchmarkTest {
         assertThat(step.jobCpuCores())
                 .isPositive()
                 .isLessThan(Runtime.getRuntime().availableProcessors());
+        // The heap it allocated, the load's taken out: measured (the JVM counts it), not -1.
+        assertThat(step.jobBytesPerEvent()).isPositive();
         List<LatencyBudget.Row> budget = step.budget();
         // Node-local: no keyed exchange, so no stage before one.
         assertThat(budget)

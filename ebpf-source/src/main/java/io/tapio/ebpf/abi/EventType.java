@@ -10,11 +10,23 @@ import java.util.function.Function;
 
 /** {@code enum tapio_event_type}: each type with its record's layout, payload class and codec. */
 public enum EventType {
-    EXEC(1, Exec.LAYOUT, Exec.class, Exec::decode, Exec::encode),
+    EXEC(
+            1,
+            Exec.LAYOUT,
+            Exec.class,
+            Exec::decode,
+            Exec::encode,
+            TrailingText.of(Exec.LAYOUT, "filename_len", "filename")),
     EXIT(2, Exit.LAYOUT, Exit.class, Exit::decode, Exit::encode),
     OOM_KILL(3, OomKill.LAYOUT, OomKill.class, OomKill::decode, OomKill::encode),
     SIGNAL(4, Signal.LAYOUT, Signal.class, Signal::decode, Signal::encode),
-    OPEN_FAILED(5, OpenFailed.LAYOUT, OpenFailed.class, OpenFailed::decode, OpenFailed::encode),
+    OPEN_FAILED(
+            5,
+            OpenFailed.LAYOUT,
+            OpenFailed.class,
+            OpenFailed::decode,
+            OpenFailed::encode,
+            TrailingText.of(OpenFailed.LAYOUT, "path_len", "path")),
     TCP_CONNECT(6, TcpConnect.LAYOUT, TcpConnect.class, TcpConnect::decode, TcpConnect::encode),
     TCP_RESET(7, TcpReset.LAYOUT, TcpReset.class, TcpReset::decode, TcpReset::encode),
     TCP_RETRANSMIT(8, TcpRetransmit.LAYOUT, TcpRetransmit.class, TcpRetransmit::decode, TcpRetransmit::encode),
@@ -41,6 +53,8 @@ public enum EventType {
     private final Function<MemorySegment, ? extends EventPayload> decoder;
     private final BiConsumer<EventPayload, MemorySegment> encoder;
     private final String label;
+    /** The path the record ends in, or null. */
+    private final TrailingText trailing;
 
     <P extends EventPayload> EventType(
             int code,
@@ -48,7 +62,18 @@ public enum EventType {
             Class<P> payloadClass,
             Function<MemorySegment, P> decoder,
             BiConsumer<P, MemorySegment> encoder) {
+        this(code, layout, payloadClass, decoder, encoder, null);
+    }
+
+    <P extends EventPayload> EventType(
+            int code,
+            StructLayout layout,
+            Class<P> payloadClass,
+            Function<MemorySegment, P> decoder,
+            BiConsumer<P, MemorySegment> encoder,
+            TrailingText trailing) {
         this.code = code;
+        this.trailing = trailing;
         this.layout = layout;
         this.size = (int) layout.byteSize();
         this.payloadClass = payloadClass;
@@ -76,9 +101,26 @@ public enum EventType {
         return layout;
     }
 
-    /** The size in bytes of every record of this type. */
+    /** The size in bytes of every record of this type, as the kernel writes it. */
     public int size() {
         return size;
+    }
+
+    /**
+     * Whether {@code length} bytes at {@code record} are a whole record of this type as the
+     * kernel wrote it, or one kept up to the NUL of the path it ends in ({@link #usedSize}).
+     */
+    boolean fits(MemorySegment segment, long record, long length) {
+        return length == size
+                || trailing != null && length >= trailing.minimumSize() && length == trailing.usedSize(segment, record);
+    }
+
+    /**
+     * The bytes of the well-formed record at {@code record} that an event keeps: all of them,
+     * or for a record that ends in a path, those up to the path's NUL.
+     */
+    int usedSize(MemorySegment segment, long record) {
+        return trailing == null ? size : trailing.usedSize(segment, record);
     }
 
     /** The name used in metrics, tables and configuration: {@code oom_kill}, ... */

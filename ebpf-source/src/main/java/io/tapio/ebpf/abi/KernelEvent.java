@@ -14,9 +14,11 @@ import java.util.Arrays;
  *
  * <p>The record's bytes are the event's only state, so that every place an event travels
  * (a Flink network buffer, a capture file, a Kafka record) carries exactly what the kernel
- * wrote, and one decoder reads it everywhere. Header fields are read in place; the payload
- * is decoded on demand. Java serialization (Flink state that holds events as evidence) writes
- * the record and nothing else.
+ * wrote, and one decoder reads it everywhere. A record that ends in a path is kept up to the
+ * path's NUL: the rest of its 256-byte buffer is zeros, most of what a failed open's record
+ * would otherwise copy, carry and store. Header fields are read in place; the payload is
+ * decoded on demand. Java serialization (Flink state that holds events as evidence) writes the
+ * record and nothing else.
  */
 public final class KernelEvent implements Serializable {
     @Serial
@@ -28,34 +30,45 @@ public final class KernelEvent implements Serializable {
     /** Decoded on first use, then kept: a job reads an event's payload in several places. */
     private transient EventPayload payload;
 
-    private KernelEvent(byte[] record) {
+    /** Takes a well-formed record, kept up to its path's NUL if it ends in one. */
+    private KernelEvent(byte[] record, EventType type) {
         this.record = record;
         this.segment = MemorySegment.ofArray(record);
-        Malformation malformation = Malformation.find(segment, 0, record.length);
-        if (malformation != null) {
-            throw new MalformedRecordException(malformation, record.length);
-        }
-        this.type = EventType.ofCode(EventHeader.typeCode(segment, 0));
+        this.type = type;
     }
 
     /**
-     * Copies the record of {@code length} bytes at {@code offset}.
+     * Copies the record of {@code length} bytes at {@code offset}, up to its path's NUL if it
+     * ends in one.
      *
      * @throws MalformedRecordException when it is not a well-formed record
      */
     public static KernelEvent copyOf(MemorySegment source, long offset, int length) {
-        byte[] record = new byte[length];
-        MemorySegment.copy(source, ValueLayout.JAVA_BYTE, offset, record, 0, length);
-        return new KernelEvent(record);
+        EventType type = wellFormed(source, offset, length);
+        byte[] record = new byte[type.usedSize(source, offset)];
+        MemorySegment.copy(source, ValueLayout.JAVA_BYTE, offset, record, 0, record.length);
+        return new KernelEvent(record, type);
     }
 
     /**
-     * The event whose record is {@code record}; the array is owned by the event from now on.
+     * The event whose record is {@code record}, whole or kept up to its path's NUL; the array is
+     * owned by the event from now on.
      *
      * @throws MalformedRecordException when it is not a well-formed record
      */
     public static KernelEvent of(byte[] record) {
-        return new KernelEvent(record);
+        MemorySegment segment = MemorySegment.ofArray(record);
+        EventType type = wellFormed(segment, 0, record.length);
+        int used = type.usedSize(segment, 0);
+        return new KernelEvent(used == record.length ? record : Arrays.copyOf(record, used), type);
+    }
+
+    private static EventType wellFormed(MemorySegment segment, long offset, long length) {
+        Malformation malformation = Malformation.find(segment, offset, length);
+        if (malformation != null) {
+            throw new MalformedRecordException(malformation, length);
+        }
+        return EventType.ofCode(EventHeader.typeCode(segment, offset));
     }
 
     /**
@@ -68,7 +81,7 @@ public final class KernelEvent implements Serializable {
         MemorySegment segment = MemorySegment.ofArray(record);
         EventHeader.write(segment, type, subject);
         type.encode(payload, segment);
-        return new KernelEvent(record);
+        return of(record);
     }
 
     public EventType type() {
@@ -120,7 +133,7 @@ public final class KernelEvent implements Serializable {
         return payloadClass.cast(payload());
     }
 
-    /** The size of the record in bytes. */
+    /** The size in bytes of the record the event keeps: up to its path's NUL if it ends in one. */
     public int size() {
         return record.length;
     }
@@ -148,7 +161,7 @@ public final class KernelEvent implements Serializable {
     private record SerializedForm(byte[] record) implements Serializable {
         @Serial
         private Object readResolve() {
-            return new KernelEvent(record);
+            return of(record);
         }
     }
 

@@ -5,6 +5,9 @@ import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,6 +26,17 @@ public final class Layouts {
     public static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
     public static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
     public static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    private static final MethodHandle PLUS;
+
+    static {
+        try {
+            PLUS = MethodHandles.lookup()
+                    .findStatic(Long.class, "sum", MethodType.methodType(long.class, long.class, long.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Layouts() {}
 
@@ -50,9 +64,15 @@ public final class Layouts {
         return MemoryLayout.structLayout(members).withName(name);
     }
 
-    /** A handle reading the member at {@code path} from a segment at a base offset. */
+    /**
+     * A handle reading the member at {@code path} from a segment at a base offset. It asks the
+     * segment to hold the member, not the whole struct, as the struct's own handle would: a
+     * record kept up to its path's NUL is shorter than its struct ({@link KernelEvent}).
+     */
     public static VarHandle field(StructLayout layout, String... path) {
-        return layout.varHandle(elements(path));
+        VarHandle member = ((ValueLayout) layout.select(elements(path))).varHandle();
+        return MethodHandles.filterCoordinates(
+                member, 1, MethodHandles.insertArguments(PLUS, 1, layout.byteOffset(elements(path))));
     }
 
     public static long offset(StructLayout layout, String... path) {

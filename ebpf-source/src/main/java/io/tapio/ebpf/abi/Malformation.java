@@ -13,7 +13,10 @@ public enum Malformation {
     /** Written by a different version of the ABI. */
     BAD_VERSION,
     UNKNOWN_TYPE,
-    /** The length does not match the size of the record's type. */
+    /**
+     * The length is neither the size of the record's type nor, for a record that ends in a
+     * path, the size up to the path's NUL; or the header's size is not its type's.
+     */
     SIZE_MISMATCH;
 
     /**
@@ -35,7 +38,7 @@ public enum Malformation {
         if (type == null) {
             return UNKNOWN_TYPE;
         }
-        if (length != type.size() || EventHeader.size(segment, offset) != type.size()) {
+        if (EventHeader.size(segment, offset) != type.size() || !type.fits(segment, offset, length)) {
             return SIZE_MISMATCH;
         }
         return null;

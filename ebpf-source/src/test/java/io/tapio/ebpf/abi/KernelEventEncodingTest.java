@@ -53,10 +53,29 @@ class KernelEventEncodingTest {
         KernelEvent event = KernelEvent.of(SUBJECT, payload);
 
         assertEquals(EventType.of(payload), event.type());
-        assertEquals(event.type().size(), event.size());
+        assertEquals(keptSize(payload), event.size());
         assertEquals(SUBJECT, event.subject());
         assertEquals(payload, event.payload());
         assertEquals(event, KernelEvent.of(event.toByteArray()));
+    }
+
+    @Test
+    void keepsARecordThatEndsInAPathUpToThePathsNul() {
+        KernelEvent open = KernelEvent.of(SUBJECT, new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app.yaml"));
+        byte[] whole = Arrays.copyOf(open.toByteArray(), EventType.OPEN_FAILED.size()); // as the ring holds it
+
+        assertEquals(Layouts.offset(OpenFailed.LAYOUT, "path") + "/etc/app.yaml".length() + 1, open.size());
+        assertEquals(open, KernelEvent.of(whole));
+        assertEquals(open, KernelEvent.copyOf(MemorySegment.ofArray(whole), 0, whole.length));
+        assertEquals(
+                open.size(),
+                KernelEvent.copyOf(MemorySegment.ofArray(whole), 0, whole.length)
+                        .size());
+        // Cut anywhere else, it is not a record: the stored length decides.
+        assertMalformed(Malformation.SIZE_MISMATCH, Arrays.copyOf(whole, open.size() - 1));
+        assertMalformed(Malformation.SIZE_MISMATCH, Arrays.copyOf(whole, open.size() + 1));
+        assertMalformed(
+                Malformation.SIZE_MISMATCH, Arrays.copyOf(whole, (int) Layouts.offset(OpenFailed.LAYOUT, "path") - 1));
     }
 
     @Test
@@ -175,6 +194,17 @@ class KernelEventEncodingTest {
     void aSubjectsCpuMustFitTheHeader() {
         assertThrows(IllegalArgumentException.class, () -> new EventSubject(0, 0x1_0000, 1, 1, 1, "x"));
         assertThrows(IllegalArgumentException.class, () -> new EventSubject(0, -1, 1, 1, 1, "x"));
+    }
+
+    /** The bytes an event keeps of its record: up to the NUL of the path a record ends in. */
+    private static long keptSize(EventPayload payload) {
+        return switch (payload) {
+            case OpenFailed open ->
+                Layouts.offset(OpenFailed.LAYOUT, "path") + open.path().length() + 1;
+            case Exec exec ->
+                Layouts.offset(Exec.LAYOUT, "filename") + exec.filename().length() + 1;
+            default -> EventType.of(payload).size();
+        };
     }
 
     private static void assertMalformed(Malformation expected, byte[] record) {

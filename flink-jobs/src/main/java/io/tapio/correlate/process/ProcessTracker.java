@@ -189,13 +189,14 @@ public final class ProcessTracker {
     }
 
     private void update(long at, int pid, TimerService timers, UnaryOperator<ProcessRecord> change) throws Exception {
-        ProcessRecord record = live(processes.get(pid), at);
+        Integer key = pid; // boxed once for the lookup and the update
+        ProcessRecord record = live(processes.get(key), at);
         if (record == ProcessRecord.NONE) {
             // A new record asks for the sweep that forgets it, should its exit be lost; a sweep
             // that finds records left asks for the next.
             timers.registerEventTimeTimer(EventTimers.sweepAfter(at + RECORD_TTL.toMillis()));
         }
-        processes.put(pid, change.apply(record));
+        processes.put(key, change.apply(record));
     }
 
     /** The record, or {@link ProcessRecord#NONE} when there is none or it has expired by {@code at}. */
