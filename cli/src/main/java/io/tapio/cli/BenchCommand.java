@@ -160,7 +160,9 @@ final class BenchCommand {
                     "correlator batch",
                     "job CPU (% of a core)",
                     "job CPU per event",
-                    "job heap per event");
+                    "job heap per event",
+                    "GCs",
+                    "in GC");
             for (JobBenchmark.Step s : steps) {
                 table.row(
                         s.targetRate() == 0 ? "max" : String.format("%,d", s.targetRate()),
@@ -174,7 +176,9 @@ final class BenchCommand {
                         String.format("%.0f", s.correlatorBatch()),
                         String.format("%.1f", s.jobCpuCores() * 100),
                         String.format("%.2f µs", s.jobCpuPerEvent() * 1e6),
-                        String.format("%,.0f B", s.jobBytesPerEvent()));
+                        String.format("%,.0f B", s.jobBytesPerEvent()),
+                        String.valueOf(s.collections().count()),
+                        String.format("%,d ms", s.collections().millis()));
             }
             out.print(table);
             for (JobBenchmark.Step s : steps) {
@@ -210,6 +214,8 @@ final class BenchCommand {
                 Map<String, String> withCost = new HashMap<>(parameters);
                 withCost.put("job_cpu_percent", String.format("%.1f", s.jobCpuCores() * 100));
                 withCost.put("job_bytes_per_event", String.format("%.0f", s.jobBytesPerEvent()));
+                withCost.put("gc_count", String.valueOf(s.collections().count()));
+                withCost.put("gc_millis", String.valueOf(s.collections().millis()));
                 runs.add(recording.run.run(
                         "job", rate, s.eventsPerSecond(), s.p50(), s.p99(), s.p999(), s.lostInRing(), withCost));
                 s.budget()

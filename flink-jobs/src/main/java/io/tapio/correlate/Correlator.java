@@ -14,6 +14,7 @@ import io.tapio.model.Finding;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -98,12 +99,13 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
             events.sort(Comparator.comparingLong(TimedEvent::epochMillis)); // a batch of more than one is its own list
         }
         List<Observation> observations = new ArrayList<>(events.size() + 1);
+        Consumer<Failure> failed = observations::add; // one a batch, not one an event
         for (int i = 0; i < events.size(); i++) {
             TimedEvent timed = events.get(i);
             batched.record(timed.event().event(), live);
             EnrichedEvent e = timed.event();
             observations.add(new Observation.Seen(timed.epochMillis(), e.workload(), e.event()));
-            processes.observe(timed.epochMillis(), e.event(), e.workload(), ctx.timerService(), observations::add);
+            processes.observe(timed.epochMillis(), e.event(), e.workload(), ctx.timerService(), failed);
         }
         episodes.observe(observations, ctx.timerService(), reports(out));
         for (int i = 0; i < events.size(); i++) {

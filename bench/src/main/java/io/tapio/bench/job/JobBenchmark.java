@@ -57,8 +57,9 @@ public final class JobBenchmark {
      * One rate: what entered the job, what was lost before it, the latency quantiles (in
      * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, the
      * batch sizes the source's and the correlator's adaptive batchers had chosen, the job's CPU
-     * and the heap it allocated per event that entered it, and where the latency went, stage by
-     * stage.
+     * and the heap it allocated per event that entered it, the garbage collections in the step
+     * (the load allocates next to nothing: its path once), and where
+     * the latency went, stage by stage.
      */
     public record Step(
             long targetRate,
@@ -72,6 +73,7 @@ public final class JobBenchmark {
             double correlatorBatch,
             double jobCpuCores,
             double jobBytesPerEvent,
+            GarbageCollections collections,
             List<LatencyBudget.Row> budget) {
         /** The job's CPU time per event that entered it, in seconds. */
         public double jobCpuPerEvent() {
@@ -122,12 +124,14 @@ public final class JobBenchmark {
                 TapioStatus before = tapio.refresh();
                 long cpuBefore = ProcessUse.cpuNanos() - load.cpuNanos();
                 long allocatedBefore = ProcessUse.allocatedBytes() - load.allocatedBytes();
+                GarbageCollections collectionsBefore = GarbageCollections.sinceStart();
                 load.start(options.loadThreads(), rate, options.pacingStep());
                 Thread.sleep(options.step());
                 load.stop();
                 Thread.sleep(200); // what is in flight reaches the end of the job
                 long jobCpu = ProcessUse.cpuNanos() - load.cpuNanos() - cpuBefore;
                 long jobAllocated = ProcessUse.allocatedBytes() - load.allocatedBytes() - allocatedBefore;
+                GarbageCollections collections = GarbageCollections.sinceStart().since(collectionsBefore);
                 if (!tapio.jobRunning()) {
                     throw new IllegalStateException(
                             "the job stopped at " + rate + " events/s: " + tapio.failureMessage());
@@ -149,6 +153,7 @@ public final class JobBenchmark {
                         gauge(MetricNames.CORRELATOR_BATCH_SIZE),
                         (double) jobCpu / options.step().toNanos(),
                         entered == 0 ? 0 : (double) jobAllocated / entered,
+                        collections,
                         stages);
                 progress.accept(String.format(
                         "%-10s %,12.0f events/s into the job, p99 %s, the job's CPU %.0f%% of a core, %,.0f B per event",

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -77,14 +76,12 @@ public final class ProcessTracker {
             throws Exception {
         switch (event.payload()) {
             case Exit exit -> ended(epochMillis, event, exit, workload, timers, failures);
-            case Signal signal
-            when signal.signal() == SIGKILL ->
-                update(epochMillis, event.pid(), timers, r -> r.killedAt(event.timestampNs(), epochMillis));
-            case OomKill ignored ->
-                update(epochMillis, event.pid(), timers, r -> r.killedAt(event.timestampNs(), epochMillis));
+            case Signal signal when signal.signal() == SIGKILL -> killed(epochMillis, event, timers);
+            case OomKill ignored -> killed(epochMillis, event, timers);
             default -> {
                 if (Cause.of(event) != null) {
-                    update(epochMillis, event.pid(), timers, r -> r.withCause(event, epochMillis));
+                    Integer pid = event.pid(); // boxed once for the lookup and the update
+                    processes.put(pid, current(pid, epochMillis, timers).withCause(event, epochMillis));
                 }
             }
         }
@@ -188,15 +185,20 @@ public final class ProcessTracker {
         }
     }
 
-    private void update(long at, int pid, TimerService timers, UnaryOperator<ProcessRecord> change) throws Exception {
-        Integer key = pid; // boxed once for the lookup and the update
-        ProcessRecord record = live(processes.get(key), at);
+    private void killed(long at, KernelEvent event, TimerService timers) throws Exception {
+        Integer pid = event.pid();
+        processes.put(pid, current(pid, at, timers).killedAt(event.timestampNs(), at));
+    }
+
+    /** The process's record at {@code at}, to be changed and put back. */
+    private ProcessRecord current(Integer pid, long at, TimerService timers) throws Exception {
+        ProcessRecord record = live(processes.get(pid), at);
         if (record == ProcessRecord.NONE) {
             // A new record asks for the sweep that forgets it, should its exit be lost; a sweep
             // that finds records left asks for the next.
             timers.registerEventTimeTimer(EventTimers.sweepAfter(at + RECORD_TTL.toMillis()));
         }
-        processes.put(key, change.apply(record));
+        return record;
     }
 
     /** The record, or {@link ProcessRecord#NONE} when there is none or it has expired by {@code at}. */
