@@ -168,6 +168,14 @@ public final class RingBufferReader implements AutoCloseable {
         return delivered;
     }
 
+    /**
+     * How far the reader has read, in the ring's bytes: it moves with every record taken,
+     * well-formed, malformed or discarded alike. Any thread.
+     */
+    public long consumed() {
+        return ring.consumerPosition();
+    }
+
     /** Bytes the kernel has written that are not yet read. */
     public long pendingBytes() {
         return ring.pendingBytes();

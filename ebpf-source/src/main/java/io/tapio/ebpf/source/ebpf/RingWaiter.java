@@ -33,6 +33,9 @@ final class RingWaiter implements AutoCloseable {
     private final Duration longestSleep;
     private final Coalescing coalescing;
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
+    /** How far the reader had read when the task last got a future it had to wait on; the task's only. */
+    private long consumedWhenAsked = -1;
+
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lateWakeups;
@@ -50,11 +53,22 @@ final class RingWaiter implements AutoCloseable {
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
-    /** A future that completes once the ring has data; completed already if it has. */
+    /**
+     * A future that completes once the ring has data; completed already if it has. The task
+     * asks more than once while it waits (Flink's source operator does, each time its mailbox
+     * looks at its inputs): asked again before reading anything, it gets the same future, and
+     * the waiter, whose sleep still holds, is left asleep.
+     */
     CompletableFuture<Void> available() {
         if (reader.pendingBytes() > 0) {
             return CompletableFuture.completedFuture(null);
         }
+        long consumed = reader.consumed();
+        CompletableFuture<Void> pending = waiting.get();
+        if (pending != null && consumed == consumedWhenAsked) {
+            return pending;
+        }
+        consumedWhenAsked = consumed;
         CompletableFuture<Void> future = new CompletableFuture<>();
         CompletableFuture<Void> previous = waiting.getAndSet(future);
         if (previous != null) {
