@@ -41,16 +41,24 @@ public record Cause(Kind kind, String subject, KernelEvent event) implements Ser
      * permissions) or a failed connect. A connect the program abandoned itself is not one.
      */
     public static Cause of(KernelEvent event) {
+        Kind kind = kindOf(event);
         return switch (event.payload()) {
-            case OpenFailed open
-            when open.error() == OpenFailed.ENOENT -> new Cause(Kind.MISSING_FILE, open.path(), event);
-            case OpenFailed open
-            when open.error() == OpenFailed.EACCES || open.error() == EPERM ->
-                new Cause(Kind.PERMISSION_DENIED, open.path(), event);
+            case OpenFailed open when kind != null -> new Cause(kind, open.path(), event);
             case TcpConnect connect
-            when connect.outcome().failed() && connect.outcome() != ConnectOutcome.ABORTED ->
-                new Cause(
-                        Kind.UNREACHABLE, EventText.address(connect.endpoints().destination()), event);
+            when kind != null ->
+                new Cause(kind, EventText.address(connect.endpoints().destination()), event);
+            default -> null;
+        };
+    }
+
+    /** What {@link #of} would name {@code event}'s cause, or null; without making the cause. */
+    public static Kind kindOf(KernelEvent event) {
+        return switch (event.payload()) {
+            case OpenFailed open when open.error() == OpenFailed.ENOENT -> Kind.MISSING_FILE;
+            case OpenFailed open
+            when open.error() == OpenFailed.EACCES || open.error() == EPERM -> Kind.PERMISSION_DENIED;
+            case TcpConnect connect
+            when connect.outcome().failed() && connect.outcome() != ConnectOutcome.ABORTED -> Kind.UNREACHABLE;
             default -> null;
         };
     }

@@ -79,7 +79,7 @@ public final class ProcessTracker {
             case Signal signal when signal.signal() == SIGKILL -> killed(epochMillis, event, timers);
             case OomKill ignored -> killed(epochMillis, event, timers);
             default -> {
-                if (Cause.of(event) != null) {
+                if (Cause.kindOf(event) != null) {
                     Integer pid = event.pid(); // boxed once for the lookup and the update
                     processes.put(pid, current(pid, epochMillis, timers).withCause(event, epochMillis));
                 }
