@@ -125,9 +125,9 @@ final class BenignCorpus implements AutoCloseable {
                         exit 0""", 500),
                 // Each run waits for a file of its own name. Named after the run's pid ($$), two
                 // runs minutes apart got the same name once pids wrapped (pid_max is 32768 here;
-                // the corpus forks ~155 processes a second, so pids wrap every ~3.5 min): to any rule, one script
-                // failing on that file for minutes, which
-                // is the fault scenario, not this program.
+                // the corpus forks ~155 processes a second, so pids wrap every ~3.5 min): to any
+                // rule, one script failing on that file for minutes, which is the fault scenario,
+                // not this program.
                 new Program("waiting for a file", "cat", """
                         f=$(mktemp -u %s/ready-XXXXXXXX)
                         (sleep 3; touch $f) &

@@ -144,12 +144,10 @@ public final class CapacityBenchmark {
     private static Round replay(Path capture, Path dataDir) throws Exception {
         long before = processed();
         long firstNanos = 0;
-        long firstCpu = 0;
+        ProcessUse firstUse = null;
         long firstCount = 0;
-        long firstAllocated = 0;
         long lastNanos = 0;
-        long lastCpu = 0;
-        long lastAllocated = 0;
+        ProcessUse lastUse = null;
         long lastCount = 0;
         long entered;
         try (LocalTapio tapio =
@@ -158,18 +156,15 @@ public final class CapacityBenchmark {
                 Thread.sleep(SAMPLE_EVERY);
                 long count = processed() - before;
                 long now = System.nanoTime();
-                long cpuNanos = ProcessUse.cpuNanos();
-                long allocated = ProcessUse.allocatedBytes();
+                ProcessUse use = ProcessUse.now();
                 if (count > 0 && firstNanos == 0) {
                     firstNanos = now;
-                    firstCpu = cpuNanos;
-                    firstAllocated = allocated;
+                    firstUse = use;
                     firstCount = count;
                 }
                 if (count > lastCount) {
                     lastNanos = now;
-                    lastCpu = cpuNanos;
-                    lastAllocated = allocated;
+                    lastUse = use;
                     lastCount = count;
                 }
             }
@@ -183,12 +178,13 @@ public final class CapacityBenchmark {
             throw new IllegalStateException(
                     "the capture went through in less than " + SAMPLE_EVERY.toMillis() + " ms: make it larger");
         }
+        ProcessUse used = lastUse.since(firstUse);
         return new Round(
                 entered,
                 lastCount - firstCount,
                 (lastNanos - firstNanos) / 1e9,
-                (lastCpu - firstCpu) / 1e9,
-                lastAllocated - firstAllocated);
+                used.cpuNanos() / 1e9,
+                used.allocatedBytes());
     }
 
     /** Events that entered the job, in this JVM, since it started. */

@@ -58,8 +58,8 @@ public final class JobBenchmark {
      * seconds, kernel timestamp to the end of the job) over {@code latencySamples} events, the
      * batch sizes the source's and the correlator's adaptive batchers had chosen, the job's CPU
      * and the heap it allocated per event that entered it, the garbage collections in the step
-     * (the load allocates next to nothing: its path once), and where
-     * the latency went, stage by stage.
+     * (the load allocates next to nothing: its path once), and where the latency went, stage by
+     * stage.
      */
     public record Step(
             long targetRate,
@@ -122,16 +122,12 @@ public final class JobBenchmark {
             for (long rate : options.rates()) {
                 budget.open(); // with the status, opens the measuring window
                 TapioStatus before = tapio.refresh();
-                long cpuBefore = ProcessUse.cpuNanos() - load.cpuNanos();
-                long allocatedBefore = ProcessUse.allocatedBytes() - load.allocatedBytes();
-                GarbageCollections collectionsBefore = GarbageCollections.sinceStart();
+                ProcessUse usedBefore = ProcessUse.now().without(load);
                 load.start(options.loadThreads(), rate, options.pacingStep());
                 Thread.sleep(options.step());
                 load.stop();
                 Thread.sleep(200); // what is in flight reaches the end of the job
-                long jobCpu = ProcessUse.cpuNanos() - load.cpuNanos() - cpuBefore;
-                long jobAllocated = ProcessUse.allocatedBytes() - load.allocatedBytes() - allocatedBefore;
-                GarbageCollections collections = GarbageCollections.sinceStart().since(collectionsBefore);
+                ProcessUse job = ProcessUse.now().without(load).since(usedBefore);
                 if (!tapio.jobRunning()) {
                     throw new IllegalStateException(
                             "the job stopped at " + rate + " events/s: " + tapio.failureMessage());
@@ -151,9 +147,9 @@ public final class JobBenchmark {
                         latency.p999(),
                         gauge(MetricNames.SOURCE_BATCH_SIZE),
                         gauge(MetricNames.CORRELATOR_BATCH_SIZE),
-                        (double) jobCpu / options.step().toNanos(),
-                        entered == 0 ? 0 : (double) jobAllocated / entered,
-                        collections,
+                        (double) job.cpuNanos() / options.step().toNanos(),
+                        entered == 0 ? 0 : (double) job.allocatedBytes() / entered,
+                        job.collections(),
                         stages);
                 progress.accept(String.format(
                         "%-10s %,12.0f events/s into the job, p99 %s, the job's CPU %.0f%% of a core, %,.0f B per event",

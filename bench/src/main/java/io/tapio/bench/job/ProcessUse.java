@@ -1,26 +1,34 @@
 package io.tapio.bench.job;
 
+import io.tapio.testing.FailedOpenLoad;
 import java.lang.management.ManagementFactory;
 
 /**
- * What this JVM has used so far, every thread's, the job's and whatever else runs beside it:
- * its CPU time and the heap it allocated.
+ * What this JVM has used up to a moment, every thread's, the job's and whatever else runs beside
+ * it: its CPU time, the heap it allocated (by threads alive or gone; an approximation, TLABs) and
+ * its garbage collections. The difference of two is what was used in between.
  */
-final class ProcessUse {
+record ProcessUse(long cpuNanos, long allocatedBytes, GarbageCollections collections) {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    private ProcessUse() {}
-
-    /** CPU time used so far, in nanoseconds. */
-    static long cpuNanos() {
-        return OS.getProcessCpuTime();
+    static ProcessUse now() {
+        return new ProcessUse(
+                OS.getProcessCpuTime(), THREADS.getTotalThreadAllocatedBytes(), GarbageCollections.sinceStart());
     }
 
-    /** Bytes allocated on the heap so far, by threads alive or gone (an approximation: TLABs). */
-    static long allocatedBytes() {
-        return THREADS.getTotalThreadAllocatedBytes();
+    /** This use without the CPU and heap of {@code load}'s stopped threads (its collections are everyone's). */
+    ProcessUse without(FailedOpenLoad load) {
+        return new ProcessUse(cpuNanos - load.cpuNanos(), allocatedBytes - load.allocatedBytes(), collections);
+    }
+
+    /** What was used since {@code earlier}. */
+    ProcessUse since(ProcessUse earlier) {
+        return new ProcessUse(
+                cpuNanos - earlier.cpuNanos,
+                allocatedBytes - earlier.allocatedBytes,
+                collections.since(earlier.collections));
     }
 }
