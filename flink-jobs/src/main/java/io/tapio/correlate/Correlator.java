@@ -12,33 +12,60 @@ import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.metrics.Gauge;
-import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.SimpleTimerService;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.YieldingOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the patterns in one workload's events (the stream is keyed by workload): the events
- * wait in the key's {@link KeyedBatch}, then the {@link ProcessTracker} follows the workload's
- * processes through them and makes the ends of failed runs into failures with their causes,
- * and the events and failures go through every pattern together ({@link Episodes}); each
+ * wait in the key's batch ({@link KeyedBatches}), then the {@link ProcessTracker} follows the
+ * workload's processes through them and makes the ends of failed runs into failures with their
+ * causes, and the events and failures go through every pattern together ({@link Episodes}); each
  * report is a {@link Finding}.
+ *
+ * <p>A batch that does not fill ends once the task has handed over the records the source read
+ * with it: the first event that waits puts one mail in the task's mailbox, which Flink runs after
+ * the records in hand, so a partial batch waits for the rest of its burst and never for a clock
+ * or another thread. (A processing-time timer per partial batch did the same through Flink's
+ * timer thread: a thread wakeup, and a timer's registration and removal, at every hand-over.)
+ * Before a checkpoint every partial batch ends, so checkpoints hold no waiting event.
  *
  * <p>Each event's latency from the kernel is measured as it arrives (stage {@code correlator}),
  * as its batch is released ({@code batched}) and at the end of its path, through the patterns
  * ({@code end}); each report's as stage {@code finding}.
  *
- * <p>Everything is in Flink keyed state (the waiting events, each pattern's episodes), so it
- * survives checkpoints and rescaling.
+ * <p>Everything that outlasts a hand-over is in Flink keyed state (the processes, each pattern's
+ * episodes) and event-time timers, so it survives checkpoints and rescaling.
  */
-public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent, Finding> {
+public final class Correlator extends AbstractStreamOperator<Finding>
+        implements OneInputStreamOperator<EnrichedEvent, Finding>,
+                Triggerable<String, VoidNamespace>,
+                YieldingOperator<Finding> {
+    private static final Logger LOG = LoggerFactory.getLogger(Correlator.class);
+
     private final CorrelationConfig config;
     private final boolean live;
-    private transient KeyedBatch batch;
+    private transient MailboxExecutor mailbox;
+    private transient boolean endScheduled;
+    private transient KeyedBatches batches;
+    private transient TimerService timers;
+    private transient TimestampedCollector<Finding> out;
+    private transient Episodes.Reports reports;
     private transient ProcessTracker processes;
     private transient Episodes episodes;
     private transient FindingMetrics metrics;
@@ -53,68 +80,127 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     }
 
     @Override
-    public void open(OpenContext context) {
-        batch = new KeyedBatch(getRuntimeContext(), config.batch());
+    public void setMailboxExecutor(MailboxExecutor mailbox) {
+        this.mailbox = mailbox;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        batches = new KeyedBatches(config.batch());
+        if (context.isRestored()) {
+            int moved = RestoredWaiting.moveInto(getKeyedStateBackend(), batches);
+            if (moved > 0) {
+                LOG.info("{} events that waited in a partial batch at the checkpoint are correlated first", moved);
+                scheduleEnd();
+            }
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        // The name KeyedProcessOperator gives its timers, which ran the correlator before: their
+        // checkpoints restore with their timers.
+        timers = new SimpleTimerService(getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));
+        out = new TimestampedCollector<>(output);
+        reports = (pattern, episode, status, latency) -> out.collect(finding(pattern, episode, status, latency));
         processes = new ProcessTracker(getRuntimeContext());
         episodes = new Episodes(getRuntimeContext(), config.patterns(), live);
-        getRuntimeContext().getMetricGroup().gauge("batchSize", (Gauge<Integer>) batch.size()::size);
+        getMetricGroup().gauge("batchSize", (Gauge<Integer>) batches.size()::size);
         metrics = new FindingMetrics(
-                batch.size(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), config.patterns());
+                batches.size(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), config.patterns());
         arrived = StageMetrics.stage(Stage.CORRELATOR);
         batched = StageMetrics.stage(Stage.BATCHED);
         end = StageMetrics.stage(Stage.END);
     }
 
     @Override
-    public void processElement(EnrichedEvent event, Context ctx, Collector<Finding> out) throws Exception {
+    public void processElement(StreamRecord<EnrichedEvent> record) throws Exception {
+        EnrichedEvent event = record.getValue();
         arrived.record(event.event(), live);
-        TimedEvent timed =
-                new TimedEvent(ctx.timestamp() == null ? System.currentTimeMillis() : ctx.timestamp(), event);
-        correlate(batch.add(ctx.getCurrentKey(), timed, ctx.timerService()), ctx, out);
+        long at = record.hasTimestamp() ? record.getTimestamp() : System.currentTimeMillis();
+        Batch full = batches.add((String) getCurrentKey(), at, event);
+        if (full == null) {
+            scheduleEnd();
+            return;
+        }
+        out.setTimestamp(record);
+        correlate(full);
+        batches.recycle(full);
+    }
+
+    /** Ends the partial batches once the task has handed over the records in hand (one mail at a time). */
+    private void scheduleEnd() {
+        if (!endScheduled) {
+            endScheduled = true;
+            mailbox.execute(this::endPartialBatches, "end the correlator's partial batches");
+        }
+    }
+
+    private void endPartialBatches() throws Exception {
+        endScheduled = false;
+        out.eraseTimestamp();
+        batches.endAll((key, batch) -> {
+            setCurrentKey(key);
+            correlate(batch);
+        });
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Finding> out) throws Exception {
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            correlate(batch.flush(), ctx, out);
-        } else {
-            // The watermark passed: what waits in the batch is older, and goes first.
-            correlate(batch.drain(), ctx, out);
-            List<Failure> alone = processes.expire(timestamp);
-            if (!alone.isEmpty()) {
-                episodes.observe(new ArrayList<>(alone), ctx.timerService(), reports(out));
-            }
-            episodes.end(timestamp, ctx.timerService(), reports(out));
-            if (EventTimers.sweeps(timestamp)) {
-                processes.sweep(timestamp, ctx.timerService());
-            }
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        endPartialBatches(); // a checkpoint holds no waiting event
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        endPartialBatches();
+        super.finish();
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        long timestamp = timer.getTimestamp();
+        out.setAbsoluteTimestamp(timestamp);
+        // The watermark passed: what waits in the key's batch is older, and goes first.
+        Batch waiting = batches.take(timer.getKey());
+        if (waiting != null) {
+            correlate(waiting);
+            batches.recycle(waiting);
+        }
+        List<Failure> alone = processes.expire(timestamp);
+        if (!alone.isEmpty()) {
+            episodes.observe(new ArrayList<>(alone), timers, reports);
+        }
+        episodes.end(timestamp, timers, reports);
+        if (EventTimers.sweeps(timestamp)) {
+            processes.sweep(timestamp, timers);
         }
     }
 
-    private void correlate(List<TimedEvent> events, Context ctx, Collector<Finding> out) throws Exception {
-        if (events.isEmpty()) {
-            return;
-        }
-        if (events.size() > 1) {
-            events.sort(Comparator.comparingLong(TimedEvent::epochMillis)); // a batch of more than one is its own list
-        }
+    /**
+     * Processing-time timers come only from checkpoints of versions that ended partial batches
+     * with them; this version's batches end by mail, and a restored one's waiting events are
+     * correlated with the first hand-over.
+     */
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    private void correlate(Batch events) throws Exception {
         List<Observation> observations = new ArrayList<>(events.size() + 1);
         Consumer<Failure> failed = observations::add; // one a batch, not one an event
         for (int i = 0; i < events.size(); i++) {
-            TimedEvent timed = events.get(i);
-            batched.record(timed.event().event(), live);
-            EnrichedEvent e = timed.event();
-            observations.add(new Observation.Seen(timed.epochMillis(), e.workload(), e.event()));
-            processes.observe(timed.epochMillis(), e.event(), e.workload(), ctx.timerService(), failed);
+            EnrichedEvent e = events.event(i);
+            long at = events.epochMillis(i);
+            batched.record(e.event(), live);
+            observations.add(new Observation.Seen(at, e.workload(), e.event()));
+            processes.observe(at, e.event(), e.workload(), timers, failed);
         }
-        episodes.observe(observations, ctx.timerService(), reports(out));
+        episodes.observe(observations, timers, reports);
         for (int i = 0; i < events.size(); i++) {
-            end.record(events.get(i).event().event(), live);
+            end.record(events.event(i).event(), live);
         }
-    }
-
-    private Episodes.Reports reports(Collector<Finding> out) {
-        return (pattern, episode, status, latency) -> out.collect(finding(pattern, episode, status, latency));
     }
 
     private Finding finding(Pattern pattern, Episode episode, Finding.Status status, long latencyNanos) {
@@ -145,9 +231,10 @@ public final class Correlator extends KeyedProcessFunction<String, EnrichedEvent
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
         if (metrics != null) {
             metrics.close();
         }
+        super.close();
     }
 }

@@ -12,8 +12,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * An event waiting in a key's batch, with its event time (epoch millis). The wall-clock time
- * is fixed by the source on the event's own node, where the kernel's clock is known.
+ * An event that waited in a key's batch, with its event time (epoch millis), as versions before
+ * {@link KeyedBatches} kept it in keyed state: its serializer reads their checkpoints
+ * ({@link RestoredWaiting}). The class names are in those checkpoints and must not change.
  */
 record TimedEvent(long epochMillis, EnrichedEvent event) {
     static final SerializerTypeInfo<TimedEvent> TYPE = new SerializerTypeInfo<>(TimedEvent.class, new Serializer());

@@ -174,8 +174,7 @@ public final class TapioJob {
     public static SingleOutputStreamOperator<Finding> findings(
             KeyedStream<EnrichedEvent, String> byWorkload, CorrelationConfig correlation, boolean live) {
         return byWorkload
-                .process(new Correlator(correlation, live), JavaSerializer.typeOf(Finding.class))
-                .name("correlate")
+                .transform("correlate", JavaSerializer.typeOf(Finding.class), new Correlator(correlation, live))
                 .uid("correlate");
     }
 

@@ -5,9 +5,11 @@ import io.tapio.correlate.Correlator;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.WorkloadKey;
+import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -21,13 +23,16 @@ import org.openjdk.jmh.annotations.TearDown;
  * local run has): the event waits in its workload's batch, then goes through the process
  * tracker and every pattern; the patterns' reports are findings. As in the job, the watermark
  * moves on once a second of event time (200 ms behind), ending episodes and draining batches,
- * and processing time follows event time, so that the batches' flush timers fire. The
- * events repeat, a whole span of their time later each round, so time only moves forward.
+ * and the task's mailbox runs after every {@value #HAND_OVER} events, a source's hand-over,
+ * which ends the partial batches. The events repeat, a whole span of their time later each
+ * round, so time only moves forward.
  */
 @State(Scope.Thread)
 public class CorrelateBenchmark {
     private static final long WATERMARK_EVERY_MILLIS = 1_000;
     private static final long OUT_OF_ORDERNESS_MILLIS = 200;
+    /** Records a source hands over at a time (the eBPF reader's smallest batch). */
+    private static final int HAND_OVER = 64;
 
     private KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness;
     private EnrichedEvent[] events;
@@ -49,9 +54,7 @@ public class CorrelateBenchmark {
         }
         span = epochMillis[events.length - 1] - epochMillis[0] + WATERMARK_EVERY_MILLIS;
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new Correlator(CorrelationConfig.defaults(), false)),
-                new WorkloadKey(),
-                Types.STRING);
+                new Correlator(CorrelationConfig.defaults(), false), new WorkloadKey(), Types.STRING);
         harness.open();
         lastWatermark = epochMillis[0];
     }
@@ -61,13 +64,18 @@ public class CorrelateBenchmark {
         long time = epochMillis[next] + shift;
         record.replace(events[next], time);
         harness.processElement(record);
+        if (next % HAND_OVER == HAND_OVER - 1) {
+            for (Optional<Mail> mail;
+                    (mail = harness.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isPresent(); ) {
+                mail.get().run();
+            }
+        }
         if (++next == events.length) {
             next = 0;
             shift += span;
         }
         if (time - lastWatermark >= WATERMARK_EVERY_MILLIS) {
             lastWatermark = time;
-            harness.setProcessingTime(time);
             harness.processWatermark(time - OUT_OF_ORDERNESS_MILLIS);
             harness.getOutput().clear(); // the findings and watermarks: a sink takes them in the job
         }

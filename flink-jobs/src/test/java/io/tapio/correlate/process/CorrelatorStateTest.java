@@ -21,7 +21,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +114,7 @@ class CorrelatorStateTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new Correlator(CorrelationConfig.defaults(), false)),
+                new Correlator(CorrelationConfig.defaults(), false),
                 e -> e.workload().key(),
                 Types.STRING);
     }
