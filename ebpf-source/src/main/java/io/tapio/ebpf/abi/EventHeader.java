@@ -1,5 +1,6 @@
 package io.tapio.ebpf.abi;
 
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.chars;
 import static io.tapio.ebpf.abi.Layouts.field;
 import static io.tapio.ebpf.abi.Layouts.struct;
@@ -46,6 +47,12 @@ public final class EventHeader {
     private static final VarHandle PID = field(LAYOUT, "pid");
     private static final VarHandle TID = field(LAYOUT, "tid");
     private static final VarHandle CGROUP_ID = field(LAYOUT, "cgroup_id");
+    // The same fields in an event's own record (KernelEvent), read where they are.
+    private static final VarHandle CPU_IN_RECORD = arrayField(LAYOUT, "cpu");
+    private static final VarHandle TIMESTAMP_IN_RECORD = arrayField(LAYOUT, "timestamp_ns");
+    private static final VarHandle PID_IN_RECORD = arrayField(LAYOUT, "pid");
+    private static final VarHandle TID_IN_RECORD = arrayField(LAYOUT, "tid");
+    private static final VarHandle CGROUP_ID_IN_RECORD = arrayField(LAYOUT, "cgroup_id");
     private static final long COMM = Layouts.offset(LAYOUT, "comm");
 
     private EventHeader() {}
@@ -66,24 +73,29 @@ public final class EventHeader {
         return Short.toUnsignedInt((short) RECORD_SIZE.get(s, record));
     }
 
-    public static int cpu(MemorySegment s, long record) {
-        return Short.toUnsignedInt((short) CPU.get(s, record));
-    }
-
+    /** The ring's records are read in place by the collector's bench: the one header field it needs. */
     public static long timestampNs(MemorySegment s, long record) {
         return (long) TIMESTAMP.get(s, record);
     }
 
-    public static int pid(MemorySegment s, long record) {
-        return (int) PID.get(s, record);
+    static int cpu(byte[] record) {
+        return Short.toUnsignedInt((short) CPU_IN_RECORD.get(record));
     }
 
-    public static int tid(MemorySegment s, long record) {
-        return (int) TID.get(s, record);
+    static long timestampNs(byte[] record) {
+        return (long) TIMESTAMP_IN_RECORD.get(record);
     }
 
-    public static long cgroupId(MemorySegment s, long record) {
-        return (long) CGROUP_ID.get(s, record);
+    static int pid(byte[] record) {
+        return (int) PID_IN_RECORD.get(record);
+    }
+
+    static int tid(byte[] record) {
+        return (int) TID_IN_RECORD.get(record);
+    }
+
+    static long cgroupId(byte[] record) {
+        return (long) CGROUP_ID_IN_RECORD.get(record);
     }
 
     public static String comm(MemorySegment s, long record) {

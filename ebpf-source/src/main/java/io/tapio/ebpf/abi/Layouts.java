@@ -75,6 +75,19 @@ public final class Layouts {
                 member, 1, MethodHandles.insertArguments(PLUS, 1, layout.byteOffset(elements(path))));
     }
 
+    /**
+     * A handle reading the member at {@code path} from a record held in a byte array, the
+     * record at index 0: an event's header fields are read without a segment made for the read
+     * (which escape analysis does not always remove).
+     */
+    public static VarHandle arrayField(StructLayout layout, String... path) {
+        ValueLayout member = (ValueLayout) layout.select(elements(path));
+        VarHandle view = member.carrier() == byte.class
+                ? MethodHandles.arrayElementVarHandle(byte[].class)
+                : MethodHandles.byteArrayViewVarHandle(member.carrier().arrayType(), member.order());
+        return MethodHandles.insertCoordinates(view, 1, Math.toIntExact(offset(layout, path)));
+    }
+
     public static long offset(StructLayout layout, String... path) {
         return layout.byteOffset(elements(path));
     }

@@ -192,13 +192,14 @@ public final class ProcessTracker {
 
     /** The process's record at {@code at}, to be changed and put back. */
     private ProcessRecord current(Integer pid, long at, TimerService timers) throws Exception {
-        ProcessRecord record = live(processes.get(pid), at);
-        if (record == ProcessRecord.NONE) {
-            // A new record asks for the sweep that forgets it, should its exit be lost; a sweep
-            // that finds records left asks for the next.
+        ProcessRecord found = processes.get(pid);
+        if (found == null && processes.isEmpty()) {
+            // The key's first record asks for the sweep that forgets it, should its exit be lost,
+            // and a sweep that finds records left asks for the next: while the key keeps any
+            // record, a sweep is due by the time the oldest expires, and later records need none.
             timers.registerEventTimeTimer(EventTimers.sweepAfter(at + RECORD_TTL.toMillis()));
         }
-        return record;
+        return live(found, at);
     }
 
     /** The record, or {@link ProcessRecord#NONE} when there is none or it has expired by {@code at}. */
