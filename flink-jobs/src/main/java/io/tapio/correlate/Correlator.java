@@ -72,6 +72,10 @@ public final class Correlator extends AbstractStreamOperator<Finding>
     private transient StageMetrics arrived;
     private transient StageMetrics batched;
     private transient StageMetrics end;
+    /** A batch's events and the failures they complete, in order: one list, emptied after each batch. */
+    private transient List<Observation> observations;
+
+    private transient Consumer<Failure> failed;
 
     /** @param live whether event timestamps are this machine's clock now, so latency can be measured */
     public Correlator(CorrelationConfig config, boolean live) {
@@ -113,6 +117,8 @@ public final class Correlator extends AbstractStreamOperator<Finding>
         arrived = StageMetrics.stage(Stage.CORRELATOR);
         batched = StageMetrics.stage(Stage.BATCHED);
         end = StageMetrics.stage(Stage.END);
+        observations = new ArrayList<>();
+        failed = observations::add;
     }
 
     @Override
@@ -188,8 +194,6 @@ public final class Correlator extends AbstractStreamOperator<Finding>
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
 
     private void correlate(Batch events) throws Exception {
-        List<Observation> observations = new ArrayList<>(events.size() + 1);
-        Consumer<Failure> failed = observations::add; // one a batch, not one an event
         for (int i = 0; i < events.size(); i++) {
             EnrichedEvent e = events.event(i);
             long at = events.epochMillis(i);
@@ -198,6 +202,7 @@ public final class Correlator extends AbstractStreamOperator<Finding>
             processes.observe(at, e.event(), e.workload(), timers, failed);
         }
         episodes.observe(observations, timers, reports);
+        observations.clear();
         for (int i = 0; i < events.size(); i++) {
             end.record(events.event(i).event(), live);
         }

@@ -7,6 +7,7 @@ import io.tapio.ebpf.capture.CaptureFormatException.Reason;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,13 @@ public final class CaptureReader implements AutoCloseable {
     private final CRC32C checksum = new CRC32C();
     private final byte[] scratch = new byte[Long.BYTES];
     private final ByteBuffer scratchView = ByteBuffer.wrap(scratch);
+    /**
+     * Each record is read here, then copied into its event: one array an event, and the
+     * validation reads this one segment rather than one made for each record.
+     */
+    private final byte[] recordBuffer = new byte[0xFFFF]; // as long as a record's 16-bit length allows
+
+    private final MemorySegment recordView = MemorySegment.ofArray(recordBuffer);
     private final CaptureHeader header;
     private long offset;
     private long recordsRead;
@@ -106,13 +114,12 @@ public final class CaptureReader implements AutoCloseable {
             readEnd(start);
             return null;
         }
-        byte[] record = new byte[length];
-        if (!fill(record, length)) {
+        if (!fill(recordBuffer, length)) {
             throw cutShort("record", start);
         }
         verifyChecksum("record", start);
         try {
-            KernelEvent event = KernelEvent.of(record);
+            KernelEvent event = KernelEvent.copyOf(recordView, 0, length);
             recordsRead++;
             return event;
         } catch (MalformedRecordException e) {
