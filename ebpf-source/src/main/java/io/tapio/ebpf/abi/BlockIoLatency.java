@@ -1,13 +1,12 @@
 package io.tapio.ebpf.abi;
 
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.chars;
-import static io.tapio.ebpf.abi.Layouts.field;
 import static io.tapio.ebpf.abi.Layouts.struct;
 import static io.tapio.ebpf.abi.Layouts.u32;
 import static io.tapio.ebpf.abi.Layouts.u64;
 import static io.tapio.ebpf.abi.Layouts.u8;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
@@ -28,18 +27,18 @@ public record BlockIoLatency(long latencyNs, long sector, int bytes, int device,
             u8("op"),
             chars("pad", 7));
 
-    private static final VarHandle LATENCY = field(LAYOUT, "latency_ns");
-    private static final VarHandle SECTOR = field(LAYOUT, "sector");
-    private static final VarHandle BYTES = field(LAYOUT, "bytes");
-    private static final VarHandle DEV = field(LAYOUT, "dev");
-    private static final VarHandle OP = field(LAYOUT, "op");
+    private static final VarHandle LATENCY = arrayField(LAYOUT, "latency_ns");
+    private static final VarHandle SECTOR = arrayField(LAYOUT, "sector");
+    private static final VarHandle BYTES = arrayField(LAYOUT, "bytes");
+    private static final VarHandle DEV = arrayField(LAYOUT, "dev");
+    private static final VarHandle OP = arrayField(LAYOUT, "op");
 
     /** The device as {@code major:minor}. */
     public String deviceName() {
         return (device >>> 20) + ":" + (device & 0xFFFFF);
     }
 
-    static BlockIoLatency decode(MemorySegment r) {
+    static BlockIoLatency decode(byte[] r) {
         return new BlockIoLatency(
                 (long) LATENCY.get(r, 0L),
                 (long) SECTOR.get(r, 0L),
@@ -48,7 +47,7 @@ public record BlockIoLatency(long latencyNs, long sector, int bytes, int device,
                 BlockOp.ofCode(Byte.toUnsignedInt((byte) OP.get(r, 0L))));
     }
 
-    void encode(MemorySegment r) {
+    void encode(byte[] r) {
         LATENCY.set(r, 0L, latencyNs);
         SECTOR.set(r, 0L, sector);
         BYTES.set(r, 0L, bytes);

@@ -38,16 +38,17 @@ public final class EventHeader {
 
     public static final int SIZE = (int) LAYOUT.byteSize();
 
+    // Read in the ring, where a record is validated before it is copied out.
     private static final VarHandle MAGIC_FIELD = field(LAYOUT, "magic");
     private static final VarHandle VERSION = field(LAYOUT, "version");
     private static final VarHandle TYPE = field(LAYOUT, "type");
     private static final VarHandle RECORD_SIZE = field(LAYOUT, "size");
-    private static final VarHandle CPU = field(LAYOUT, "cpu");
     private static final VarHandle TIMESTAMP = field(LAYOUT, "timestamp_ns");
-    private static final VarHandle PID = field(LAYOUT, "pid");
-    private static final VarHandle TID = field(LAYOUT, "tid");
-    private static final VarHandle CGROUP_ID = field(LAYOUT, "cgroup_id");
-    // The same fields in an event's own record (KernelEvent), read where they are.
+    // Read and written in an event's own record (KernelEvent), where they are.
+    private static final VarHandle MAGIC_IN_RECORD = arrayField(LAYOUT, "magic");
+    private static final VarHandle VERSION_IN_RECORD = arrayField(LAYOUT, "version");
+    private static final VarHandle TYPE_IN_RECORD = arrayField(LAYOUT, "type");
+    private static final VarHandle SIZE_IN_RECORD = arrayField(LAYOUT, "size");
     private static final VarHandle CPU_IN_RECORD = arrayField(LAYOUT, "cpu");
     private static final VarHandle TIMESTAMP_IN_RECORD = arrayField(LAYOUT, "timestamp_ns");
     private static final VarHandle PID_IN_RECORD = arrayField(LAYOUT, "pid");
@@ -79,40 +80,40 @@ public final class EventHeader {
     }
 
     static int cpu(byte[] record) {
-        return Short.toUnsignedInt((short) CPU_IN_RECORD.get(record));
+        return Short.toUnsignedInt((short) CPU_IN_RECORD.get(record, 0L));
     }
 
     static long timestampNs(byte[] record) {
-        return (long) TIMESTAMP_IN_RECORD.get(record);
+        return (long) TIMESTAMP_IN_RECORD.get(record, 0L);
     }
 
     static int pid(byte[] record) {
-        return (int) PID_IN_RECORD.get(record);
+        return (int) PID_IN_RECORD.get(record, 0L);
     }
 
     static int tid(byte[] record) {
-        return (int) TID_IN_RECORD.get(record);
+        return (int) TID_IN_RECORD.get(record, 0L);
     }
 
     static long cgroupId(byte[] record) {
-        return (long) CGROUP_ID_IN_RECORD.get(record);
+        return (long) CGROUP_ID_IN_RECORD.get(record, 0L);
     }
 
-    public static String comm(MemorySegment s, long record) {
-        return Layouts.cString(s, record + COMM, COMM_LEN);
+    static String comm(byte[] record) {
+        return Layouts.cString(record, COMM, COMM_LEN);
     }
 
     /** Writes the whole header of a record of {@code type} about {@code subject}. */
-    static void write(MemorySegment s, EventType type, EventSubject subject) {
-        MAGIC_FIELD.set(s, 0L, (short) MAGIC);
-        VERSION.set(s, 0L, (byte) ABI_VERSION);
-        TYPE.set(s, 0L, (byte) type.code());
-        RECORD_SIZE.set(s, 0L, (short) type.size());
-        CPU.set(s, 0L, (short) subject.cpu());
-        TIMESTAMP.set(s, 0L, subject.timestampNs());
-        PID.set(s, 0L, subject.pid());
-        TID.set(s, 0L, subject.tid());
-        CGROUP_ID.set(s, 0L, subject.cgroupId());
-        Layouts.putString(s, COMM, COMM_LEN, subject.comm());
+    static void write(byte[] r, EventType type, EventSubject subject) {
+        MAGIC_IN_RECORD.set(r, 0L, (short) MAGIC);
+        VERSION_IN_RECORD.set(r, 0L, (byte) ABI_VERSION);
+        TYPE_IN_RECORD.set(r, 0L, (byte) type.code());
+        SIZE_IN_RECORD.set(r, 0L, (short) type.size());
+        CPU_IN_RECORD.set(r, 0L, (short) subject.cpu());
+        TIMESTAMP_IN_RECORD.set(r, 0L, subject.timestampNs());
+        PID_IN_RECORD.set(r, 0L, subject.pid());
+        TID_IN_RECORD.set(r, 0L, subject.tid());
+        CGROUP_ID_IN_RECORD.set(r, 0L, subject.cgroupId());
+        Layouts.putString(r, COMM, COMM_LEN, subject.comm());
     }
 }

@@ -50,8 +50,8 @@ public enum EventType {
     private final StructLayout layout;
     private final int size;
     private final Class<? extends EventPayload> payloadClass;
-    private final Function<MemorySegment, ? extends EventPayload> decoder;
-    private final BiConsumer<EventPayload, MemorySegment> encoder;
+    private final Function<byte[], ? extends EventPayload> decoder;
+    private final BiConsumer<EventPayload, byte[]> encoder;
     private final String label;
     /** The path the record ends in, or null. */
     private final TrailingText trailing;
@@ -60,8 +60,8 @@ public enum EventType {
             int code,
             StructLayout layout,
             Class<P> payloadClass,
-            Function<MemorySegment, P> decoder,
-            BiConsumer<P, MemorySegment> encoder) {
+            Function<byte[], P> decoder,
+            BiConsumer<P, byte[]> encoder) {
         this(code, layout, payloadClass, decoder, encoder, null);
     }
 
@@ -69,8 +69,8 @@ public enum EventType {
             int code,
             StructLayout layout,
             Class<P> payloadClass,
-            Function<MemorySegment, P> decoder,
-            BiConsumer<P, MemorySegment> encoder,
+            Function<byte[], P> decoder,
+            BiConsumer<P, byte[]> encoder,
             TrailingText trailing) {
         this.code = code;
         this.trailing = trailing;
@@ -132,12 +132,12 @@ public enum EventType {
         return valueOf(label.trim().toUpperCase(Locale.ROOT));
     }
 
-    EventPayload decode(MemorySegment record) {
+    EventPayload decode(byte[] record) {
         return decoder.apply(record);
     }
 
     /** Writes the payload's fields into a record of this type; the header is not touched. */
-    void encode(EventPayload payload, MemorySegment record) {
+    void encode(EventPayload payload, byte[] record) {
         encoder.accept(payload, record);
     }
 }

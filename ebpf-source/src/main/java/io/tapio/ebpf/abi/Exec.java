@@ -1,12 +1,11 @@
 package io.tapio.ebpf.abi;
 
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.chars;
-import static io.tapio.ebpf.abi.Layouts.field;
 import static io.tapio.ebpf.abi.Layouts.struct;
 import static io.tapio.ebpf.abi.Layouts.u16;
 import static io.tapio.ebpf.abi.Layouts.u32;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
@@ -20,16 +19,16 @@ public record Exec(int ppid, String filename) implements EventPayload {
             u16("pad"),
             chars("filename", EventHeader.PATH_LEN));
 
-    private static final VarHandle PPID = field(LAYOUT, "ppid");
-    private static final VarHandle FILENAME_LEN = field(LAYOUT, "filename_len");
+    private static final VarHandle PPID = arrayField(LAYOUT, "ppid");
+    private static final VarHandle FILENAME_LEN = arrayField(LAYOUT, "filename_len");
     private static final long FILENAME = Layouts.offset(LAYOUT, "filename");
 
-    static Exec decode(MemorySegment r) {
+    static Exec decode(byte[] r) {
         int length = Math.min(Short.toUnsignedInt((short) FILENAME_LEN.get(r, 0L)), EventHeader.PATH_LEN - 1);
         return new Exec((int) PPID.get(r, 0L), Layouts.string(r, FILENAME, length));
     }
 
-    void encode(MemorySegment r) {
+    void encode(byte[] r) {
         PPID.set(r, 0L, ppid);
         FILENAME_LEN.set(r, 0L, (short) Layouts.putString(r, FILENAME, EventHeader.PATH_LEN, filename));
     }

@@ -1,13 +1,12 @@
 package io.tapio.ebpf.abi;
 
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.chars;
-import static io.tapio.ebpf.abi.Layouts.field;
 import static io.tapio.ebpf.abi.Layouts.struct;
 import static io.tapio.ebpf.abi.Layouts.u32;
 import static io.tapio.ebpf.abi.Layouts.u64;
 import static io.tapio.ebpf.abi.Layouts.u8;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
@@ -33,20 +32,20 @@ public record Exit(
             u64("lifetime_ns"),
             u64("max_rss_bytes"));
 
-    private static final VarHandle PPID = field(LAYOUT, "ppid");
-    private static final VarHandle EXIT_STATUS = field(LAYOUT, "exit_status");
-    private static final VarHandle SIGNAL = field(LAYOUT, "signal");
-    private static final VarHandle CORE_DUMPED = field(LAYOUT, "core_dumped");
-    private static final VarHandle ORIGIN = field(LAYOUT, "origin");
-    private static final VarHandle LIFETIME = field(LAYOUT, "lifetime_ns");
-    private static final VarHandle MAX_RSS = field(LAYOUT, "max_rss_bytes");
+    private static final VarHandle PPID = arrayField(LAYOUT, "ppid");
+    private static final VarHandle EXIT_STATUS = arrayField(LAYOUT, "exit_status");
+    private static final VarHandle SIGNAL = arrayField(LAYOUT, "signal");
+    private static final VarHandle CORE_DUMPED = arrayField(LAYOUT, "core_dumped");
+    private static final VarHandle ORIGIN = arrayField(LAYOUT, "origin");
+    private static final VarHandle LIFETIME = arrayField(LAYOUT, "lifetime_ns");
+    private static final VarHandle MAX_RSS = arrayField(LAYOUT, "max_rss_bytes");
 
     /** Ended by a signal or with a non-zero status. */
     public boolean abnormal() {
         return signal != 0 || exitStatus != 0;
     }
 
-    static Exit decode(MemorySegment r) {
+    static Exit decode(byte[] r) {
         return new Exit(
                 (int) PPID.get(r, 0L),
                 (int) EXIT_STATUS.get(r, 0L),
@@ -57,7 +56,7 @@ public record Exit(
                 (long) MAX_RSS.get(r, 0L));
     }
 
-    void encode(MemorySegment r) {
+    void encode(byte[] r) {
         PPID.set(r, 0L, ppid);
         EXIT_STATUS.set(r, 0L, exitStatus);
         SIGNAL.set(r, 0L, signal);

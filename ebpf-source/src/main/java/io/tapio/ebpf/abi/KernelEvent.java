@@ -17,7 +17,8 @@ import java.util.Arrays;
  * wrote, and one decoder reads it everywhere. A record that ends in a path is kept up to the
  * path's NUL: the rest of its 256-byte buffer is zeros, most of what a failed open's record
  * would otherwise copy, carry and store. Header fields are read in place; the payload is
- * decoded on demand. Java serialization (Flink state that holds events as evidence) writes the
+ * decoded on demand. Both straight from the array ({@link Layouts#arrayField}): a segment made
+ * for a read escaped whenever the read was not inlined, two objects a read. Java serialization (Flink state that holds events as evidence) writes the
  * record and nothing else.
  */
 public final class KernelEvent implements Serializable {
@@ -76,21 +77,9 @@ public final class KernelEvent implements Serializable {
     public static KernelEvent of(EventSubject subject, EventPayload payload) {
         EventType type = EventType.of(payload);
         byte[] record = new byte[type.size()];
-        MemorySegment segment = MemorySegment.ofArray(record);
-        EventHeader.write(segment, type, subject);
-        type.encode(payload, segment);
+        EventHeader.write(record, type, subject);
+        type.encode(payload, record);
         return of(record);
-    }
-
-    /**
-     * The record as a segment, made for each read that needs one (the payload's decoding, the
-     * comm): the event keeps no segment of its own (with its session, two objects an event).
-     * The header's numbers are read from the array itself: a view escapes whenever the read is
-     * not inlined, which JFR found it often is not (a capture's replay allocated two objects an
-     * event for them).
-     */
-    private MemorySegment view() {
-        return MemorySegment.ofArray(record);
     }
 
     public EventType type() {
@@ -121,7 +110,7 @@ public final class KernelEvent implements Serializable {
     }
 
     public String comm() {
-        return EventHeader.comm(view(), 0);
+        return EventHeader.comm(record);
     }
 
     /** The header's values that describe the event. */
@@ -132,7 +121,7 @@ public final class KernelEvent implements Serializable {
     public EventPayload payload() {
         EventPayload decoded = payload;
         if (decoded == null) {
-            payload = decoded = type.decode(view()); // a race decodes twice, harmlessly
+            payload = decoded = type.decode(record); // a race decodes twice, harmlessly
         }
         return decoded;
     }

@@ -2,7 +2,6 @@ package io.tapio.ebpf.abi;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -28,11 +27,14 @@ public final class Layouts {
     public static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private static final MethodHandle PLUS;
+    private static final MethodHandle INDEX;
 
     static {
         try {
             PLUS = MethodHandles.lookup()
                     .findStatic(Long.class, "sum", MethodType.methodType(long.class, long.class, long.class));
+            INDEX = MethodHandles.lookup()
+                    .findStatic(Layouts.class, "index", MethodType.methodType(int.class, long.class, long.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -65,9 +67,9 @@ public final class Layouts {
     }
 
     /**
-     * A handle reading the member at {@code path} from a segment at a base offset. It asks the
-     * segment to hold the member, not the whole struct, as the struct's own handle would: a
-     * record kept up to its path's NUL is shorter than its struct ({@link KernelEvent}).
+     * A handle reading the member at {@code path} from a segment at a base offset (a record in
+     * the ring, a BPF map's value). It asks the segment to hold the member, not the whole struct,
+     * as the struct's own handle would.
      */
     public static VarHandle field(StructLayout layout, String... path) {
         VarHandle member = ((ValueLayout) layout.select(elements(path))).varHandle();
@@ -76,16 +78,20 @@ public final class Layouts {
     }
 
     /**
-     * A handle reading the member at {@code path} from a record held in a byte array, the
-     * record at index 0: an event's header fields are read without a segment made for the read
-     * (which escape analysis does not always remove).
+     * A handle reading and writing the member at {@code path} of a record held in a byte array,
+     * at a base index (a {@code long}, as {@link #field}'s): an event's record is decoded and
+     * encoded without a segment made for it (which escape analysis does not always remove).
      */
     public static VarHandle arrayField(StructLayout layout, String... path) {
         ValueLayout member = (ValueLayout) layout.select(elements(path));
         VarHandle view = member.carrier() == byte.class
                 ? MethodHandles.arrayElementVarHandle(byte[].class)
                 : MethodHandles.byteArrayViewVarHandle(member.carrier().arrayType(), member.order());
-        return MethodHandles.insertCoordinates(view, 1, Math.toIntExact(offset(layout, path)));
+        return MethodHandles.filterCoordinates(view, 1, MethodHandles.insertArguments(INDEX, 1, offset(layout, path)));
+    }
+
+    private static int index(long base, long offset) {
+        return Math.toIntExact(base + offset);
     }
 
     public static long offset(StructLayout layout, String... path) {
@@ -97,26 +103,21 @@ public final class Layouts {
     }
 
     /** A NUL-terminated string of at most {@code capacity} bytes. */
-    public static String cString(MemorySegment segment, long offset, int capacity) {
+    public static String cString(byte[] record, long offset, int capacity) {
+        int from = Math.toIntExact(offset);
         int length = 0;
-        while (length < capacity && segment.get(U8, offset + length) != 0) {
+        while (length < capacity && record[from + length] != 0) {
             length++;
         }
-        return string(segment, offset, length);
+        return SafeText.decode(record, from, length);
     }
 
     /**
-     * A string whose length the record stores beside it, bounded by the array's size. The kernel
-     * gives bytes: what is not UTF-8 is kept as {@code \xNN} ({@link SafeText#decode}).
+     * A string whose length the record stores beside it. The kernel gives bytes: what is not
+     * UTF-8 is kept as {@code \xNN} ({@link SafeText#decode}).
      */
-    public static String string(MemorySegment segment, long offset, int length) {
-        if (segment.heapBase().orElse(null) instanceof byte[] array) {
-            // an event's own record: straight from its array, without a copy in between
-            return SafeText.decode(array, Math.toIntExact(segment.address() + offset), length);
-        }
-        byte[] bytes = new byte[length];
-        MemorySegment.copy(segment, U8, offset, bytes, 0, length);
-        return SafeText.decode(bytes, 0, length);
+    public static String string(byte[] record, long offset, int length) {
+        return SafeText.decode(record, Math.toIntExact(offset), length);
     }
 
     /**
@@ -125,11 +126,12 @@ public final class Layouts {
      *
      * @return the number of bytes before the NUL, for the records that store it
      */
-    static int putString(MemorySegment segment, long offset, int capacity, String value) {
+    static int putString(byte[] record, long offset, int capacity, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         int length = Math.min(bytes.length, capacity - 1);
-        MemorySegment.copy(bytes, 0, segment, U8, offset, length);
-        segment.set(U8, offset + length, (byte) 0);
+        int at = Math.toIntExact(offset);
+        System.arraycopy(bytes, 0, record, at, length);
+        record[at + length] = 0;
         return length;
     }
 }

@@ -1,12 +1,11 @@
 package io.tapio.ebpf.abi;
 
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.chars;
-import static io.tapio.ebpf.abi.Layouts.field;
 import static io.tapio.ebpf.abi.Layouts.struct;
 import static io.tapio.ebpf.abi.Layouts.u32;
 import static io.tapio.ebpf.abi.Layouts.u64;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
@@ -35,20 +34,20 @@ public record OomKill(
             u64("memcg_usage_bytes"),
             u64("victim_total_vm_bytes"));
 
-    private static final VarHandle TRIGGER_PID = field(LAYOUT, "trigger_pid");
-    private static final VarHandle TRIGGER_TID = field(LAYOUT, "trigger_tid");
+    private static final VarHandle TRIGGER_PID = arrayField(LAYOUT, "trigger_pid");
+    private static final VarHandle TRIGGER_TID = arrayField(LAYOUT, "trigger_tid");
     private static final long TRIGGER_COMM = Layouts.offset(LAYOUT, "trigger_comm");
-    private static final VarHandle MEMCG_ID = field(LAYOUT, "memcg_id");
-    private static final VarHandle MEMCG_LIMIT = field(LAYOUT, "memcg_limit_bytes");
-    private static final VarHandle MEMCG_USAGE = field(LAYOUT, "memcg_usage_bytes");
-    private static final VarHandle TOTAL_VM = field(LAYOUT, "victim_total_vm_bytes");
+    private static final VarHandle MEMCG_ID = arrayField(LAYOUT, "memcg_id");
+    private static final VarHandle MEMCG_LIMIT = arrayField(LAYOUT, "memcg_limit_bytes");
+    private static final VarHandle MEMCG_USAGE = arrayField(LAYOUT, "memcg_usage_bytes");
+    private static final VarHandle TOTAL_VM = arrayField(LAYOUT, "victim_total_vm_bytes");
 
     /** Killed because a memory cgroup hit its limit, rather than the whole node running out. */
     public boolean cgroupLimited() {
         return memcgLimitBytes != 0;
     }
 
-    static OomKill decode(MemorySegment r) {
+    static OomKill decode(byte[] r) {
         return new OomKill(
                 (int) TRIGGER_PID.get(r, 0L),
                 (int) TRIGGER_TID.get(r, 0L),
@@ -59,7 +58,7 @@ public record OomKill(
                 (long) TOTAL_VM.get(r, 0L));
     }
 
-    void encode(MemorySegment r) {
+    void encode(byte[] r) {
         TRIGGER_PID.set(r, 0L, triggerPid);
         TRIGGER_TID.set(r, 0L, triggerTid);
         Layouts.putString(r, TRIGGER_COMM, EventHeader.COMM_LEN, triggerComm);

@@ -1,10 +1,9 @@
 package io.tapio.ebpf.abi;
 
-import static io.tapio.ebpf.abi.Layouts.field;
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.struct;
 import static io.tapio.ebpf.abi.Layouts.u64;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
@@ -13,13 +12,13 @@ public record RunqLatency(long latencyNs) implements EventPayload {
     static final StructLayout LAYOUT =
             struct("tapio_runq_latency_event", EventHeader.LAYOUT.withName("header"), u64("latency_ns"));
 
-    private static final VarHandle LATENCY = field(LAYOUT, "latency_ns");
+    private static final VarHandle LATENCY = arrayField(LAYOUT, "latency_ns");
 
-    static RunqLatency decode(MemorySegment r) {
+    static RunqLatency decode(byte[] r) {
         return new RunqLatency((long) LATENCY.get(r, 0L));
     }
 
-    void encode(MemorySegment r) {
+    void encode(byte[] r) {
         LATENCY.set(r, 0L, latencyNs);
     }
 }

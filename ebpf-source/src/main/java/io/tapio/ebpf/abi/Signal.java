@@ -1,12 +1,11 @@
 package io.tapio.ebpf.abi;
 
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.chars;
-import static io.tapio.ebpf.abi.Layouts.field;
 import static io.tapio.ebpf.abi.Layouts.struct;
 import static io.tapio.ebpf.abi.Layouts.u32;
 import static io.tapio.ebpf.abi.Layouts.u64;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
@@ -32,19 +31,19 @@ public record Signal(int senderPid, int senderTid, String senderComm, long sende
             u32("signal"),
             u32("code"));
 
-    private static final VarHandle SENDER_PID = field(LAYOUT, "sender_pid");
-    private static final VarHandle SENDER_TID = field(LAYOUT, "sender_tid");
+    private static final VarHandle SENDER_PID = arrayField(LAYOUT, "sender_pid");
+    private static final VarHandle SENDER_TID = arrayField(LAYOUT, "sender_tid");
     private static final long SENDER_COMM = Layouts.offset(LAYOUT, "sender_comm");
-    private static final VarHandle SENDER_CGROUP = field(LAYOUT, "sender_cgroup_id");
-    private static final VarHandle SIGNAL = field(LAYOUT, "signal");
-    private static final VarHandle CODE = field(LAYOUT, "code");
+    private static final VarHandle SENDER_CGROUP = arrayField(LAYOUT, "sender_cgroup_id");
+    private static final VarHandle SIGNAL = arrayField(LAYOUT, "signal");
+    private static final VarHandle CODE = arrayField(LAYOUT, "code");
 
     /** Sent by the kernel rather than by a process calling kill(2). */
     public boolean fromKernel() {
         return code == SI_KERNEL;
     }
 
-    static Signal decode(MemorySegment r) {
+    static Signal decode(byte[] r) {
         return new Signal(
                 (int) SENDER_PID.get(r, 0L),
                 (int) SENDER_TID.get(r, 0L),
@@ -54,7 +53,7 @@ public record Signal(int senderPid, int senderTid, String senderComm, long sende
                 (int) CODE.get(r, 0L));
     }
 
-    void encode(MemorySegment r) {
+    void encode(byte[] r) {
         SENDER_PID.set(r, 0L, senderPid);
         SENDER_TID.set(r, 0L, senderTid);
         Layouts.putString(r, SENDER_COMM, EventHeader.COMM_LEN, senderComm);

@@ -1,13 +1,12 @@
 package io.tapio.ebpf.abi;
 
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.chars;
-import static io.tapio.ebpf.abi.Layouts.field;
 import static io.tapio.ebpf.abi.Layouts.struct;
 import static io.tapio.ebpf.abi.Layouts.u32;
 import static io.tapio.ebpf.abi.Layouts.u64;
 import static io.tapio.ebpf.abi.Layouts.u8;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
@@ -29,11 +28,11 @@ public record TcpConnect(TcpEndpoints endpoints, long latencyNs, int error, Conn
             chars("pad", 3));
 
     private static final long ENDPOINTS = Layouts.offset(LAYOUT, "endpoints");
-    private static final VarHandle LATENCY = field(LAYOUT, "latency_ns");
-    private static final VarHandle ERROR = field(LAYOUT, "error");
-    private static final VarHandle OUTCOME = field(LAYOUT, "outcome");
+    private static final VarHandle LATENCY = arrayField(LAYOUT, "latency_ns");
+    private static final VarHandle ERROR = arrayField(LAYOUT, "error");
+    private static final VarHandle OUTCOME = arrayField(LAYOUT, "outcome");
 
-    static TcpConnect decode(MemorySegment r) {
+    static TcpConnect decode(byte[] r) {
         return new TcpConnect(
                 TcpEndpoints.decode(r, ENDPOINTS),
                 (long) LATENCY.get(r, 0L),
@@ -41,7 +40,7 @@ public record TcpConnect(TcpEndpoints endpoints, long latencyNs, int error, Conn
                 ConnectOutcome.ofCode(Byte.toUnsignedInt((byte) OUTCOME.get(r, 0L))));
     }
 
-    void encode(MemorySegment r) {
+    void encode(byte[] r) {
         endpoints.encode(r, ENDPOINTS);
         LATENCY.set(r, 0L, latencyNs);
         ERROR.set(r, 0L, error);

@@ -1,12 +1,11 @@
 package io.tapio.ebpf.abi;
 
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.chars;
-import static io.tapio.ebpf.abi.Layouts.field;
 import static io.tapio.ebpf.abi.Layouts.struct;
 import static io.tapio.ebpf.abi.Layouts.u16;
 import static io.tapio.ebpf.abi.Layouts.u8;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -15,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /** Both ends of a TCP socket: {@code struct tapio_tcp_endpoints}. */
 public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destination, TcpState state) {
@@ -31,15 +31,15 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
             chars("saddr", 16),
             chars("daddr", 16));
 
-    private static final VarHandle FAMILY = field(LAYOUT, "family");
-    private static final VarHandle SPORT = field(LAYOUT, "sport");
-    private static final VarHandle DPORT = field(LAYOUT, "dport");
-    private static final VarHandle STATE = field(LAYOUT, "state");
+    private static final VarHandle FAMILY = arrayField(LAYOUT, "family");
+    private static final VarHandle SPORT = arrayField(LAYOUT, "sport");
+    private static final VarHandle DPORT = arrayField(LAYOUT, "dport");
+    private static final VarHandle STATE = arrayField(LAYOUT, "state");
     private static final long SADDR = Layouts.offset(LAYOUT, "saddr");
     private static final long DADDR = Layouts.offset(LAYOUT, "daddr");
 
     /** Decodes the endpoints that start at {@code offset} of the record. */
-    static TcpEndpoints decode(MemorySegment r, long offset) {
+    static TcpEndpoints decode(byte[] r, long offset) {
         int length = Short.toUnsignedInt((short) FAMILY.get(r, offset)) == AF_INET6 ? 16 : 4;
         return new TcpEndpoints(
                 new InetSocketAddress(
@@ -49,8 +49,9 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
                 TcpState.ofCode(Byte.toUnsignedInt((byte) STATE.get(r, offset))));
     }
 
-    private static InetAddress address(MemorySegment r, long offset, int length) {
-        byte[] bytes = r.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+    private static InetAddress address(byte[] r, long offset, int length) {
+        int from = Math.toIntExact(offset);
+        byte[] bytes = Arrays.copyOfRange(r, from, from + length);
         try {
             return InetAddress.getByAddress(bytes);
         } catch (UnknownHostException e) {
@@ -63,7 +64,7 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
      * end is IPv6 both are written as IPv6, an IPv4 end in its v4-mapped form, as the kernel
      * keeps a dual-stack socket.
      */
-    void encode(MemorySegment r, long offset) {
+    void encode(byte[] r, long offset) {
         boolean ipv6 = address(source) instanceof Inet6Address || address(destination) instanceof Inet6Address;
         FAMILY.set(r, offset, (short) (ipv6 ? AF_INET6 : AF_INET));
         SPORT.set(r, offset, (short) source.getPort());
@@ -81,7 +82,7 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
         return address;
     }
 
-    private static void putAddress(MemorySegment r, long offset, InetAddress address, boolean ipv6) {
+    private static void putAddress(byte[] r, long offset, InetAddress address, boolean ipv6) {
         byte[] bytes = address.getAddress();
         if (ipv6 && bytes.length == 4) {
             byte[] mapped = new byte[16];
@@ -90,6 +91,6 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
             System.arraycopy(bytes, 0, mapped, 12, 4);
             bytes = mapped;
         }
-        MemorySegment.copy(bytes, 0, r, ValueLayout.JAVA_BYTE, offset, bytes.length);
+        System.arraycopy(bytes, 0, r, Math.toIntExact(offset), bytes.length);
     }
 }

@@ -2,7 +2,6 @@ package io.tapio.ebpf.abi;
 
 import static io.tapio.ebpf.abi.Layouts.struct;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 
 /** A RST arrived on a socket past its SYN: {@code struct tapio_tcp_reset_event}. */
@@ -12,11 +11,11 @@ public record TcpReset(TcpEndpoints endpoints) implements EventPayload {
 
     private static final long ENDPOINTS = Layouts.offset(LAYOUT, "endpoints");
 
-    static TcpReset decode(MemorySegment r) {
+    static TcpReset decode(byte[] r) {
         return new TcpReset(TcpEndpoints.decode(r, ENDPOINTS));
     }
 
-    void encode(MemorySegment r) {
+    void encode(byte[] r) {
         endpoints.encode(r, ENDPOINTS);
     }
 }

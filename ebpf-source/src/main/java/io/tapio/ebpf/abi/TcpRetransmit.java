@@ -1,10 +1,9 @@
 package io.tapio.ebpf.abi;
 
-import static io.tapio.ebpf.abi.Layouts.field;
+import static io.tapio.ebpf.abi.Layouts.arrayField;
 import static io.tapio.ebpf.abi.Layouts.struct;
 import static io.tapio.ebpf.abi.Layouts.u32;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
@@ -18,13 +17,13 @@ public record TcpRetransmit(TcpEndpoints endpoints, int totalRetransmits) implem
             u32("pad"));
 
     private static final long ENDPOINTS = Layouts.offset(LAYOUT, "endpoints");
-    private static final VarHandle TOTAL_RETRANS = field(LAYOUT, "total_retrans");
+    private static final VarHandle TOTAL_RETRANS = arrayField(LAYOUT, "total_retrans");
 
-    static TcpRetransmit decode(MemorySegment r) {
+    static TcpRetransmit decode(byte[] r) {
         return new TcpRetransmit(TcpEndpoints.decode(r, ENDPOINTS), (int) TOTAL_RETRANS.get(r, 0L));
     }
 
-    void encode(MemorySegment r) {
+    void encode(byte[] r) {
         endpoints.encode(r, ENDPOINTS);
         TOTAL_RETRANS.set(r, 0L, totalRetransmits);
     }
