@@ -42,9 +42,9 @@ class CapacityBenchmarkTest {
         Set<Path> before = tempDirectories();
 
         CapacityBenchmark.Result result =
-                CapacityBenchmark.run(new CapacityBenchmark.Options(null, 100_000, 2), progress::add);
+                CapacityBenchmark.run(new CapacityBenchmark.Options(null, 400_000, 2), progress::add);
 
-        assertThat(result.captureEvents()).isEqualTo(100_000);
+        assertThat(result.captureEvents()).isEqualTo(400_000);
         assertThat(result.rounds()).hasSize(2);
         assertThat(result.everyEventEntered()).as("%s", result.rounds()).isTrue();
         for (CapacityBenchmark.Round round : result.rounds()) {
