@@ -74,7 +74,7 @@ public final class Correlator extends AbstractStreamOperator<Finding>
     private transient StageMetrics end;
     /** A batch's events and the failures they complete, in order: one list, emptied after each batch. */
     private transient List<Observation> observations;
-
+    /** Adds the failures the process tracker completes to {@link #observations}. */
     private transient Consumer<Failure> failed;
 
     /** @param live whether event timestamps are this machine's clock now, so latency can be measured */

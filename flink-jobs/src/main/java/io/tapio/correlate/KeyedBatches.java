@@ -87,19 +87,11 @@ final class KeyedBatches {
         waiting.computeIfAbsent(key, k -> spare()).add(epochMillis, event);
     }
 
-    /** Whether any key has events waiting. */
-    boolean anyWaiting() {
-        return !waiting.isEmpty();
-    }
-
     /**
      * The task has handed over what the source read: every partial batch goes to {@code correlate}
      * (key, batch), then is recycled. Each such batch ended before it filled.
      */
     void endAll(BiConsumerWithException<String, Batch, Exception> correlate) throws Exception {
-        if (waiting.isEmpty()) {
-            return;
-        }
         for (Map.Entry<String, Batch> entry : waiting.entrySet()) {
             size.adjust(true, false); // its burst ended before it filled
             correlate.accept(entry.getKey(), entry.getValue());
