@@ -182,6 +182,7 @@ public final class Correlator extends AbstractStreamOperator<Finding>
         episodes.end(timestamp, timers, reports);
         if (EventTimers.sweeps(timestamp)) {
             processes.sweep(timestamp, timers);
+            episodes.sweep(timestamp, timers);
         }
     }
 

@@ -6,7 +6,6 @@ import io.tapio.correlate.process.EventTimers;
 import io.tapio.correlate.process.Observation;
 import io.tapio.model.Finding;
 import io.tapio.model.types.JavaSerializer;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +14,6 @@ import java.util.Objects;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
 
@@ -28,9 +24,6 @@ import org.apache.flink.streaming.api.TimerService;
  * workload about the same root cause is open: one cause, one incident.
  */
 final class Episodes {
-    /** How long a workload without events is still remembered as watched. */
-    static final Duration WATCH_MEMORY = Duration.ofHours(1);
-
     /** What a report is made into: the pattern, the episode, the report, and its latency (0: unknown). */
     interface Reports {
         void report(Pattern pattern, Episode episode, Finding.Status status, long latencyNanos);
@@ -50,12 +43,8 @@ final class Episodes {
 
     private final boolean live;
     private final MapState<String, Episode> episodes;
-    /**
-     * Event time of the first event of the key the correlator saw (of any type): how long the
-     * workload has been watched, which is the history a usual level can be taken over. A
-     * workload quiet for an hour starts again, so that departed workloads leave no state.
-     */
-    private final ValueState<Long> watchedSince;
+    /** Since when the workload has been watched (events of any type): the history a usual level can be taken over. */
+    private final WorkloadWatch watch;
 
     /** @param live whether event timestamps are this machine's clock now, so latency can be measured */
     Episodes(RuntimeContext context, List<Pattern> patterns, boolean live) {
@@ -66,23 +55,13 @@ final class Episodes {
         this.live = live;
         this.episodes = context.getMapState(
                 new MapStateDescriptor<>("episodes", Types.STRING, JavaSerializer.typeOf(Episode.class)));
-        // Flink's time-to-live, read once a batch (README "The correlator": sweeping it on timers
-        // of its own was tried, and bench accuracy could not tell the two apart).
-        ValueStateDescriptor<Long> watched = new ValueStateDescriptor<>("watched-since", Types.LONG);
-        watched.enableTimeToLive(StateTtlConfig.newBuilder(WATCH_MEMORY)
-                .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        this.watchedSince = context.getState(watched);
+        this.watch = new WorkloadWatch(context);
     }
 
     /** Runs the key's observations through the patterns, in the order given (oldest first). */
     void observe(List<Observation> observations, TimerService timers, Reports reports) throws Exception {
-        Long first = watchedSince.value();
-        long watched = first != null ? first : observations.getFirst().epochMillis();
-        if (first == null) {
-            watchedSince.update(watched);
-        }
+        long watched = watch.since(
+                observations.getFirst().epochMillis(), observations.getLast().epochMillis(), timers);
         lastTimer = Long.MIN_VALUE;
         for (int o = 0; o < observations.size(); o++) {
             Observation observation = observations.get(o);
@@ -159,6 +138,11 @@ final class Episodes {
             }
         }
         return false;
+    }
+
+    /** At a sweep of the key at event time {@code now}: forgets the watch of a workload gone quiet. */
+    void sweep(long now, TimerService timers) throws Exception {
+        watch.sweep(now, timers);
     }
 
     /**

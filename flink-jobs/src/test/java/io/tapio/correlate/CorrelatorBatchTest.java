@@ -1,29 +1,23 @@
 package io.tapio.correlate;
 
+import static io.tapio.correlate.CorrelatorHarness.event;
+import static io.tapio.correlate.CorrelatorHarness.harness;
+import static io.tapio.correlate.CorrelatorHarness.runMails;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tapio.ebpf.abi.EventPayload;
-import io.tapio.ebpf.abi.EventSubject;
-import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.OomKill;
 import io.tapio.ebpf.abi.OpenFailed;
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
-import io.tapio.model.Workload;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
-import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
@@ -120,24 +114,8 @@ class CorrelatorBatchTest {
         }
     }
 
-    private static int runMails(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness)
-            throws Exception {
-        int ran = 0;
-        for (Optional<Mail> mail; (mail = harness.getTaskMailbox().tryTake(TaskMailbox.MIN_PRIORITY)).isPresent(); ) {
-            mail.get().run();
-            ran++;
-        }
-        return ran;
-    }
-
     private static List<Finding> findings(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> h) {
         return h.extractOutputValues();
-    }
-
-    private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness(
-            OneInputStreamOperator<EnrichedEvent, Finding> operator) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                operator, e -> e.workload().key(), Types.STRING);
     }
 
     private static EnrichedEvent oomKill(long cgroup, long epochMillis) {
@@ -146,12 +124,5 @@ class CorrelatorBatchTest {
 
     private static EnrichedEvent failedOpen(long cgroup, long epochMillis) {
         return event(cgroup, epochMillis, new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app/optional.yaml"));
-    }
-
-    private static EnrichedEvent event(long cgroup, long epochMillis, EventPayload payload) {
-        Workload workload = Workload.host(new Workload.Cgroup("node-1", cgroup, ""));
-        KernelEvent event =
-                KernelEvent.of(new EventSubject(epochMillis * 1_000_000, 0, 100, 100, cgroup, "app"), payload);
-        return new EnrichedEvent(event, workload);
     }
 }

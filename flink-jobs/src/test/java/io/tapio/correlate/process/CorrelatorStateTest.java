@@ -28,8 +28,7 @@ import org.junit.jupiter.api.Test;
  * The correlator's process records under workload churn, in Flink's own operator harness, on
  * event time alone (the harness's processing-time clock never moves): a process whose exit was
  * lost is forgotten ten minutes after its last event, a departed workload's records, episodes
- * and timers go, and a workload that keeps going keeps what it needs. (Its watch is Flink's
- * time-to-live: RegressionDetectorStateTest shows how that is tested.)
+ * and timers go, and a workload that keeps going keeps what it needs. (Its watch: WorkloadWatchTest.)
  */
 class CorrelatorStateTest {
     private static final long MINUTE = 60_000;
