@@ -58,6 +58,9 @@ public final class ProcessTracker {
     private final MapState<Integer, ProcessRecord> processes;
     private final MapState<Integer, EndedChild> endedChildren;
 
+    /** The pid boxed last: a process's run of failed opens boxes it once, not once an event. */
+    private Integer lastPid;
+
     public ProcessTracker(RuntimeContext context) {
         this.processes = context.getMapState(
                 new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOfImmutable(ProcessRecord.class)));
@@ -80,11 +83,19 @@ public final class ProcessTracker {
             case OomKill ignored -> killed(epochMillis, event, timers);
             default -> {
                 if (Cause.kindOf(event) != null) {
-                    Integer pid = event.pid(); // boxed once for the lookup and the update
+                    Integer pid = boxed(event.pid()); // for the lookup and the update
                     processes.put(pid, current(pid, epochMillis, timers).withCause(event, epochMillis));
                 }
             }
         }
+    }
+
+    private Integer boxed(int pid) {
+        Integer last = lastPid;
+        if (last == null || last != pid) {
+            lastPid = last = pid;
+        }
+        return last;
     }
 
     /**
@@ -186,7 +197,7 @@ public final class ProcessTracker {
     }
 
     private void killed(long at, KernelEvent event, TimerService timers) throws Exception {
-        Integer pid = event.pid();
+        Integer pid = boxed(event.pid());
         processes.put(pid, current(pid, at, timers).killedAt(event.timestampNs(), at));
     }
 
