@@ -101,7 +101,7 @@ final class BenchCommand {
         Duration pacingStep;
 
         @Mixin
-        CoalescingOption coalescing = new CoalescingOption();
+        RingReaderOptions ringReader = new RingReaderOptions();
 
         @Option(
                 names = "--capacity",
@@ -139,15 +139,21 @@ final class BenchCommand {
             }
             List<JobBenchmark.Step> steps = JobBenchmark.run(
                     new JobBenchmark.Options(
-                            rates, Duration.ofSeconds(stepSeconds), loadThreads, pacingStep, coalescing.coalescing()),
+                            rates,
+                            Duration.ofSeconds(stepSeconds),
+                            loadThreads,
+                            pacingStep,
+                            ringReader.coalescing(),
+                            ringReader.slice),
                     progress(out));
             out.printf(
                     "%nThe job on the eBPF source, %d s per rate, %d load thread(s) paced in steps of %s, records "
-                            + "gathering for %s on a busy ring%n",
+                            + "gathering for %s on a busy ring, the reader asking for scheduler slices of %s%n",
                     stepSeconds,
                     loadThreads,
                     micros(pacingStep.toNanos() / 1e9),
-                    micros(coalescing.delay.toNanos() / 1e9));
+                    micros(ringReader.delay.toNanos() / 1e9),
+                    micros(ringReader.slice.toNanos() / 1e9));
             Table table = new Table(
                     "load (events/s)",
                     "into the job (events/s)",
@@ -207,7 +213,9 @@ final class BenchCommand {
                     "pacing_step_micros",
                     String.valueOf(pacingStep.toNanos() / 1_000),
                     "ring_coalescing_micros",
-                    String.valueOf(coalescing.delay.toNanos() / 1_000));
+                    String.valueOf(ringReader.delay.toNanos() / 1_000),
+                    "ring_reader_slice_micros",
+                    String.valueOf(ringReader.slice.toNanos() / 1_000));
             List<BenchRun> runs = new java.util.ArrayList<>();
             for (JobBenchmark.Step s : steps) {
                 String rate = s.targetRate() == 0 ? "max" : s.targetRate() + "/s";

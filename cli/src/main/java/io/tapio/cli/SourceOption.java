@@ -34,7 +34,7 @@ final class SourceOption {
     RingOption ring = new RingOption();
 
     @Mixin
-    CoalescingOption coalescing = new CoalescingOption();
+    RingReaderOptions ringReader = new RingReaderOptions();
 
     @Option(
             names = "--synthetic-rate",
@@ -86,7 +86,7 @@ final class SourceOption {
                 } catch (MissingRequirementException | MissingLibbpfException e) {
                     throw new MissingRequirementException("cannot read this machine's kernel: " + e.getMessage());
                 }
-                yield new SourceSpec.Ebpf(collector(), coalescing.coalescing());
+                yield new SourceSpec.Ebpf(collector(), ringReader.coalescing(), ringReader.slice);
             }
             case "synthetic" -> new SourceSpec.Synthetic(synthetic(), Long.MAX_VALUE, true);
             case "kafka" -> kafka.spec();

@@ -2,10 +2,12 @@ package io.tapio.job;
 
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.source.ebpf.Coalescing;
+import io.tapio.ebpf.source.ebpf.EbpfSourceOptions;
 import io.tapio.kafka.AgentTopic;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** Where the streaming job's kernel events come from. */
@@ -20,14 +22,15 @@ public sealed interface SourceSpec extends Serializable {
      * This node's kernel, through Tapio's BPF programs.
      *
      * @param coalescing how long records gather on a busy ring before the job reads them
+     * @param readerSlice the scheduler slice the reader's threads ask for; zero leaves the scheduler's
      */
-    record Ebpf(CollectorConfig collector, Coalescing coalescing) implements SourceSpec {
+    record Ebpf(CollectorConfig collector, Coalescing coalescing, Duration readerSlice) implements SourceSpec {
         @Serial
-        private static final long serialVersionUID = 2L;
+        private static final long serialVersionUID = 3L;
 
-        /** With the default coalescing. */
+        /** With the default coalescing and slice. */
         public Ebpf(CollectorConfig collector) {
-            this(collector, Coalescing.DEFAULT);
+            this(collector, Coalescing.DEFAULT, EbpfSourceOptions.DEFAULT_READER_SLICE);
         }
 
         @Override

@@ -184,6 +184,7 @@ public final class TapioJob {
                 EbpfSource.builder()
                         .setCollectorConfig(ebpf.collector())
                         .setCoalescing(ebpf.coalescing())
+                        .setReaderSlice(ebpf.readerSlice())
                         .build();
             case SourceSpec.Synthetic synthetic ->
                 synthetic.paced()

@@ -9,6 +9,7 @@ import io.tapio.ebpf.collector.PathRule;
 import io.tapio.ebpf.metrics.DropReason;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.ebpf.source.ebpf.Coalescing;
+import io.tapio.ebpf.source.ebpf.EbpfSourceOptions;
 import io.tapio.export.FindingExports;
 import io.tapio.job.SourceSpec;
 import io.tapio.local.LocalTapio;
@@ -40,16 +41,23 @@ public final class JobBenchmark {
      * @param step how long each rate is measured
      * @param pacingStep how the load keeps to its rate ({@link FailedOpenLoad#start(int, long, Duration)})
      * @param coalescing how long records gather on the busy ring before the job reads them
+     * @param readerSlice the scheduler slice the reader's threads ask for; zero leaves the scheduler's
      */
     public record Options(
-            List<Long> rates, Duration step, int loadThreads, Duration pacingStep, Coalescing coalescing) {
+            List<Long> rates,
+            Duration step,
+            int loadThreads,
+            Duration pacingStep,
+            Coalescing coalescing,
+            Duration readerSlice) {
         public static Options defaults() {
             return new Options(
                     List.of(10_000L, 100_000L, 500_000L, 0L),
                     Duration.ofSeconds(10),
                     1,
                     FailedOpenLoad.DEFAULT_PACING_STEP,
-                    Coalescing.DEFAULT);
+                    Coalescing.DEFAULT,
+                    EbpfSourceOptions.DEFAULT_READER_SLICE);
         }
     }
 
@@ -100,7 +108,8 @@ public final class JobBenchmark {
                                 CollectorConfig.builder()
                                         .addPathRule(PathRule.report(load.pathPrefix()))
                                         .build(),
-                                options.coalescing()),
+                                options.coalescing(),
+                                options.readerSlice()),
                         null,
                         dataDir.path(),
                         0,

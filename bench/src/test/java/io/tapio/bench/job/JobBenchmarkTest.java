@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapio.ebpf.metrics.Stage;
 import io.tapio.ebpf.source.ebpf.Coalescing;
+import io.tapio.ebpf.source.ebpf.EbpfSourceOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,12 @@ class JobBenchmarkTest {
         List<String> progress = new ArrayList<>();
         List<JobBenchmark.Step> steps = JobBenchmark.run(
                 new JobBenchmark.Options(
-                        List.of(2_000L), Duration.ofSeconds(3), 1, Duration.ofNanos(20_000), Coalescing.DEFAULT),
+                        List.of(2_000L),
+                        Duration.ofSeconds(3),
+                        1,
+                        Duration.ofNanos(20_000),
+                        Coalescing.DEFAULT,
+                        EbpfSourceOptions.DEFAULT_READER_SLICE),
                 progress::add);
 
         JobBenchmark.Step step = steps.getFirst();

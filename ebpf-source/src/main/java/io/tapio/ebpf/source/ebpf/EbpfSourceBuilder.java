@@ -2,6 +2,7 @@ package io.tapio.ebpf.source.ebpf;
 
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.collector.CollectorConfig;
+import java.time.Duration;
 
 /**
  * Builds an {@link EbpfSource}.
@@ -18,6 +19,7 @@ public final class EbpfSourceBuilder {
     private CollectorConfig collector = CollectorConfig.defaults();
     private AdaptiveBatchSize.Settings batch = AdaptiveBatchSize.Settings.defaults();
     private Coalescing coalescing = Coalescing.DEFAULT;
+    private Duration readerSlice = EbpfSourceOptions.DEFAULT_READER_SLICE;
 
     EbpfSourceBuilder() {}
 
@@ -39,7 +41,16 @@ public final class EbpfSourceBuilder {
         return this;
     }
 
+    /**
+     * The scheduler slice the reader's threads ask for, so that they run soon after they wake
+     * ({@link ReaderSlice}); zero leaves the scheduler's; default {@link EbpfSourceOptions#DEFAULT_READER_SLICE}.
+     */
+    public EbpfSourceBuilder setReaderSlice(Duration slice) {
+        this.readerSlice = slice;
+        return this;
+    }
+
     public EbpfSource build() {
-        return new EbpfSource(new EbpfSourceOptions(collector, batch, coalescing));
+        return new EbpfSource(new EbpfSourceOptions(collector, batch, coalescing, readerSlice));
     }
 }

@@ -67,12 +67,14 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
             collector
                     .unavailable()
                     .forEach((type, why) -> LOG.warn("no {} events on {}: {}", type.label(), split.node(), why));
+            ReaderSlice.request(options.readerSlice(), "source's task (ring reader and correlator)");
             // Woken once a stats period without events too: nothing else would call pollNext, and
             // an idle node would keep reporting the kernel's counters of its last busy second.
             waiter = new RingWaiter(
                     collector.reader(),
                     Duration.ofNanos(STATS_REFRESH_NANOS),
                     options.coalescing(),
+                    options.readerSlice(),
                     "tapio-ring-waiter");
             metrics = new EbpfReaderMetrics(
                     NodeName.local(),

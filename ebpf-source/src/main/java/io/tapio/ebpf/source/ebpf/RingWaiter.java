@@ -32,6 +32,7 @@ final class RingWaiter implements AutoCloseable {
     private final RingBufferReader reader;
     private final Duration longestSleep;
     private final Coalescing coalescing;
+    private final Duration slice;
     private final AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
     /** How far the reader had read when the task last got a future it had to wait on; the task's only. */
     private long consumedWhenAsked = -1;
@@ -45,11 +46,13 @@ final class RingWaiter implements AutoCloseable {
      * @param longestSleep how often a waiting reader is woken without records; also the bound on
      *     the latency of the rare record whose wakeup the programs missed ({@link RingBufferReader#await})
      * @param coalescing how long records gather on a busy ring before the task is told
+     * @param slice the scheduler slice the waiter's thread asks for ({@link ReaderSlice}); zero asks none
      */
-    RingWaiter(RingBufferReader reader, Duration longestSleep, Coalescing coalescing, String name) {
+    RingWaiter(RingBufferReader reader, Duration longestSleep, Coalescing coalescing, Duration slice, String name) {
         this.reader = reader;
         this.longestSleep = longestSleep;
         this.coalescing = coalescing;
+        this.slice = slice;
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
@@ -80,6 +83,7 @@ final class RingWaiter implements AutoCloseable {
     }
 
     private void run() {
+        ReaderSlice.request(slice, "ring's waiter");
         RecordRate rate = new RecordRate(System.nanoTime(), reader.records());
         while (running) {
             CompletableFuture<Void> future = waiting.get();

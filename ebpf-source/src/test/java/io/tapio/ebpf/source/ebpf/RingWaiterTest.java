@@ -12,8 +12,10 @@ import io.tapio.ebpf.collector.PathRule;
 import io.tapio.ebpf.ring.RingBufferReader;
 import io.tapio.testing.Commands;
 import io.tapio.testing.FailedOpenLoad;
+import io.tapio.testing.SchedulerSlices;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,13 +35,44 @@ class RingWaiterTest {
                 .build();
         try (KernelCollector collector = KernelCollector.open(execsAndExits);
                 RingWaiter waiter = new RingWaiter(
-                        collector.reader(), LONGER_THAN_THE_TEST, Coalescing.DEFAULT, "test-ring-waiter")) {
+                        collector.reader(),
+                        LONGER_THAN_THE_TEST,
+                        Coalescing.DEFAULT,
+                        Duration.ZERO,
+                        "test-ring-waiter")) {
             CompletableFuture<Void> available = heldWait(collector.reader(), waiter);
 
             Commands.check("/bin/true");
 
             available.get(60, TimeUnit.SECONDS);
             assertTrue(collector.reader().pendingBytes() > 0, "the ring holds the record that woke the waiter");
+        }
+    }
+
+    @Test
+    void theWaitersThreadRunsInTheSchedulerSliceItWasGiven() throws Exception {
+        CollectorConfig execsAndExits = CollectorConfig.builder()
+                .enabledTypes(List.of(EventType.EXEC, EventType.EXIT))
+                .build();
+        OptionalLong before = SchedulerSlices.ofCallingThread();
+        try (KernelCollector collector = KernelCollector.open(execsAndExits);
+                RingWaiter waiter = new RingWaiter(
+                        collector.reader(),
+                        LONGER_THAN_THE_TEST,
+                        Coalescing.DEFAULT,
+                        Duration.ofNanos(200_000),
+                        "test-sliced")) {
+            waiter.available();
+            OptionalLong slice = SchedulerSlices.ofThread("test-sliced");
+            for (int tries = 0; tries < 50 && slice.equals(before); tries++) {
+                Thread.sleep(100); // the thread asks as it starts
+                slice = SchedulerSlices.ofThread("test-sliced");
+            }
+            if (SchedulerSlices.kernelTakesSlices()) {
+                assertEquals(OptionalLong.of(200_000), slice);
+            } else {
+                assertEquals(before, slice, "a kernel before 6.12 keeps its own slice");
+            }
         }
     }
 
@@ -77,7 +110,11 @@ class RingWaiterTest {
         try (FailedOpenLoad opens = new FailedOpenLoad();
                 KernelCollector collector = KernelCollector.open(failuresOf(opens));
                 RingWaiter waiter = new RingWaiter(
-                        collector.reader(), LONGER_THAN_THE_TEST, Coalescing.DEFAULT, "test-ring-waiter")) {
+                        collector.reader(),
+                        LONGER_THAN_THE_TEST,
+                        Coalescing.DEFAULT,
+                        Duration.ZERO,
+                        "test-ring-waiter")) {
             RingBufferReader reader = collector.reader();
             for (int round = 0; round < rounds; round++) {
                 waiter.available();
@@ -112,7 +149,8 @@ class RingWaiterTest {
         Coalescing everyRingBusy = new Coalescing(Duration.ofSeconds(5), 0);
         try (FailedOpenLoad opens = new FailedOpenLoad();
                 KernelCollector collector = KernelCollector.open(failuresOf(opens));
-                RingWaiter waiter = new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, everyRingBusy, "test")) {
+                RingWaiter waiter = new RingWaiter(
+                        collector.reader(), LONGER_THAN_THE_TEST, everyRingBusy, Duration.ZERO, "test")) {
             RingBufferReader reader = collector.reader();
             CompletableFuture<Void> available = waiter.available();
 
@@ -141,8 +179,8 @@ class RingWaiterTest {
                 .enabledTypes(List.of(EventType.OOM_KILL))
                 .build();
         try (KernelCollector collector = KernelCollector.open(oomKillsOnly)) {
-            RingWaiter waiter =
-                    new RingWaiter(collector.reader(), LONGER_THAN_THE_TEST, Coalescing.DEFAULT, "test-ring-waiter");
+            RingWaiter waiter = new RingWaiter(
+                    collector.reader(), LONGER_THAN_THE_TEST, Coalescing.DEFAULT, Duration.ZERO, "test-ring-waiter");
             CompletableFuture<Void> available = waiter.available();
             Thread.sleep(200);
 

@@ -4,8 +4,8 @@ import io.tapio.ebpf.source.ebpf.Coalescing;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** {@code --ring-coalescing}: how the job's eBPF source reads a busy ring. */
-final class CoalescingOption {
+/** {@code --ring-coalescing} and {@code --ring-reader-slice}: how the job's eBPF source reads its ring. */
+final class RingReaderOptions {
     @Option(
             names = "--ring-coalescing",
             defaultValue = "200us",
@@ -16,6 +16,17 @@ final class CoalescingOption {
                     + "a half of the job's CPU from 20,000 to 100,000 events/s, for at most this much more "
                     + "latency; 0us reads each wakeup's records at once (default: ${DEFAULT-VALUE}).")
     Duration delay;
+
+    @Option(
+            names = "--ring-reader-slice",
+            defaultValue = "100us",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "With the eBPF source, the scheduler slice the ring's reader asks for (its task, which "
+                    + "also correlates, and its waiter; Linux 6.12+, older kernels ignore it): a short slice lets "
+                    + "the reader run as soon as it wakes instead of waiting behind a busy CPU, without more CPU. "
+                    + "0us keeps the scheduler's own (default: ${DEFAULT-VALUE}).")
+    Duration slice;
 
     Coalescing coalescing() {
         return Coalescing.of(delay);
