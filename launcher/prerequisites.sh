@@ -3,7 +3,8 @@
 # missing when run as root, or saying which command installs them otherwise.
 #
 #   launcher/prerequisites.sh build   what building and running Tapio needs
-#   launcher/prerequisites.sh test    that, plus what the test suite uses
+#   launcher/prerequisites.sh bench   that, plus what the benchmarks make real activity with
+#   launcher/prerequisites.sh test    that, plus what the rest of the test suite uses
 #
 # Prints the JAVA_HOME to use on its last line.
 set -euo pipefail
@@ -21,24 +22,27 @@ need libbpf-dev     test -f /usr/include/bpf/bpf_helpers.h
 need libbpf1        sh -c 'ldconfig -p | grep -q "libbpf.so.1 "'
 need make           command -v make
 need maven          command -v mvn
-if [ "$mode" = test ]; then
+if [ "$mode" = bench ] || [ "$mode" = test ]; then
+    # bench accuracy's faults: packet loss in a namespace of its own, a file only root may read
     need nftables   test -x /usr/sbin/nft
     need iproute2   test -x /usr/sbin/ip -o -x /sbin/ip -o -x /bin/ip
     need util-linux command -v setpriv
-    need prometheus test -x /usr/bin/promtool -a -x /usr/bin/prometheus
     need curl       command -v curl
     need python3    command -v python3
+    # the accuracy bench's corpus of ordinary programs (bench/.../BenignCorpus)
+    need nodejs     command -v node
+    need wget       command -v wget
+    need git        command -v git
+    need gcc        command -v cc
+fi
+if [ "$mode" = test ]; then
+    need prometheus test -x /usr/bin/promtool -a -x /usr/bin/prometheus
     # the notebooks' test runs them headless with Debian's Python
     need jupyter-nbconvert command -v jupyter-nbconvert
     need python3-nbclient  /usr/bin/python3 -c 'import nbclient'
     need python3-ipykernel /usr/bin/python3 -c 'import ipykernel'
     need python3-pandas    /usr/bin/python3 -c 'import pandas'
     need python3-matplotlib /usr/bin/python3 -c 'import matplotlib'
-    # the accuracy bench's corpus of ordinary programs (bench/.../BenignCorpus)
-    need nodejs     command -v node
-    need wget       command -v wget
-    need git        command -v git
-    need gcc        command -v cc
     # the kernel matrix (kernel-matrix/guest.sh): other kernels booted in QEMU, emulated
     need qemu-system-x86 command -v qemu-system-x86_64
     need cpio           command -v cpio
