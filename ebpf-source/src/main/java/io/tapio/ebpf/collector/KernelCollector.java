@@ -52,7 +52,20 @@ public final class KernelCollector implements AutoCloseable {
     static {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
-                        () -> List.copyOf(OPEN).forEach(KernelCollector::close), "tapio-collector-shutdown"));
+                        () -> List.copyOf(OPEN).forEach(KernelCollector::closeAtExit), "tapio-collector-shutdown"));
+    }
+
+    /**
+     * Closes a collector the JVM exits with. Its programs are detached first; a thread still
+     * waiting on its ring (a reader the exit interrupted) keeps the ring's memory from being
+     * unmapped here, and the kernel unmaps it as the process ends: that is no error to report.
+     */
+    private static void closeAtExit(KernelCollector collector) {
+        try {
+            collector.close();
+        } catch (IllegalStateException ringInUse) {
+            // the kernel unmaps the ring as the process ends
+        }
     }
 
     private final BpfObject object;

@@ -35,4 +35,14 @@ class CollectorLifecycleTest {
         assertTrue(child.exitCode() != 0, "the JVM died: " + child.exitCode());
         assertEquals(List.of(), LoadedPrograms.awaitNone("tapio_"));
     }
+
+    /** The JVM exits while a reader still waits on the ring: the collector closes without a word. */
+    @Test
+    void aJvmThatExitsWhileAThreadWaitsOnTheRingSaysNothingOfIt() {
+        Commands.Result child = Commands.run(JavaProcess.command(CollectorProcessMain.class, "exit-while-waiting"));
+
+        assertEquals(5, child.exitCode(), child.output());
+        assertFalse(child.output().contains("Exception"), child.output());
+        assertEquals(List.of(), LoadedPrograms.awaitNone("tapio_"));
+    }
 }
