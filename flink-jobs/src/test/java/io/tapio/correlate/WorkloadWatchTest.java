@@ -2,6 +2,8 @@ package io.tapio.correlate;
 
 import static io.tapio.correlate.CorrelatorHarness.event;
 import static io.tapio.correlate.CorrelatorHarness.harness;
+import static io.tapio.correlate.CorrelatorHarness.key;
+import static io.tapio.correlate.CorrelatorHarness.keysWith;
 import static io.tapio.correlate.CorrelatorHarness.runMails;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +12,6 @@ import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.types.JavaSerializer;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -141,17 +142,6 @@ class WorkloadWatchTest {
     private static List<String> keysWithWatch(
             KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness) {
         return keysWith(harness, "watch");
-    }
-
-    private static List<String> keysWith(
-            KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness, String state) {
-        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
-            return keys.map(Object::toString).collect(Collectors.toList());
-        }
-    }
-
-    private static String key(long cgroup) {
-        return CorrelatorHarness.workload(cgroup).key();
     }
 
     private static EnrichedEvent failedOpen(long cgroup, long epochMillis) {

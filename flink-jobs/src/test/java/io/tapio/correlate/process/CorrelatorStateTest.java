@@ -1,22 +1,21 @@
 package io.tapio.correlate.process;
 
+import static io.tapio.correlate.CorrelatorHarness.event;
+import static io.tapio.correlate.CorrelatorHarness.harness;
+import static io.tapio.correlate.CorrelatorHarness.key;
+import static io.tapio.correlate.CorrelatorHarness.keysWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.correlate.Correlator;
-import io.tapio.ebpf.abi.EventPayload;
-import io.tapio.ebpf.abi.EventSubject;
 import io.tapio.ebpf.abi.Exit;
 import io.tapio.ebpf.abi.ExitOrigin;
-import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.OpenFailed;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
-import io.tapio.model.Workload;
 import io.tapio.model.types.JavaSerializer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -36,7 +35,7 @@ class CorrelatorStateTest {
 
     @Test
     void aProcessWhoseExitWasLostIsForgottenTenMinutesAfterItsLastEvent() throws Exception {
-        try (var harness = harness()) {
+        try (var harness = harness(new Correlator(CorrelationConfig.defaults(), false))) {
             harness.open();
             // A process meets a failed open, and its exit is lost; another process of the workload keeps going.
             harness.processElement(
@@ -58,7 +57,7 @@ class CorrelatorStateTest {
 
     @Test
     void aDepartedWorkloadsRecordsEpisodesAndTimersGoWhileOneThatKeepsGoingKeepsItsOwn() throws Exception {
-        try (var harness = harness()) {
+        try (var harness = harness(new Correlator(CorrelationConfig.defaults(), false))) {
             harness.open();
             harness.processElement(
                     event(1, 100, T0, new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app/missing.yaml")), T0);
@@ -102,33 +101,5 @@ class CorrelatorStateTest {
         List<Integer> pids = new ArrayList<>();
         processes.keys().forEach(pids::add);
         return pids;
-    }
-
-    private static List<String> keysWith(
-            KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness, String state) {
-        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
-            return keys.map(Object::toString).collect(Collectors.toList());
-        }
-    }
-
-    private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new Correlator(CorrelationConfig.defaults(), false),
-                e -> e.workload().key(),
-                Types.STRING);
-    }
-
-    private static String key(long cgroup) {
-        return workload(cgroup).key();
-    }
-
-    private static Workload workload(long cgroup) {
-        return Workload.host(new Workload.Cgroup("node-1", cgroup, ""));
-    }
-
-    private static EnrichedEvent event(long cgroup, int pid, long epochMillis, EventPayload payload) {
-        KernelEvent event =
-                KernelEvent.of(new EventSubject(epochMillis * 1_000_000, 0, pid, pid, cgroup, "app"), payload);
-        return new EnrichedEvent(event, workload(cgroup));
     }
 }
