@@ -18,8 +18,8 @@ import java.util.Arrays;
  * path's NUL: the rest of its 256-byte buffer is zeros, most of what a failed open's record
  * would otherwise copy, carry and store. Header fields are read in place; the payload is
  * decoded on demand. Both straight from the array ({@link Layouts#arrayField}): a segment made
- * for a read escaped whenever the read was not inlined, two objects a read. Java serialization (Flink state that holds events as evidence) writes the
- * record and nothing else.
+ * for a read escaped whenever the read was not inlined, two objects a read. Java serialization
+ * (Flink state that holds events as evidence) writes the record and nothing else.
  */
 public final class KernelEvent implements Serializable {
     @Serial

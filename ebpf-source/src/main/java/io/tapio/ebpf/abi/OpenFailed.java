@@ -39,7 +39,7 @@ public final class OpenFailed implements EventPayload {
 
     private final int error;
     private final int flags;
-    /** The event's record the path is in, until it is decoded; null for a payload made of values. */
+    /** The event's record, which holds the path; null for a payload made of values. */
     private final byte[] record;
 
     private final int pathLength;

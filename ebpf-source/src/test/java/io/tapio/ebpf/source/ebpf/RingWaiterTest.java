@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
  */
 class RingWaiterTest {
     private static final Duration LONGER_THAN_THE_TEST = Duration.ofMinutes(10);
+    private static final CollectorConfig EXECS_AND_EXITS = CollectorConfig.builder()
+            .enabledTypes(List.of(EventType.EXEC, EventType.EXIT))
+            .build();
 
     @Test
     void aSleepingWaiterIsWokenByTheKernelWithTheNextRecord() throws Exception {
-        CollectorConfig execsAndExits = CollectorConfig.builder()
-                .enabledTypes(List.of(EventType.EXEC, EventType.EXIT))
-                .build();
-        try (KernelCollector collector = KernelCollector.open(execsAndExits);
+        try (KernelCollector collector = KernelCollector.open(EXECS_AND_EXITS);
                 RingWaiter waiter = new RingWaiter(
                         collector.reader(),
                         LONGER_THAN_THE_TEST,
@@ -51,11 +51,8 @@ class RingWaiterTest {
 
     @Test
     void theWaitersThreadRunsInTheSchedulerSliceItWasGiven() throws Exception {
-        CollectorConfig execsAndExits = CollectorConfig.builder()
-                .enabledTypes(List.of(EventType.EXEC, EventType.EXIT))
-                .build();
         OptionalLong before = SchedulerSlices.ofCallingThread();
-        try (KernelCollector collector = KernelCollector.open(execsAndExits);
+        try (KernelCollector collector = KernelCollector.open(EXECS_AND_EXITS);
                 RingWaiter waiter = new RingWaiter(
                         collector.reader(),
                         LONGER_THAN_THE_TEST,
