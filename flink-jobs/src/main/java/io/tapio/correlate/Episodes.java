@@ -90,8 +90,6 @@ final class Episodes {
         Finding.Status report =
                 episode.observe(pattern, observation, () -> !anotherIncidentOfItsCause(pattern, episode, key));
         episodes.put(key, episode);
-        long at = observation.epochMillis();
-        timer(timers, EventTimers.at(at + pattern.rule().memoryMillis()));
         if (report != null) {
             long latency =
                     live ? System.nanoTime() - observation.events().getLast().timestampNs() : 0;
@@ -101,7 +99,20 @@ final class Episodes {
                     EventTimers.at(episode.lastSeen() + pattern.rule().quiet().toMillis()));
         } else if (episode.open()) {
             timer(timers, EventTimers.at(episode.settlesAt()));
+        } else if (found == null) {
+            forgetTimer(timers, pattern, episode);
         }
+    }
+
+    /**
+     * The timer at which an episode that has not opened is forgotten, unless seen since. A new
+     * episode asks for it, and {@link #end} asks again for each one that timer finds still
+     * remembered: one timer an episode at a time rather than one per batch that sees it (Flink
+     * keeps its timers in a set, and a registration, even of a timer it has, costs a timer object
+     * and a lookup: 6% of the task's time replaying a capture as fast as it could).
+     */
+    private void forgetTimer(TimerService timers, Pattern pattern, Episode episode) {
+        timer(timers, EventTimers.at(episode.lastSeen() + pattern.rule().memoryMillis()));
     }
 
     /** Registers the key's event-time timer at {@code at}, unless this call just did. */
@@ -171,6 +182,8 @@ final class Episodes {
                         timers,
                         EventTimers.at(
                                 episode.lastSeen() + pattern.rule().quiet().toMillis()));
+            } else {
+                forgetTimer(timers, pattern, episode);
             }
         }
         if (episodes.isEmpty()) {

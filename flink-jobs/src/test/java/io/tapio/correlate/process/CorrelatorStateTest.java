@@ -4,13 +4,16 @@ import static io.tapio.correlate.CorrelatorHarness.event;
 import static io.tapio.correlate.CorrelatorHarness.harness;
 import static io.tapio.correlate.CorrelatorHarness.key;
 import static io.tapio.correlate.CorrelatorHarness.keysWith;
+import static io.tapio.correlate.CorrelatorHarness.runMails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.correlate.Correlator;
+import io.tapio.correlate.patterns.CpuStarvationPattern;
 import io.tapio.ebpf.abi.Exit;
 import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.OpenFailed;
+import io.tapio.ebpf.abi.RunqLatency;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
 import io.tapio.model.types.JavaSerializer;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * The correlator's process records under workload churn, in Flink's own operator harness, on
  * event time alone (the harness's processing-time clock never moves): a process whose exit was
  * lost is forgotten ten minutes after its last event, a departed workload's records, episodes
- * and timers go, and a workload that keeps going keeps what it needs. (Its watch: WorkloadWatchTest.)
+ * and timers go, a workload that keeps going keeps what it needs, and an episode that has not
+ * opened holds one timer however long it goes on. (Its watch: WorkloadWatchTest.)
  */
 class CorrelatorStateTest {
     private static final long MINUTE = 60_000;
@@ -86,6 +90,39 @@ class CorrelatorStateTest {
             assertThat(keysWith(harness, "processes")).as("both gone quiet").isEmpty();
             assertThat(keysWith(harness, "episodes")).isEmpty();
             assertThat(harness.numEventTimeTimers()).as("nothing left to sweep").isZero();
+        }
+    }
+
+    @Test
+    void anEpisodeThatHasNotOpenedHoldsOneTimerAndIsForgottenItsMemoryAfterItsLastOccurrence() throws Exception {
+        long memory = CpuStarvationPattern.DEFAULT.memoryMillis();
+        try (var harness = harness(new Correlator(CorrelationConfig.defaults(), false))) {
+            harness.open();
+            // Long waits for a CPU once a second: a workload watched for two minutes has no usual
+            // level yet, so its starvation episode only remembers them.
+            int timersAfterTenSeconds = 0;
+            long last = T0 + 119_000;
+            for (long at = T0; at <= last; at += 1000) {
+                harness.processElement(event(1, at, new RunqLatency(50_000_000L)), at);
+                runMails(harness);
+                harness.processWatermark(at);
+                if (at == T0 + 9_000) {
+                    timersAfterTenSeconds = harness.numEventTimeTimers();
+                }
+            }
+            assertThat(keysWith(harness, "episodes")).containsExactly(key(1));
+            assertThat(harness.numEventTimeTimers())
+                    .as("timers after 120 s of occurrences, against after 10 s")
+                    .isEqualTo(timersAfterTenSeconds);
+
+            harness.processWatermark(last + memory - 1000);
+            assertThat(keysWith(harness, "episodes"))
+                    .as(
+                            "its first timer (%d s after its first occurrence) passed, its memory after the last not",
+                            memory / 1000)
+                    .containsExactly(key(1));
+            harness.processWatermark(last + memory + 1000);
+            assertThat(keysWith(harness, "episodes")).isEmpty();
         }
     }
 
