@@ -64,13 +64,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--ui-port",
             defaultValue = "8081",
-            description = "Flink web UI port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+            description = "Flink web UI port on 127.0.0.1; 0 lets the system choose one, which the run prints "
+                    + "(default: ${DEFAULT-VALUE}).")
     int uiPort;
 
     @Option(
             names = "--metrics-port",
             defaultValue = "9249",
-            description = "Prometheus endpoint port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+            description = "Prometheus endpoint port on 127.0.0.1; 0 as for --ui-port (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
     @Option(

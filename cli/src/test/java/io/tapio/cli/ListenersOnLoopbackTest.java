@@ -22,11 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Every socket a running {@code tapio run} or {@code tapio agent} listens on, as the kernel
  * lists them in {@code /proc/net/tcp} and {@code tcp6}, is on loopback: the web UI, the metrics
  * and status endpoints, and whatever Flink's MiniCluster opens for itself; and the agent's
- * {@code --metrics-bind} is the only way a socket listens beyond it.
+ * {@code --metrics-bind} is the only way a socket listens beyond it. A run asked for port 0
+ * prints the ports the system chose.
  */
 class ListenersOnLoopbackTest {
     /** 0.0.0.0 and ::, the wildcard of either table. */
     private static final String WILDCARD = "0{8}|0{32}";
+
+    /** An address {@code tapio run} prints when it is running. */
+    private static final Pattern ADDRESS = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
 
     private static final Pattern AGENT_METRICS = Pattern.compile("metrics at http://[^:]+:(\\d+)/metrics");
 
@@ -45,9 +49,21 @@ class ListenersOnLoopbackTest {
                 "--no-history",
                 "--data-dir",
                 dir.resolve("data").toString())) {
-            run.awaitOutput("Tapio is running", Duration.ofSeconds(90));
+            run.awaitOutput("Ctrl-C stops it.", Duration.ofSeconds(90));
             List<String> listening = listening(run);
             assertEquals(List.of(), Listeners.beyondLoopback(listening), "listening: " + listening);
+            // Started with port 0 for each: what it prints is where the system put them.
+            Matcher printed = ADDRESS.matcher(run.out());
+            List<String> ports = new ArrayList<>();
+            while (printed.find()) {
+                ports.add(String.format(Locale.ROOT, "%04X", Integer.parseInt(printed.group(1))));
+            }
+            assertEquals(3, ports.size(), "web UI, metrics and status: " + run.out());
+            for (String port : ports) {
+                assertTrue(
+                        listening.stream().anyMatch(address -> address.endsWith(":" + port)),
+                        "printed port " + Integer.parseInt(port, 16) + " listens: " + run.out() + listening);
+            }
         }
     }
 

@@ -75,6 +75,15 @@ final class LocalCluster implements PipelineExecutorServiceLoader, PipelineExecu
         }
     }
 
+    /** The port the cluster's web UI listens on: the one configured, or the one the system chose for port 0. */
+    int restPort() {
+        MiniCluster running = cluster;
+        if (running == null) {
+            throw new IllegalStateException("the cluster has not started");
+        }
+        return running.getRestAddress().join().getPort();
+    }
+
     private static long remaining(long deadline) {
         return Math.max(0, deadline - System.nanoTime());
     }

@@ -196,8 +196,9 @@ public final class LocalTapio implements AutoCloseable {
         return latest;
     }
 
+    /** The web UI's port: {@code --ui-port}, or the one the system chose when that was 0. */
     public int uiPort() {
-        return options.uiPort();
+        return cluster.restPort();
     }
 
     public int metricsPort() {
