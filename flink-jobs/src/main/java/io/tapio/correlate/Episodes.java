@@ -94,14 +94,17 @@ final class Episodes {
             long latency =
                     live ? System.nanoTime() - observation.events().getLast().timestampNs() : 0;
             reports.report(pattern, episode, report, latency);
-            timer(
-                    timers,
-                    EventTimers.at(episode.lastSeen() + pattern.rule().quiet().toMillis()));
+            quietTimer(timers, pattern, episode);
         } else if (episode.open()) {
             timer(timers, EventTimers.at(episode.settlesAt()));
         } else if (found == null) {
             forgetTimer(timers, pattern, episode);
         }
+    }
+
+    /** The timer at which an open episode is over, unless seen since: its quiet period after its last occurrence. */
+    private void quietTimer(TimerService timers, Pattern pattern, Episode episode) {
+        timer(timers, EventTimers.at(episode.lastSeen() + pattern.rule().quiet().toMillis()));
     }
 
     /**
@@ -178,10 +181,7 @@ final class Episodes {
                     reports.report(pattern, episode, Finding.Status.UPDATE, 0);
                     entry.setValue(episode);
                 }
-                timer(
-                        timers,
-                        EventTimers.at(
-                                episode.lastSeen() + pattern.rule().quiet().toMillis()));
+                quietTimer(timers, pattern, episode);
             } else {
                 forgetTimer(timers, pattern, episode);
             }
