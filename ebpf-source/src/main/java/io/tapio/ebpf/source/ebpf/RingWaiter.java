@@ -96,9 +96,27 @@ final class RingWaiter implements AutoCloseable {
             } else {
                 sleep();
             }
-            if (waiting.compareAndSet(future, null)) {
-                future.complete(null);
+            handOver(future);
+        }
+    }
+
+    /**
+     * After a wait for {@code waitedFor}: completes the task's future. The task may have replaced
+     * it meanwhile: Flink looks at the reader's availability twice, and a record that comes
+     * between the looks makes the second say "available"; the task reads it and asks again,
+     * while the waiter still waits for the first future. The future the task holds then is
+     * completed too when the ring has records: waiting again would hold records that are there
+     * already (at 100,000 events/s, one hand-over in ten waited twice the coalescing delay). With
+     * the ring empty the waiter waits again, for the new future, asking for a new wakeup.
+     */
+    private void handOver(CompletableFuture<Void> waitedFor) {
+        CompletableFuture<Void> current = waiting.get();
+        while (current != null && (current == waitedFor || reader.pendingBytes() > 0)) {
+            if (waiting.compareAndSet(current, null)) {
+                current.complete(null);
+                return;
             }
+            current = waiting.get();
         }
     }
 

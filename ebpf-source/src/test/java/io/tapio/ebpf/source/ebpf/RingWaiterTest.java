@@ -161,6 +161,34 @@ class RingWaiterTest {
         }
     }
 
+    /**
+     * Flink looks at the reader's availability twice when the ring is empty, and a record can
+     * come between the looks: the task then reads it and asks again while the waiter gathers for
+     * the first future. The records that came in the meantime are handed over when that gather
+     * ends, not after a second one.
+     */
+    @Test
+    void aFutureAskedAgainDuringAGatherIsCompletedWhenTheGatherEnds() throws Exception {
+        Coalescing everyRingBusy = new Coalescing(Duration.ofSeconds(2), 0);
+        try (FailedOpenLoad opens = new FailedOpenLoad();
+                KernelCollector collector = KernelCollector.open(failuresOf(opens));
+                RingWaiter waiter = new RingWaiter(
+                        collector.reader(), LONGER_THAN_THE_TEST, everyRingBusy, Duration.ZERO, "test")) {
+            RingBufferReader reader = collector.reader();
+            CompletableFuture<Void> first = waiter.available();
+            opens.run(1);
+            assertEquals(1, reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE), "the task read it");
+            CompletableFuture<Void> second = waiter.available();
+            opens.run(1);
+
+            second.get(60, TimeUnit.SECONDS);
+
+            assertTrue(first.isDone(), "the first future is completed with the one that replaced it");
+            assertEquals(1, reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE));
+            assertEquals(1, waiter.coalescedWaits(), "one gather, not a second for the future asked again");
+        }
+    }
+
     /** The failed opens of {@code opens} only. */
     private static CollectorConfig failuresOf(FailedOpenLoad opens) {
         return CollectorConfig.builder()
