@@ -87,6 +87,7 @@ final class Episodes {
         String key = lastKey[p];
         Episode found = episodes.get(key);
         Episode episode = found != null ? found : new Episode(pattern.name(), subject, watched);
+        boolean settling = episode.countMoved();
         Finding.Status report =
                 episode.observe(pattern, observation, () -> !anotherIncidentOfItsCause(pattern, episode, key));
         episodes.put(key, episode);
@@ -95,8 +96,8 @@ final class Episodes {
                     live ? System.nanoTime() - observation.events().getLast().timestampNs() : 0;
             reports.report(pattern, episode, report, latency);
             quietTimer(timers, pattern, episode);
-        } else if (episode.open()) {
-            timer(timers, EventTimers.at(episode.settlesAt()));
+        } else if (episode.countMoved() && !settling) {
+            settleTimer(timers, episode);
         } else if (found == null) {
             forgetTimer(timers, pattern, episode);
         }
@@ -105,6 +106,16 @@ final class Episodes {
     /** The timer at which an open episode is over, unless seen since: its quiet period after its last occurrence. */
     private void quietTimer(TimerService timers, Pattern pattern, Episode episode) {
         timer(timers, EventTimers.at(episode.lastSeen() + pattern.rule().quiet().toMillis()));
+    }
+
+    /**
+     * The timer at which an open episode's count will have been still long enough to report it.
+     * Asked for by the first occurrence its last report did not count, and again by {@link #end}
+     * for as long as the count moves before that timer: one settle timer an episode at a time, as
+     * for {@link #forgetTimer}, rather than one per batch that sees it.
+     */
+    private void settleTimer(TimerService timers, Episode episode) {
+        timer(timers, EventTimers.at(episode.settlesAt()));
     }
 
     /**
@@ -180,6 +191,8 @@ final class Episodes {
                     episode.settledReported(now);
                     reports.report(pattern, episode, Finding.Status.UPDATE, 0);
                     entry.setValue(episode);
+                } else if (episode.countMoved()) {
+                    settleTimer(timers, episode);
                 }
                 quietTimer(timers, pattern, episode);
             } else {

@@ -220,7 +220,12 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
      * has been still long enough to report it (so that what a person reads last is the true count).
      */
     public boolean settled(long now) {
-        return open() && count > reportedCount && now >= settlesAt();
+        return countMoved() && now >= settlesAt();
+    }
+
+    /** Whether an open episode has occurrences its last report did not count: it reports again once settled. */
+    public boolean countMoved() {
+        return open() && count > reportedCount;
     }
 
     /** When the episode's count will have been still long enough to report it: see {@link #SETTLE_MILLIS}. */

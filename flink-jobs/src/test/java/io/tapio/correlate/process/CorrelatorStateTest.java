@@ -6,6 +6,7 @@ import static io.tapio.correlate.CorrelatorHarness.key;
 import static io.tapio.correlate.CorrelatorHarness.keysWith;
 import static io.tapio.correlate.CorrelatorHarness.runMails;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.correlate.Correlator;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * event time alone (the harness's processing-time clock never moves): a process whose exit was
  * lost is forgotten ten minutes after its last event, a departed workload's records, episodes
  * and timers go, a workload that keeps going keeps what it needs, and an episode that has not
- * opened holds one timer however long it goes on. (Its watch: WorkloadWatchTest.)
+ * opened holds one timer however long it goes on, and so does an open one's settling count.
+ * (Its watch: WorkloadWatchTest.)
  */
 class CorrelatorStateTest {
     private static final long MINUTE = 60_000;
@@ -123,6 +125,40 @@ class CorrelatorStateTest {
                     .containsExactly(key(1));
             harness.processWatermark(last + memory + 1000);
             assertThat(keysWith(harness, "episodes")).isEmpty();
+        }
+    }
+
+    @Test
+    void anOpenEpisodeWhoseCountMovesHoldsOneSettleTimerAndReportsItsTrueCountOnceSettled() throws Exception {
+        try (var harness = harness(new Correlator(CorrelationConfig.defaults(), false))) {
+            harness.open();
+            // The workload's main process fails once a second: the crash loop opens at the third
+            // failure and reports again at 6 and 12. From 13 on, its count moves without a
+            // report (the next is due at 24), while the watermark holds still.
+            int timersAtThirteen = 0;
+            long last = T0 + 19_000;
+            for (long at = T0; at <= last; at += 1000) {
+                harness.processElement(event(1, at, new Exit(1, 1, 0, false, ExitOrigin.MAIN, 1_000_000, 0)), at);
+                runMails(harness);
+                if (at == T0 + 12_000) {
+                    timersAtThirteen = harness.numEventTimeTimers();
+                }
+            }
+            assertThat(harness.extractOutputValues())
+                    .extracting(Finding::status, Finding::count)
+                    .containsExactly(
+                            tuple(Finding.Status.OPEN, 3L),
+                            tuple(Finding.Status.UPDATE, 6L),
+                            tuple(Finding.Status.UPDATE, 12L));
+            assertThat(harness.numEventTimeTimers())
+                    .as("timers after seven more unreported failures, against after the first")
+                    .isEqualTo(timersAtThirteen);
+
+            harness.processWatermark(last + 5_000);
+            assertThat(harness.extractOutputValues())
+                    .last()
+                    .extracting(Finding::status, Finding::count)
+                    .containsExactly(Finding.Status.UPDATE, 20L);
         }
     }
 
