@@ -143,21 +143,16 @@ class RingWaiterTest {
      */
     @Test
     void aBusyRingIsHandedOverOnceItsRecordsGathered() throws Exception {
-        Coalescing everyRingBusy = new Coalescing(Duration.ofSeconds(5), 0);
-        try (FailedOpenLoad opens = new FailedOpenLoad();
-                KernelCollector collector = KernelCollector.open(failuresOf(opens));
-                RingWaiter waiter = new RingWaiter(
-                        collector.reader(), LONGER_THAN_THE_TEST, everyRingBusy, Duration.ZERO, "test")) {
-            RingBufferReader reader = collector.reader();
-            CompletableFuture<Void> available = waiter.available();
+        try (BusyRing busy = BusyRing.gatheringFor(Duration.ofSeconds(5))) {
+            CompletableFuture<Void> available = busy.waiter().available();
 
-            opens.run(10);
+            busy.opens().run(10);
             Thread.sleep(500); // a kernel wakeup would have ended the wait by now
 
             assertFalse(available.isDone(), "the first records do not end the wait");
             available.get(60, TimeUnit.SECONDS);
-            assertEquals(10, reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE), "handed over together");
-            assertEquals(1, waiter.coalescedWaits());
+            assertEquals(10, busy.drain(), "handed over together");
+            assertEquals(1, busy.waiter().coalescedWaits());
         }
     }
 
@@ -169,23 +164,54 @@ class RingWaiterTest {
      */
     @Test
     void aFutureAskedAgainDuringAGatherIsCompletedWhenTheGatherEnds() throws Exception {
-        Coalescing everyRingBusy = new Coalescing(Duration.ofSeconds(2), 0);
-        try (FailedOpenLoad opens = new FailedOpenLoad();
-                KernelCollector collector = KernelCollector.open(failuresOf(opens));
-                RingWaiter waiter = new RingWaiter(
-                        collector.reader(), LONGER_THAN_THE_TEST, everyRingBusy, Duration.ZERO, "test")) {
-            RingBufferReader reader = collector.reader();
-            CompletableFuture<Void> first = waiter.available();
-            opens.run(1);
-            assertEquals(1, reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE), "the task read it");
-            CompletableFuture<Void> second = waiter.available();
-            opens.run(1);
+        try (BusyRing busy = BusyRing.gatheringFor(Duration.ofSeconds(2))) {
+            CompletableFuture<Void> first = busy.waiter().available();
+            busy.opens().run(1);
+            assertEquals(1, busy.drain(), "the task read it");
+            CompletableFuture<Void> second = busy.waiter().available();
+            busy.opens().run(1);
 
             second.get(60, TimeUnit.SECONDS);
 
             assertTrue(first.isDone(), "the first future is completed with the one that replaced it");
-            assertEquals(1, reader.drain((ring, offset, length) -> {}, Integer.MAX_VALUE));
-            assertEquals(1, waiter.coalescedWaits(), "one gather, not a second for the future asked again");
+            assertEquals(1, busy.drain());
+            assertEquals(1, busy.waiter().coalescedWaits(), "one gather, not a second for the future asked again");
+        }
+    }
+
+    /**
+     * A waiter on a ring of the failed opens of {@code opens} only, for which every ring is busy
+     * (a threshold of 0): it gathers for its delay at every wait.
+     */
+    private record BusyRing(FailedOpenLoad opens, KernelCollector collector, RingWaiter waiter)
+            implements AutoCloseable {
+        static BusyRing gatheringFor(Duration delay) {
+            FailedOpenLoad opens = new FailedOpenLoad();
+            KernelCollector collector = null;
+            try {
+                collector = KernelCollector.open(failuresOf(opens));
+                RingWaiter waiter = new RingWaiter(
+                        collector.reader(), LONGER_THAN_THE_TEST, new Coalescing(delay, 0), Duration.ZERO, "test");
+                return new BusyRing(opens, collector, waiter);
+            } catch (RuntimeException e) {
+                if (collector != null) {
+                    collector.close();
+                }
+                opens.close();
+                throw e;
+            }
+        }
+
+        /** Reads what the ring holds, as the task would. */
+        int drain() {
+            return collector.reader().drain((ring, offset, length) -> {}, Integer.MAX_VALUE);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            waiter.close();
+            collector.close();
+            opens.close();
         }
     }
 
