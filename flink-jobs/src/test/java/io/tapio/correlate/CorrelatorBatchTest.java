@@ -2,6 +2,8 @@ package io.tapio.correlate;
 
 import static io.tapio.correlate.CorrelatorHarness.event;
 import static io.tapio.correlate.CorrelatorHarness.harness;
+import static io.tapio.correlate.CorrelatorHarness.key;
+import static io.tapio.correlate.CorrelatorHarness.keysWith;
 import static io.tapio.correlate.CorrelatorHarness.runMails;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +20,11 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.io.RecordProcessorUtils;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.function.ThrowingConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,6 +84,40 @@ class CorrelatorBatchTest {
                     .as("nothing waited in the checkpoint")
                     .isZero();
             assertThat(findings(restored)).isEmpty();
+        }
+    }
+
+    /**
+     * The task hands records to the correlator as Flink's record processor does, which sets no key
+     * per event for it (the harness's own processElement always sets one): each full batch still
+     * reads and writes its own workload's state.
+     */
+    @Test
+    void interleavedWorkloadsBatchUnderTheirOwnKeysWithoutAKeyPerEvent() throws Exception {
+        try (var harness = harness(new Correlator(BATCHES_OF_FOUR, false))) {
+            harness.open();
+            ThrowingConsumer<StreamRecord<EnrichedEvent>, Exception> task =
+                    RecordProcessorUtils.getRecordProcessor(harness.getOneInputOperator());
+            for (int i = 0; i < 3; i++) {
+                task.accept(new StreamRecord<>(failedOpen(1, T0 + i), T0 + i));
+                if (i < 2) {
+                    task.accept(new StreamRecord<>(failedOpen(2, T0 + i), T0 + i));
+                }
+            }
+            task.accept(new StreamRecord<>(oomKill(1, T0 + 3), T0 + 3));
+            assertThat(findings(harness)).extracting(f -> f.workload().key()).containsExactly(key(1));
+            assertThat(keysWith(harness, "processes")).containsExactly(key(1));
+            assertThat(harness.getOperator().getCurrentKey())
+                    .as("set for the batch that filled")
+                    .isEqualTo(key(1));
+
+            task.accept(new StreamRecord<>(failedOpen(2, T0 + 3), T0 + 3));
+            assertThat(harness.getOperator().getCurrentKey())
+                    .as("not set for an event that only waits")
+                    .isEqualTo(key(1));
+
+            assertThat(runMails(harness)).isEqualTo(1);
+            assertThat(keysWith(harness, "processes")).containsExactlyInAnyOrder(key(1), key(2));
         }
     }
 
