@@ -90,7 +90,6 @@ final class Episodes {
         boolean settling = episode.countMoved();
         Finding.Status report =
                 episode.observe(pattern, observation, () -> !anotherIncidentOfItsCause(pattern, episode, key));
-        episodes.put(key, episode);
         if (report != null) {
             long latency =
                     live ? System.nanoTime() - observation.events().getLast().timestampNs() : 0;
@@ -101,6 +100,7 @@ final class Episodes {
         } else if (found == null) {
             forgetTimer(timers, pattern, episode);
         }
+        episodes.put(key, episode);
     }
 
     /** The timer at which an open episode is over, unless seen since: its quiet period after its last occurrence. */
@@ -120,13 +120,17 @@ final class Episodes {
 
     /**
      * The timer at which an episode that has not opened is forgotten, unless seen since. A new
-     * episode asks for it, and {@link #end} asks again for each one that timer finds still
-     * remembered: one timer an episode at a time rather than one per batch that sees it (Flink
+     * episode asks for it, and {@link #end} asks again for each one still remembered when that
+     * timer is due: one timer an episode at a time, rather than one per batch that sees it (Flink
      * keeps its timers in a set, and a registration, even of a timer it has, costs a timer object
-     * and a lookup: 6% of the task's time replaying a capture as fast as it could).
+     * and a lookup: 6% of the task's time replaying a capture as fast as it could), and rather
+     * than one at every end of the key (any of its timers), which also left a timer behind each
+     * time the episode's last occurrence had moved on.
      */
     private void forgetTimer(TimerService timers, Pattern pattern, Episode episode) {
-        timer(timers, EventTimers.at(episode.lastSeen() + pattern.rule().memoryMillis()));
+        long at = EventTimers.at(episode.lastSeen() + pattern.rule().memoryMillis());
+        timer(timers, at);
+        episode.forgetTimerAt(at);
     }
 
     /** Registers the key's event-time timer at {@code at}, unless this call just did. */
@@ -195,8 +199,9 @@ final class Episodes {
                     settleTimer(timers, episode);
                 }
                 quietTimer(timers, pattern, episode);
-            } else {
+            } else if (episode.forgetTimerDue(now)) {
                 forgetTimer(timers, pattern, episode);
+                entry.setValue(episode);
             }
         }
         if (episodes.isEmpty()) {

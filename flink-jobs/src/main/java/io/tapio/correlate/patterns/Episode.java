@@ -64,6 +64,11 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
     String reportedVerdict;
     /** Whether the latest report was the episode's first under its verdict (it opened, or escalated). */
     boolean newVerdict;
+    /**
+     * While it has not opened: the event time of the timer asked for to forget it; 0 when none is
+     * known (a checkpoint from before this field).
+     */
+    long forgetTimerAt;
 
     /** @param watchedSince event time since which the workload has been watched; 0: from its first occurrence */
     public Episode(String pattern, String subject, long watchedSince) {
@@ -91,6 +96,7 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
         this.reportedAt = from.reportedAt;
         this.reportedVerdict = from.reportedVerdict;
         this.newVerdict = from.newVerdict;
+        this.forgetTimerAt = from.forgetTimerAt;
     }
 
     @Override
@@ -243,6 +249,20 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
     /** An open episode with no occurrence for the rule's quiet period, at event time {@code now}, is over. */
     public boolean over(Pattern pattern, long now) {
         return open() && now - lastSeen >= pattern.rule().quiet().toMillis();
+    }
+
+    /** A timer at event time {@code at} was asked for to forget the episode, unless it is seen again. */
+    public void forgetTimerAt(long at) {
+        forgetTimerAt = at;
+    }
+
+    /**
+     * Whether the episode, not forgettable at event time {@code now}, needs another timer to be
+     * forgotten: the one asked for is due (an occurrence since moved its forgetting on), or none
+     * is known.
+     */
+    public boolean forgetTimerDue(long now) {
+        return forgetTimerAt <= now;
     }
 
     /** Nothing recent enough to matter: the state can go. */
