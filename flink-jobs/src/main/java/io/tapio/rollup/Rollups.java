@@ -35,7 +35,7 @@ public final class Rollups extends KeyedProcessFunction<String, EnrichedEvent, R
     /** The state's key of the minute the last event was in, boxed once for all its events. */
     private transient Long minuteKey;
 
-    Rollups() {}
+    public Rollups() {}
 
     public static SingleOutputStreamOperator<Rollup> of(KeyedStream<EnrichedEvent, String> byWorkload) {
         return byWorkload

@@ -26,6 +26,7 @@ class MicroBenchmarksTest {
                 "DecodeBenchmark.payload",
                 "EnrichBenchmark.filterAndEnrich",
                 "CorrelateBenchmark.correlate",
+                "RollupsBenchmark.rollups",
                 "ExchangeBenchmark.enrichedEventOut",
                 "ExchangeBenchmark.enrichedEventIn",
                 "AgentBatchBenchmark.read",
