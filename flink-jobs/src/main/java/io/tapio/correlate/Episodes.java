@@ -87,50 +87,37 @@ final class Episodes {
         String key = lastKey[p];
         Episode found = episodes.get(key);
         Episode episode = found != null ? found : new Episode(pattern.name(), subject, watched);
-        boolean settling = episode.countMoved();
         Finding.Status report =
                 episode.observe(pattern, observation, () -> !anotherIncidentOfItsCause(pattern, episode, key));
         if (report != null) {
             long latency =
                     live ? System.nanoTime() - observation.events().getLast().timestampNs() : 0;
             reports.report(pattern, episode, report, latency);
-            quietTimer(timers, pattern, episode);
-        } else if (episode.countMoved() && !settling) {
-            settleTimer(timers, episode);
-        } else if (found == null) {
-            forgetTimer(timers, pattern, episode);
         }
+        lookAgain(timers, pattern, episode, timers.currentWatermark());
         episodes.put(key, episode);
     }
 
-    /** The timer at which an open episode is over, unless seen since: its quiet period after its last occurrence. */
-    private void quietTimer(TimerService timers, Pattern pattern, Episode episode) {
-        timer(timers, EventTimers.at(episode.lastSeen() + pattern.rule().quiet().toMillis()));
-    }
-
     /**
-     * The timer at which an open episode's count will have been still long enough to report it.
-     * Asked for by the first occurrence its last report did not count, and again by {@link #end}
-     * for as long as the count moves before that timer: one settle timer an episode at a time, as
-     * for {@link #forgetTimer}, rather than one per batch that sees it.
+     * Asks for the timer at which the episode next needs looking at ({@link Episode#nextLook}),
+     * unless the one it holds is still to come and comes no later; {@link #end} asks again when that
+     * one is due. One timer an episode at a time, rather than one per batch that sees it or one at
+     * every end of the key (any of its timers): Flink keeps its timers in a set, and a registration,
+     * even of a timer it has, costs a timer object and a lookup (6% of the task's time replaying a
+     * capture as fast as it could), and each occurrence that moved the episode's time on left
+     * another timer behind, another end of the key.
+     *
+     * @param firedUpTo the event time up to which the key's timers have fired
+     * @return whether it asked (the episode changed)
      */
-    private void settleTimer(TimerService timers, Episode episode) {
-        timer(timers, EventTimers.at(episode.settlesAt()));
-    }
-
-    /**
-     * The timer at which an episode that has not opened is forgotten, unless seen since. A new
-     * episode asks for it, and {@link #end} asks again for each one still remembered when that
-     * timer is due: one timer an episode at a time, rather than one per batch that sees it (Flink
-     * keeps its timers in a set, and a registration, even of a timer it has, costs a timer object
-     * and a lookup: 6% of the task's time replaying a capture as fast as it could), and rather
-     * than one at every end of the key (any of its timers), which also left a timer behind each
-     * time the episode's last occurrence had moved on.
-     */
-    private void forgetTimer(TimerService timers, Pattern pattern, Episode episode) {
-        long at = EventTimers.at(episode.lastSeen() + pattern.rule().memoryMillis());
+    private boolean lookAgain(TimerService timers, Pattern pattern, Episode episode, long firedUpTo) {
+        long at = EventTimers.at(episode.nextLook(pattern));
+        if (episode.holdsTimerFor(at, firedUpTo)) {
+            return false;
+        }
         timer(timers, at);
-        episode.forgetTimerAt(at);
+        episode.timerAt(at);
+        return true;
     }
 
     /** Registers the key's event-time timer at {@code at}, unless this call just did. */
@@ -190,18 +177,16 @@ final class Episodes {
                 all.remove();
             } else if (episode.forgettable(pattern, now)) {
                 all.remove();
-            } else if (episode.open()) {
+            } else {
+                boolean changed = false;
                 if (episode.settled(now)) {
                     episode.settledReported(now);
                     reports.report(pattern, episode, Finding.Status.UPDATE, 0);
-                    entry.setValue(episode);
-                } else if (episode.countMoved()) {
-                    settleTimer(timers, episode);
+                    changed = true;
                 }
-                quietTimer(timers, pattern, episode);
-            } else if (episode.forgetTimerDue(now)) {
-                forgetTimer(timers, pattern, episode);
-                entry.setValue(episode);
+                if (lookAgain(timers, pattern, episode, now) || changed) {
+                    entry.setValue(episode);
+                }
             }
         }
         if (episodes.isEmpty()) {

@@ -65,10 +65,10 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
     /** Whether the latest report was the episode's first under its verdict (it opened, or escalated). */
     boolean newVerdict;
     /**
-     * While it has not opened: the event time of the timer asked for to forget it; 0 when none is
-     * known (a checkpoint from before this field).
+     * The event time of the timer last asked for to look at the episode again (to forget it, end
+     * it or report its settled count); 0 when none is known (a checkpoint from before this field).
      */
-    long forgetTimerAt;
+    long timerAt;
 
     /** @param watchedSince event time since which the workload has been watched; 0: from its first occurrence */
     public Episode(String pattern, String subject, long watchedSince) {
@@ -96,7 +96,7 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
         this.reportedAt = from.reportedAt;
         this.reportedVerdict = from.reportedVerdict;
         this.newVerdict = from.newVerdict;
-        this.forgetTimerAt = from.forgetTimerAt;
+        this.timerAt = from.timerAt;
     }
 
     @Override
@@ -251,18 +251,30 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
         return open() && now - lastSeen >= pattern.rule().quiet().toMillis();
     }
 
-    /** A timer at event time {@code at} was asked for to forget the episode, unless it is seen again. */
-    public void forgetTimerAt(long at) {
-        forgetTimerAt = at;
+    /**
+     * When the episode next needs looking at, in event time: for one not open, when it may be
+     * forgotten; for an open one, when it will be over, or sooner, when its moved count will have
+     * settled.
+     */
+    public long nextLook(Pattern pattern) {
+        if (!open()) {
+            return lastSeen + pattern.rule().memoryMillis();
+        }
+        long over = lastSeen + pattern.rule().quiet().toMillis();
+        return countMoved() ? Math.min(over, settlesAt()) : over;
+    }
+
+    /** A timer at event time {@code at} was asked for to look at the episode again. */
+    public void timerAt(long at) {
+        timerAt = at;
     }
 
     /**
-     * Whether the episode, not forgettable at event time {@code now}, needs another timer to be
-     * forgotten: the one asked for is due (an occurrence since moved its forgetting on), or none
-     * is known.
+     * Whether the timer the episode holds will look at it in time for {@code at}: it is known, it
+     * is still to come (after {@code firedUpTo}, up to which timers have fired) and it comes no later.
      */
-    public boolean forgetTimerDue(long now) {
-        return forgetTimerAt <= now;
+    public boolean holdsTimerFor(long at, long firedUpTo) {
+        return timerAt != 0 && timerAt > firedUpTo && timerAt <= at;
     }
 
     /** Nothing recent enough to matter: the state can go. */
