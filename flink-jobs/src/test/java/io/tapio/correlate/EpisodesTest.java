@@ -12,10 +12,12 @@ import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.OomKill;
 import io.tapio.ebpf.abi.RunqLatency;
 import io.tapio.model.EnrichedEvent;
+import io.tapio.model.Finding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,12 +38,7 @@ class EpisodesTest {
     void anEpisodeThatHasNotOpenedAsksForItsForgetTimerAgainOnlyWhenTheOneItHoldsIsDue() throws Exception {
         long memory = CpuStarvationPattern.DEFAULT.memoryMillis();
         try (var harness = harness(new Correlator(CorrelationConfig.defaults(), false))) {
-            harness.open();
-            harness.getOperator().setCurrentKey(key(1));
-            Episodes episodes = new Episodes(
-                    harness.getOperator().getRuntimeContext(),
-                    CorrelationConfig.defaults().patterns(),
-                    false);
+            Episodes episodes = episodesOfWorkload1(harness);
             RecordingTimers timers = new RecordingTimers();
             long last = T0 + 59_000;
             for (long at = T0; at <= last; at += 1000) {
@@ -76,12 +73,7 @@ class EpisodesTest {
     void anOpenEpisodeAsksForItsNextTimerOnlyWhenTheOneItHoldsIsDueAndStillSettlesAndEnds() throws Exception {
         long quiet = OomPattern.DEFAULT.quiet().toMillis();
         try (var harness = harness(new Correlator(CorrelationConfig.defaults(), false))) {
-            harness.open();
-            harness.getOperator().setCurrentKey(key(1));
-            Episodes episodes = new Episodes(
-                    harness.getOperator().getRuntimeContext(),
-                    CorrelationConfig.defaults().patterns(),
-                    false);
+            Episodes episodes = episodesOfWorkload1(harness);
             RecordingTimers timers = new RecordingTimers();
             long[] now = new long[1];
             List<String> reported = new ArrayList<>();
@@ -129,6 +121,17 @@ class EpisodesTest {
                     .containsExactly(
                             "UPDATE 60 at 62 s", "RESOLVED 60 at " + (EventTimers.at(last + quiet) - T0) / 1000 + " s");
         }
+    }
+
+    /** The default patterns' episodes in the harness's keyed state, under workload 1's key. */
+    private static Episodes episodesOfWorkload1(
+            KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Finding> harness) throws Exception {
+        harness.open();
+        harness.getOperator().setCurrentKey(key(1));
+        return new Episodes(
+                harness.getOperator().getRuntimeContext(),
+                CorrelationConfig.defaults().patterns(),
+                false);
     }
 
     /** Event-time timers as asked for, in order. */
