@@ -230,12 +230,12 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
     }
 
     /** Whether an open episode has occurrences its last report did not count: it reports again once settled. */
-    public boolean countMoved() {
+    private boolean countMoved() {
         return open() && count > reportedCount;
     }
 
     /** When the episode's count will have been still long enough to report it: see {@link #SETTLE_MILLIS}. */
-    public long settlesAt() {
+    private long settlesAt() {
         return lastSeen + Math.max(SETTLE_MILLIS, 2 * occurrences.latestGap());
     }
 
@@ -248,7 +248,12 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
 
     /** An open episode with no occurrence for the rule's quiet period, at event time {@code now}, is over. */
     public boolean over(Pattern pattern, long now) {
-        return open() && now - lastSeen >= pattern.rule().quiet().toMillis();
+        return open() && now >= overAt(pattern);
+    }
+
+    /** When an open episode will be over unless seen again: the rule's quiet period after its last occurrence. */
+    private long overAt(Pattern pattern) {
+        return lastSeen + pattern.rule().quiet().toMillis();
     }
 
     /**
@@ -258,10 +263,9 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
      */
     public long nextLook(Pattern pattern) {
         if (!open()) {
-            return lastSeen + pattern.rule().memoryMillis();
+            return forgottenAt(pattern);
         }
-        long over = lastSeen + pattern.rule().quiet().toMillis();
-        return countMoved() ? Math.min(over, settlesAt()) : over;
+        return countMoved() ? Math.min(overAt(pattern), settlesAt()) : overAt(pattern);
     }
 
     /** A timer at event time {@code at} was asked for to look at the episode again. */
@@ -279,7 +283,12 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
 
     /** Nothing recent enough to matter: the state can go. */
     public boolean forgettable(Pattern pattern, long now) {
-        return !open() && now - lastSeen >= pattern.rule().memoryMillis();
+        return !open() && now >= forgottenAt(pattern);
+    }
+
+    /** When an episode that has not opened may be forgotten unless seen again: the rule's memory after its last occurrence. */
+    private long forgottenAt(Pattern pattern) {
+        return lastSeen + pattern.rule().memoryMillis();
     }
 
     /** Identifies the episode across its reports: pattern, workload, subject, first time. */
