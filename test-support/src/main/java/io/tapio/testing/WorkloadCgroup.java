@@ -13,7 +13,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A real cgroup made to run a workload in (a benchmark's, a test's), optionally
- * memory-limited, removed on close with whatever still runs in it stopped. Works with the
+ * memory-limited, removed on close with whatever still runs in it stopped; one left open is
+ * removed at the JVM's exit, or by the next JVM that makes one if this one was killed
+ * ({@link CgroupLedger}). Works with the
  * hybrid layout (v1 controllers under /sys/fs/cgroup/CONTROLLER, the v2 hierarchy at
  * /sys/fs/cgroup/unified) and with a pure v2 hierarchy at /sys/fs/cgroup.
  */
@@ -100,12 +102,23 @@ public final class WorkloadCgroup implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        for (int i = created.size() - 1; i >= 0; i--) {
-            Path dir = created.get(i);
-            killAll(dir);
-            removeWhenEmpty(dir);
+    public synchronized void close() {
+        for (Path dir : created.reversed()) {
+            remove(dir);
         }
+        CgroupLedger.mine().removed(created);
+        created.clear();
+    }
+
+    /**
+     * Stops what runs in the cgroup at {@code dir} and removes it.
+     *
+     * @return how many processes were still running in it
+     */
+    static int remove(Path dir) {
+        int stopped = killAll(dir);
+        removeWhenEmpty(dir);
+        return stopped;
     }
 
     private void createDirectories(Path root, Path dir) {
@@ -113,10 +126,13 @@ public final class WorkloadCgroup implements AutoCloseable {
         for (Path p = dir; !p.equals(root) && !Files.exists(p); p = p.getParent()) {
             missing.addFirst(p);
         }
+        CgroupLedger ledger = CgroupLedger.mine();
         for (Path p : missing) {
+            ledger.made(List.of(p)); // before it exists: a kill between the two leaves nothing off the ledger
             try {
                 Files.createDirectory(p);
             } catch (IOException e) {
+                ledger.removed(List.of(p));
                 throw new UncheckedIOException("cannot create cgroup " + p, e);
             }
             created.add(p);
@@ -127,14 +143,14 @@ public final class WorkloadCgroup implements AutoCloseable {
      * SIGTERM first, SIGKILL only for what outlives it: a SIGKILL from here would itself be a
      * "killed by another process" for Tapio to report.
      */
-    private static void killAll(Path dir) {
+    private static int killAll(Path dir) {
         List<ProcessHandle> running = new ArrayList<>();
         try {
             for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
                 ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(running::add);
             }
         } catch (IOException e) {
-            return; // already gone
+            return 0; // already gone
         }
         running.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + 2_000_000_000L;
@@ -148,6 +164,7 @@ public final class WorkloadCgroup implements AutoCloseable {
                 process.destroyForcibly();
             }
         }
+        return running.size();
     }
 
     /** rmdir fails while a killed process is still exiting: retry for a while. */
