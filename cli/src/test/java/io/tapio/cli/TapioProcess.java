@@ -72,7 +72,18 @@ final class TapioProcess implements AutoCloseable {
 
     /** Starts {@code tapio sql --serve} over {@code dataDir} on a port the system chooses, and waits until it serves. */
     static TapioProcess serveSql(Path dir, Path dataDir) throws Exception {
-        TapioProcess service = start(dir, "sql", "--serve", "--port", "0", "--data-dir", dataDir.toString());
+        TapioProcess service = launch(
+                dir,
+                killable(
+                        dir,
+                        command(
+                                dir.resolve("home/tapio.log"),
+                                "sql",
+                                "--serve",
+                                "--port",
+                                "0",
+                                "--data-dir",
+                                dataDir.toString())));
         try {
             service.awaitOutput(SERVING, Duration.ofMinutes(3));
             return service;
@@ -80,6 +91,19 @@ final class TapioProcess implements AutoCloseable {
             service.close();
             throw e;
         }
+    }
+
+    /**
+     * The JVM command line {@code command} with its temporary directory in {@code dir/tmp}, for a
+     * process a test kills with SIGKILL: it cannot remove Flink's working directories
+     * (minicluster_*), which then go with the test's own directory rather than stay in the
+     * machine's /tmp. (Not for every process: the tests that check what a run leaves in /tmp
+     * need it there.)
+     */
+    static List<String> killable(Path dir, List<String> command) throws IOException {
+        List<String> killable = new ArrayList<>(command);
+        killable.add(1, "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")));
+        return killable;
     }
 
     private static TapioProcess launch(Path dir, List<String> command) throws IOException {

@@ -37,10 +37,8 @@ final class TapioRun implements AutoCloseable {
         Files.createDirectories(logs);
         Path out = logs.resolve(name + ".out");
         Path err = logs.resolve(name + ".err");
-        List<String> command = TapioProcess.command(logs.resolve(name + ".log"), arguments(dataDir, args));
-        // A run killed with SIGKILL cannot remove Flink's working directories (minicluster_*): they
-        // go where the test's own temporary directory holds them, not in the machine's /tmp.
-        command.add(1, "-Djava.io.tmpdir=" + Files.createDirectories(logs.resolve("tmp")));
+        List<String> command = TapioProcess.killable(
+                logs, TapioProcess.command(logs.resolve(name + ".log"), arguments(dataDir, args)));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("XDG_RUNTIME_DIR", logs.resolve("runtime").toString());
