@@ -27,7 +27,8 @@ public final class Relevance extends RichFilterFunction<KernelEvent> {
 
     /** Whether the event can matter to a pattern or a rollup; node agents apply it before publishing. */
     public static boolean relevant(KernelEvent event) {
-        return !(event.payload() instanceof Exit exit) || exit.abnormal() || exit.origin() == ExitOrigin.MAIN;
+        Exit exit = event.payloadIf(Exit.class);
+        return exit == null || exit.abnormal() || exit.origin() == ExitOrigin.MAIN;
     }
 
     @Override

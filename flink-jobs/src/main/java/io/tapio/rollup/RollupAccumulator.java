@@ -4,6 +4,7 @@ import io.tapio.ebpf.abi.BlockIoLatency;
 import io.tapio.ebpf.abi.ConnectOutcome;
 import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.Exit;
+import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.RunqLatency;
 import io.tapio.ebpf.abi.TcpConnect;
 import io.tapio.model.EnrichedEvent;
@@ -52,19 +53,23 @@ final class RollupAccumulator implements Serializable, Copyable<RollupAccumulato
 
     void add(EnrichedEvent e) {
         workload = e.workload();
-        events[e.event().type().code()]++;
-        switch (e.event().payload()) {
-            case Exit exit when exit.abnormal() -> failures++;
-            case TcpConnect c when c.outcome() == ConnectOutcome.ESTABLISHED -> connect.record(c.latencyNs());
-            case TcpConnect c when c.outcome() != ConnectOutcome.ABORTED -> failures++;
-            case RunqLatency r -> runq.record(r.latencyNs());
-            case BlockIoLatency b -> block.record(b.latencyNs());
-            default -> {
-                EventType type = e.event().type();
-                if (type == EventType.OOM_KILL || type == EventType.OPEN_FAILED) {
+        KernelEvent event = e.event();
+        events[event.type().code()]++;
+        switch (event.type()) { // decoding only the payloads it reads
+            case EXIT -> failures += event.payload(Exit.class).abnormal() ? 1 : 0;
+            case TCP_CONNECT -> {
+                TcpConnect c = event.payload(TcpConnect.class);
+                if (c.outcome() == ConnectOutcome.ESTABLISHED) {
+                    connect.record(c.latencyNs());
+                } else if (c.outcome() != ConnectOutcome.ABORTED) {
                     failures++;
                 }
             }
+            case RUNQ_LATENCY -> runq.record(event.payload(RunqLatency.class).latencyNs());
+            case BLOCK_IO_LATENCY ->
+                block.record(event.payload(BlockIoLatency.class).latencyNs());
+            case OOM_KILL, OPEN_FAILED -> failures++;
+            default -> {}
         }
     }
 

@@ -96,6 +96,11 @@ public enum EventType {
         return code;
     }
 
+    /** Whether this type's records carry payloads of {@code payloadClass}. */
+    boolean carries(Class<? extends EventPayload> payloadClass) {
+        return this.payloadClass == payloadClass;
+    }
+
     /** The layout of the whole record, header included. */
     public StructLayout layout() {
         return layout;

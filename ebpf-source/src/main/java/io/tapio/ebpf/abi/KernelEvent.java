@@ -131,6 +131,20 @@ public final class KernelEvent implements Serializable {
         return payloadClass.cast(payload());
     }
 
+    /**
+     * The payload if the event's type carries payloads of {@code payloadClass}, else null; decoded
+     * only then. What looks at every event for one type's payload (a pattern's match, the job's
+     * filter) asks this, so that the events of the other types are not decoded for it.
+     */
+    public <P extends EventPayload> P payloadIf(Class<P> payloadClass) {
+        return type.carries(payloadClass) ? payloadClass.cast(payload()) : null;
+    }
+
+    /** The record itself, for a payload's field read in place; never to be changed. */
+    byte[] record() {
+        return record;
+    }
+
     /** The size in bytes of the record the event keeps: up to its path's NUL if it ends in one. */
     public int size() {
         return record.length;

@@ -74,6 +74,20 @@ public final class OpenFailed implements EventPayload {
         PATH_LEN.set(r, 0L, (short) Layouts.putString(r, PATH, EventHeader.PATH_LEN, path()));
     }
 
+    /**
+     * The errno of a failed open, read in place from its event's record: the correlator asks it
+     * of every failed open, and needs the path of few.
+     *
+     * @throws IllegalArgumentException when the event is not a failed open
+     */
+    public static int errorOf(KernelEvent event) {
+        if (event.type() != EventType.OPEN_FAILED) {
+            throw new IllegalArgumentException(
+                    "not a failed open: " + event.type().label());
+        }
+        return (int) ERROR.get(event.record(), 0L);
+    }
+
     /** The errno, positive (2 is ENOENT, 13 EACCES). */
     public int error() {
         return error;

@@ -2,6 +2,7 @@ package io.tapio.ebpf.abi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.foreign.MemorySegment;
@@ -57,6 +58,29 @@ class KernelEventEncodingTest {
         assertEquals(SUBJECT, event.subject());
         assertEquals(payload, event.payload());
         assertEquals(event, KernelEvent.of(event.toByteArray()));
+    }
+
+    /** An event gives its payload to the class its type carries and null to every other. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("payloads")
+    void givesItsPayloadOnlyToTheClassItsTypeCarries(EventPayload payload) {
+        KernelEvent event = KernelEvent.of(SUBJECT, payload);
+
+        for (EventPayload other : payloads()) {
+            EventPayload given = event.payloadIf(other.getClass());
+            if (other.getClass() == payload.getClass()) {
+                assertEquals(payload, given);
+            } else {
+                assertNull(
+                        given,
+                        other.getClass().getSimpleName() + " of " + event.type().label());
+            }
+        }
+        if (payload instanceof OpenFailed open) {
+            assertEquals(open.error(), OpenFailed.errorOf(event), "a failed open's errno, read in place");
+        } else {
+            assertThrows(IllegalArgumentException.class, () -> OpenFailed.errorOf(event));
+        }
     }
 
     @Test

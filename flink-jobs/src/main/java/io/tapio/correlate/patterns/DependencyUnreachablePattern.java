@@ -35,7 +35,7 @@ public final class DependencyUnreachablePattern extends BasePattern {
     @Override
     public boolean matches(Observation o) {
         return o instanceof Observation.Seen seen
-                && seen.event().payload() instanceof TcpConnect c
+                && seen.event().payloadIf(TcpConnect.class) instanceof TcpConnect c
                 && c.outcome().failed()
                 && c.outcome() != ConnectOutcome.ABORTED
                 && !(c.outcome() == ConnectOutcome.REFUSED
@@ -45,7 +45,7 @@ public final class DependencyUnreachablePattern extends BasePattern {
     @Override
     public boolean clears(Observation o) {
         return o instanceof Observation.Seen seen
-                && seen.event().payload() instanceof Exit exit
+                && seen.event().payloadIf(Exit.class) instanceof Exit exit
                 && exit.origin() == ExitOrigin.MAIN
                 && !exit.abnormal();
     }

@@ -24,7 +24,7 @@ public final class KilledBySignalPattern extends BasePattern {
 
     @Override
     public boolean matches(Observation o) {
-        if (!(o instanceof Observation.Seen seen) || !(seen.event().payload() instanceof Signal s)) {
+        if (!(o instanceof Observation.Seen seen) || !(seen.event().payloadIf(Signal.class) instanceof Signal s)) {
             return false;
         }
         KernelEvent e = seen.event();

@@ -1,6 +1,7 @@
 package io.tapio.correlate.patterns;
 
 import io.tapio.correlate.process.Observation;
+import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.TcpRetransmit;
 import io.tapio.model.EventText;
 import io.tapio.model.Severity;
@@ -21,7 +22,7 @@ public final class RetransmitStormPattern extends BasePattern {
 
     @Override
     public boolean matches(Observation o) {
-        return o instanceof Observation.Seen seen && seen.event().payload() instanceof TcpRetransmit;
+        return o instanceof Observation.Seen seen && seen.event().type() == EventType.TCP_RETRANSMIT;
     }
 
     /** The destination. */

@@ -2,6 +2,7 @@ package io.tapio.correlate.patterns;
 
 import io.tapio.correlate.process.Observation;
 import io.tapio.ebpf.abi.BlockIoLatency;
+import io.tapio.ebpf.abi.EventType;
 import io.tapio.model.Severity;
 import java.time.Duration;
 
@@ -22,7 +23,7 @@ public final class SlowDiskPattern extends BasePattern {
 
     @Override
     public boolean matches(Observation o) {
-        return o instanceof Observation.Seen seen && seen.event().payload() instanceof BlockIoLatency;
+        return o instanceof Observation.Seen seen && seen.event().type() == EventType.BLOCK_IO_LATENCY;
     }
 
     /** The device. */

@@ -53,12 +53,17 @@ public record Cause(Kind kind, String subject, KernelEvent event) implements Ser
 
     /** What {@link #of} would name {@code event}'s cause, or null; without making the cause. */
     public static Kind kindOf(KernelEvent event) {
-        return switch (event.payload()) {
-            case OpenFailed open when open.error() == OpenFailed.ENOENT -> Kind.MISSING_FILE;
-            case OpenFailed open
-            when open.error() == OpenFailed.EACCES || open.error() == EPERM -> Kind.PERMISSION_DENIED;
-            case TcpConnect connect
-            when connect.outcome().failed() && connect.outcome() != ConnectOutcome.ABORTED -> Kind.UNREACHABLE;
+        return switch (event.type()) {
+            case OPEN_FAILED ->
+                switch (OpenFailed.errorOf(event)) { // most failed opens never need their path
+                    case OpenFailed.ENOENT -> Kind.MISSING_FILE;
+                    case OpenFailed.EACCES, EPERM -> Kind.PERMISSION_DENIED;
+                    default -> null;
+                };
+            case TCP_CONNECT -> {
+                ConnectOutcome outcome = event.payload(TcpConnect.class).outcome();
+                yield outcome.failed() && outcome != ConnectOutcome.ABORTED ? Kind.UNREACHABLE : null;
+            }
             default -> null;
         };
     }

@@ -3,7 +3,6 @@ package io.tapio.correlate.process;
 import io.tapio.ebpf.abi.Exit;
 import io.tapio.ebpf.abi.ExitOrigin;
 import io.tapio.ebpf.abi.KernelEvent;
-import io.tapio.ebpf.abi.OomKill;
 import io.tapio.ebpf.abi.Signal;
 import io.tapio.model.Workload;
 import io.tapio.model.types.JavaSerializer;
@@ -77,10 +76,14 @@ public final class ProcessTracker {
     public void observe(
             long epochMillis, KernelEvent event, Workload workload, TimerService timers, Consumer<Failure> failures)
             throws Exception {
-        switch (event.payload()) {
-            case Exit exit -> ended(epochMillis, event, exit, workload, timers, failures);
-            case Signal signal when signal.signal() == SIGKILL -> killed(epochMillis, event, timers);
-            case OomKill ignored -> killed(epochMillis, event, timers);
+        switch (event.type()) { // decoding only the payloads it reads
+            case EXIT -> ended(epochMillis, event, event.payload(Exit.class), workload, timers, failures);
+            case SIGNAL -> {
+                if (event.payload(Signal.class).signal() == SIGKILL) {
+                    killed(epochMillis, event, timers);
+                }
+            }
+            case OOM_KILL -> killed(epochMillis, event, timers);
             default -> {
                 if (Cause.kindOf(event) != null) {
                     Integer pid = boxed(event.pid()); // for the lookup and the update
