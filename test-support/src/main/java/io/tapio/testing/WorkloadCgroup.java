@@ -15,9 +15,9 @@ import java.util.concurrent.TimeoutException;
  * A real cgroup made to run a workload in (a benchmark's, a test's), optionally
  * memory-limited, removed on close with whatever still runs in it stopped; one left open is
  * removed at the JVM's exit, or by the next JVM that makes one if this one was killed
- * ({@link CgroupLedger}). Works with the
- * hybrid layout (v1 controllers under /sys/fs/cgroup/CONTROLLER, the v2 hierarchy at
- * /sys/fs/cgroup/unified) and with a pure v2 hierarchy at /sys/fs/cgroup.
+ * ({@link CgroupLedger}). Works with the hybrid layout (v1 controllers under
+ * /sys/fs/cgroup/CONTROLLER, the v2 hierarchy at /sys/fs/cgroup/unified) and with a pure v2
+ * hierarchy at /sys/fs/cgroup.
  */
 public final class WorkloadCgroup implements AutoCloseable {
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
