@@ -27,6 +27,9 @@ import java.util.Set;
  */
 final class CgroupLedger {
     static final Path DIR = Path.of("/run/tapio/workload-cgroups");
+    /** The suffix of a ledger being saved, moved over the ledger once written. */
+    private static final String NEW = ".new";
+
     private static final System.Logger LOG = System.getLogger(CgroupLedger.class.getName());
 
     private static CgroupLedger mine;
@@ -78,7 +81,7 @@ final class CgroupLedger {
             }
             Files.createDirectories(DIR);
             Path written = Files.write(
-                    file.resolveSibling(file.getFileName() + ".new"),
+                    file.resolveSibling(file.getFileName() + NEW),
                     live.stream().map(Path::toString).toList());
             Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -94,12 +97,17 @@ final class CgroupLedger {
         try (DirectoryStream<Path> ledgers = Files.newDirectoryStream(DIR)) {
             for (Path ledger : ledgers) {
                 String name = ledger.getFileName().toString();
-                if (!name.endsWith(".new") && !ownerAlive(name)) {
+                if (ownerAlive(name.endsWith(NEW) ? name.substring(0, name.length() - NEW.length()) : name)) {
+                    continue;
+                }
+                // A ".new" is a save its JVM was killed in: the ledger beside it lists every
+                // cgroup made (each is on file before it is made), so it only goes.
+                if (!name.endsWith(NEW)) {
                     List<Path> dirs =
                             Files.readAllLines(ledger).stream().map(Path::of).toList();
                     remove(dirs, "process " + name.substring(0, name.indexOf('-')) + " ended without removing it");
-                    Files.delete(ledger);
                 }
+                Files.delete(ledger);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ledgers of workload cgroups in " + DIR, e);

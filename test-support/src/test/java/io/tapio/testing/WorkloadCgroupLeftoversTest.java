@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +35,9 @@ class WorkloadCgroupLeftoversTest {
         Leftover left = startAndStop(true);
         assertTrue(Files.exists(left.cgroup()), "a killed JVM cannot remove its cgroup: " + left.cgroup());
         assertTrue(left.workload().isAlive(), "nor stop what runs in it");
+        // As if it had been killed saving its ledger, too.
+        Path ledger = ledgersOf(left.jvm()).getFirst();
+        Files.copy(ledger, ledger.resolveSibling(ledger.getFileName() + ".new"));
 
         try (WorkloadCgroup next = WorkloadCgroup.create()) {
             assertFalse(Files.exists(left.cgroup()), "the next cgroup made removes the leftover " + left.cgroup());
@@ -40,10 +46,22 @@ class WorkloadCgroupLeftoversTest {
                             && !left.workload().isAlive(),
                     "and stops the workload left in it");
             assertTrue(Files.exists(next.path()), "and is made itself");
+            assertEquals(
+                    List.of(),
+                    ledgersOf(left.jvm()),
+                    "the killed JVM's ledger, and the save it was killed in, are gone");
         }
     }
 
-    private record Leftover(Path cgroup, ProcessHandle workload) {}
+    private record Leftover(long jvm, Path cgroup, ProcessHandle workload) {}
+
+    /** The ledger files of the JVM with pid {@code jvm}. */
+    private static List<Path> ledgersOf(long jvm) throws IOException {
+        try (Stream<Path> all = Files.list(CgroupLedger.DIR)) {
+            return all.filter(f -> f.getFileName().toString().startsWith(jvm + "-"))
+                    .toList();
+        }
+    }
 
     /** Runs {@link LeavesAWorkload} until its workload runs, then stops it with SIGKILL or SIGTERM. */
     private static Leftover startAndStop(boolean kill) throws Exception {
@@ -72,7 +90,7 @@ class WorkloadCgroupLeftoversTest {
                 jvm.destroy();
             }
             assertTrue(jvm.waitFor(30, TimeUnit.SECONDS), "the JVM ended");
-            return new Leftover(cgroup, workload);
+            return new Leftover(jvm.pid(), cgroup, workload);
         } finally {
             jvm.destroyForcibly();
         }
