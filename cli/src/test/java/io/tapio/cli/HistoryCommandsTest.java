@@ -12,9 +12,17 @@ import io.tapio.schemas.HistoryTables;
 import io.tapio.schemas.TableDefinition;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -200,6 +208,47 @@ class HistoryCommandsTest {
             assertEquals(0, run.exit(), table.name() + ": " + run.err());
             assertEquals(
                     columns.replace(", ", ","), run.out().lines().findFirst().orElseThrow(), "the CSV header");
+        }
+    }
+
+    /**
+     * Outside a cluster each statement runs on a MiniCluster of its own that Flink closes after the
+     * statement, while the command goes on to exit: {@code tapio regress} left one working
+     * directory (minicluster_*) in /tmp at every run, one an hour from a cron job; and those
+     * clusters listened on every interface while the command ran.
+     */
+    @Test
+    @Order(4)
+    void sqlAndRegressInAProcessOfTheirOwnListenOnLoopbackAndLeaveNothingInTheTemporaryDirectory(@TempDir Path dir)
+            throws Exception {
+        Map<List<String>, Integer> commands = new LinkedHashMap<>();
+        commands.put(List.of("sql", "SELECT COUNT(*) AS n FROM findings", "--format", "csv"), 0);
+        commands.put(List.of("regress", "--at", HistoryFixture.END.toString()), RegressCommand.REGRESSED);
+        for (Map.Entry<List<String>, Integer> command : commands.entrySet()) {
+            List<String> args = new ArrayList<>(command.getKey());
+            args.addAll(List.of("--data-dir", dataDir.toString()));
+            Set<String> listened = new HashSet<>();
+            TapioProcess.Exit exit;
+            try (TapioProcess tapio = TapioProcess.startWithOwnTmp(dir, args.toArray(String[]::new))) {
+                tapio.endInput();
+                while (tapio.alive()) {
+                    try {
+                        listened.addAll(tapio.listening());
+                    } catch (java.nio.file.NoSuchFileException ended) {
+                        // it ended between the check and the look
+                    }
+                    Thread.sleep(20);
+                }
+                exit = tapio.await(Duration.ZERO);
+            }
+            String which = "tapio " + command.getKey().getFirst();
+            assertEquals(command.getValue(), exit.status(), which + ": " + exit.out() + exit.err());
+            assertFalse(listened.isEmpty(), which + " ran a statement on a cluster, which listens");
+            assertEquals(
+                    List.of(), Listeners.beyondLoopback(List.copyOf(listened)), which + " listened on " + listened);
+            try (Stream<Path> left = Files.list(dir.resolve("tmp"))) {
+                assertEquals(List.of(), left.toList(), "what " + which + " left in its temporary directory");
+            }
         }
     }
 

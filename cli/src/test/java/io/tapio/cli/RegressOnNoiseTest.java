@@ -130,16 +130,17 @@ class RegressOnNoiseTest {
         // recorded once: judging again, and the later windows the step is still in, add nothing
         Regress.Outcome again = regress(config, JUDGED.plus(STEP_AT).plus(Duration.ofHours(1)), Duration.ofHours(1));
         assertEquals(List.of(), again.recorded());
-        HistorySql sql = new HistorySql(config);
-        for (NoisyRollups stepped : List.of(quietStep, moderateStep, noisyStep)) {
-            assertEquals(
-                    (long) RollupMetric.values().length,
-                    sql.query("SELECT COUNT(*) FROM regressions WHERE workload_key = '"
-                                    + stepped.workload().key() + "'")
-                            .rows()
-                            .getFirst()
-                            .getField(0),
-                    stepped.workload().key() + ": one regression a metric");
+        try (HistorySql sql = new HistorySql(config)) {
+            for (NoisyRollups stepped : List.of(quietStep, moderateStep, noisyStep)) {
+                assertEquals(
+                        (long) RollupMetric.values().length,
+                        sql.query("SELECT COUNT(*) FROM regressions WHERE workload_key = '"
+                                        + stepped.workload().key() + "'")
+                                .rows()
+                                .getFirst()
+                                .getField(0),
+                        stepped.workload().key() + ": one regression a metric");
+            }
         }
     }
 

@@ -74,7 +74,7 @@ final class TapioProcess implements AutoCloseable {
     static TapioProcess serveSql(Path dir, Path dataDir) throws Exception {
         TapioProcess service = launch(
                 dir,
-                killable(
+                withOwnTmp(
                         dir,
                         command(
                                 dir.resolve("home/tapio.log"),
@@ -94,16 +94,15 @@ final class TapioProcess implements AutoCloseable {
     }
 
     /**
-     * The JVM command line {@code command} with its temporary directory in {@code dir/tmp}, for a
-     * process a test kills with SIGKILL: it cannot remove Flink's working directories
-     * (minicluster_*), which then go with the test's own directory rather than stay in the
-     * machine's /tmp. (Not for every process: the tests that check what a run leaves in /tmp
-     * need it there.)
+     * The JVM command line {@code command} with its temporary directory in {@code dir/tmp}: for a
+     * process a test kills with SIGKILL, which cannot remove Flink's working directories
+     * (minicluster_*), so that they go with the test's own directory rather than stay in the
+     * machine's /tmp; and for a test that checks what a command leaves there.
      */
-    static List<String> killable(Path dir, List<String> command) throws IOException {
-        List<String> killable = new ArrayList<>(command);
-        killable.add(1, "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")));
-        return killable;
+    static List<String> withOwnTmp(Path dir, List<String> command) throws IOException {
+        List<String> own = new ArrayList<>(command);
+        own.add(1, "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")));
+        return own;
     }
 
     private static TapioProcess launch(Path dir, List<String> command) throws IOException {
@@ -183,6 +182,11 @@ final class TapioProcess implements AutoCloseable {
         try (TapioProcess tapio = start(dir, args)) {
             return tapio.endInput().await(Duration.ofMinutes(1));
         }
+    }
+
+    /** Starts {@code tapio args...} with its JVM's temporary directory in {@code dir/tmp} ({@link #withOwnTmp}). */
+    static TapioProcess startWithOwnTmp(Path dir, String... args) throws IOException {
+        return launch(dir, withOwnTmp(dir, command(dir.resolve("home/tapio.log"), args)));
     }
 
     long pid() {

@@ -37,7 +37,7 @@ final class TapioRun implements AutoCloseable {
         Files.createDirectories(logs);
         Path out = logs.resolve(name + ".out");
         Path err = logs.resolve(name + ".err");
-        List<String> command = TapioProcess.killable(
+        List<String> command = TapioProcess.withOwnTmp(
                 logs, TapioProcess.command(logs.resolve(name + ".log"), arguments(dataDir, args)));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -37,14 +37,15 @@ public final class Regress {
 
     public static Outcome run(HistoryConfig config, RegressOptions options, Instant now) throws Exception {
         HistoryTables.ensureAll(config.catalogLoader().loadCatalog());
-        HistorySql sql = new HistorySql(config);
-        RollupRegressions.Found workloads = RollupRegressions.find(sql, options, now);
-        BenchRegressions.Found bench = BenchRegressions.find(sql, options, now);
-        List<RegressionRow> found = new ArrayList<>(workloads.regressions());
-        found.addAll(bench.regressions());
-        List<RegressionRow> fresh = notYetRecorded(sql, found, Duration.ofDays(options.baselineDays()));
-        HistoryWrites.regressions(config, fresh);
-        return new Outcome(workloads, bench, fresh);
+        try (HistorySql sql = new HistorySql(config)) {
+            RollupRegressions.Found workloads = RollupRegressions.find(sql, options, now);
+            BenchRegressions.Found bench = BenchRegressions.find(sql, options, now);
+            List<RegressionRow> found = new ArrayList<>(workloads.regressions());
+            found.addAll(bench.regressions());
+            List<RegressionRow> fresh = notYetRecorded(sql, found, Duration.ofDays(options.baselineDays()));
+            HistoryWrites.regressions(config, fresh);
+            return new Outcome(workloads, bench, fresh);
+        }
     }
 
     /**

@@ -56,7 +56,9 @@ public final class InProcessSession implements SqlSession {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        sql.close();
+    }
 
     /** A value as JSON: times in ISO-8601 (an instant in UTC), nested rows, maps and lists as objects and arrays. */
     private static JsonNode json(Object value, LogicalType type) {
