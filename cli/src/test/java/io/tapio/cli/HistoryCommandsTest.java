@@ -212,21 +212,26 @@ class HistoryCommandsTest {
     }
 
     /**
-     * Outside a cluster each statement runs on a MiniCluster of its own that Flink closes after the
-     * statement, while the command goes on to exit: {@code tapio regress} left one working
-     * directory (minicluster_*) in /tmp at every run, one an hour from a cron job; and those
-     * clusters listened on every interface while the command ran.
+     * On a machine each Flink job a command runs (a statement, an append to the history, a
+     * compaction) runs on a MiniCluster of its own that Flink closes after the job, while the
+     * command goes on to exit: {@code tapio regress} left a working directory (minicluster_*) and
+     * a 21 MB RPC jar in /tmp at every run, one set an hour from a cron job; and those clusters
+     * listened on every interface while the command ran. A history of the test's own, so that
+     * regress has regressions to record, written twice, so that maintain has files to compact.
      */
     @Test
-    @Order(4)
-    void sqlAndRegressInAProcessOfTheirOwnListenOnLoopbackAndLeaveNothingInTheTemporaryDirectory(@TempDir Path dir)
+    void sqlRegressAndMaintainListenOnLoopbackAndLeaveNothingInTheTemporaryDirectory(@TempDir Path dir)
             throws Exception {
+        Path data = dir.resolve("data");
+        HistoryFixture.write(HistoryConfig.hadoop(data));
+        HistoryFixture.write(HistoryConfig.hadoop(data));
         Map<List<String>, Integer> commands = new LinkedHashMap<>();
         commands.put(List.of("sql", "SELECT COUNT(*) AS n FROM findings", "--format", "csv"), 0);
         commands.put(List.of("regress", "--at", HistoryFixture.END.toString()), RegressCommand.REGRESSED);
+        commands.put(List.of("maintain"), 0);
         for (Map.Entry<List<String>, Integer> command : commands.entrySet()) {
             List<String> args = new ArrayList<>(command.getKey());
-            args.addAll(List.of("--data-dir", dataDir.toString()));
+            args.addAll(List.of("--data-dir", data.toString()));
             Set<String> listened = new HashSet<>();
             TapioProcess.Exit exit;
             try (TapioProcess tapio = TapioProcess.startWithOwnTmp(dir, args.toArray(String[]::new))) {
@@ -243,7 +248,7 @@ class HistoryCommandsTest {
             }
             String which = "tapio " + command.getKey().getFirst();
             assertEquals(command.getValue(), exit.status(), which + ": " + exit.out() + exit.err());
-            assertFalse(listened.isEmpty(), which + " ran a statement on a cluster, which listens");
+            assertFalse(listened.isEmpty(), which + " ran a job on a cluster, which listens");
             assertEquals(
                     List.of(), Listeners.beyondLoopback(List.copyOf(listened)), which + " listened on " + listened);
             try (Stream<Path> left = Files.list(dir.resolve("tmp"))) {

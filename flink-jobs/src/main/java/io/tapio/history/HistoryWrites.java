@@ -32,10 +32,13 @@ public final class HistoryWrites {
         if (rows.isEmpty()) {
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        env.setParallelism(1);
-        HistorySinks.sink(env.fromData(rows, HistorySinks.rowType(table)), table, config);
-        env.execute("tapio: append to " + table.name());
+        try (LocalClusters clusters = LocalClusters.open()) {
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(clusters.configuration());
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+            env.setParallelism(1);
+            HistorySinks.sink(env.fromData(rows, HistorySinks.rowType(table)), table, config);
+            env.execute("tapio: append to " + table.name());
+        }
     }
 }

@@ -64,14 +64,18 @@ public final class TableMaintenance {
         if (table.currentSnapshot() == null) {
             return 0;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        // Planning counts each file as at least its open cost (4 MiB by default), which would
-        // split a few hundred small checkpoint files over many output files: count their size.
-        RewriteDataFilesActionResult result = Actions.forTable(env, table)
-                .rewriteDataFiles()
-                .splitOpenFileCost(1)
-                .execute();
+        RewriteDataFilesActionResult result;
+        try (LocalClusters clusters = LocalClusters.open()) {
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(clusters.configuration());
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+            // Planning counts each file as at least its open cost (4 MiB by default), which would
+            // split a few hundred small checkpoint files over many output files: count their size.
+            result = Actions.forTable(env, table)
+                    .rewriteDataFiles()
+                    .splitOpenFileCost(1)
+                    .execute();
+        }
         table.refresh();
         return result.deletedDataFiles().size();
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tapio.correlate.CorrelationConfig;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.metrics.MetricNames;
+import io.tapio.history.LocalClusters;
 import io.tapio.job.SourceSpec;
 import io.tapio.job.TapioJob;
 import io.tapio.model.Finding;
@@ -177,10 +178,26 @@ public final class AccuracyRun {
     private static Result run(
             List<Scenario> scenarios, Duration alone, CorrelationConfig correlation, Consumer<String> progress)
             throws Exception {
+        try (LocalClusters clusters = LocalClusters.open()) {
+            return run(
+                    StreamExecutionEnvironment.createLocalEnvironment(2, clusters.configuration()),
+                    scenarios,
+                    alone,
+                    correlation,
+                    progress);
+        }
+    }
+
+    private static Result run(
+            StreamExecutionEnvironment env,
+            List<Scenario> scenarios,
+            Duration alone,
+            CorrelationConfig correlation,
+            Consumer<String> progress)
+            throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Metrics.addRegistry(meters);
         List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         CloseableIterator<Finding> collected = TapioJob.define(
                         env,
                         new SourceSpec.Ebpf(CollectorConfig.defaults()),

@@ -1,0 +1,92 @@
+package io.tapio.history;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.ClusterOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
+
+/**
+ * What a command needs for the Flink jobs it runs and waits for (a statement, an append to the
+ * history, a compaction) when it runs on a machine rather than submitted to a cluster: Flink then
+ * starts a MiniCluster for each job and closes it asynchronously once the job ends, so a command
+ * that exits right after would leave that cluster's working directory ({@code minicluster_*})
+ * and its 21 MB RPC jar in the machine's temporary directory, one set a run; and those clusters
+ * listen on every interface by default.
+ *
+ * <p>{@link #configuration()} is for the job's environment: the clusters bind to loopback and
+ * work in a directory of this object's, which {@link #close} removes once they have closed. Only
+ * bind and directory options are set: under {@code flink run} the same configuration reaches a
+ * real cluster's client, which still finds its cluster where {@code rest.address} says.
+ */
+public final class LocalClusters implements AutoCloseable {
+    /** Closing a MiniCluster takes well under a second; one still open after this is not waited for. */
+    private static final long CLOSE_MILLIS = 10_000;
+
+    private static final String CLUSTER_DIR_PREFIX = "minicluster_";
+
+    private final Path dir;
+
+    private LocalClusters(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A directory of its own in the machine's temporary directory. */
+    public static LocalClusters open() {
+        try {
+            return new LocalClusters(Files.createTempDirectory("tapio-flink-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a working directory for Flink", e);
+        }
+    }
+
+    /** The options to start the job's environment with. */
+    public Configuration configuration() {
+        Configuration flink = new Configuration();
+        flink.set(ClusterOptions.PROCESS_WORKING_DIR_BASE, dir.toString());
+        flink.set(WebOptions.TMP_DIR, dir.toString());
+        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        flink.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        flink.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        return flink;
+    }
+
+    /**
+     * Waits until the clusters have closed (each removes its working directory, and its RPC jar,
+     * as it does), for a few seconds at most, then removes the directory with what else they
+     * left there (the REST endpoint's upload directory).
+     */
+    @Override
+    public void close() {
+        try {
+            long deadline = System.nanoTime() + CLOSE_MILLIS * 1_000_000;
+            while (clusterOpen() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> left = Files.walk(dir)) {
+            for (Path p : left.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
+    }
+
+    private boolean clusterOpen() {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.anyMatch(p -> p.getFileName().toString().startsWith(CLUSTER_DIR_PREFIX));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
