@@ -1,6 +1,7 @@
 package io.tapio.correlate.process;
 
 import io.tapio.ebpf.abi.KernelEvent;
+import io.tapio.model.types.Copyable;
 import java.io.Serial;
 import java.io.Serializable;
 
@@ -13,22 +14,39 @@ import java.io.Serializable;
  * <p>A record is keyed by pid alone; the times let the exit tell its own process's record from
  * one a previous process of the same pid left (its exit lost, the ring having overflowed).
  *
- * @param lastCause the latest failed open or connect, or null
- * @param killedAtNs when it was sent SIGKILL (the kernel's clock), or 0
- * @param touchedMillis event time of the record's latest change, from which it expires
+ * <p>Changed in place and put back: a process's every failed open changes its record, and a new
+ * record for each was a tenth of the bytes the job allocated per event. The heap backend copies
+ * a record a checkpoint still holds before handing it out ({@link #copy}); the events it holds
+ * never change. The fields keep the names (and the class its serial version) of the record this
+ * class was, so that checkpoints written by it restore.
  */
-record ProcessRecord(KernelEvent lastCause, long killedAtNs, long touchedMillis) implements Serializable {
+final class ProcessRecord implements Copyable<ProcessRecord>, Serializable {
     @Serial
     private static final long serialVersionUID = 2L;
 
-    static final ProcessRecord NONE = new ProcessRecord(null, 0, 0);
+    /** The latest failed open or connect, or null. */
+    private KernelEvent lastCause;
+    /** When it was sent SIGKILL (the kernel's clock), or 0. */
+    private long killedAtNs;
+    /** Event time of the record's latest change, from which it expires. */
+    private long touchedMillis;
 
-    ProcessRecord withCause(KernelEvent event, long atMillis) {
-        return new ProcessRecord(event, killedAtNs, atMillis);
+    ProcessRecord() {}
+
+    private ProcessRecord(KernelEvent lastCause, long killedAtNs, long touchedMillis) {
+        this.lastCause = lastCause;
+        this.killedAtNs = killedAtNs;
+        this.touchedMillis = touchedMillis;
     }
 
-    ProcessRecord killedAt(long timestampNs, long atMillis) {
-        return new ProcessRecord(lastCause, timestampNs, atMillis);
+    void cause(KernelEvent event, long atMillis) {
+        lastCause = event;
+        touchedMillis = atMillis;
+    }
+
+    void killedAt(long timestampNs, long atMillis) {
+        killedAtNs = timestampNs;
+        touchedMillis = atMillis;
     }
 
     /** Event time from which the record is forgotten, untouched since. */
@@ -44,5 +62,10 @@ record ProcessRecord(KernelEvent lastCause, long killedAtNs, long touchedMillis)
     /** Whether the process that started at {@code startedNs} was sent SIGKILL. */
     boolean killedSince(long startedNs) {
         return killedAtNs != 0 && killedAtNs >= startedNs;
+    }
+
+    @Override
+    public ProcessRecord copy() {
+        return new ProcessRecord(lastCause, killedAtNs, touchedMillis);
     }
 }

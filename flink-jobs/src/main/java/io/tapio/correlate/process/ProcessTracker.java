@@ -62,7 +62,7 @@ public final class ProcessTracker {
 
     public ProcessTracker(RuntimeContext context) {
         this.processes = context.getMapState(
-                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOfImmutable(ProcessRecord.class)));
+                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOf(ProcessRecord.class)));
         // Ended children leave at their parent's grace, on the timer their end sets.
         this.endedChildren = context.getMapState(new MapStateDescriptor<>(
                 "ended-children", Types.INT, JavaSerializer.typeOfImmutable(EndedChild.class)));
@@ -87,7 +87,9 @@ public final class ProcessTracker {
             default -> {
                 if (Cause.kindOf(event) != null) {
                     Integer pid = boxed(event.pid()); // for the lookup and the update
-                    processes.put(pid, current(pid, epochMillis, timers).withCause(event, epochMillis));
+                    ProcessRecord record = current(pid, epochMillis, timers);
+                    record.cause(event, epochMillis);
+                    processes.put(pid, record); // a new one, or for a backend that holds bytes
                 }
             }
         }
@@ -129,7 +131,8 @@ public final class ProcessTracker {
             throws Exception {
         int pid = event.pid();
         long startedNs = event.timestampNs() - exit.lifetimeNs();
-        ProcessRecord record = live(processes.get(pid), at);
+        ProcessRecord record = processes.get(pid);
+        boolean live = record != null && record.expiresAt() > at;
         processes.remove(pid);
         EndedChild child = endedChildren.get(pid);
         if (child != null) {
@@ -140,16 +143,16 @@ public final class ProcessTracker {
         }
         boolean main = exit.origin() == ExitOrigin.MAIN || exit.origin() == ExitOrigin.UNKNOWN;
         Failure failure;
-        if (exit.signal() == SIGKILL || record.killedSince(startedNs) || child != null && child.killed()) {
+        if (exit.signal() == SIGKILL || live && record.killedSince(startedNs) || child != null && child.killed()) {
             failure = null; // the kill explains it, and is told by a pattern of its own
         } else if (CRASH_SIGNALS.contains(exit.signal())) {
-            failure = own(at, event, workload, main, true, record.causeSince(startedNs));
+            failure = own(at, event, workload, main, true, live ? record.causeSince(startedNs) : null);
         } else if (exit.signal() != 0 || exit.exitStatus() == 0) {
             return; // stopped, or a clean exit: nothing failed
         } else if (child != null) {
             failure = child.failure().reaching(at, event, main);
         } else {
-            failure = own(at, event, workload, main, false, record.causeSince(startedNs));
+            failure = own(at, event, workload, main, false, live ? record.causeSince(startedNs) : null);
         }
         if (main) {
             if (failure != null) {
@@ -201,10 +204,12 @@ public final class ProcessTracker {
 
     private void killed(long at, KernelEvent event, TimerService timers) throws Exception {
         Integer pid = boxed(event.pid());
-        processes.put(pid, current(pid, at, timers).killedAt(event.timestampNs(), at));
+        ProcessRecord record = current(pid, at, timers);
+        record.killedAt(event.timestampNs(), at);
+        processes.put(pid, record);
     }
 
-    /** The process's record at {@code at}, to be changed and put back. */
+    /** The process's record at {@code at}, to be changed and put back: a new one when it has none or it expired. */
     private ProcessRecord current(Integer pid, long at, TimerService timers) throws Exception {
         ProcessRecord found = processes.get(pid);
         if (found == null && processes.isEmpty()) {
@@ -213,11 +218,6 @@ public final class ProcessTracker {
             // record, a sweep is due by the time the oldest expires, and later records need none.
             timers.registerEventTimeTimer(EventTimers.sweepAfter(at + RECORD_TTL.toMillis()));
         }
-        return live(found, at);
-    }
-
-    /** The record, or {@link ProcessRecord#NONE} when there is none or it has expired by {@code at}. */
-    private static ProcessRecord live(ProcessRecord record, long at) {
-        return record == null || record.expiresAt() <= at ? ProcessRecord.NONE : record;
+        return found == null || found.expiresAt() <= at ? new ProcessRecord() : found;
     }
 }

@@ -170,7 +170,7 @@ class CorrelatorStateTest {
         var processes = backend.getPartitionedState(
                 VoidNamespace.INSTANCE,
                 VoidNamespaceSerializer.INSTANCE,
-                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOfImmutable(ProcessRecord.class)));
+                new MapStateDescriptor<>("processes", Types.INT, JavaSerializer.typeOf(ProcessRecord.class)));
         List<Integer> pids = new ArrayList<>();
         processes.keys().forEach(pids::add);
         return pids;
