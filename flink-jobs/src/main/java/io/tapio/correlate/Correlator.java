@@ -78,9 +78,11 @@ public final class Correlator extends AbstractStreamOperator<Finding>
     private transient StageMetrics arrived;
     private transient StageMetrics batched;
     private transient StageMetrics end;
-    /** A batch's events and the failures they complete, in order: one list, emptied after each batch. */
-    private transient List<Observation> observations;
-    /** Adds the failures the process tracker completes to {@link #observations}. */
+    /** The observation of each event in turn, handed to the patterns and then pointed at the next. */
+    private transient Observation.Seen seen;
+    /** The failures the process tracker completes with an event: emptied after each. */
+    private transient List<Failure> failures;
+    /** Adds the failures the process tracker completes to {@link #failures}. */
     private transient Consumer<Failure> failed;
 
     /** @param live whether event timestamps are this machine's clock now, so latency can be measured */
@@ -137,8 +139,9 @@ public final class Correlator extends AbstractStreamOperator<Finding>
         arrived = StageMetrics.stage(Stage.CORRELATOR);
         batched = StageMetrics.stage(Stage.BATCHED);
         end = StageMetrics.stage(Stage.END);
-        observations = new ArrayList<>();
-        failed = observations::add;
+        seen = new Observation.Seen(0, null, null);
+        failures = new ArrayList<>();
+        failed = failures::add;
     }
 
     @Override
@@ -216,16 +219,20 @@ public final class Correlator extends AbstractStreamOperator<Finding>
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
 
+    /** Each event, then the failures it completes, through the patterns, in the batch's order. */
     private void correlate(Batch events) throws Exception {
+        long watched = episodes.begin(events.epochMillis(0), events.epochMillis(events.size() - 1), timers);
         for (int i = 0; i < events.size(); i++) {
             EnrichedEvent e = events.event(i);
             long at = events.epochMillis(i);
             batched.record(e.event(), live);
-            observations.add(new Observation.Seen(at, e.workload(), e.event()));
+            episodes.observe(seen.moveTo(at, e.workload(), e.event()), watched, timers, reports);
             processes.observe(at, e.event(), e.workload(), timers, failed);
+            for (int f = 0; f < failures.size(); f++) {
+                episodes.observe(failures.get(f), watched, timers, reports);
+            }
+            failures.clear();
         }
-        episodes.observe(observations, timers, reports);
-        observations.clear();
         for (int i = 0; i < events.size(); i++) {
             end.record(events.event(i).event(), live);
         }

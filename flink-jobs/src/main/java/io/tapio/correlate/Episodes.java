@@ -60,18 +60,33 @@ final class Episodes {
 
     /** Runs the key's observations through the patterns, in the order given (oldest first). */
     void observe(List<Observation> observations, TimerService timers, Reports reports) throws Exception {
-        long watched = watch.since(
+        long watched = begin(
                 observations.getFirst().epochMillis(), observations.getLast().epochMillis(), timers);
-        lastTimer = Long.MIN_VALUE;
         for (int o = 0; o < observations.size(); o++) {
-            Observation observation = observations.get(o);
-            for (int p = 0; p < ordered.length; p++) {
-                Pattern pattern = ordered[p];
-                if (pattern.matches(observation)) {
-                    observe(p, observation, watched, timers, reports);
-                } else if (pattern.clears(observation)) {
-                    forgetUnopened(pattern);
-                }
+            observe(observations.get(o), watched, timers, reports);
+        }
+    }
+
+    /**
+     * Begins a hand-over of the key's observations, from {@code first} to {@code last} (event
+     * time), which then go through {@link #observe(Observation, long, TimerService, Reports)} one
+     * at a time, in order.
+     *
+     * @return since when the workload has been watched, for each of them
+     */
+    long begin(long first, long last, TimerService timers) throws Exception {
+        lastTimer = Long.MIN_VALUE;
+        return watch.since(first, last, timers);
+    }
+
+    /** Runs one observation of a hand-over {@link #begin} began through the patterns. */
+    void observe(Observation observation, long watched, TimerService timers, Reports reports) throws Exception {
+        for (int p = 0; p < ordered.length; p++) {
+            Pattern pattern = ordered[p];
+            if (pattern.matches(observation)) {
+                observe(p, observation, watched, timers, reports);
+            } else if (pattern.clears(observation)) {
+                forgetUnopened(pattern);
             }
         }
     }

@@ -18,11 +18,54 @@ public sealed interface Observation extends Serializable permits Observation.See
     /** The kernel events that show it, oldest first: a finding's evidence. */
     List<KernelEvent> events();
 
-    /** One kernel event, at {@code epochMillis} (wall clock). */
-    record Seen(long epochMillis, Workload workload, KernelEvent event) implements Observation {
+    /**
+     * One kernel event, at {@code epochMillis} (wall clock). The correlator hands the patterns
+     * one at a time and then points it at the next event ({@link #moveTo}), rather than make one
+     * for every event (a tenth of the job's bytes per event): whatever keeps something of an
+     * observation keeps its parts (the event, the workload), never the observation.
+     */
+    final class Seen implements Observation {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        private long epochMillis;
+        private Workload workload;
+        private KernelEvent event;
+
+        public Seen(long epochMillis, Workload workload, KernelEvent event) {
+            moveTo(epochMillis, workload, event);
+        }
+
+        /** Makes this the observation of {@code event}, at {@code epochMillis}, in {@code workload}. */
+        public Seen moveTo(long epochMillis, Workload workload, KernelEvent event) {
+            this.epochMillis = epochMillis;
+            this.workload = workload;
+            this.event = event;
+            return this;
+        }
+
+        @Override
+        public long epochMillis() {
+            return epochMillis;
+        }
+
+        @Override
+        public Workload workload() {
+            return workload;
+        }
+
+        public KernelEvent event() {
+            return event;
+        }
+
         @Override
         public List<KernelEvent> events() {
             return List.of(event);
+        }
+
+        @Override
+        public String toString() {
+            return "Seen[epochMillis=" + epochMillis + ", workload=" + workload + ", event=" + event + "]";
         }
     }
 }
