@@ -230,30 +230,49 @@ class HistoryCommandsTest {
         commands.put(List.of("regress", "--at", HistoryFixture.END.toString()), RegressCommand.REGRESSED);
         commands.put(List.of("maintain"), 0);
         for (Map.Entry<List<String>, Integer> command : commands.entrySet()) {
-            List<String> args = new ArrayList<>(command.getKey());
-            args.addAll(List.of("--data-dir", data.toString()));
-            Set<String> listened = new HashSet<>();
-            TapioProcess.Exit exit;
-            try (TapioProcess tapio = TapioProcess.startWithOwnTmp(dir, args.toArray(String[]::new))) {
-                tapio.endInput();
-                while (tapio.alive()) {
-                    try {
-                        listened.addAll(tapio.listening());
-                    } catch (java.nio.file.NoSuchFileException ended) {
-                        // it ended between the check and the look
-                    }
-                    Thread.sleep(20);
-                }
-                exit = tapio.await(Duration.ZERO);
-            }
             String which = "tapio " + command.getKey().getFirst();
+            Set<String> listened = new HashSet<>();
+            TapioProcess.Exit exit = runWithOwnTmp(dir, data, command.getKey(), listened);
             assertEquals(command.getValue(), exit.status(), which + ": " + exit.out() + exit.err());
             assertFalse(listened.isEmpty(), which + " ran a job on a cluster, which listens");
             assertEquals(
                     List.of(), Listeners.beyondLoopback(List.copyOf(listened)), which + " listened on " + listened);
-            try (Stream<Path> left = Files.list(dir.resolve("tmp"))) {
-                assertEquals(List.of(), left.toList(), "what " + which + " left in its temporary directory");
+            assertNothingLeftIn(dir.resolve("tmp"), which);
+        }
+    }
+
+    /** A statement that cannot run, its directory holding no history, leaves nothing behind either. */
+    @Test
+    void sqlWithoutAHistoryLeavesNothingInTheTemporaryDirectory(@TempDir Path dir) throws Exception {
+        TapioProcess.Exit exit =
+                runWithOwnTmp(dir, dir.resolve("empty"), List.of("sql", "SHOW TABLES"), new HashSet<>());
+        assertEquals(Tapio.CANNOT_RUN, exit.status(), exit.err());
+        assertTrue(exit.err().startsWith("tapio sql: no history in "), exit.err());
+        assertNothingLeftIn(dir.resolve("tmp"), "tapio sql");
+    }
+
+    /** Runs {@code tapio command --data-dir data} to its end, adding what it listened on to {@code listened}. */
+    private static TapioProcess.Exit runWithOwnTmp(Path dir, Path data, List<String> command, Set<String> listened)
+            throws Exception {
+        List<String> args = new ArrayList<>(command);
+        args.addAll(List.of("--data-dir", data.toString()));
+        try (TapioProcess tapio = TapioProcess.startWithOwnTmp(dir, args.toArray(String[]::new))) {
+            tapio.endInput();
+            while (tapio.alive()) {
+                try {
+                    listened.addAll(tapio.listening());
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    // it ended between the check and the look
+                }
+                Thread.sleep(20);
             }
+            return tapio.await(Duration.ZERO);
+        }
+    }
+
+    private static void assertNothingLeftIn(Path tmp, String which) throws Exception {
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "what " + which + " left in its temporary directory");
         }
     }
 

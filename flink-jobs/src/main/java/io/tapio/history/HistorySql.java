@@ -20,15 +20,21 @@ public final class HistorySql implements AutoCloseable {
     private final LocalClusters clusters = LocalClusters.open();
     private final TableEnvironment tables;
 
+    /** @throws org.apache.flink.table.catalog.exceptions.CatalogException when the catalog has no history */
     public HistorySql(HistoryConfig config) {
-        tables = TableEnvironment.create(EnvironmentSettings.newInstance()
-                .inBatchMode()
-                .withConfiguration(clusters.configuration())
-                .build());
-        tables.getConfig().set("table.local-time-zone", "UTC");
-        tables.executeSql(config.createCatalogStatement());
-        tables.useCatalog(HistoryConfig.CATALOG);
-        tables.useDatabase(HistoryConfig.database());
+        try {
+            tables = TableEnvironment.create(EnvironmentSettings.newInstance()
+                    .inBatchMode()
+                    .withConfiguration(clusters.configuration())
+                    .build());
+            tables.getConfig().set("table.local-time-zone", "UTC");
+            tables.executeSql(config.createCatalogStatement());
+            tables.useCatalog(HistoryConfig.CATALOG);
+            tables.useDatabase(HistoryConfig.database());
+        } catch (RuntimeException e) {
+            clusters.close(); // nobody gets an object to close
+            throw e;
+        }
     }
 
     /** A statement's answer: its columns, their types, and the rows, all of them. */
