@@ -251,22 +251,28 @@ class HistoryCommandsTest {
         assertNothingLeftIn(dir.resolve("tmp"), "tapio sql");
     }
 
-    /** Runs {@code tapio command --data-dir data} to its end, adding what it listened on to {@code listened}. */
+    /**
+     * Runs {@code tapio command --data-dir data} to its end (two minutes at most: then it is
+     * killed and the test fails), adding what it listened on to {@code listened}.
+     */
     private static TapioProcess.Exit runWithOwnTmp(Path dir, Path data, List<String> command, Set<String> listened)
             throws Exception {
         List<String> args = new ArrayList<>(command);
         args.addAll(List.of("--data-dir", data.toString()));
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         try (TapioProcess tapio = TapioProcess.startWithOwnTmp(dir, args.toArray(String[]::new))) {
             tapio.endInput();
-            while (tapio.alive()) {
+            while (tapio.alive() && System.nanoTime() < deadline) {
                 try {
                     listened.addAll(tapio.listening());
-                } catch (java.nio.file.NoSuchFileException ended) {
-                    // it ended between the check and the look
+                } catch (java.nio.file.NoSuchFileException e) {
+                    if (tapio.alive()) {
+                        throw e; // not its end between the check and the look
+                    }
                 }
                 Thread.sleep(20);
             }
-            return tapio.await(Duration.ZERO);
+            return tapio.await(Duration.ofSeconds(1));
         }
     }
 

@@ -31,7 +31,7 @@ public final class HistorySql implements AutoCloseable {
             tables.executeSql(config.createCatalogStatement());
             tables.useCatalog(HistoryConfig.CATALOG);
             tables.useDatabase(HistoryConfig.database());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             clusters.close(); // nobody gets an object to close
             throw e;
         }
