@@ -131,8 +131,9 @@ public final class ProcessTracker {
             throws Exception {
         int pid = event.pid();
         long startedNs = event.timestampNs() - exit.lifetimeNs();
-        ProcessRecord record = processes.get(pid);
-        boolean live = record != null && record.expiresAt() > at;
+        ProcessRecord record = live(processes.get(pid), at);
+        boolean killed = record != null && record.killedSince(startedNs);
+        KernelEvent cause = record == null ? null : record.causeSince(startedNs);
         processes.remove(pid);
         EndedChild child = endedChildren.get(pid);
         if (child != null) {
@@ -143,16 +144,16 @@ public final class ProcessTracker {
         }
         boolean main = exit.origin() == ExitOrigin.MAIN || exit.origin() == ExitOrigin.UNKNOWN;
         Failure failure;
-        if (exit.signal() == SIGKILL || live && record.killedSince(startedNs) || child != null && child.killed()) {
+        if (exit.signal() == SIGKILL || killed || child != null && child.killed()) {
             failure = null; // the kill explains it, and is told by a pattern of its own
         } else if (CRASH_SIGNALS.contains(exit.signal())) {
-            failure = own(at, event, workload, main, true, live ? record.causeSince(startedNs) : null);
+            failure = own(at, event, workload, main, true, cause);
         } else if (exit.signal() != 0 || exit.exitStatus() == 0) {
             return; // stopped, or a clean exit: nothing failed
         } else if (child != null) {
             failure = child.failure().reaching(at, event, main);
         } else {
-            failure = own(at, event, workload, main, false, live ? record.causeSince(startedNs) : null);
+            failure = own(at, event, workload, main, false, cause);
         }
         if (main) {
             if (failure != null) {
@@ -218,6 +219,12 @@ public final class ProcessTracker {
             // record, a sweep is due by the time the oldest expires, and later records need none.
             timers.registerEventTimeTimer(EventTimers.sweepAfter(at + RECORD_TTL.toMillis()));
         }
-        return found == null || found.expiresAt() <= at ? new ProcessRecord() : found;
+        ProcessRecord live = live(found, at);
+        return live != null ? live : new ProcessRecord();
+    }
+
+    /** The record, or null when there is none or it has expired by {@code at}. */
+    private static ProcessRecord live(ProcessRecord record, long at) {
+        return record == null || record.expiresAt() <= at ? null : record;
     }
 }
