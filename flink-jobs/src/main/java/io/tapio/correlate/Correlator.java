@@ -202,7 +202,7 @@ public final class Correlator extends AbstractStreamOperator<Finding>
         }
         List<Failure> alone = processes.expire(timestamp);
         if (!alone.isEmpty()) {
-            episodes.observe(new ArrayList<>(alone), timers, reports);
+            episodes.observe(alone, timers, reports);
         }
         episodes.end(timestamp, timers, reports);
         if (EventTimers.sweeps(timestamp)) {

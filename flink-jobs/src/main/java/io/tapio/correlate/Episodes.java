@@ -59,7 +59,7 @@ final class Episodes {
     }
 
     /** Runs the key's observations through the patterns, in the order given (oldest first). */
-    void observe(List<Observation> observations, TimerService timers, Reports reports) throws Exception {
+    void observe(List<? extends Observation> observations, TimerService timers, Reports reports) throws Exception {
         long watched = begin(
                 observations.getFirst().epochMillis(), observations.getLast().epochMillis(), timers);
         for (int o = 0; o < observations.size(); o++) {
