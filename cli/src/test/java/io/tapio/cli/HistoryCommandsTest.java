@@ -13,6 +13,7 @@ import io.tapio.schemas.TableDefinition;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -265,7 +266,7 @@ class HistoryCommandsTest {
             while (tapio.alive() && System.nanoTime() < deadline) {
                 try {
                     listened.addAll(tapio.listening());
-                } catch (java.nio.file.NoSuchFileException e) {
+                } catch (NoSuchFileException e) {
                     if (tapio.alive()) {
                         throw e; // not its end between the check and the look
                     }
