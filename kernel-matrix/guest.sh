@@ -25,9 +25,10 @@
 #   === tapio-guest: begin (KERNEL, N CPUs, up S s) ===
 #   === tapio-guest: end, exit RC, up S s ===
 # Exit status: the command's; 124 when it timed out; 125 when the guest could not run it;
-# 123 when the guest's kernel panicked, a CPU locked up in the kernel for 20 s among the causes
-# (softlockup_panic: the panic prints the stuck CPU's stack, where a lockup would otherwise
-# spin silently until the outer timeout).
+# 123 when the guest's kernel panicked, a lockup among the causes: a CPU spinning in the
+# kernel for 20 s (softlockup_panic), a task blocked in it for 60 s (hung_task_panic), a CPU
+# stalling RCU for 21 s (panic_on_rcu_stall). Each panic prints the stuck CPU's or task's stack,
+# where the guest would otherwise hang silently until the outer timeout.
 #
 # The kernel package comes from Debian's archive with `apt-get download` (never installed on
 # the host), extracted with dpkg-deb under the cache, once; the initramfs (busybox from
@@ -253,7 +254,10 @@ case "$run" in *' '*) die "the run directory's path must not contain spaces: $ru
 
 console="console=ttyS0 quiet loglevel=1"
 [ $verbose = 1 ] && console="console=ttyS0 loglevel=7"
-console="$console softlockup_panic=1"
+# A lockup panics the guest at once, with its stack on the console (the hung task detector
+# prints it at any loglevel when it is to panic).
+console="$console softlockup_panic=1 hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=60"
+console="$console sysctl.kernel.panic_on_rcu_stall=1"
 status=0
 # -no-reboot with panic=-1: a guest that fails or panics ends QEMU. The outer timeout is for
 # a guest that hangs anyway. The console's CR LF line ends become LF, the firmware's
@@ -271,7 +275,7 @@ if [ -f "$run/rc" ]; then
     exit "$(cat "$run/rc")"
 fi
 if grep -q 'Kernel panic' "$run/console"; then
-    echo "guest.sh: the guest's kernel panicked: $(grep -m1 -o -E 'soft lockup.*|Kernel panic.*' "$run/console")" >&2
+    echo "guest.sh: the guest's kernel panicked: $(grep -m1 -o -E 'soft lockup.*|blocked for more than.*|self-detected stall.*|detected stalls.*|Kernel panic.*' "$run/console")" >&2
     exit 123
 fi
 [ $status = 124 ] && { echo "guest.sh: the guest did not end within $((timeout + 60)) s and was killed" >&2; exit 124; }

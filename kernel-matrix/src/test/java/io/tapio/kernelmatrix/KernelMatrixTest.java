@@ -318,11 +318,13 @@ class KernelMatrixTest {
                         "--"));
                 guest.addAll(command);
                 Ran ran = start(guest, GUEST_TIMEOUT_SECONDS + 120, name);
-                if (ran.softLockup()) {
-                    // Seen once in CI in the emulated 6.1 guest, while the collector loaded the
-                    // programs: both CPUs spun in the kernel until the guest was killed. It did
-                    // not come back in 49 runs here, so the guest is booted once more, and its
-                    // stack stays in the test's output for whoever can tell its cause.
+                if (ran.lockedUp()) {
+                    // Seen twice in CI in the emulated 6.1 guest: once both CPUs spun in the
+                    // kernel while the collector loaded the programs; once the guest stopped
+                    // silently after the collector had read its events (closing it, or the JVM
+                    // exiting), with no CPU spinning, until it was killed after 360 s. Neither came
+                    // back in 50 runs here, so the guest is booted once more, and the stack its
+                    // panic printed stays in the test's output for whoever can tell the cause.
                     System.out.printf(
                             "kernel-matrix: %s: the guest's kernel locked up; booting it once more. Its console:%n%s%n",
                             name, tail(ran.text(), 80));
@@ -397,9 +399,14 @@ class KernelMatrixTest {
             return text;
         }
 
-        /** guest.sh's status when the guest's kernel panicked because a CPU spun in it for 20 s. */
-        boolean softLockup() {
-            return status == GUEST_PANICKED && text.contains("soft lockup");
+        /**
+         * Whether the guest's kernel panicked on a lockup (guest.sh's panics): a CPU spinning in
+         * it, a task blocked in it, or RCU stalled.
+         */
+        boolean lockedUp() {
+            return status == GUEST_PANICKED
+                    && Stream.of("soft lockup", "blocked for more than", "self-detected stall", "detected stalls")
+                            .anyMatch(text::contains);
         }
     }
 
