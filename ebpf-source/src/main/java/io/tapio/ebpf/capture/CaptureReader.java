@@ -4,7 +4,6 @@ import io.tapio.ebpf.abi.EventHeader;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.MalformedRecordException;
 import io.tapio.ebpf.capture.CaptureFormatException.Reason;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -21,20 +20,28 @@ import java.util.zip.CRC32C;
  * reading with a {@link CaptureFormatException} that says what and where. Not thread-safe.
  */
 public final class CaptureReader implements AutoCloseable {
-    private static final int BUFFER_SIZE = 1 << 16;
+    /** Room for the longest record a 16-bit length allows, twice over. */
+    private static final int BUFFER_SIZE = 1 << 17;
 
     private final String source;
     private final InputStream in;
     private final CRC32C checksum = new CRC32C();
-    private final byte[] scratch = new byte[Long.BYTES];
-    private final ByteBuffer scratchView = ByteBuffer.wrap(scratch);
     /**
-     * Each record is read here, then copied into its event: one array an event, and the
-     * validation reads this one segment rather than one made for each record.
+     * The file's bytes as read, its own buffer rather than a {@code BufferedInputStream}: a
+     * record is validated and copied into its event where it lies here, once, where the stream
+     * was asked three times a record (length, record, checksum) and the record copied twice.
      */
-    private final byte[] recordBuffer = new byte[0xFFFF]; // as long as a record's 16-bit length allows
+    private final byte[] buffer = new byte[BUFFER_SIZE];
 
-    private final MemorySegment recordView = MemorySegment.ofArray(recordBuffer);
+    private final ByteBuffer bufferBytes = ByteBuffer.wrap(buffer); // the file's byte order, big-endian
+    private final MemorySegment bufferView = MemorySegment.ofArray(buffer);
+    /** Where in {@link #buffer} the next byte to take is, and where what was read ends. */
+    private int position;
+
+    private int limit;
+    /** Where in {@link #buffer} the bytes {@link #take} took last start. */
+    private int taken;
+
     private final CaptureHeader header;
     private long offset;
     private long recordsRead;
@@ -58,7 +65,7 @@ public final class CaptureReader implements AutoCloseable {
      */
     public static CaptureReader open(InputStream in, String source) throws IOException {
         try {
-            return new CaptureReader(new BufferedInputStream(in, BUFFER_SIZE), source);
+            return new CaptureReader(in, source);
         } catch (IOException | RuntimeException e) {
             try {
                 in.close();
@@ -101,25 +108,27 @@ public final class CaptureReader implements AutoCloseable {
         }
         long start = offset;
         checksum.reset();
-        if (!fill(scratch, 2 * Short.BYTES)) {
+        if (!take(2 * Short.BYTES)) {
             throw offset == start
                     ? truncated("the end-of-capture marker is missing, so the recording was cut short")
                     : cutShort("record", start);
         }
-        int length = Short.toUnsignedInt(scratchView.getShort(0));
-        if (Short.toUnsignedInt((short) ~scratchView.getShort(2)) != length) {
+        int length = Short.toUnsignedInt(bufferBytes.getShort(taken));
+        if (Short.toUnsignedInt((short) ~bufferBytes.getShort(taken + Short.BYTES)) != length) {
             throw corrupt(start, "the length of the record there is damaged");
         }
         if (length == CaptureFormat.END_MARKER) {
             readEnd(start);
             return null;
         }
-        if (!fill(recordBuffer, length)) {
+        ensure(length + Integer.BYTES); // the record and its checksum together, so that the record stays put
+        if (!take(length)) {
             throw cutShort("record", start);
         }
+        int record = taken;
         verifyChecksum("record", start);
         try {
-            KernelEvent event = KernelEvent.copyOf(recordView, 0, length);
+            KernelEvent event = KernelEvent.copyOf(bufferView, record, length);
             recordsRead++;
             return event;
         } catch (MalformedRecordException e) {
@@ -143,9 +152,9 @@ public final class CaptureReader implements AutoCloseable {
     }
 
     private CaptureHeader readHeader() throws IOException {
-        byte[] magic = new byte[CaptureFormat.MAGIC.length];
-        boolean whole = fill(magic, magic.length);
+        boolean whole = take(CaptureFormat.MAGIC.length);
         int read = (int) offset;
+        byte[] magic = Arrays.copyOfRange(buffer, taken, taken + read);
         if (read == 0) {
             throw new CaptureFormatException(Reason.NOT_A_CAPTURE, source + " is empty, not a Tapio capture", 0, 0);
         }
@@ -186,25 +195,24 @@ public final class CaptureReader implements AutoCloseable {
     }
 
     private ByteBuffer headerPart(int length) throws IOException {
-        byte[] bytes = new byte[length];
-        if (!fill(bytes, length)) {
+        if (!take(length)) {
             throw truncatedHeader();
         }
-        return ByteBuffer.wrap(bytes);
+        return ByteBuffer.wrap(Arrays.copyOfRange(buffer, taken, taken + length));
     }
 
     private void readEnd(long start) throws IOException {
-        if (!fill(scratch, Long.BYTES)) {
+        if (!take(Long.BYTES)) {
             throw cutShort("end-of-capture marker", start);
         }
-        long count = scratchView.getLong(0);
+        long count = bufferBytes.getLong(taken);
         verifyChecksum("end-of-capture marker", start);
         if (count != recordsRead) {
             throw corrupt(
                     start,
                     "the end-of-capture marker there counts " + count + " records, but " + recordsRead + " precede it");
         }
-        if (in.read() != -1) {
+        if (position < limit || in.read() != -1) {
             throw corrupt(offset, "data follows the end-of-capture marker");
         }
         ended = true;
@@ -212,20 +220,42 @@ public final class CaptureReader implements AutoCloseable {
 
     private void verifyChecksum(String what, long start) throws IOException {
         int expected = (int) checksum.getValue();
-        if (!fill(scratch, Integer.BYTES)) {
+        if (!take(Integer.BYTES)) {
             throw cutShort(what, start);
         }
-        if (scratchView.getInt(0) != expected) {
+        if (bufferBytes.getInt(taken) != expected) {
             throw corrupt(start, "the " + what + " there fails its CRC32C check");
         }
     }
 
-    /** Reads {@code length} bytes into {@code into}, checksumming them; false when the input ends first. */
-    private boolean fill(byte[] into, int length) throws IOException {
-        int read = in.readNBytes(into, 0, length);
-        checksum.update(into, 0, read);
-        offset += read;
-        return read == length;
+    /**
+     * Takes the next {@code length} bytes (at most 0xFFFF), checksumming them: they are in
+     * {@link #buffer} from {@link #taken} until a call reads more. False when the input ends
+     * first; what there was is taken.
+     */
+    private boolean take(int length) throws IOException {
+        ensure(length);
+        int got = Math.min(length, limit - position);
+        checksum.update(buffer, position, got);
+        taken = position;
+        position += got;
+        offset += got;
+        return got == length;
+    }
+
+    /**
+     * Makes the next {@code length} bytes lie in {@link #buffer} from {@link #position}, as far as
+     * the input has them, moving what is there to the buffer's start first when they would not fit.
+     */
+    private void ensure(int length) throws IOException {
+        if (limit - position < length) {
+            System.arraycopy(buffer, position, buffer, 0, limit - position);
+            limit -= position;
+            position = 0;
+            for (int read; limit < length && (read = in.read(buffer, limit, buffer.length - limit)) >= 0; ) {
+                limit += read;
+            }
+        }
     }
 
     private CaptureFormatException truncatedHeader() {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tapio.ebpf.abi.EventHeader;
 import io.tapio.ebpf.abi.KernelEvent;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +45,35 @@ class CaptureRoundTripTest {
             assertEquals(written, read);
             assertEquals(written.size(), reader.recordsRead());
             assertNull(reader.next());
+        }
+    }
+
+    @Test
+    void readsTheSameEventsFromAStreamThatHandsOverAFewBytesAtATime() throws Exception {
+        Path file = dir.resolve("trickled.tapio");
+        List<KernelEvent> written = new ArrayList<>();
+        try (CaptureWriter writer = CaptureWriter.create(file, "node-a")) {
+            for (int i = 0; i < 5_000; i++) {
+                KernelEvent event = TestRecords.runqLatency(1_000L * i, 100 + i % 50, "w" + "x".repeat(i % 15), i);
+                writer.write(event);
+                written.add(event);
+            }
+        }
+        // As a pipe or a socket may: never more than 7 bytes a read, so records, lengths and
+        // checksums all straddle reads.
+        InputStream trickle = new FilterInputStream(Files.newInputStream(file)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 7));
+            }
+        };
+        try (CaptureReader reader = CaptureReader.open(trickle, "a trickle")) {
+            List<KernelEvent> read = new ArrayList<>();
+            for (KernelEvent event = reader.next(); event != null; event = reader.next()) {
+                read.add(event);
+            }
+            assertEquals(written, read);
+            assertEquals(Files.size(file), reader.offset());
         }
     }
 
