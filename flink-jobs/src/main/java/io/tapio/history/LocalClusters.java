@@ -25,15 +25,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #configuration()} is for the job's environment: the clusters bind to loopback and
  * work in a directory of this object's, which {@link #close} removes once they have closed (and
- * with that removed their RPC jars). Only
- * bind and directory options are set: under {@code flink run} the same configuration reaches a
- * real cluster's client, which still finds its cluster where {@code rest.address} says.
+ * with that removed their RPC jars). Only bind and directory options are set: under {@code flink
+ * run} the same configuration reaches a real cluster's client, which still finds its cluster
+ * where {@code rest.address} says. {@link #onLoopback} is for a cluster a process starts and
+ * keeps itself ({@code tapio run}'s, the SQL service's).
  */
 public final class LocalClusters implements AutoCloseable {
     /** Closing a MiniCluster takes well under a second; one still open after this is not waited for. */
     private static final long CLOSE_MILLIS = 10_000;
 
     private static final String CLUSTER_DIR_PREFIX = "minicluster_";
+    private static final String LOOPBACK = "127.0.0.1";
     private static final Logger LOG = LoggerFactory.getLogger(LocalClusters.class);
 
     private final Path dir;
@@ -51,14 +53,34 @@ public final class LocalClusters implements AutoCloseable {
         }
     }
 
-    /** The options to start the job's environment with. */
+    /** The options to start the job's environment with: {@link #bindToLoopback}, and this object's directory. */
     public Configuration configuration() {
         Configuration flink = new Configuration();
         flink.set(ClusterOptions.PROCESS_WORKING_DIR_BASE, dir.toString());
         flink.set(WebOptions.TMP_DIR, dir.toString());
-        flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        flink.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        flink.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        return bindToLoopback(flink);
+    }
+
+    /**
+     * A cluster that this process starts itself, on loopback only: its endpoints bind there
+     * ({@link #bindToLoopback}) and say they are there.
+     */
+    public static Configuration onLoopback(Configuration flink) {
+        flink.set(RestOptions.ADDRESS, LOOPBACK);
+        flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        flink.set(TaskManagerOptions.HOST, LOOPBACK);
+        return bindToLoopback(flink);
+    }
+
+    /**
+     * Binds a local cluster's REST endpoint, job manager and task managers to loopback (Flink's
+     * default is every interface), and nothing else, so that under {@code flink run} a client
+     * still finds its cluster where {@code rest.address} says.
+     */
+    public static Configuration bindToLoopback(Configuration flink) {
+        flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        flink.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
         return flink;
     }
 

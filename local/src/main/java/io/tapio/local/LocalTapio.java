@@ -3,6 +3,7 @@ package io.tapio.local;
 import io.micrometer.core.instrument.Metrics;
 import io.tapio.ebpf.metrics.MetricsEndpoint;
 import io.tapio.ebpf.node.NodeName;
+import io.tapio.history.LocalClusters;
 import io.tapio.job.TapioJob;
 import io.tapio.local.RetainedCheckpoints.Checkpoint;
 import io.tapio.model.Finding;
@@ -25,7 +26,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ClusterOptions;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptions;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -143,15 +143,9 @@ public final class LocalTapio implements AutoCloseable {
 
     /** Everything listens on loopback; the web UI with flame graphs on the chosen port. */
     private org.apache.flink.configuration.Configuration flinkConfig() {
-        var conf = new org.apache.flink.configuration.Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        var conf = LocalClusters.onLoopback(new org.apache.flink.configuration.Configuration());
         conf.set(RestOptions.PORT, options.uiPort());
         conf.set(RestOptions.ENABLE_FLAMEGRAPH, true);
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
         // One reader on one node: the job runs as one chained task (TapioJob's node-local path)
         // in one slot, so the MiniCluster needs little network memory and no managed memory
         // (the keyed state is on the heap); the defaults would reserve hundreds of MB unused.

@@ -1,6 +1,7 @@
 package io.tapio.local.sql;
 
 import io.tapio.history.HistoryConfig;
+import io.tapio.history.LocalClusters;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -8,9 +9,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.table.api.config.TableConfigOptions;
@@ -101,14 +100,8 @@ public final class SqlService implements AutoCloseable {
 
     /** The cluster that runs the statements: on loopback, one task manager. */
     private static Configuration clusterConfig() {
-        Configuration config = new Configuration();
-        config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        config.set(RestOptions.ADDRESS, "127.0.0.1");
+        Configuration config = LocalClusters.onLoopback(new Configuration());
         config.set(RestOptions.PORT, 0);
-        config.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        config.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        config.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        config.set(TaskManagerOptions.HOST, "127.0.0.1");
         return config;
     }
 
