@@ -125,8 +125,16 @@ final class BenchCommand {
         @Option(
                 names = "--rounds",
                 defaultValue = "3",
-                description = "With --capacity: runs of the job over the capture (default: ${DEFAULT-VALUE}).")
+                description =
+                        "With --capacity: runs of the job over the capture, measured (default: ${DEFAULT-VALUE}).")
         int rounds;
+
+        @Option(
+                names = "--warm-up-rounds",
+                defaultValue = "1",
+                description = "With --capacity: runs of the job over the capture before those measured, shown but not "
+                        + "in the median: the JIT compiling the job (default: ${DEFAULT-VALUE}).")
+        int warmUpRounds;
 
         @Mixin
         BenchRecording recording = new BenchRecording();
@@ -242,20 +250,18 @@ final class BenchCommand {
         }
 
         private int capacity(PrintWriter out) throws Exception {
-            CapacityBenchmark.Result result =
-                    CapacityBenchmark.run(new CapacityBenchmark.Options(capture, captureEvents, rounds), progress(out));
+            CapacityBenchmark.Result result = CapacityBenchmark.run(
+                    new CapacityBenchmark.Options(capture, captureEvents, warmUpRounds, rounds), progress(out));
             out.printf(
                     "%nThe job's own capacity: %s of %,d events replayed as fast as the job takes them, "
-                            + "correlation on, %d round(s)%n",
-                    capture == null ? "a synthetic capture" : capture, result.captureEvents(), rounds);
+                            + "correlation on, %d round(s) after %d to warm up%n",
+                    capture == null ? "a synthetic capture" : capture, result.captureEvents(), rounds, warmUpRounds);
             Table table = new Table("round", "events/s", "CPU s per million events", "heap per event");
+            for (int r = 0; r < result.warmUp().size(); r++) {
+                capacityRow(table, "warm-up " + (r + 1), result.warmUp().get(r));
+            }
             for (int r = 0; r < result.rounds().size(); r++) {
-                CapacityBenchmark.Round round = result.rounds().get(r);
-                table.row(
-                        String.valueOf(r + 1),
-                        String.format("%,.0f", round.eventsPerSecond()),
-                        String.format("%.2f", round.cpuSecondsPerMillionEvents()),
-                        String.format("%,.0f B", round.bytesPerEvent()));
+                capacityRow(table, String.valueOf(r + 1), result.rounds().get(r));
             }
             table.row(
                     "median",
@@ -283,12 +289,22 @@ final class BenchCommand {
                                     String.valueOf(result.captureEvents()),
                                     "rounds",
                                     String.valueOf(rounds),
+                                    "warm_up_rounds",
+                                    String.valueOf(warmUpRounds),
                                     "cpu_seconds_per_million_events",
                                     String.format("%.3f", result.cpuSecondsPerMillionEvents()),
                                     "bytes_per_event",
                                     String.format("%.0f", result.bytesPerEvent())))),
                     out);
             return result.everyEventEntered() ? 0 : 1;
+        }
+
+        private static void capacityRow(Table table, String name, CapacityBenchmark.Round round) {
+            table.row(
+                    name,
+                    String.format("%,.0f", round.eventsPerSecond()),
+                    String.format("%.2f", round.cpuSecondsPerMillionEvents()),
+                    String.format("%,.0f B", round.bytesPerEvent()));
         }
 
         private static String rateLabel(JobBenchmark.Step s) {

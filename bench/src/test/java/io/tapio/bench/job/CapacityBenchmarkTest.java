@@ -42,9 +42,10 @@ class CapacityBenchmarkTest {
         Set<Path> before = tempDirectories();
 
         CapacityBenchmark.Result result =
-                CapacityBenchmark.run(new CapacityBenchmark.Options(null, 400_000, 2), progress::add);
+                CapacityBenchmark.run(new CapacityBenchmark.Options(null, 400_000, 1, 2), progress::add);
 
         assertThat(result.captureEvents()).isEqualTo(400_000);
+        assertThat(result.warmUp()).hasSize(1);
         assertThat(result.rounds()).hasSize(2);
         assertThat(result.everyEventEntered()).as("%s", result.rounds()).isTrue();
         for (CapacityBenchmark.Round round : result.rounds()) {
@@ -52,6 +53,7 @@ class CapacityBenchmarkTest {
             assertThat(round.cpuSeconds()).isPositive();
             assertThat(round.bytesPerEvent()).isPositive();
         }
+        assertThat(progress).anyMatch(line -> line.startsWith("warm-up round 1/1:"));
         assertThat(progress).anyMatch(line -> line.startsWith("round 2/2:"));
         assertThat(tempDirectories()).isSubsetOf(before);
     }
