@@ -25,10 +25,10 @@
 #   === tapio-guest: begin (KERNEL, N CPUs, up S s) ===
 #   === tapio-guest: end, exit RC, up S s ===
 # Exit status: the command's; 124 when it timed out; 125 when the guest could not run it;
-# 123 when the guest's kernel panicked, a lockup among the causes: a CPU spinning in the
-# kernel for 20 s (softlockup_panic), a task blocked in it for 60 s (hung_task_panic), a CPU
-# stalling RCU for 21 s (panic_on_rcu_stall). Each panic prints the stuck CPU's or task's stack,
-# where the guest would otherwise hang silently until the outer timeout.
+# 122 when the guest's kernel locked up and panicked for it: a CPU spinning in the kernel for
+# 20 s (softlockup_panic), a task blocked in it for 60 s (hung_task_panic), a CPU stalling RCU
+# for 21 s (panic_on_rcu_stall); each panic prints the stuck CPU's or task's stack, where the
+# guest would otherwise hang silently until the outer timeout. 123 when it panicked otherwise.
 #
 # The kernel package comes from Debian's archive with `apt-get download` (never installed on
 # the host), extracted with dpkg-deb under the cache, once; the initramfs (busybox from
@@ -275,7 +275,12 @@ if [ -f "$run/rc" ]; then
     exit "$(cat "$run/rc")"
 fi
 if grep -q 'Kernel panic' "$run/console"; then
-    echo "guest.sh: the guest's kernel panicked: $(grep -m1 -o -E 'soft lockup.*|blocked for more than.*|self-detected stall.*|detected stalls.*|Kernel panic.*' "$run/console")" >&2
+    lockup=$(grep -m1 -o -E 'soft lockup.*|blocked for more than.*|self-detected stall.*|detected stalls.*' "$run/console" || true)
+    if [ -n "$lockup" ]; then
+        echo "guest.sh: the guest's kernel locked up: $lockup" >&2
+        exit 122
+    fi
+    echo "guest.sh: the guest's kernel panicked: $(grep -m1 -o 'Kernel panic.*' "$run/console")" >&2
     exit 123
 fi
 [ $status = 124 ] && { echo "guest.sh: the guest did not end within $((timeout + 60)) s and was killed" >&2; exit 124; }
