@@ -13,6 +13,8 @@ final class Batch {
     private long[] epochMillis = new long[8];
     private EnrichedEvent[] events = new EnrichedEvent[8];
     private int size;
+    /** When its first event arrived (System.nanoTime), for the fill time; Long.MAX_VALUE: unknown. */
+    private long firstArrival = Long.MAX_VALUE;
 
     void add(long at, EnrichedEvent event) {
         if (size == events.length) {
@@ -43,8 +45,17 @@ final class Batch {
         return events[i];
     }
 
+    long firstArrival() {
+        return firstArrival;
+    }
+
+    void firstArrival(long nanos) {
+        firstArrival = nanos;
+    }
+
     void clear() {
         Arrays.fill(events, 0, size, null);
         size = 0;
+        firstArrival = Long.MAX_VALUE;
     }
 }
