@@ -420,7 +420,7 @@ final class BenchCommand {
             List<Long> latencies = report.pipelineLatenciesNanos();
             if (!latencies.isEmpty()) {
                 out.printf(
-                        "pipeline latency, kernel event to finding: p50 %.2f ms, max %.2f ms (%d incidents)%n",
+                        "pipeline latency, kernel event to an incident's first report: p50 %.2f ms, max %.2f ms (%d incidents)%n",
                         latencies.get(latencies.size() / 2) / 1e6, latencies.getLast() / 1e6, latencies.size());
             }
             faults.forEach(r -> out.printf(

@@ -43,8 +43,8 @@ public final class AccuracyRun {
 
     private static final Duration PROGRESS_EVERY = Duration.ofMinutes(1);
 
-    /** An episode of severity warning or above, as its latest report tells it. */
-    public record Incident(long cgroupId, Finding latest, long firstReportedMillis) {
+    /** An episode of severity warning or above, as its latest report tells it, with its first report. */
+    public record Incident(long cgroupId, Finding first, Finding latest) {
         public String pattern() {
             return latest.pattern();
         }
@@ -83,7 +83,7 @@ public final class AccuracyRun {
 
         /** From the fault's start to its incident's first report. */
         public long timeToFindingMillis() {
-            return found().firstReportedMillis() - startedMillis;
+            return found().first().detectedEpochMillis() - startedMillis;
         }
     }
 
@@ -315,10 +315,10 @@ public final class AccuracyRun {
     /** Every episode that reached severity warning or above, as its latest report before it resolved. */
     private static List<Incident> incidents(List<Finding> findings) {
         Map<String, Finding> latest = new LinkedHashMap<>();
-        Map<String, Long> first = new LinkedHashMap<>();
+        Map<String, Finding> first = new LinkedHashMap<>();
         Map<String, Boolean> alarming = new LinkedHashMap<>();
         for (Finding f : List.copyOf(findings)) {
-            first.putIfAbsent(f.episodeId(), f.detectedEpochMillis());
+            first.putIfAbsent(f.episodeId(), f);
             if (f.status() != Finding.Status.RESOLVED) {
                 latest.put(f.episodeId(), f);
                 alarming.merge(f.episodeId(), f.severity().atLeast(Severity.WARNING), Boolean::logicalOr);
@@ -327,7 +327,7 @@ public final class AccuracyRun {
         List<Incident> incidents = new ArrayList<>();
         latest.forEach((episode, f) -> {
             if (alarming.get(episode)) {
-                incidents.add(new Incident(f.workload().cgroup().id(), f, first.get(episode)));
+                incidents.add(new Incident(f.workload().cgroup().id(), first.get(episode), f));
             }
         });
         return incidents;

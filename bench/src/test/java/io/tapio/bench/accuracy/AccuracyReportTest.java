@@ -61,6 +61,21 @@ class AccuracyReportTest {
         assertEquals(0.5, report.precision());
     }
 
+    @Test
+    void thePipelineLatencyIsOfEachFoundIncidentsFirstReport() {
+        // A helper's failure that waited its parent's grace reports again ~2 s after its event:
+        // the latency of how the incident's last report came, not of the pipeline.
+        Finding opened = finding("hog", HOG_CGROUP, "cpu_starvation", Finding.Status.OPEN, 1_200_000);
+        Finding waited = finding("hog", HOG_CGROUP, "cpu_starvation", Finding.Status.UPDATE, 2_900_000_000L);
+        Result faultRun = run(
+                List.of(new Outcome(HOG, HOG_CGROUP, 0, List.of(new Incident(HOG_CGROUP, opened, waited)))),
+                incident("alone", BUILD_CGROUP, "cpu_starvation"));
+
+        AccuracyReport report = new AccuracyReport(List.of(faultRun), List.of());
+
+        assertEquals(List.of(1_200_000L), report.pipelineLatenciesNanos());
+    }
+
     private static Result run(List<Outcome> outcomes, Incident build) {
         return new Result(
                 outcomes,
@@ -74,9 +89,15 @@ class AccuracyReportTest {
     }
 
     private static Incident incident(String episode, long cgroup, String pattern) {
-        Finding finding = new Finding(
+        Finding finding = finding(episode, cgroup, pattern, Finding.Status.OPEN, 0);
+        return new Incident(cgroup, finding, finding);
+    }
+
+    private static Finding finding(
+            String episode, long cgroup, String pattern, Finding.Status status, long latencyNanos) {
+        return new Finding(
                 episode,
-                Finding.Status.OPEN,
+                status,
                 pattern,
                 Severity.WARNING,
                 null,
@@ -88,8 +109,7 @@ class AccuracyReportTest {
                 "",
                 List.of(),
                 0,
-                0,
+                latencyNanos,
                 null);
-        return new Incident(cgroup, finding, 0);
     }
 }
