@@ -185,8 +185,8 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
             return null; // the same failure, as far as the workload goes
         }
         remember(at, rule.memoryMillis());
-        for (KernelEvent event : seen.events()) {
-            evidence.addLast(new Sighting(at, event));
+        for (int i = 0; i < seen.eventCount(); i++) {
+            evidence.addLast(new Sighting(at, seen.eventAt(i)));
             if (evidence.size() > MAX_EVIDENCE) {
                 evidence.removeFirst();
             }

@@ -31,6 +31,16 @@ public record Failure(
         events = List.copyOf(events);
     }
 
+    @Override
+    public int eventCount() {
+        return events.size();
+    }
+
+    @Override
+    public KernelEvent eventAt(int index) {
+        return events.get(index);
+    }
+
     /** Whether a helper's failure says something on its own: a crash, or a failure with a cause. */
     boolean tellsOnItsOwn() {
         return crashed || cause != null;

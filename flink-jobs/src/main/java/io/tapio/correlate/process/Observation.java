@@ -3,7 +3,7 @@ package io.tapio.correlate.process;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.model.Workload;
 import java.io.Serializable;
-import java.util.List;
+import java.util.Objects;
 
 /**
  * What the patterns look at in one workload: a kernel event as it came ({@link Seen}), or a
@@ -15,8 +15,19 @@ public sealed interface Observation extends Serializable permits Observation.See
 
     Workload workload();
 
-    /** The kernel events that show it, oldest first: a finding's evidence. */
-    List<KernelEvent> events();
+    /** How many kernel events show it: a finding's evidence. */
+    int eventCount();
+
+    /**
+     * The kernel events that show it, by index, oldest first. By index rather than as a list: an
+     * event seen alone would make a list of one for every event.
+     */
+    KernelEvent eventAt(int index);
+
+    /** The newest of the events that show it. */
+    default KernelEvent latestEvent() {
+        return eventAt(eventCount() - 1);
+    }
 
     /**
      * One kernel event, at {@code epochMillis} (wall clock). The correlator hands the patterns
@@ -59,8 +70,14 @@ public sealed interface Observation extends Serializable permits Observation.See
         }
 
         @Override
-        public List<KernelEvent> events() {
-            return List.of(event);
+        public int eventCount() {
+            return 1;
+        }
+
+        @Override
+        public KernelEvent eventAt(int index) {
+            Objects.checkIndex(index, 1);
+            return event;
         }
 
         @Override
