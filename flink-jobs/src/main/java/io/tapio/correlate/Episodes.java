@@ -45,6 +45,8 @@ final class Episodes {
     private final MapState<String, Episode> episodes;
     /** Since when the workload has been watched (events of any type): the history a usual level can be taken over. */
     private final WorkloadWatch watch;
+    /** Asked by the episode each observation goes to: pointed at it, rather than a lambda made for each. */
+    private final MayOpenNow mayOpen = new MayOpenNow();
 
     /** @param live whether event timestamps are this machine's clock now, so latency can be measured */
     Episodes(RuntimeContext context, List<Pattern> patterns, boolean live) {
@@ -102,11 +104,9 @@ final class Episodes {
         String key = lastKey[p];
         Episode found = episodes.get(key);
         Episode episode = found != null ? found : new Episode(pattern.name(), subject, watched);
-        Finding.Status report =
-                episode.observe(pattern, observation, () -> !anotherIncidentOfItsCause(pattern, episode, key));
+        Finding.Status report = episode.observe(pattern, observation, mayOpen.of(pattern, episode, key));
         if (report != null) {
-            long latency =
-                    live ? System.nanoTime() - observation.events().getLast().timestampNs() : 0;
+            long latency = live ? System.nanoTime() - observation.latestEvent().timestampNs() : 0;
             reports.report(pattern, episode, report, latency);
         }
         lookAgain(timers, pattern, episode, timers.currentWatermark());
@@ -151,6 +151,25 @@ final class Episodes {
             if (episode.pattern().equals(pattern.name()) && !episode.open()) {
                 all.remove();
             }
+        }
+    }
+
+    /** Whether the episode an observation went to may open now: not while another incident of the workload is about its cause. */
+    private final class MayOpenNow implements Episode.MayOpen {
+        private Pattern pattern;
+        private Episode episode;
+        private String key;
+
+        MayOpenNow of(Pattern pattern, Episode episode, String key) {
+            this.pattern = pattern;
+            this.episode = episode;
+            this.key = key;
+            return this;
+        }
+
+        @Override
+        public boolean now() throws Exception {
+            return !anotherIncidentOfItsCause(pattern, episode, key);
         }
     }
 
