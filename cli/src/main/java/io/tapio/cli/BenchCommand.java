@@ -250,6 +250,9 @@ final class BenchCommand {
         }
 
         private int capacity(PrintWriter out) throws Exception {
+            if (capture != null) {
+                CaptureFiles.verify(capture);
+            }
             CapacityBenchmark.Result result = CapacityBenchmark.run(
                     new CapacityBenchmark.Options(capture, captureEvents, warmUpRounds, rounds), progress(out));
             out.printf(

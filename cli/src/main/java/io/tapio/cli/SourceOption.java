@@ -1,7 +1,6 @@
 package io.tapio.cli;
 
 import io.tapio.ebpf.capture.CaptureFormatException;
-import io.tapio.ebpf.capture.CaptureReader;
 import io.tapio.ebpf.collector.CollectorConfig;
 import io.tapio.ebpf.collector.MissingRequirementException;
 import io.tapio.ebpf.collector.Preflight;
@@ -11,7 +10,6 @@ import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.job.KafkaOptions;
 import io.tapio.job.SourceSpec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
@@ -72,10 +70,7 @@ final class SourceOption {
     SourceSpec resolve() throws IOException {
         if (source.startsWith("replay:")) {
             Path file = Path.of(source.substring("replay:".length()));
-            if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException("cannot read the capture " + file);
-            }
-            CaptureReader.verify(file);
+            CaptureFiles.verify(file);
             return new SourceSpec.Replay(file, replaySpeed);
         }
         return switch (source) {

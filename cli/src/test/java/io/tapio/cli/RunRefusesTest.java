@@ -52,6 +52,16 @@ class RunRefusesTest {
     }
 
     @Test
+    void aMissingCaptureIsNamedInOneLine() throws Exception {
+        Path missing = dir.resolve("missing.tcap");
+        Exit exit = run("--source", "replay:" + missing);
+        assertEquals(Tapio.CANNOT_RUN, exit.status(), exit.toString());
+        assertEquals(
+                "tapio: cannot read the capture " + missing + ": no such file",
+                exit.err().strip());
+    }
+
+    @Test
     void aPortInUseIsNamedWithTheOptionThatMovesIt() throws Exception {
         Path capture = file("good.tcap", capture());
         try (ServerSocket taken = new ServerSocket()) {
