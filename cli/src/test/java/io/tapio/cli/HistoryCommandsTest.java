@@ -134,6 +134,17 @@ class HistoryCommandsTest {
 
     @Test
     @Order(3)
+    void aMissingCatalogFileIsNamedInOneLine(@TempDir Path dir) {
+        Path missing = dir.resolve("catalog.properties");
+        Run run = tapio("sql", "SHOW TABLES", "--catalog", missing.toString());
+        assertEquals(Tapio.CANNOT_RUN, run.exit());
+        assertEquals(
+                "tapio: cannot read the catalog properties " + missing + ": no such file",
+                run.err().strip());
+    }
+
+    @Test
+    @Order(3)
     void aBadQueryGetsTheParsersMessageNotAStackTrace() {
         Run bad = tapio("sql", "SELECT * FROMM findings");
         assertEquals(Tapio.CANNOT_RUN, bad.exit());

@@ -6,6 +6,7 @@ import java.io.Reader;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -70,6 +71,9 @@ public record HistoryConfig(Map<String, String> properties) implements Serializa
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(chosen)) {
             p.load(in);
+        } catch (NoSuchFileException e) {
+            // Its message is the path alone, which the line already names.
+            throw new IllegalArgumentException("cannot read the catalog properties " + chosen + ": no such file", e);
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "cannot read the catalog properties " + chosen + ": " + e.getMessage(), e);
