@@ -197,6 +197,11 @@ final class TapioProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Whether it ends within {@code timeout}. */
+    boolean endsWithin(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The addresses it listens on. */
     List<String> listening() throws IOException {
         return Listeners.of(process.pid());
