@@ -7,14 +7,24 @@ import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Rollup;
 import io.tapio.model.types.JavaSerializer;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * One-minute rollups per workload, on event time: what a workload's events in each minute add
@@ -25,67 +35,145 @@ import org.apache.flink.util.Collector;
  * needs one timer, asked for by its first event. An event later than the watermark allows
  * (its minute already emitted) is counted, {@code tapio_rollup_late_events_total}, and is in no
  * rollup; the correlator saw it all the same.
+ *
+ * <p>A minute's sum is taken from keyed state at its key's first event after the watermark
+ * last moved, added to in hand, and put back when the watermark next moves (before the timers it
+ * fires read it), before a checkpoint, or when the key's events reach its next minute. So the key
+ * is set and state read and written once a key per watermark (a second), not for each event as
+ * Flink does for a keyed function: the sum can wait in hand because nothing reads it before the
+ * watermark. (Putting the sums back at the end of each hand-over instead was slower than keyed
+ * state: a hand-over holds events of many workloads, a few each.)
  */
-public final class Rollups extends KeyedProcessFunction<String, EnrichedEvent, Rollup> {
+public final class Rollups extends AbstractStreamOperator<Rollup>
+        implements OneInputStreamOperator<EnrichedEvent, Rollup>, Triggerable<String, VoidNamespace> {
     public static final Duration MINUTE = Duration.ofMinutes(1);
     private static final long MINUTE_MILLIS = MINUTE.toMillis();
 
+    private transient KeySelector<EnrichedEvent, String> keys;
     private transient MapState<Long, RollupAccumulator> minutes;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient TimestampedCollector<Rollup> out;
     private transient Counter late;
-    /** The state's key of the minute the last event was in, boxed once for all its events. */
-    private transient Long minuteKey;
-
-    public Rollups() {}
+    /** Per key, the minute its events add to until the sums go back into state. */
+    private transient Map<String, MinuteInHand> inHand;
 
     public static SingleOutputStreamOperator<Rollup> of(KeyedStream<EnrichedEvent, String> byWorkload) {
         return byWorkload
-                .process(new Rollups(), JavaSerializer.typeOf(Rollup.class))
-                .name("rollups")
+                .transform("rollups", JavaSerializer.typeOf(Rollup.class), new Rollups())
                 .uid("rollups");
     }
 
+    /** The key is set where state is read or written (see the class comment), not before each event. */
     @Override
-    public void open(OpenContext context) {
+    public boolean hasKeyContext1() {
+        return false;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // the stream is keyed by workload key: TapioJob.byWorkload
+    public void open() throws Exception {
+        super.open();
+        keys = (KeySelector<EnrichedEvent, String>) getStateKeySelector1();
         minutes = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(
                         "minutes", Types.LONG, JavaSerializer.typeOf(RollupAccumulator.class)));
+        // The name KeyedProcessOperator gives its timers, which ran the rollups before: their
+        // checkpoints restore with their timers.
+        timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        out = new TimestampedCollector<>(output);
         late = Counter.builder(MetricNames.ROLLUP_LATE_EVENTS)
                 .description("Events later than the watermark allowed, after their minute's rollup was emitted")
                 .register(Metrics.globalRegistry);
+        inHand = new HashMap<>();
     }
 
     @Override
-    public void processElement(EnrichedEvent event, Context ctx, Collector<Rollup> out) throws Exception {
-        long at = ctx.timestamp();
+    public void processElement(StreamRecord<EnrichedEvent> record) throws Exception {
+        long at = record.getTimestamp();
         long start = at - Math.floorMod(at, MINUTE_MILLIS);
-        long last = start + MINUTE_MILLIS - 1;
-        if (last <= ctx.timerService().currentWatermark()) {
+        if (start + MINUTE_MILLIS - 1 <= timers.currentWatermark()) {
             late.increment();
             return;
         }
-        Long minute = minuteKey;
-        if (minute == null || minute != start) {
-            minuteKey = minute = start;
+        EnrichedEvent event = record.getValue();
+        String key = keys.getKey(event);
+        MinuteInHand minute = inHand.get(key);
+        if (minute == null || minute.start != start) {
+            if (minute != null) {
+                putBack(key, minute);
+            }
+            minute = take(key, start);
+            inHand.put(key, minute);
         }
-        RollupAccumulator sum = minutes.get(minute);
+        minute.sum.add(event);
+    }
+
+    /** The key's sum of the minute from state, or a new one and the timer that emits it. */
+    private MinuteInHand take(String key, long start) throws Exception {
+        setCurrentKey(key);
+        RollupAccumulator sum = minutes.get(start);
         if (sum == null) {
             sum = new RollupAccumulator();
-            ctx.timerService().registerEventTimeTimer(last);
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, start + MINUTE_MILLIS - 1);
         }
-        sum.add(event);
-        minutes.put(minute, sum);
+        return new MinuteInHand(start, sum);
+    }
+
+    private void putBack(String key, MinuteInHand minute) throws Exception {
+        setCurrentKey(key);
+        minutes.put(minute.start, minute.sum);
+    }
+
+    private void putAllBack() throws Exception {
+        for (Map.Entry<String, MinuteInHand> entry : inHand.entrySet()) {
+            putBack(entry.getKey(), entry.getValue());
+        }
+        inHand.clear();
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Rollup> out) throws Exception {
-        long start = timestamp + 1 - MINUTE_MILLIS;
+    public void processWatermark(Watermark mark) throws Exception {
+        putAllBack();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        putAllBack(); // a checkpoint holds every sum
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        putAllBack();
+        super.finish();
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        long start = timer.getTimestamp() + 1 - MINUTE_MILLIS;
         RollupAccumulator sum = minutes.get(start);
         if (sum != null) {
-            out.collect(sum.toRollup(ctx.getCurrentKey(), start));
+            out.setAbsoluteTimestamp(timer.getTimestamp());
+            out.collect(sum.toRollup(timer.getKey(), start));
             minutes.remove(start);
         }
         if (minutes.isEmpty()) {
             minutes.clear(); // an empty map is still an entry of the key's state
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    /** A key's minute and its sum, taken from state and added to in hand. */
+    private static final class MinuteInHand {
+        final long start;
+        final RollupAccumulator sum;
+
+        MinuteInHand(long start, RollupAccumulator sum) {
+            this.start = start;
+            this.sum = sum;
         }
     }
 }

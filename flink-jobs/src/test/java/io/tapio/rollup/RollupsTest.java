@@ -1,6 +1,7 @@
 package io.tapio.rollup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,18 +16,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
  * Minute rollups in Flink's own operator harness: a minute is emitted once the watermark passes
  * its end, with every event of that minute and no other; an event for a minute already emitted
- * is counted as late, and the key keeps no state or timer once its minutes are out.
+ * is counted as late, and the key keeps no state or timer once its minutes are out. The sums
+ * a key adds to between watermarks are in every checkpoint, and a key's events may go back and
+ * forth between two minutes.
  */
 class RollupsTest {
     private static final long T0 = 1_764_000_000_000L; // a whole minute
     private static final Workload WORKLOAD = Workload.host(new Workload.Cgroup("node-1", 7, "/app"));
+    private static final Workload OTHER = Workload.host(new Workload.Cgroup("node-1", 8, "/other"));
 
     @Test
     void aMinuteIsEmittedAtTheWatermarkAndAnEventLaterThanThatIsCountedAsLate() throws Exception {
@@ -62,6 +66,47 @@ class RollupsTest {
         }
     }
 
+    /** Sums added to since the watermark last moved are in a checkpoint, and count once after a restore. */
+    @Test
+    void aCheckpointHoldsTheSumsAddedToSinceTheWatermark() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (var harness = harness()) {
+            harness.open();
+            harness.processElement(failedOpen(WORKLOAD, T0 + 1_000), T0 + 1_000);
+            harness.processWatermark(T0 + 1_000);
+            harness.processElement(failedOpen(WORKLOAD, T0 + 2_000), T0 + 2_000);
+            harness.processElement(failedOpen(OTHER, T0 + 3_000), T0 + 3_000);
+            harness.prepareSnapshotPreBarrier(1); // as the task does before each checkpoint
+            checkpoint = harness.snapshot(1, T0 + 3_000);
+            harness.processElement(failedOpen(WORKLOAD, T0 + 4_000), T0 + 4_000); // lost with the run
+        }
+        try (var restored = harness()) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            restored.processElement(failedOpen(OTHER, T0 + 5_000), T0 + 5_000);
+            restored.processWatermark(T0 + 60_000);
+            assertThat(rollups(restored))
+                    .extracting(r -> r.workload().cgroup().id(), r -> r.events().get("open_failed"))
+                    .containsExactlyInAnyOrder(tuple(7L, 2L), tuple(8L, 2L));
+        }
+    }
+
+    /** A key's events that go on into the next minute and back before the watermark moves: each minute its own. */
+    @Test
+    void aKeysEventsGoingBackAndForthBetweenTwoMinutesAddToEach() throws Exception {
+        try (var harness = harness()) {
+            harness.open();
+            for (long at : new long[] {59_000, 60_500, 59_500, 61_000, 59_900}) {
+                harness.processElement(failedOpen(WORKLOAD, T0 + at), T0 + at);
+            }
+            harness.processWatermark(T0 + 2 * 60_000);
+            assertThat(rollups(harness))
+                    .extracting(Rollup::minuteEpochMillis, r -> r.events().get("open_failed"))
+                    .containsExactly(tuple(T0, 3L), tuple(T0 + 60_000, 2L));
+            assertThat(harness.numKeyedStateEntries()).isZero();
+        }
+    }
+
     /** A checkpoint's copy of a minute's sum: the same sum, unchanged by the events after it. */
     @Test
     void aCopyOfAMinutesSumIsTheSameSumAndSharesNothingThatChangesAfterwards() throws Exception {
@@ -90,13 +135,17 @@ class RollupsTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Rollup> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new Rollups()), e -> e.workload().key(), Types.STRING);
+                new Rollups(), e -> e.workload().key(), Types.STRING);
     }
 
     private static EnrichedEvent failedOpen(long epochMillis) {
+        return failedOpen(WORKLOAD, epochMillis);
+    }
+
+    private static EnrichedEvent failedOpen(Workload workload, long epochMillis) {
         KernelEvent event = KernelEvent.of(
                 new EventSubject(epochMillis * 1_000_000, 0, 42, 42, 7, "app"),
                 new OpenFailed(OpenFailed.ENOENT, 0, "/etc/app/missing.yaml"));
-        return new EnrichedEvent(event, WORKLOAD);
+        return new EnrichedEvent(event, workload);
     }
 }

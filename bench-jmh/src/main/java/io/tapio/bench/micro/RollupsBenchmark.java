@@ -2,7 +2,6 @@ package io.tapio.bench.micro;
 
 import io.tapio.model.Rollup;
 import io.tapio.rollup.Rollups;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -21,7 +20,7 @@ public class RollupsBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws Exception {
-        stage = new KeyedStage<>(new KeyedProcessOperator<>(new Rollups()));
+        stage = new KeyedStage<>(new Rollups());
     }
 
     @Benchmark
