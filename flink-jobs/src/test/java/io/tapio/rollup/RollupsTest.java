@@ -12,12 +12,19 @@ import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Rollup;
 import io.tapio.model.Workload;
+import io.tapio.model.types.JavaSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,6 +111,55 @@ class RollupsTest {
                     .extracting(Rollup::minuteEpochMillis, r -> r.events().get("open_failed"))
                     .containsExactly(tuple(T0, 3L), tuple(T0 + 60_000, 2L));
             assertThat(harness.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    /** A checkpoint of the keyed function that ran the rollups before: its sums and timers go on. */
+    @Test
+    void aCheckpointOfTheEarlierKeyedFunctionRestoresWithItsSumsAndTimers() throws Exception {
+        OperatorSubtaskState earlier;
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EarlierRollups()),
+                (EnrichedEvent e) -> e.workload().key(),
+                Types.STRING)) {
+            harness.open();
+            harness.processElement(failedOpen(WORKLOAD, T0 + 1_000), T0 + 1_000);
+            harness.processElement(failedOpen(WORKLOAD, T0 + 2_000), T0 + 2_000);
+            earlier = harness.snapshot(1, T0 + 2_000);
+        }
+        try (var restored = harness()) {
+            restored.initializeState(earlier);
+            restored.open();
+            restored.processElement(failedOpen(WORKLOAD, T0 + 3_000), T0 + 3_000);
+            restored.processWatermark(T0 + 60_000);
+            assertThat(rollups(restored))
+                    .extracting(Rollup::minuteEpochMillis, r -> r.events().get("open_failed"))
+                    .containsExactly(tuple(T0, 3L));
+            assertThat(restored.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /** What versions before the rollups' own operator kept: each minute's sum in "minutes", one timer at its end. */
+    private static final class EarlierRollups extends KeyedProcessFunction<String, EnrichedEvent, Rollup> {
+        private transient MapState<Long, RollupAccumulator> minutes;
+
+        @Override
+        public void open(OpenContext context) {
+            minutes = getRuntimeContext()
+                    .getMapState(new MapStateDescriptor<>(
+                            "minutes", Types.LONG, JavaSerializer.typeOf(RollupAccumulator.class)));
+        }
+
+        @Override
+        public void processElement(EnrichedEvent event, Context ctx, Collector<Rollup> out) throws Exception {
+            long start = ctx.timestamp() - Math.floorMod(ctx.timestamp(), 60_000L);
+            RollupAccumulator sum = minutes.get(start);
+            if (sum == null) {
+                sum = new RollupAccumulator();
+                ctx.timerService().registerEventTimeTimer(start + 59_999);
+            }
+            sum.add(event);
+            minutes.put(start, sum);
         }
     }
 
