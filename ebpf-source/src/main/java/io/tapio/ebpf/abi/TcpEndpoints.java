@@ -15,9 +15,16 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Objects;
 
-/** Both ends of a TCP socket: {@code struct tapio_tcp_endpoints}. */
-public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destination, TcpState state) {
+/**
+ * Both ends of a TCP socket: {@code struct tapio_tcp_endpoints}. Decoded from a record, each end
+ * is read from the record when it is first asked for: most TCP events' ends are never looked at
+ * (the rollups and most patterns read a connect's outcome and latency), and two socket addresses
+ * made at every decode were about 200 bytes per TCP event, a sixth of the bytes the job allocated
+ * replaying a capture. The record is the event's own and never changes.
+ */
+public final class TcpEndpoints {
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
 
@@ -38,15 +45,57 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
     private static final long SADDR = Layouts.offset(LAYOUT, "saddr");
     private static final long DADDR = Layouts.offset(LAYOUT, "daddr");
 
-    /** Decodes the endpoints that start at {@code offset} of the record. */
+    /** The record the ends are read from, and where the struct starts in it; null for ends made from addresses. */
+    private final byte[] record;
+
+    private final long offset;
+    private final TcpState state;
+    private InetSocketAddress source;
+    private InetSocketAddress destination;
+
+    public TcpEndpoints(InetSocketAddress source, InetSocketAddress destination, TcpState state) {
+        this.record = null;
+        this.offset = 0;
+        this.source = Objects.requireNonNull(source, "source");
+        this.destination = Objects.requireNonNull(destination, "destination");
+        this.state = Objects.requireNonNull(state, "state");
+    }
+
+    private TcpEndpoints(byte[] record, long offset) {
+        this.record = record;
+        this.offset = offset;
+        this.state = TcpState.ofCode(Byte.toUnsignedInt((byte) STATE.get(record, offset)));
+    }
+
+    /** The endpoints that start at {@code offset} of the record, read from it when asked for. */
     static TcpEndpoints decode(byte[] r, long offset) {
-        int length = Short.toUnsignedInt((short) FAMILY.get(r, offset)) == AF_INET6 ? 16 : 4;
-        return new TcpEndpoints(
-                new InetSocketAddress(
-                        address(r, offset + SADDR, length), Short.toUnsignedInt((short) SPORT.get(r, offset))),
-                new InetSocketAddress(
-                        address(r, offset + DADDR, length), Short.toUnsignedInt((short) DPORT.get(r, offset))),
-                TcpState.ofCode(Byte.toUnsignedInt((byte) STATE.get(r, offset))));
+        return new TcpEndpoints(r, offset);
+    }
+
+    public InetSocketAddress source() {
+        InetSocketAddress end = source;
+        if (end == null) {
+            source = end = end(SADDR, SPORT); // a race reads it twice, harmlessly
+        }
+        return end;
+    }
+
+    public InetSocketAddress destination() {
+        InetSocketAddress end = destination;
+        if (end == null) {
+            destination = end = end(DADDR, DPORT);
+        }
+        return end;
+    }
+
+    public TcpState state() {
+        return state;
+    }
+
+    private InetSocketAddress end(long address, VarHandle port) {
+        int length = Short.toUnsignedInt((short) FAMILY.get(record, offset)) == AF_INET6 ? 16 : 4;
+        return new InetSocketAddress(
+                address(record, offset + address, length), Short.toUnsignedInt((short) port.get(record, offset)));
     }
 
     private static InetAddress address(byte[] r, long offset, int length) {
@@ -65,6 +114,10 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
      * keeps a dual-stack socket.
      */
     void encode(byte[] r, long offset) {
+        if (record != null) {
+            System.arraycopy(record, Math.toIntExact(this.offset), r, Math.toIntExact(offset), (int) LAYOUT.byteSize());
+            return;
+        }
         boolean ipv6 = address(source) instanceof Inet6Address || address(destination) instanceof Inet6Address;
         FAMILY.set(r, offset, (short) (ipv6 ? AF_INET6 : AF_INET));
         SPORT.set(r, offset, (short) source.getPort());
@@ -72,6 +125,24 @@ public record TcpEndpoints(InetSocketAddress source, InetSocketAddress destinati
         STATE.set(r, offset, (byte) state.ordinal()); // TcpState's ordinals are the kernel's numbers
         putAddress(r, offset + SADDR, address(source), ipv6);
         putAddress(r, offset + DADDR, address(destination), ipv6);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TcpEndpoints other
+                && source().equals(other.source())
+                && destination().equals(other.destination())
+                && state == other.state;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(source(), destination(), state);
+    }
+
+    @Override
+    public String toString() {
+        return "TcpEndpoints[source=" + source() + ", destination=" + destination() + ", state=" + state + "]";
     }
 
     private static InetAddress address(InetSocketAddress endpoint) {

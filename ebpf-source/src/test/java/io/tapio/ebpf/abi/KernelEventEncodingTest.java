@@ -57,7 +57,12 @@ class KernelEventEncodingTest {
         assertEquals(keptSize(payload), event.size());
         assertEquals(SUBJECT, event.subject());
         assertEquals(payload, event.payload());
+        assertEquals(payload.hashCode(), event.payload().hashCode());
+        assertEquals(payload.toString(), event.payload().toString());
         assertEquals(event, KernelEvent.of(event.toByteArray()));
+        // A decoded payload (whose TCP ends are read from the record when asked) writes the same record.
+        assertArrayEquals(
+                event.toByteArray(), KernelEvent.of(SUBJECT, event.payload()).toByteArray());
     }
 
     /** An event gives its payload to the class its type carries and null to every other. */
