@@ -11,22 +11,18 @@ import io.tapio.ebpf.metrics.Stage;
 import io.tapio.ebpf.metrics.StageMetrics;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Finding;
+import io.tapio.model.WorkloadKeyedOperator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.SimpleTimerService;
 import org.apache.flink.streaming.api.TimerService;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
-import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.YieldingOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
@@ -47,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * Before a checkpoint every partial batch ends, so checkpoints hold no waiting event.
  *
  * <p>The key is set once a batch, when the batch is correlated, not for each event as Flink does
- * for a keyed operator: an event only joins its key's batch, for which the key itself is enough
- * (see {@link #hasKeyContext1}).
+ * for a keyed operator ({@link WorkloadKeyedOperator}): an event only joins its key's batch, for
+ * which the key itself is enough. Flink's key context per event was about 5% of the task's time
+ * replaying a capture as fast as it goes.
  *
  * <p>Each event's latency from the kernel is measured as it arrives (stage {@code correlator}),
  * as its batch is released ({@code batched}) and at the end of its path, through the patterns
@@ -57,16 +54,12 @@ import org.slf4j.LoggerFactory;
  * <p>Everything that outlasts a hand-over is in Flink keyed state (the processes, each pattern's
  * episodes) and event-time timers, so it survives checkpoints and rescaling.
  */
-public final class Correlator extends AbstractStreamOperator<Finding>
-        implements OneInputStreamOperator<EnrichedEvent, Finding>,
-                Triggerable<String, VoidNamespace>,
-                YieldingOperator<Finding> {
+public final class Correlator extends WorkloadKeyedOperator<Finding> implements YieldingOperator<Finding> {
     private static final Logger LOG = LoggerFactory.getLogger(Correlator.class);
 
     private final CorrelationConfig config;
     private final boolean live;
     private transient MailboxExecutor mailbox;
-    private transient KeySelector<EnrichedEvent, String> keys;
     private transient boolean endScheduled;
     private transient KeyedBatches batches;
     private transient TimerService timers;
@@ -109,26 +102,10 @@ public final class Correlator extends AbstractStreamOperator<Finding>
         }
     }
 
-    /**
-     * Tells Flink not to set the keyed backend's key before each event: the correlator sets it
-     * itself, once a batch, where it reads or writes keyed state. Flink's per-event key context
-     * hashed the key into its key group and switched the backend to it for every event (about
-     * 5% of the task's time replaying a capture as fast as it goes), only for the event to wait
-     * in its batch.
-     */
     @Override
-    public boolean hasKeyContext1() {
-        return false;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked") // the stream is keyed by workload key: TapioJob.byWorkload
     public void open() throws Exception {
         super.open();
-        keys = (KeySelector<EnrichedEvent, String>) getStateKeySelector1();
-        // The name KeyedProcessOperator gives its timers, which ran the correlator before: their
-        // checkpoints restore with their timers.
-        timers = new SimpleTimerService(getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this));
+        timers = new SimpleTimerService(timers());
         out = new TimestampedCollector<>(output);
         reports = (pattern, episode, status, latency) -> out.collect(finding(pattern, episode, status, latency));
         processes = new ProcessTracker(getRuntimeContext());
@@ -149,7 +126,7 @@ public final class Correlator extends AbstractStreamOperator<Finding>
         EnrichedEvent event = record.getValue();
         arrived.record(event.event(), live);
         long at = record.hasTimestamp() ? record.getTimestamp() : System.currentTimeMillis();
-        String key = keys.getKey(event);
+        String key = keyOf(event);
         Batch full = batches.add(key, at, event);
         if (full == null) {
             scheduleEnd();

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.model.EnrichedEvent;
 import io.tapio.model.Rollup;
+import io.tapio.model.WorkloadKeyedOperator;
 import io.tapio.model.types.JavaSerializer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,17 +13,11 @@ import java.util.Map;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
-import org.apache.flink.streaming.api.operators.InternalTimerService;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
-import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
@@ -44,14 +39,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * watermark. (Putting the sums back at the end of each hand-over instead was slower than keyed
  * state: a hand-over holds events of many workloads, a few each.)
  */
-public final class Rollups extends AbstractStreamOperator<Rollup>
-        implements OneInputStreamOperator<EnrichedEvent, Rollup>, Triggerable<String, VoidNamespace> {
+public final class Rollups extends WorkloadKeyedOperator<Rollup> {
     public static final Duration MINUTE = Duration.ofMinutes(1);
     private static final long MINUTE_MILLIS = MINUTE.toMillis();
 
-    private transient KeySelector<EnrichedEvent, String> keys;
     private transient MapState<Long, RollupAccumulator> minutes;
-    private transient InternalTimerService<VoidNamespace> timers;
     private transient TimestampedCollector<Rollup> out;
     private transient Counter late;
     /** Per key, the minute its events add to until the sums go back into state. */
@@ -63,23 +55,12 @@ public final class Rollups extends AbstractStreamOperator<Rollup>
                 .uid("rollups");
     }
 
-    /** The key is set where state is read or written (see the class comment), not before each event. */
     @Override
-    public boolean hasKeyContext1() {
-        return false;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked") // the stream is keyed by workload key: TapioJob.byWorkload
     public void open() throws Exception {
         super.open();
-        keys = (KeySelector<EnrichedEvent, String>) getStateKeySelector1();
         minutes = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(
                         "minutes", Types.LONG, JavaSerializer.typeOf(RollupAccumulator.class)));
-        // The name KeyedProcessOperator gives its timers, which ran the rollups before: their
-        // checkpoints restore with their timers.
-        timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         out = new TimestampedCollector<>(output);
         late = Counter.builder(MetricNames.ROLLUP_LATE_EVENTS)
                 .description("Events later than the watermark allowed, after their minute's rollup was emitted")
@@ -91,12 +72,12 @@ public final class Rollups extends AbstractStreamOperator<Rollup>
     public void processElement(StreamRecord<EnrichedEvent> record) throws Exception {
         long at = record.getTimestamp();
         long start = at - Math.floorMod(at, MINUTE_MILLIS);
-        if (start + MINUTE_MILLIS - 1 <= timers.currentWatermark()) {
+        if (start + MINUTE_MILLIS - 1 <= timers().currentWatermark()) {
             late.increment();
             return;
         }
         EnrichedEvent event = record.getValue();
-        String key = keys.getKey(event);
+        String key = keyOf(event);
         MinuteInHand minute = inHand.get(key);
         if (minute == null || minute.start != start) {
             if (minute != null) {
@@ -114,7 +95,7 @@ public final class Rollups extends AbstractStreamOperator<Rollup>
         RollupAccumulator sum = minutes.get(start);
         if (sum == null) {
             sum = new RollupAccumulator();
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, start + MINUTE_MILLIS - 1);
+            timers().registerEventTimeTimer(VoidNamespace.INSTANCE, start + MINUTE_MILLIS - 1);
         }
         return new MinuteInHand(start, sum);
     }
