@@ -79,14 +79,14 @@ public final class Rollups extends WorkloadKeyedOperator<Rollup> {
         EnrichedEvent event = record.getValue();
         String key = keyOf(event);
         MinuteInHand minute = inHand.get(key);
-        if (minute == null || minute.start != start) {
+        if (minute == null || minute.start() != start) {
             if (minute != null) {
                 putBack(key, minute);
             }
             minute = take(key, start);
             inHand.put(key, minute);
         }
-        minute.sum.add(event);
+        minute.sum().add(event);
     }
 
     /** The key's sum of the minute from state, or a new one and the timer that emits it. */
@@ -102,7 +102,7 @@ public final class Rollups extends WorkloadKeyedOperator<Rollup> {
 
     private void putBack(String key, MinuteInHand minute) throws Exception {
         setCurrentKey(key);
-        minutes.put(minute.start, minute.sum);
+        minutes.put(minute.start(), minute.sum());
     }
 
     private void putAllBack() throws Exception {
@@ -148,13 +148,5 @@ public final class Rollups extends WorkloadKeyedOperator<Rollup> {
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
 
     /** A key's minute and its sum, taken from state and added to in hand. */
-    private static final class MinuteInHand {
-        final long start;
-        final RollupAccumulator sum;
-
-        MinuteInHand(long start, RollupAccumulator sum) {
-            this.start = start;
-            this.sum = sum;
-        }
-    }
+    private record MinuteInHand(long start, RollupAccumulator sum) {}
 }
