@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.tapio.cli.TapioProcess.Exit;
 import io.tapio.ebpf.capture.CaptureFormatException;
 import io.tapio.ebpf.capture.CaptureReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,10 +38,7 @@ class BenchJobRefusesTest {
 
     @Test
     void aTruncatedCaptureIsRefusedWithWhatIsWrongWithIt() throws Exception {
-        Path whole = dir.resolve("whole.tcap");
-        Captures.synthetic(whole, Duration.ofSeconds(1), 2_000);
-        byte[] bytes = Files.readAllBytes(whole);
-        Path truncated = Files.write(dir.resolve("truncated.tcap"), Arrays.copyOf(bytes, bytes.length - 7));
+        Path truncated = Captures.truncated(dir);
         String expected = assertThrows(CaptureFormatException.class, () -> CaptureReader.verify(truncated))
                 .getMessage();
 

@@ -5,8 +5,10 @@ import io.tapio.ebpf.capture.CaptureWriter;
 import io.tapio.ebpf.synthetic.SyntheticConfig;
 import io.tapio.ebpf.synthetic.SyntheticEventGenerator;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 
 /** Complete captures, as {@code tapio record} writes them, of synthetic events. */
 final class Captures {
@@ -33,5 +35,13 @@ final class Captures {
             }
         }
         return count;
+    }
+
+    /** A capture of a second of synthetic events whose last 7 bytes are cut off, in {@code dir}. */
+    static Path truncated(Path dir) throws IOException {
+        Path whole = dir.resolve("whole.tcap");
+        synthetic(whole, Duration.ofSeconds(1), 2_000);
+        byte[] bytes = Files.readAllBytes(whole);
+        return Files.write(dir.resolve("truncated.tcap"), Arrays.copyOf(bytes, bytes.length - 7));
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,7 @@ class RunRefusesTest {
 
     @Test
     void aTruncatedCaptureIsRefusedWithWhatIsWrongWithIt() throws Exception {
-        byte[] capture = capture();
-        assertRefused(file("truncated.tcap", Arrays.copyOf(capture, capture.length - 7)));
+        assertRefused(Captures.truncated(dir));
     }
 
     @Test
