@@ -52,7 +52,11 @@ import org.slf4j.LoggerFactory;
  * ({@code end}); each report's as stage {@code finding}.
  *
  * <p>Everything that outlasts a hand-over is in Flink keyed state (the processes, each pattern's
- * episodes) and event-time timers, so it survives checkpoints and rescaling.
+ * episodes) and event-time timers, so it survives checkpoints and rescaling. The eBPF source's
+ * events are lent ({@code KernelEvent#lent()}): readable until the source's next poll, which
+ * Flink makes after this operator's mail. So the mail, which every hand-over with an event
+ * schedules, also has the state keep copies of the lent events it took (a process's latest cause,
+ * an episode's evidence): one per process or episode and hand-over, not one per event.
  */
 public final class Correlator extends WorkloadKeyedOperator<Finding> implements YieldingOperator<Finding> {
     private static final Logger LOG = LoggerFactory.getLogger(Correlator.class);
@@ -128,8 +132,8 @@ public final class Correlator extends WorkloadKeyedOperator<Finding> implements 
         long at = record.hasTimestamp() ? record.getTimestamp() : System.currentTimeMillis();
         String key = keyOf(event);
         Batch full = batches.add(key, at, event);
+        scheduleEnd(); // also when the batch is full: what it leaves in state may be lent
         if (full == null) {
-            scheduleEnd();
             return;
         }
         setCurrentKey(key);
@@ -138,7 +142,10 @@ public final class Correlator extends WorkloadKeyedOperator<Finding> implements 
         batches.recycle(full);
     }
 
-    /** Ends the partial batches once the task has handed over the records in hand (one mail at a time). */
+    /**
+     * Ends the hand-over once the task has handed over the records in hand (one mail at a time):
+     * its partial batches are correlated, and what the state took of its lent events is copied.
+     */
     private void scheduleEnd() {
         if (!endScheduled) {
             endScheduled = true;
@@ -153,6 +160,8 @@ public final class Correlator extends WorkloadKeyedOperator<Finding> implements 
             setCurrentKey(key);
             correlate(batch);
         });
+        processes.keepLent();
+        episodes.keepLent();
     }
 
     @Override

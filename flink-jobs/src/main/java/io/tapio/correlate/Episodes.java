@@ -6,6 +6,7 @@ import io.tapio.correlate.process.EventTimers;
 import io.tapio.correlate.process.Observation;
 import io.tapio.model.Finding;
 import io.tapio.model.types.JavaSerializer;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ final class Episodes {
     private final WorkloadWatch watch;
     /** Asked by the episode each observation goes to: pointed at it, rather than a lambda made for each. */
     private final MayOpenNow mayOpen = new MayOpenNow();
+    /** The episodes whose evidence took a lent event in the hand-over under way ({@link #keepLent}). */
+    private final List<Episode> holdingLent = new ArrayList<>();
 
     /** @param live whether event timestamps are this machine's clock now, so latency can be measured */
     Episodes(RuntimeContext context, List<Pattern> patterns, boolean live) {
@@ -104,13 +107,28 @@ final class Episodes {
         String key = lastKey[p];
         Episode found = episodes.get(key);
         Episode episode = found != null ? found : new Episode(pattern.name(), subject, watched);
+        boolean heldLent = episode.holdsLent();
         Finding.Status report = episode.observe(pattern, observation, mayOpen.of(pattern, episode, key));
+        if (!heldLent && episode.holdsLent()) {
+            holdingLent.add(episode);
+        }
         if (report != null) {
             long latency = live ? System.nanoTime() - observation.latestEvent().timestampNs() : 0;
             reports.report(pattern, episode, report, latency);
         }
         lookAgain(timers, pattern, episode, timers.currentWatermark());
         episodes.put(key, episode);
+    }
+
+    /**
+     * The end of a hand-over: every episode whose evidence took a lent event keeps a copy of it
+     * (a sighting outlasts its hand-over, in the episode's state).
+     */
+    void keepLent() {
+        for (int i = 0; i < holdingLent.size(); i++) {
+            holdingLent.get(i).keepLent();
+        }
+        holdingLent.clear();
     }
 
     /**

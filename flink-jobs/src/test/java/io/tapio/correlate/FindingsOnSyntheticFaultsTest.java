@@ -3,7 +3,6 @@ package io.tapio.correlate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.source.synthetic.SyntheticSource;
 import io.tapio.ebpf.synthetic.DemoFaults;
@@ -48,18 +47,8 @@ class FindingsOnSyntheticFaultsTest {
     private static final InjectedFault REFUSED = DemoFaults.named("refused-connections");
     private static final InjectedFault MISSING = DemoFaults.named("missing-file");
 
-    /** A busy node without failures of its own: exits, signals and OOM kills come only from the faults. */
-    private static final SyntheticConfig CONFIG = SyntheticConfig.builder()
-            .seed(7)
-            .eventsPerSecond(1_000)
-            .weight(EventType.EXIT, 0)
-            .weight(EventType.SIGNAL, 0)
-            .weight(EventType.OOM_KILL, 0)
-            .fault(OOM_LOOP)
-            .fault(CRASH_LOOP)
-            .fault(REFUSED)
-            .fault(MISSING)
-            .build();
+    /** The faults on a busy node without failures of its own. */
+    private static final SyntheticConfig CONFIG = BusyNode.with(7, OOM_LOOP, CRASH_LOOP, REFUSED, MISSING);
     /** Three minutes of virtual time. */
     private static final long EVENTS = 180_000;
 

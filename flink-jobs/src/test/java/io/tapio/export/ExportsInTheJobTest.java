@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.tapio.correlate.BusyNode;
 import io.tapio.correlate.CorrelationConfig;
-import io.tapio.ebpf.abi.EventType;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.metrics.MetricNames;
 import io.tapio.ebpf.node.NodeName;
@@ -63,15 +63,7 @@ class ExportsInTheJobTest {
 
     private static final InjectedFault CRASH_LOOP = DemoFaults.named("crash-loop");
     private static final InjectedFault REFUSED = DemoFaults.named("refused-connections");
-    private static final SyntheticConfig CONFIG = SyntheticConfig.builder()
-            .seed(11)
-            .eventsPerSecond(1_000)
-            .weight(EventType.EXIT, 0)
-            .weight(EventType.SIGNAL, 0)
-            .weight(EventType.OOM_KILL, 0)
-            .fault(CRASH_LOOP)
-            .fault(REFUSED)
-            .build();
+    private static final SyntheticConfig CONFIG = BusyNode.with(11, CRASH_LOOP, REFUSED);
     /** Three minutes of virtual time. */
     private static final long EVENTS = 180_000;
 

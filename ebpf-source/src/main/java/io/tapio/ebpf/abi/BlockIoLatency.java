@@ -38,13 +38,15 @@ public record BlockIoLatency(long latencyNs, long sector, int bytes, int device,
         return (device >>> 20) + ":" + (device & 0xFFFFF);
     }
 
-    static BlockIoLatency decode(byte[] r) {
+    static BlockIoLatency decode(KernelEvent e) {
+        byte[] r = e.record();
+        long at = e.base();
         return new BlockIoLatency(
-                (long) LATENCY.get(r, 0L),
-                (long) SECTOR.get(r, 0L),
-                (int) BYTES.get(r, 0L),
-                (int) DEV.get(r, 0L),
-                BlockOp.ofCode(Byte.toUnsignedInt((byte) OP.get(r, 0L))));
+                (long) LATENCY.get(r, at),
+                (long) SECTOR.get(r, at),
+                (int) BYTES.get(r, at),
+                (int) DEV.get(r, at),
+                BlockOp.ofCode(Byte.toUnsignedInt((byte) OP.get(r, at))));
     }
 
     void encode(byte[] r) {

@@ -44,7 +44,7 @@ public final class EventHeader {
     private static final VarHandle TYPE = field(LAYOUT, "type");
     private static final VarHandle RECORD_SIZE = field(LAYOUT, "size");
     private static final VarHandle TIMESTAMP = field(LAYOUT, "timestamp_ns");
-    // Read and written in an event's own record (KernelEvent), where they are.
+    // Read and written in an event's record (KernelEvent), at the record's start in its array.
     private static final VarHandle MAGIC_IN_RECORD = arrayField(LAYOUT, "magic");
     private static final VarHandle VERSION_IN_RECORD = arrayField(LAYOUT, "version");
     private static final VarHandle TYPE_IN_RECORD = arrayField(LAYOUT, "type");
@@ -79,28 +79,32 @@ public final class EventHeader {
         return (long) TIMESTAMP.get(s, record);
     }
 
-    static int cpu(byte[] record) {
-        return Short.toUnsignedInt((short) CPU_IN_RECORD.get(record, 0L));
+    static int typeCode(byte[] record, long at) {
+        return Byte.toUnsignedInt((byte) TYPE_IN_RECORD.get(record, at));
     }
 
-    static long timestampNs(byte[] record) {
-        return (long) TIMESTAMP_IN_RECORD.get(record, 0L);
+    static int cpu(byte[] record, long at) {
+        return Short.toUnsignedInt((short) CPU_IN_RECORD.get(record, at));
     }
 
-    static int pid(byte[] record) {
-        return (int) PID_IN_RECORD.get(record, 0L);
+    static long timestampNs(byte[] record, long at) {
+        return (long) TIMESTAMP_IN_RECORD.get(record, at);
     }
 
-    static int tid(byte[] record) {
-        return (int) TID_IN_RECORD.get(record, 0L);
+    static int pid(byte[] record, long at) {
+        return (int) PID_IN_RECORD.get(record, at);
     }
 
-    static long cgroupId(byte[] record) {
-        return (long) CGROUP_ID_IN_RECORD.get(record, 0L);
+    static int tid(byte[] record, long at) {
+        return (int) TID_IN_RECORD.get(record, at);
     }
 
-    static String comm(byte[] record) {
-        return Layouts.cString(record, COMM, COMM_LEN);
+    static long cgroupId(byte[] record, long at) {
+        return (long) CGROUP_ID_IN_RECORD.get(record, at);
+    }
+
+    static String comm(byte[] record, long at) {
+        return Layouts.cString(record, at + COMM, COMM_LEN);
     }
 
     /** Writes the whole header of a record of {@code type} about {@code subject}. */

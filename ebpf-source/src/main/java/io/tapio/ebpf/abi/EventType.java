@@ -50,7 +50,7 @@ public enum EventType {
     private final StructLayout layout;
     private final int size;
     private final Class<? extends EventPayload> payloadClass;
-    private final Function<byte[], ? extends EventPayload> decoder;
+    private final Function<KernelEvent, ? extends EventPayload> decoder;
     private final BiConsumer<EventPayload, byte[]> encoder;
     private final String label;
     /** The path the record ends in, or null. */
@@ -60,7 +60,7 @@ public enum EventType {
             int code,
             StructLayout layout,
             Class<P> payloadClass,
-            Function<byte[], P> decoder,
+            Function<KernelEvent, P> decoder,
             BiConsumer<P, byte[]> encoder) {
         this(code, layout, payloadClass, decoder, encoder, null);
     }
@@ -69,7 +69,7 @@ public enum EventType {
             int code,
             StructLayout layout,
             Class<P> payloadClass,
-            Function<byte[], P> decoder,
+            Function<KernelEvent, P> decoder,
             BiConsumer<P, byte[]> encoder,
             TrailingText trailing) {
         this.code = code;
@@ -137,8 +137,8 @@ public enum EventType {
         return valueOf(label.trim().toUpperCase(Locale.ROOT));
     }
 
-    EventPayload decode(byte[] record) {
-        return decoder.apply(record);
+    EventPayload decode(KernelEvent event) {
+        return decoder.apply(event);
     }
 
     /** Writes the payload's fields into a record of this type; the header is not touched. */

@@ -23,9 +23,11 @@ public record Exec(int ppid, String filename) implements EventPayload {
     private static final VarHandle FILENAME_LEN = arrayField(LAYOUT, "filename_len");
     private static final long FILENAME = Layouts.offset(LAYOUT, "filename");
 
-    static Exec decode(byte[] r) {
-        int length = Math.min(Short.toUnsignedInt((short) FILENAME_LEN.get(r, 0L)), EventHeader.PATH_LEN - 1);
-        return new Exec((int) PPID.get(r, 0L), Layouts.string(r, FILENAME, length));
+    static Exec decode(KernelEvent e) {
+        byte[] r = e.record();
+        long at = e.base();
+        int length = Math.min(Short.toUnsignedInt((short) FILENAME_LEN.get(r, at)), EventHeader.PATH_LEN - 1);
+        return new Exec((int) PPID.get(r, at), Layouts.string(r, at + FILENAME, length));
     }
 
     void encode(byte[] r) {

@@ -45,15 +45,17 @@ public record Exit(
         return signal != 0 || exitStatus != 0;
     }
 
-    static Exit decode(byte[] r) {
+    static Exit decode(KernelEvent e) {
+        byte[] r = e.record();
+        long at = e.base();
         return new Exit(
-                (int) PPID.get(r, 0L),
-                (int) EXIT_STATUS.get(r, 0L),
-                (int) SIGNAL.get(r, 0L),
-                (byte) CORE_DUMPED.get(r, 0L) != 0,
-                ExitOrigin.ofCode(Byte.toUnsignedInt((byte) ORIGIN.get(r, 0L))),
-                (long) LIFETIME.get(r, 0L),
-                (long) MAX_RSS.get(r, 0L));
+                (int) PPID.get(r, at),
+                (int) EXIT_STATUS.get(r, at),
+                (int) SIGNAL.get(r, at),
+                (byte) CORE_DUMPED.get(r, at) != 0,
+                ExitOrigin.ofCode(Byte.toUnsignedInt((byte) ORIGIN.get(r, at))),
+                (long) LIFETIME.get(r, at),
+                (long) MAX_RSS.get(r, at));
     }
 
     void encode(byte[] r) {

@@ -10,7 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * One event from the kernel: an immutable copy of one well-formed record of the ABI.
+ * One event from the kernel: one well-formed record of the ABI, which never changes.
  *
  * <p>The record's bytes are the event's only state, so that every place an event travels
  * (a Flink network buffer, a capture file, a Kafka record) carries exactly what the kernel
@@ -20,20 +20,39 @@ import java.util.Arrays;
  * decoded on demand. Both straight from the array ({@link Layouts#arrayField}): a segment made
  * for a read escaped whenever the read was not inlined, two objects a read. Java serialization
  * (Flink state that holds events as evidence) writes the record and nothing else.
+ *
+ * <p>The record is the event's own array, or lies in a {@link HandOverBuffer}: the buffer a
+ * reader copies the records of one hand-over into, reused for the next one. Such an event is
+ * lent: it may be read until its hand-over ends, and whatever keeps it beyond (Flink state,
+ * evidence) keeps {@link #kept()}, a copy with a record of its own. Reading a lent event after
+ * its hand-over throws, so that a place that forgot to keep one fails where it reads, never
+ * reads the next hand-over's bytes.
  */
 public final class KernelEvent implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final byte[] record;
-    private final transient EventType type;
+    /** Holds the record at {@link #base}: the event's own array, or a hand-over buffer's. */
+    private final transient byte[] record;
+
+    private final transient int base;
+    private final transient int size;
+    /** The hand-over a lent event may be read in; null when the record is the event's own. */
+    private final transient HandOverBuffer.Lease lease;
     /** Decoded on first use, then kept: a job reads an event's payload in several places. */
     private transient EventPayload payload;
 
     /** Takes a well-formed record, kept up to its path's NUL if it ends in one. */
-    private KernelEvent(byte[] record, EventType type) {
+    private KernelEvent(byte[] record) {
+        this(record, 0, record.length, null);
+    }
+
+    /** A well-formed record of {@code size} bytes at {@code base} of {@code record}. */
+    KernelEvent(byte[] record, int base, int size, HandOverBuffer.Lease lease) {
         this.record = record;
-        this.type = type;
+        this.base = base;
+        this.size = size;
+        this.lease = lease;
     }
 
     /**
@@ -43,10 +62,9 @@ public final class KernelEvent implements Serializable {
      * @throws MalformedRecordException when it is not a well-formed record
      */
     public static KernelEvent copyOf(MemorySegment source, long offset, int length) {
-        EventType type = wellFormed(source, offset, length);
-        byte[] record = new byte[type.usedSize(source, offset)];
+        byte[] record = new byte[usedSize(source, offset, length)];
         MemorySegment.copy(source, ValueLayout.JAVA_BYTE, offset, record, 0, record.length);
-        return new KernelEvent(record, type);
+        return new KernelEvent(record);
     }
 
     /**
@@ -56,18 +74,22 @@ public final class KernelEvent implements Serializable {
      * @throws MalformedRecordException when it is not a well-formed record
      */
     public static KernelEvent of(byte[] record) {
-        MemorySegment segment = MemorySegment.ofArray(record);
-        EventType type = wellFormed(segment, 0, record.length);
-        int used = type.usedSize(segment, 0);
-        return new KernelEvent(used == record.length ? record : Arrays.copyOf(record, used), type);
+        int used = usedSize(MemorySegment.ofArray(record), 0, record.length);
+        return new KernelEvent(used == record.length ? record : Arrays.copyOf(record, used));
     }
 
-    private static EventType wellFormed(MemorySegment segment, long offset, long length) {
+    /**
+     * The bytes of the record at {@code offset} that an event keeps: up to its path's NUL if it
+     * ends in one.
+     *
+     * @throws MalformedRecordException when it is not a well-formed record
+     */
+    static int usedSize(MemorySegment segment, long offset, long length) {
         Malformation malformation = Malformation.find(segment, offset, length);
         if (malformation != null) {
             throw new MalformedRecordException(malformation, length);
         }
-        return EventType.ofCode(EventHeader.typeCode(segment, offset));
+        return EventType.ofCode(EventHeader.typeCode(segment, offset)).usedSize(segment, offset);
     }
 
     /**
@@ -83,34 +105,34 @@ public final class KernelEvent implements Serializable {
     }
 
     public EventType type() {
-        return type;
+        return EventType.ofCode(EventHeader.typeCode(record(), base));
     }
 
     /** {@code bpf_ktime_get_ns()} when it happened: CLOCK_MONOTONIC, as {@link System#nanoTime()}. */
     public long timestampNs() {
-        return EventHeader.timestampNs(record);
+        return EventHeader.timestampNs(record(), base);
     }
 
     public int cpu() {
-        return EventHeader.cpu(record);
+        return EventHeader.cpu(record(), base);
     }
 
     /** The process (thread group) the event is about. */
     public int pid() {
-        return EventHeader.pid(record);
+        return EventHeader.pid(record(), base);
     }
 
     public int tid() {
-        return EventHeader.tid(record);
+        return EventHeader.tid(record(), base);
     }
 
     /** The cgroup v2 id of the task the event is about. */
     public long cgroupId() {
-        return EventHeader.cgroupId(record);
+        return EventHeader.cgroupId(record(), base);
     }
 
     public String comm() {
-        return EventHeader.comm(record);
+        return EventHeader.comm(record(), base);
     }
 
     /** The header's values that describe the event. */
@@ -121,7 +143,7 @@ public final class KernelEvent implements Serializable {
     public EventPayload payload() {
         EventPayload decoded = payload;
         if (decoded == null) {
-            payload = decoded = type.decode(record); // a race decodes twice, harmlessly
+            payload = decoded = type().decode(this); // a race decodes twice, harmlessly
         }
         return decoded;
     }
@@ -137,31 +159,59 @@ public final class KernelEvent implements Serializable {
      * filter) asks this, so that the events of the other types are not decoded for it.
      */
     public <P extends EventPayload> P payloadIf(Class<P> payloadClass) {
-        return type.carries(payloadClass) ? payloadClass.cast(payload()) : null;
+        return type().carries(payloadClass) ? payloadClass.cast(payload()) : null;
     }
 
-    /** The record itself, for a payload's field read in place; never to be changed. */
+    /**
+     * The array holding the record at {@link #base}, for a payload's field read in place; never
+     * to be changed.
+     *
+     * @throws IllegalStateException when the event is lent and its hand-over has ended
+     */
     byte[] record() {
+        if (lease != null && lease.ended()) {
+            // Not even its type: the next hand-over's records lie where it was.
+            throw new IllegalStateException("a lent event was read after its hand-over ended: what keeps an event "
+                    + "beyond its hand-over keeps KernelEvent.kept()");
+        }
         return record;
+    }
+
+    /** Where the record starts in {@link #record()}. */
+    long base() {
+        return base;
+    }
+
+    /**
+     * This event, or when it is lent ({@link HandOverBuffer}) a copy of it with a record of its
+     * own: what keeps an event beyond the hand-over it came with keeps this.
+     */
+    public KernelEvent kept() {
+        return lease == null ? this : new KernelEvent(toByteArray());
+    }
+
+    /** Whether the event's record lies in a hand-over's buffer, to be read only until the hand-over ends. */
+    public boolean lent() {
+        return lease != null;
     }
 
     /** The size in bytes of the record the event keeps: up to its path's NUL if it ends in one. */
     public int size() {
-        return record.length;
+        return size;
     }
 
     public void writeTo(DataOutput out) throws IOException {
-        out.write(record);
+        out.write(record(), base, size);
     }
 
     /** A copy of the record's bytes. */
     public byte[] toByteArray() {
-        return record.clone();
+        return Arrays.copyOfRange(record(), base, base + size);
     }
 
     @Serial
     private Object writeReplace() {
-        return new SerializedForm(record);
+        return new SerializedForm(toByteArray());
     }
 
     @Serial
@@ -179,17 +229,24 @@ public final class KernelEvent implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KernelEvent other && Arrays.equals(record, other.record);
+        return o instanceof KernelEvent other
+                && Arrays.equals(record(), base, base + size, other.record(), other.base, other.base + other.size);
     }
 
+    /** As {@link Arrays#hashCode(byte[])} of the record's bytes. */
     @Override
     public int hashCode() {
-        return Arrays.hashCode(record);
+        byte[] bytes = record();
+        int hash = 1;
+        for (int i = base; i < base + size; i++) {
+            hash = 31 * hash + bytes[i];
+        }
+        return hash;
     }
 
     @Override
     public String toString() {
-        return type.label() + "{ts=" + timestampNs() + ", pid=" + pid() + ", tid=" + tid() + ", comm=" + comm()
+        return type().label() + "{ts=" + timestampNs() + ", pid=" + pid() + ", tid=" + tid() + ", comm=" + comm()
                 + ", cgroup=" + cgroupId() + ", " + payload() + "}";
     }
 }

@@ -47,15 +47,17 @@ public record OomKill(
         return memcgLimitBytes != 0;
     }
 
-    static OomKill decode(byte[] r) {
+    static OomKill decode(KernelEvent e) {
+        byte[] r = e.record();
+        long at = e.base();
         return new OomKill(
-                (int) TRIGGER_PID.get(r, 0L),
-                (int) TRIGGER_TID.get(r, 0L),
-                Layouts.cString(r, TRIGGER_COMM, EventHeader.COMM_LEN),
-                (long) MEMCG_ID.get(r, 0L),
-                (long) MEMCG_LIMIT.get(r, 0L),
-                (long) MEMCG_USAGE.get(r, 0L),
-                (long) TOTAL_VM.get(r, 0L));
+                (int) TRIGGER_PID.get(r, at),
+                (int) TRIGGER_TID.get(r, at),
+                Layouts.cString(r, at + TRIGGER_COMM, EventHeader.COMM_LEN),
+                (long) MEMCG_ID.get(r, at),
+                (long) MEMCG_LIMIT.get(r, at),
+                (long) MEMCG_USAGE.get(r, at),
+                (long) TOTAL_VM.get(r, at));
     }
 
     void encode(byte[] r) {

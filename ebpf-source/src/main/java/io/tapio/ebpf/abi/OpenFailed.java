@@ -39,8 +39,8 @@ public final class OpenFailed implements EventPayload {
 
     private final int error;
     private final int flags;
-    /** The event's record, which holds the path; null for a payload made of values. */
-    private final byte[] record;
+    /** The event whose record holds the path; null for a payload made of values. */
+    private final KernelEvent event;
 
     private final int pathLength;
     /** Decoded on first use; a race decodes twice, harmlessly. */
@@ -51,21 +51,26 @@ public final class OpenFailed implements EventPayload {
         this.error = error;
         this.flags = flags;
         this.path = Objects.requireNonNull(path, "path");
-        this.record = null;
+        this.event = null;
         this.pathLength = 0;
     }
 
-    private OpenFailed(int error, int flags, byte[] record, int pathLength) {
+    private OpenFailed(int error, int flags, KernelEvent event, int pathLength) {
         this.error = error;
         this.flags = flags;
-        this.record = record;
+        this.event = event;
         this.pathLength = pathLength;
     }
 
-    /** Reads the payload of an event's record, which stays unchanged for as long as the payload is used. */
-    static OpenFailed decode(byte[] r) {
-        int length = Math.min(Short.toUnsignedInt((short) PATH_LEN.get(r, 0L)), EventHeader.PATH_LEN - 1);
-        return new OpenFailed((int) ERROR.get(r, 0L), (int) FLAGS.get(r, 0L), r, length);
+    /**
+     * Reads the payload of an event's record; the path is read from it when first asked for, so
+     * a lent event's payload gives its path only while the event may be read.
+     */
+    static OpenFailed decode(KernelEvent e) {
+        byte[] r = e.record();
+        long at = e.base();
+        int length = Math.min(Short.toUnsignedInt((short) PATH_LEN.get(r, at)), EventHeader.PATH_LEN - 1);
+        return new OpenFailed((int) ERROR.get(r, at), (int) FLAGS.get(r, at), e, length);
     }
 
     void encode(byte[] r) {
@@ -85,7 +90,7 @@ public final class OpenFailed implements EventPayload {
             throw new IllegalArgumentException(
                     "not a failed open: " + event.type().label());
         }
-        return (int) ERROR.get(event.record(), 0L);
+        return (int) ERROR.get(event.record(), event.base());
     }
 
     /** The errno, positive (2 is ENOENT, 13 EACCES). */
@@ -100,7 +105,7 @@ public final class OpenFailed implements EventPayload {
     public String path() {
         String decoded = path;
         if (decoded == null) {
-            path = decoded = Layouts.string(record, PATH, pathLength);
+            path = decoded = Layouts.string(event.record(), event.base() + PATH, pathLength);
         }
         return decoded;
     }

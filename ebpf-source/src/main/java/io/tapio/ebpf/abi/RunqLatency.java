@@ -14,8 +14,10 @@ public record RunqLatency(long latencyNs) implements EventPayload {
 
     private static final VarHandle LATENCY = arrayField(LAYOUT, "latency_ns");
 
-    static RunqLatency decode(byte[] r) {
-        return new RunqLatency((long) LATENCY.get(r, 0L));
+    static RunqLatency decode(KernelEvent e) {
+        byte[] r = e.record();
+        long at = e.base();
+        return new RunqLatency((long) LATENCY.get(r, at));
     }
 
     void encode(byte[] r) {

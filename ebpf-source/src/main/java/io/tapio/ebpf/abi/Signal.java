@@ -43,14 +43,16 @@ public record Signal(int senderPid, int senderTid, String senderComm, long sende
         return code == SI_KERNEL;
     }
 
-    static Signal decode(byte[] r) {
+    static Signal decode(KernelEvent e) {
+        byte[] r = e.record();
+        long at = e.base();
         return new Signal(
-                (int) SENDER_PID.get(r, 0L),
-                (int) SENDER_TID.get(r, 0L),
-                Layouts.cString(r, SENDER_COMM, EventHeader.COMM_LEN),
-                (long) SENDER_CGROUP.get(r, 0L),
-                (int) SIGNAL.get(r, 0L),
-                (int) CODE.get(r, 0L));
+                (int) SENDER_PID.get(r, at),
+                (int) SENDER_TID.get(r, at),
+                Layouts.cString(r, at + SENDER_COMM, EventHeader.COMM_LEN),
+                (long) SENDER_CGROUP.get(r, at),
+                (int) SIGNAL.get(r, at),
+                (int) CODE.get(r, at));
     }
 
     void encode(byte[] r) {

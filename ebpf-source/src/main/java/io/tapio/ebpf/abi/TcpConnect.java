@@ -32,12 +32,14 @@ public record TcpConnect(TcpEndpoints endpoints, long latencyNs, int error, Conn
     private static final VarHandle ERROR = arrayField(LAYOUT, "error");
     private static final VarHandle OUTCOME = arrayField(LAYOUT, "outcome");
 
-    static TcpConnect decode(byte[] r) {
+    static TcpConnect decode(KernelEvent e) {
+        byte[] r = e.record();
+        long at = e.base();
         return new TcpConnect(
-                TcpEndpoints.decode(r, ENDPOINTS),
-                (long) LATENCY.get(r, 0L),
-                (int) ERROR.get(r, 0L),
-                ConnectOutcome.ofCode(Byte.toUnsignedInt((byte) OUTCOME.get(r, 0L))));
+                TcpEndpoints.decode(e, ENDPOINTS),
+                (long) LATENCY.get(r, at),
+                (int) ERROR.get(r, at),
+                ConnectOutcome.ofCode(Byte.toUnsignedInt((byte) OUTCOME.get(r, at))));
     }
 
     void encode(byte[] r) {

@@ -22,7 +22,8 @@ import java.util.Objects;
  * is read from the record when it is first asked for: most TCP events' ends are never looked at
  * (the rollups and most patterns read a connect's outcome and latency), and two socket addresses
  * made at every decode were about 200 bytes per TCP event, a sixth of the bytes the job allocated
- * replaying a capture. The record is the event's own and never changes.
+ * replaying a capture. The event's record never changes; a lent event's ends are read only while
+ * the event may be read.
  */
 public final class TcpEndpoints {
     static final int AF_INET = 2;
@@ -45,8 +46,8 @@ public final class TcpEndpoints {
     private static final long SADDR = Layouts.offset(LAYOUT, "saddr");
     private static final long DADDR = Layouts.offset(LAYOUT, "daddr");
 
-    /** The record the ends are read from, and where the struct starts in it; null for ends made from addresses. */
-    private final byte[] record;
+    /** The event whose record the ends are read from, and where the struct starts in it; null for ends made from addresses. */
+    private final KernelEvent event;
 
     private final long offset;
     private final TcpState state;
@@ -54,22 +55,22 @@ public final class TcpEndpoints {
     private InetSocketAddress destination;
 
     public TcpEndpoints(InetSocketAddress source, InetSocketAddress destination, TcpState state) {
-        this.record = null;
+        this.event = null;
         this.offset = 0;
         this.source = Objects.requireNonNull(source, "source");
         this.destination = Objects.requireNonNull(destination, "destination");
         this.state = Objects.requireNonNull(state, "state");
     }
 
-    private TcpEndpoints(byte[] record, long offset) {
-        this.record = record;
+    private TcpEndpoints(KernelEvent event, long offset) {
+        this.event = event;
         this.offset = offset;
-        this.state = TcpState.ofCode(Byte.toUnsignedInt((byte) STATE.get(record, offset)));
+        this.state = TcpState.ofCode(Byte.toUnsignedInt((byte) STATE.get(event.record(), event.base() + offset)));
     }
 
-    /** The endpoints that start at {@code offset} of the record, read from it when asked for. */
-    static TcpEndpoints decode(byte[] r, long offset) {
-        return new TcpEndpoints(r, offset);
+    /** The endpoints that start at {@code offset} of the event's record, read from it when asked for. */
+    static TcpEndpoints decode(KernelEvent event, long offset) {
+        return new TcpEndpoints(event, offset);
     }
 
     public InetSocketAddress source() {
@@ -93,9 +94,11 @@ public final class TcpEndpoints {
     }
 
     private InetSocketAddress end(long address, VarHandle port) {
-        int length = Short.toUnsignedInt((short) FAMILY.get(record, offset)) == AF_INET6 ? 16 : 4;
+        byte[] record = event.record();
+        long at = event.base() + offset;
+        int length = Short.toUnsignedInt((short) FAMILY.get(record, at)) == AF_INET6 ? 16 : 4;
         return new InetSocketAddress(
-                address(record, offset + address, length), Short.toUnsignedInt((short) port.get(record, offset)));
+                address(record, at + address, length), Short.toUnsignedInt((short) port.get(record, at)));
     }
 
     private static InetAddress address(byte[] r, long offset, int length) {
@@ -114,8 +117,10 @@ public final class TcpEndpoints {
      * keeps a dual-stack socket.
      */
     void encode(byte[] r, long offset) {
-        if (record != null) {
-            System.arraycopy(record, Math.toIntExact(this.offset), r, Math.toIntExact(offset), (int) LAYOUT.byteSize());
+        if (event != null) {
+            System.arraycopy(
+                    event.record(), Math.toIntExact(event.base() + this.offset), r, Math.toIntExact(offset), (int)
+                            LAYOUT.byteSize());
             return;
         }
         boolean ipv6 = address(source) instanceof Inet6Address || address(destination) instanceof Inet6Address;

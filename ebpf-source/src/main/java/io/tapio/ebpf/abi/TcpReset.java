@@ -11,8 +11,8 @@ public record TcpReset(TcpEndpoints endpoints) implements EventPayload {
 
     private static final long ENDPOINTS = Layouts.offset(LAYOUT, "endpoints");
 
-    static TcpReset decode(byte[] r) {
-        return new TcpReset(TcpEndpoints.decode(r, ENDPOINTS));
+    static TcpReset decode(KernelEvent e) {
+        return new TcpReset(TcpEndpoints.decode(e, ENDPOINTS));
     }
 
     void encode(byte[] r) {

@@ -19,8 +19,10 @@ public record TcpRetransmit(TcpEndpoints endpoints, int totalRetransmits) implem
     private static final long ENDPOINTS = Layouts.offset(LAYOUT, "endpoints");
     private static final VarHandle TOTAL_RETRANS = arrayField(LAYOUT, "total_retrans");
 
-    static TcpRetransmit decode(byte[] r) {
-        return new TcpRetransmit(TcpEndpoints.decode(r, ENDPOINTS), (int) TOTAL_RETRANS.get(r, 0L));
+    static TcpRetransmit decode(KernelEvent e) {
+        byte[] r = e.record();
+        long at = e.base();
+        return new TcpRetransmit(TcpEndpoints.decode(e, ENDPOINTS), (int) TOTAL_RETRANS.get(r, at));
     }
 
     void encode(byte[] r) {

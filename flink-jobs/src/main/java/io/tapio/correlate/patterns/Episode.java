@@ -69,6 +69,11 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
      * it or report its settled count); 0 when none is known (a checkpoint from before this field).
      */
     long timerAt;
+    /**
+     * Whether a sighting holds a lent event ({@link KernelEvent#lent()}), to be kept at the end
+     * of its hand-over ({@link #keepLent}). Not part of a checkpoint: one holds none.
+     */
+    private transient boolean holdsLent;
 
     /** @param watchedSince event time since which the workload has been watched; 0: from its first occurrence */
     public Episode(String pattern, String subject, long watchedSince) {
@@ -152,6 +157,29 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
     /** An event behind an occurrence: when, and the event (immutable, so kept as it is rather than copied). */
     record Sighting(long epochMillis, KernelEvent event) implements java.io.Serializable {}
 
+    /** Whether the evidence holds a lent event, which {@link #keepLent} must replace before its hand-over ends. */
+    public boolean holdsLent() {
+        return holdsLent;
+    }
+
+    /**
+     * The end of a hand-over: the evidence keeps a copy of each lent event it still holds (at
+     * most {@link #MAX_EVIDENCE}, where the sightings of a busy pattern were one per event).
+     */
+    public void keepLent() {
+        if (holdsLent) {
+            for (int i = evidence.size(); i > 0; i--) {
+                Sighting sighting = evidence.removeFirst();
+                evidence.addLast(
+                        sighting.event().lent()
+                                ? new Sighting(
+                                        sighting.epochMillis(), sighting.event().kept())
+                                : sighting);
+            }
+            holdsLent = false;
+        }
+    }
+
     /** The most recent evidence, oldest first. */
     public List<Finding.Evidence> evidence() {
         List<Finding.Evidence> rendered = new ArrayList<>(evidence.size());
@@ -186,7 +214,9 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
         }
         remember(at, rule.memoryMillis());
         for (int i = 0; i < seen.eventCount(); i++) {
-            evidence.addLast(new Sighting(at, seen.eventAt(i)));
+            KernelEvent event = seen.eventAt(i);
+            holdsLent |= event.lent();
+            evidence.addLast(new Sighting(at, event));
             if (evidence.size() > MAX_EVIDENCE) {
                 evidence.removeFirst();
             }

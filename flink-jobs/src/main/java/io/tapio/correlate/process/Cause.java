@@ -17,6 +17,11 @@ import java.io.Serializable;
  * @param event the kernel's event
  */
 public record Cause(Kind kind, String subject, KernelEvent event) implements Serializable {
+    /** A cause outlasts the hand-over of its event (a failure's, an episode's): it keeps a copy of a lent one. */
+    public Cause {
+        event = event.kept();
+    }
+
     private static final int EPERM = 1;
 
     /** What went wrong, by the name of the pattern that reports it. */

@@ -27,8 +27,9 @@ public record Failure(
         Cause cause,
         List<KernelEvent> events)
         implements Observation {
+    /** A failure outlasts the hand-over of its events (it waits for a parent's exit, it is evidence): it keeps copies of lent ones. */
     public Failure {
-        events = List.copyOf(events);
+        events = events.stream().map(KernelEvent::kept).toList();
     }
 
     @Override

@@ -39,9 +39,24 @@ final class ProcessRecord implements Copyable<ProcessRecord>, Serializable {
         this.touchedMillis = touchedMillis;
     }
 
-    void cause(KernelEvent event, long atMillis) {
+    /**
+     * The process's latest failed open or connect, at {@code atMillis}.
+     *
+     * @return whether the record now holds a lent event where it held none, to be kept at the end
+     *     of its hand-over ({@link #keepCause})
+     */
+    boolean cause(KernelEvent event, long atMillis) {
+        boolean newlyLent = event.lent() && (lastCause == null || !lastCause.lent());
         lastCause = event;
         touchedMillis = atMillis;
+        return newlyLent;
+    }
+
+    /** The end of a hand-over: a lent cause is replaced by its copy. */
+    void keepCause() {
+        if (lastCause != null) {
+            lastCause = lastCause.kept();
+        }
     }
 
     void killedAt(long timestampNs, long atMillis) {

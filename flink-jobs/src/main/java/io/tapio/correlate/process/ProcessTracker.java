@@ -57,6 +57,8 @@ public final class ProcessTracker {
     private final MapState<Integer, ProcessRecord> processes;
     private final MapState<Integer, EndedChild> endedChildren;
 
+    /** The records whose cause is a lent event of the hand-over under way ({@link #keepLent}). */
+    private final List<ProcessRecord> holdingLent = new ArrayList<>();
     /** The pid boxed last: a process's run of failed opens boxes it once, not once an event. */
     private Integer lastPid;
 
@@ -88,11 +90,25 @@ public final class ProcessTracker {
                 if (Cause.kindOf(event) != null) {
                     Integer pid = boxed(event.pid()); // for the lookup and the update
                     ProcessRecord record = current(pid, epochMillis, timers);
-                    record.cause(event, epochMillis);
+                    if (record.cause(event, epochMillis)) {
+                        holdingLent.add(record);
+                    }
                     processes.put(pid, record); // a new one, or for a backend that holds bytes
                 }
             }
         }
+    }
+
+    /**
+     * The end of a hand-over: every record whose latest cause is a lent event keeps a copy of it
+     * (one per process and hand-over, where a copy per failed open was half the bytes the job
+     * allocated under a load of them).
+     */
+    public void keepLent() {
+        for (int i = 0; i < holdingLent.size(); i++) {
+            holdingLent.get(i).keepCause();
+        }
+        holdingLent.clear();
     }
 
     private Integer boxed(int pid) {

@@ -1,5 +1,6 @@
 package io.tapio.ebpf.source.ebpf;
 
+import io.tapio.ebpf.abi.HandOverBuffer;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.batch.AdaptiveBatchSize;
 import io.tapio.ebpf.collector.KernelCollector;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * over what the ring holds in adaptive batches. Reading the ring never blocks (the records
  * are already in memory); when it is empty the reader reports so, and a {@link RingWaiter}
  * tells Flink when there is more.
+ *
+ * <p>The events it hands over are lent ({@link HandOverBuffer}): each batch's records are copied
+ * into one reused buffer, and a batch's hand-over ends when Flink polls the reader again, after
+ * the operators chained to it have run what their records left in the task's mailbox. The ring's
+ * space is returned to the kernel record by record as before, so nothing downstream holds the
+ * kernel's producer back.
  */
 final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfSourceReader.class);
@@ -129,6 +136,7 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
             return noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
         }
         RingBufferReader reader = collector.reader();
+        emitter.handOver.next();
         emitter.output = output;
         long start = System.nanoTime();
         int handed = reader.drain(emitter, batch.size());
@@ -190,16 +198,17 @@ final class EbpfSourceReader implements SourceReader<KernelEvent, EbpfSplit> {
     }
 
     /**
-     * Copies each record out of the ring and hands it downstream, with its event time; measures
-     * how long the record waited in the ring (stage {@code ring}).
+     * Copies each record out of the ring into the hand-over's buffer and hands it downstream,
+     * with its event time; measures how long the record waited in the ring (stage {@code ring}).
      */
     private final class Emitter implements RecordHandler {
         private final StageMetrics taken = StageMetrics.stage(Stage.RING);
+        final HandOverBuffer handOver = new HandOverBuffer();
         SourceOutput<KernelEvent> output;
 
         @Override
         public void onRecord(MemorySegment ring, long offset, int length) {
-            KernelEvent event = KernelEvent.copyOf(ring, offset, length);
+            KernelEvent event = handOver.copy(ring, offset, length);
             taken.record(event, true);
             output.collect(event, clock.epochMillis(event.timestampNs()));
         }
