@@ -1,6 +1,7 @@
 package io.tapio.ebpf.capture;
 
 import io.tapio.ebpf.abi.EventHeader;
+import io.tapio.ebpf.abi.HandOverBuffer;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.abi.MalformedRecordException;
 import io.tapio.ebpf.capture.CaptureFormatException.Reason;
@@ -103,6 +104,21 @@ public final class CaptureReader implements AutoCloseable {
      *     reader is then only to be closed
      */
     public KernelEvent next() throws IOException {
+        return read(null);
+    }
+
+    /**
+     * The next event, lent: its record copied into {@code handOver}, to be read until the
+     * hand-over ends ({@link HandOverBuffer}); {@code null} after the last one.
+     *
+     * @throws CaptureFormatException as {@link #next()}
+     */
+    public KernelEvent next(HandOverBuffer handOver) throws IOException {
+        return read(handOver);
+    }
+
+    /** The next event, lent by {@code handOver}, or with a record of its own where that is null. */
+    private KernelEvent read(HandOverBuffer handOver) throws IOException {
         if (ended) {
             return null;
         }
@@ -128,7 +144,9 @@ public final class CaptureReader implements AutoCloseable {
         int record = taken;
         verifyChecksum("record", start);
         try {
-            KernelEvent event = KernelEvent.copyOf(bufferView, record, length);
+            KernelEvent event = handOver == null
+                    ? KernelEvent.copyOf(bufferView, record, length)
+                    : handOver.copy(bufferView, record, length);
             recordsRead++;
             return event;
         } catch (MalformedRecordException e) {

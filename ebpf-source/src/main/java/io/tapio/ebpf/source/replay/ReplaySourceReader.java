@@ -1,5 +1,6 @@
 package io.tapio.ebpf.source.replay;
 
+import io.tapio.ebpf.abi.HandOverBuffer;
 import io.tapio.ebpf.abi.KernelEvent;
 import io.tapio.ebpf.capture.CaptureReader;
 import io.tapio.ebpf.capture.ReplayPacing;
@@ -14,7 +15,11 @@ import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
 
-/** Reads captures one after the other, as fast as possible or paced at a multiple of recorded speed. */
+/**
+ * Reads captures one after the other, as fast as possible or paced at a multiple of recorded speed.
+ * Its events are lent as the eBPF source's are ({@link HandOverBuffer}): a poll's records in one
+ * buffer, read again from its start at the next poll.
+ */
 final class ReplaySourceReader extends PacedSourceReader<ReplaySplit> {
     private static final int BATCH = 1024;
 
@@ -23,7 +28,10 @@ final class ReplaySourceReader extends PacedSourceReader<ReplaySplit> {
     private ReplaySplit current;
     private CaptureReader capture;
     private ReplayPacing pacing;
+    private final HandOverBuffer handOver = new HandOverBuffer();
+    /** The event read but not yet emitted (its time has not come): kept across polls, so one of its own. */
     private KernelEvent next;
+
     private long emitted;
 
     /** @param speed times the recorded speed; infinite: as fast as possible */
@@ -34,16 +42,18 @@ final class ReplaySourceReader extends PacedSourceReader<ReplaySplit> {
 
     @Override
     public InputStatus pollNext(ReaderOutput<KernelEvent> output) throws IOException {
+        handOver.next();
         for (int i = 0; i < BATCH; i++) {
             if (capture == null && !openNext()) {
                 return withoutSplit();
             }
-            if (next == null && (next = capture.next()) == null) {
+            if (next == null && (next = capture.next(handOver)) == null) {
                 finishSplit();
                 continue;
             }
             long delay = pacing.delayNanos(next.timestampNs(), System.nanoTime());
             if (delay > 0) {
+                next = next.kept();
                 return dueIn(delay);
             }
             output.collect(next, capture.header().epochNanosOf(next.timestampNs()) / 1_000_000L);
