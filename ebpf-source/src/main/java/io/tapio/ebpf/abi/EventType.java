@@ -128,6 +128,11 @@ public enum EventType {
         return trailing == null ? size : trailing.usedSize(segment, record);
     }
 
+    /** {@link #usedSize(MemorySegment, long)} of a well-formed record at {@code at} of an array. */
+    int usedSize(byte[] record, long at) {
+        return trailing == null ? size : trailing.usedSize(record, at);
+    }
+
     /** The name used in metrics, tables and configuration: {@code oom_kill}, ... */
     public String label() {
         return label;

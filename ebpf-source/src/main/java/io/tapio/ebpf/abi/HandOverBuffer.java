@@ -46,7 +46,7 @@ public final class HandOverBuffer {
             used = 0;
         }
         MemorySegment.copy(source, ValueLayout.JAVA_BYTE, offset, bytes, used, size);
-        KernelEvent event = new KernelEvent(bytes, used, size, lease);
+        KernelEvent event = new KernelEvent(bytes, used, lease);
         used += size;
         return event;
     }

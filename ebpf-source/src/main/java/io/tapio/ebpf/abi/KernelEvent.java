@@ -36,23 +36,27 @@ public final class KernelEvent implements Serializable {
     private final transient byte[] record;
 
     private final transient int base;
-    private final transient int size;
     /** The hand-over a lent event may be read in; null when the record is the event's own. */
     private final transient HandOverBuffer.Lease lease;
+    /** Read from the record once: the stages switch on it several times per event. */
+    private final transient EventType type;
     /** Decoded on first use, then kept: a job reads an event's payload in several places. */
     private transient EventPayload payload;
 
     /** Takes a well-formed record, kept up to its path's NUL if it ends in one. */
     private KernelEvent(byte[] record) {
-        this(record, 0, record.length, null);
+        this(record, 0, null);
     }
 
-    /** A well-formed record of {@code size} bytes at {@code base} of {@code record}. */
-    KernelEvent(byte[] record, int base, int size, HandOverBuffer.Lease lease) {
+    /**
+     * A well-formed record at {@code base} of {@code record}: the whole array when the record is
+     * the event's own, kept up to its path's NUL; a lent one's length is read from the record.
+     */
+    KernelEvent(byte[] record, int base, HandOverBuffer.Lease lease) {
         this.record = record;
         this.base = base;
-        this.size = size;
         this.lease = lease;
+        this.type = EventType.ofCode(EventHeader.typeCode(record, base));
     }
 
     /**
@@ -105,7 +109,7 @@ public final class KernelEvent implements Serializable {
     }
 
     public EventType type() {
-        return EventType.ofCode(EventHeader.typeCode(record(), base));
+        return type;
     }
 
     /** {@code bpf_ktime_get_ns()} when it happened: CLOCK_MONOTONIC, as {@link System#nanoTime()}. */
@@ -143,7 +147,7 @@ public final class KernelEvent implements Serializable {
     public EventPayload payload() {
         EventPayload decoded = payload;
         if (decoded == null) {
-            payload = decoded = type().decode(this); // a race decodes twice, harmlessly
+            payload = decoded = type.decode(this); // a race decodes twice, harmlessly
         }
         return decoded;
     }
@@ -159,7 +163,7 @@ public final class KernelEvent implements Serializable {
      * filter) asks this, so that the events of the other types are not decoded for it.
      */
     public <P extends EventPayload> P payloadIf(Class<P> payloadClass) {
-        return type().carries(payloadClass) ? payloadClass.cast(payload()) : null;
+        return type.carries(payloadClass) ? payloadClass.cast(payload()) : null;
     }
 
     /**
@@ -170,9 +174,8 @@ public final class KernelEvent implements Serializable {
      */
     byte[] record() {
         if (lease != null && lease.ended()) {
-            // Not even its type: the next hand-over's records lie where it was.
-            throw new IllegalStateException("a lent event was read after its hand-over ended: what keeps an event "
-                    + "beyond its hand-over keeps KernelEvent.kept()");
+            throw new IllegalStateException("a lent " + type.label() + " event was read after its hand-over ended: "
+                    + "what keeps an event beyond its hand-over keeps KernelEvent.kept()");
         }
         return record;
     }
@@ -197,16 +200,16 @@ public final class KernelEvent implements Serializable {
 
     /** The size in bytes of the record the event keeps: up to its path's NUL if it ends in one. */
     public int size() {
-        return size;
+        return lease == null ? record.length : type.usedSize(record(), base);
     }
 
     public void writeTo(DataOutput out) throws IOException {
-        out.write(record(), base, size);
+        out.write(record(), base, size());
     }
 
     /** A copy of the record's bytes. */
     public byte[] toByteArray() {
-        return Arrays.copyOfRange(record(), base, base + size);
+        return Arrays.copyOfRange(record(), base, base + size());
     }
 
     @Serial
@@ -230,7 +233,7 @@ public final class KernelEvent implements Serializable {
     @Override
     public boolean equals(Object o) {
         return o instanceof KernelEvent other
-                && Arrays.equals(record(), base, base + size, other.record(), other.base, other.base + other.size);
+                && Arrays.equals(record(), base, base + size(), other.record(), other.base, other.base + other.size());
     }
 
     /** As {@link Arrays#hashCode(byte[])} of the record's bytes. */
@@ -238,7 +241,7 @@ public final class KernelEvent implements Serializable {
     public int hashCode() {
         byte[] bytes = record();
         int hash = 1;
-        for (int i = base; i < base + size; i++) {
+        for (int i = base, end = base + size(); i < end; i++) {
             hash = 31 * hash + bytes[i];
         }
         return hash;
@@ -246,7 +249,7 @@ public final class KernelEvent implements Serializable {
 
     @Override
     public String toString() {
-        return type().label() + "{ts=" + timestampNs() + ", pid=" + pid() + ", tid=" + tid() + ", comm=" + comm()
+        return type.label() + "{ts=" + timestampNs() + ", pid=" + pid() + ", tid=" + tid() + ", comm=" + comm()
                 + ", cgroup=" + cgroupId() + ", " + payload() + "}";
     }
 }

@@ -3,6 +3,8 @@ package io.tapio.ebpf.abi;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The last member of a record, a NUL-terminated string whose length the record stores beside
@@ -14,6 +16,9 @@ import java.lang.foreign.StructLayout;
  * @param capacity the string's buffer, NUL included
  */
 record TrailingText(long lengthOffset, long textOffset, int capacity) {
+    private static final VarHandle U16_IN_ARRAY =
+            MethodHandles.byteArrayViewVarHandle(short[].class, Layouts.U16.order());
+
     TrailingText {
         if (lengthOffset >= textOffset) {
             throw new IllegalArgumentException("the length must come before the text it measures");
@@ -42,7 +47,15 @@ record TrailingText(long lengthOffset, long textOffset, int capacity) {
      * is at least {@link #minimumSize()} long. A length beyond the buffer counts as the buffer's.
      */
     int usedSize(MemorySegment segment, long record) {
-        int length = Short.toUnsignedInt(segment.get(Layouts.U16, record + lengthOffset));
+        return usedSize(Short.toUnsignedInt(segment.get(Layouts.U16, record + lengthOffset)));
+    }
+
+    /** {@link #usedSize(MemorySegment, long)} of a record at {@code at} of an array. */
+    int usedSize(byte[] record, long at) {
+        return usedSize(Short.toUnsignedInt((short) U16_IN_ARRAY.get(record, Math.toIntExact(at + lengthOffset))));
+    }
+
+    private int usedSize(int length) {
         return (int) textOffset + Math.min(length, capacity - 1) + 1;
     }
 }

@@ -68,9 +68,12 @@ class HandOverBufferTest {
         buffer.copy(ring(other), 0, other.size()); // the next hand-over writes where the first one's record was
 
         IllegalStateException read = assertThrows(IllegalStateException.class, lent::pid);
-        assertTrue(read.getMessage().contains("a lent event was read after its hand-over ended"), read.getMessage());
+        assertTrue(
+                read.getMessage().contains("a lent open_failed event was read after its hand-over ended"),
+                read.getMessage());
         assertThrows(IllegalStateException.class, payload::path);
         assertThrows(IllegalStateException.class, lent::kept);
+        assertEquals(EventType.OPEN_FAILED, lent.type(), "its type, read when it was lent, stays known");
         assertFalse(kept.lent());
         assertEquals(missing, kept);
         assertEquals("/etc/config/app.yaml", kept.payload(OpenFailed.class).path());
