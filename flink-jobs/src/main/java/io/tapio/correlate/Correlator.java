@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
  * ({@code end}); each report's as stage {@code finding}.
  *
  * <p>Everything that outlasts a hand-over is in Flink keyed state (the processes, each pattern's
- * episodes) and event-time timers, so it survives checkpoints and rescaling. The eBPF source's
- * events are lent ({@code KernelEvent#lent()}): readable until the source's next poll, which
- * Flink makes after this operator's mail. So the mail, which every hand-over with an event
+ * episodes) and event-time timers, so it survives checkpoints and rescaling. The eBPF and replay
+ * sources' events are lent ({@code KernelEvent#lent()}): readable until the source's next poll,
+ * which Flink makes after this operator's mail. So the mail, which every hand-over with an event
  * schedules, also has the state keep copies of the lent events it took (a process's latest cause,
  * an episode's evidence): one per process or episode and hand-over, not one per event.
  */

@@ -168,13 +168,10 @@ public final class Episode implements java.io.Serializable, Copyable<Episode> {
      */
     public void keepLent() {
         if (holdsLent) {
-            for (int i = evidence.size(); i > 0; i--) {
+            for (int i = evidence.size(); i > 0; i--) { // each in turn, the order kept
                 Sighting sighting = evidence.removeFirst();
-                evidence.addLast(
-                        sighting.event().lent()
-                                ? new Sighting(
-                                        sighting.epochMillis(), sighting.event().kept())
-                                : sighting);
+                KernelEvent event = sighting.event();
+                evidence.addLast(event.lent() ? new Sighting(sighting.epochMillis(), event.kept()) : sighting);
             }
             holdsLent = false;
         }
