@@ -60,8 +60,8 @@ public final class HandOverBuffer {
         }
     }
 
-    /** The bytes the buffer holds for the hand-over under way. */
-    public int used() {
+    /** The bytes the buffer holds for the hand-over under way (for the tests: nothing else asks). */
+    int used() {
         return used;
     }
 
